@@ -1,0 +1,79 @@
+//! Vendor error bodies. MRS answers `{"error_code","error_msg"}` on most APIs and
+//! `{"errorCode","errorMsg"}` on the v1.1 cluster family; the SDK accepts either (and `code`/`message`).
+
+use serde::{Deserialize, Serialize};
+
+/// Standard MRS error body (v2 and most v1.1 APIs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MrsErrorBody {
+    pub error_code: String,
+    pub error_msg: String,
+}
+
+/// Error body of the v1.1 cluster resources (cluster not found, for instance).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MrsCamelErrorBody {
+    pub error_code: String,
+    pub error_msg: String,
+}
+
+/// Vendor code and message pulled out of any error body the vendors use, searched the way the
+/// Huawei SDK does: `error_code`/`error_msg`, `errorCode`/`errorMsg`, `code`/`message`, then nested objects.
+pub fn parse_vendor_error(body: &str) -> Option<(String, String)> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    find_code(&value)
+}
+
+fn as_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn find_code(v: &serde_json::Value) -> Option<(String, String)> {
+    let obj = v.as_object()?;
+    for (code_key, msg_key) in [
+        ("error_code", "error_msg"),
+        ("errorCode", "errorMsg"),
+        ("code", "message"),
+        ("Code", "Message"),
+    ] {
+        if let Some(code) = obj.get(code_key).and_then(as_text) {
+            let msg = obj.get(msg_key).and_then(as_text).unwrap_or_default();
+            return Some((code, msg));
+        }
+    }
+    obj.values().find_map(find_code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_vendor_shape() {
+        assert_eq!(
+            parse_vendor_error(r#"{"error_code":"MRS.0002","error_msg":"bad"}"#),
+            Some(("MRS.0002".into(), "bad".into()))
+        );
+        assert_eq!(
+            parse_vendor_error(r#"{"errorCode":"12000003","errorMsg":"gone"}"#),
+            Some(("12000003".into(), "gone".into()))
+        );
+        assert_eq!(
+            parse_vendor_error(r#"{"error":{"code":"APIGW.0301","message":"auth"}}"#),
+            Some(("APIGW.0301".into(), "auth".into()))
+        );
+        assert_eq!(parse_vendor_error("not json"), None);
+        assert_eq!(parse_vendor_error(r#"{"a":1}"#), None);
+    }
+
+    #[test]
+    fn camel_body_round_trips_with_exact_keys() {
+        let b = MrsCamelErrorBody { error_code: "12000003".into(), error_msg: "m".into() };
+        assert_eq!(serde_json::to_string(&b).unwrap(), r#"{"errorCode":"12000003","errorMsg":"m"}"#);
+    }
+}

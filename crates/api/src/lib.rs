@@ -1,0 +1,14 @@
+//! Wire types and pure rules shared by the Lakedeck console (wasm32) and `lakedeck-server` (native).
+//!
+//! Nothing in this crate does I/O: it describes what goes over the wire for each vendor API and the
+//! rules both sides must agree on (validation, paging, request signing), so the console can refuse a
+//! bad input next to the field with exactly the message the sandbox would answer.
+
+pub mod catalog;
+pub mod config;
+pub mod error;
+pub mod lenient;
+pub mod mrs;
+pub mod paging;
+pub mod rules;
+pub mod sign;

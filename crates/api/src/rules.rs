@@ -1,0 +1,590 @@
+//! Validation rules of the MRS APIs. The sandbox answers the first error with its vendor code; the
+//! console shows every error next to its field. Field paths use wire names (`node_groups[1].node_num`).
+
+use crate::catalog;
+use crate::mrs::{ClusterState, CreateClusterReq, NodeGroupV2, Tag, Volume};
+
+/// Generic invalid-parameter code of the V2 cluster APIs (doc example of CreateCluster).
+pub const INVALID_PARAM: &str = "MRS.0002";
+pub const DUPLICATE_NAME: &str = "12000043";
+pub const KEYPAIR_MISSING: &str = "12000059";
+pub const VPC_MISSING: &str = "12000105";
+pub const VPC_REQUIRED: &str = "12000209";
+pub const SUBNET_REQUIRED: &str = "12000210";
+pub const TOO_MANY_NODES: &str = "12000028";
+pub const TOO_MANY_TAGS: &str = "12005001";
+pub const BAD_TAG: &str = "12005002";
+
+/// Most Core+Task nodes a cluster may have.
+pub const MAX_CORE_TASK_NODES: i64 = 500;
+/// Core nodes a scale-in must leave (only the excess above this can be removed).
+pub const MIN_CORE_AFTER_SHRINK: i64 = 3;
+/// Master nodes per cluster (1 = no HA, 2 = active/standby). Sandbox choice, see README.
+pub const MASTER_NODES: std::ops::RangeInclusive<i64> = 1..=2;
+pub const MAX_TAGS: usize = 10;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.into(), code, message: message.into() }
+    }
+}
+
+/// Cluster and node-group names: 1–64 letters, digits, `-` or `_`.
+pub fn validate_cluster_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("The cluster name is required.".into());
+    }
+    if name.chars().count() > 64 {
+        return Err("The cluster name can have at most 64 characters.".into());
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return Err(format!(
+            "The cluster name may contain only letters, digits, hyphens (-) and underscores (_); '{bad}' is not allowed."
+        ));
+    }
+    Ok(())
+}
+
+pub const PASSWORD_SPECIALS: &str = "!@$%^-_=+[{}]:,./?";
+
+/// Manager and node passwords: 8–26 characters with upper, lower, digit and a special from
+/// `!@$%^-_=+[{}]:,./?`, no other characters, not the user name forwards or backwards.
+pub fn validate_password(password: &str, user: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if !(8..=26).contains(&n) {
+        return Err("The password must have 8 to 26 characters.".into());
+    }
+    if password.contains(' ') {
+        return Err("The password cannot contain spaces.".into());
+    }
+    if let Some(bad) =
+        password.chars().find(|c| !(c.is_ascii_alphanumeric() || PASSWORD_SPECIALS.contains(*c)))
+    {
+        return Err(format!("The password cannot contain '{bad}'; special characters allowed: {PASSWORD_SPECIALS}"));
+    }
+    let has = |f: fn(&char) -> bool| password.chars().any(|c| f(&c));
+    if !has(char::is_ascii_uppercase)
+        || !has(char::is_ascii_lowercase)
+        || !has(char::is_ascii_digit)
+        || !password.chars().any(|c| PASSWORD_SPECIALS.contains(c))
+    {
+        return Err(format!(
+            "The password must contain an uppercase letter, a lowercase letter, a digit and one of {PASSWORD_SPECIALS}"
+        ));
+    }
+    let reversed: String = user.chars().rev().collect();
+    if password.eq_ignore_ascii_case(user) || password.eq_ignore_ascii_case(&reversed) {
+        return Err(format!("The password cannot be the user name '{user}' or the user name reversed."));
+    }
+    Ok(())
+}
+
+const TAG_FORBIDDEN: &str = "=*<>\\,|/";
+
+fn check_tag_text(what: &str, s: &str) -> Result<(), String> {
+    if let Some(bad) = s.chars().find(|c| (*c as u32) < 32 || TAG_FORBIDDEN.contains(*c)) {
+        let shown = if (bad as u32) < 32 { format!("control character U+{:04X}", bad as u32) } else { format!("'{bad}'") };
+        return Err(format!("The tag {what} cannot contain {shown} (forbidden: = * < > \\ , | / and control characters)."));
+    }
+    if s.starts_with(' ') || s.ends_with(' ') {
+        return Err(format!("The tag {what} cannot start or end with a space."));
+    }
+    Ok(())
+}
+
+/// One tag: key 1–36 characters, value 0–43, no `= * < > \ , | /` or control characters, no edge spaces.
+pub fn validate_tag(tag: &Tag) -> Result<(), String> {
+    let k = tag.key.chars().count();
+    if k == 0 {
+        return Err("The tag key is required.".into());
+    }
+    if k > 36 {
+        return Err("The tag key can have at most 36 characters.".into());
+    }
+    check_tag_text("key", &tag.key)?;
+    if tag.value.chars().count() > 43 {
+        return Err("The tag value can have at most 43 characters.".into());
+    }
+    check_tag_text("value", &tag.value)
+}
+
+/// A cluster's tag set: at most 10, each valid, keys unique.
+pub fn validate_tags(tags: &[Tag]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if tags.len() > MAX_TAGS {
+        errors.push(FieldError::new("tags", TOO_MANY_TAGS, format!("A cluster can have at most {MAX_TAGS} tags; {} were given.", tags.len())));
+    }
+    for (i, t) in tags.iter().enumerate() {
+        if let Err(m) = validate_tag(t) {
+            errors.push(FieldError::new(format!("tags[{i}]"), BAD_TAG, m));
+        } else if tags[..i].iter().any(|o| o.key == t.key) {
+            errors.push(FieldError::new(format!("tags[{i}]"), BAD_TAG, format!("The tag key '{}' is used twice.", t.key)));
+        }
+    }
+    errors
+}
+
+fn validate_volume(field: &str, v: &Volume, errors: &mut Vec<FieldError>) {
+    if !catalog::VOLUME_TYPES.contains(&v.volume_type.as_str()) {
+        errors.push(FieldError::new(
+            format!("{field}.type"),
+            INVALID_PARAM,
+            format!("The disk type must be one of {}.", catalog::VOLUME_TYPES.join(", ")),
+        ));
+    }
+    if !(10..=32768).contains(&v.size) {
+        errors.push(FieldError::new(format!("{field}.size"), INVALID_PARAM, "The disk size must be 10 to 32768 GB."));
+    }
+}
+
+fn validate_group(i: usize, g: &NodeGroupV2, cluster_type: &str, errors: &mut Vec<FieldError>) {
+    let f = |s: &str| format!("node_groups[{i}].{s}");
+    let custom = cluster_type == "CUSTOM";
+    let allowed: Vec<&str> = catalog::standard_groups(cluster_type).iter().map(|(n, _)| *n).collect();
+    let name_ok = if custom {
+        g.group_name == "master_node_default_group"
+            || g.group_name
+                .strip_prefix("node_group")
+                .and_then(|n| n.parse::<u8>().ok())
+                .is_some_and(|n| (1..=9).contains(&n))
+    } else {
+        allowed.contains(&g.group_name.as_str())
+    };
+    if g.group_name.is_empty() {
+        errors.push(FieldError::new(f("group_name"), INVALID_PARAM, "The node group name is required."));
+    } else if !name_ok {
+        let expected = if custom { "master_node_default_group or node_group1 … node_group9".to_string() } else { allowed.join(", ") };
+        errors.push(FieldError::new(
+            f("group_name"),
+            INVALID_PARAM,
+            format!("Node group '{}' is not valid for a {cluster_type} cluster; use {expected}.", g.group_name),
+        ));
+    }
+    let role = catalog::group_role(&g.group_name);
+    let range = match role {
+        "Master" => MASTER_NODES,
+        "Core" => 1..=MAX_CORE_TASK_NODES,
+        _ => 0..=MAX_CORE_TASK_NODES,
+    };
+    if !range.contains(&g.node_num) {
+        errors.push(FieldError::new(
+            f("node_num"),
+            INVALID_PARAM,
+            format!("A {role} node group needs {} to {} nodes.", range.start(), range.end()),
+        ));
+    }
+    if g.node_size.is_empty() {
+        errors.push(FieldError::new(f("node_size"), INVALID_PARAM, "The node flavor is required."));
+    } else if catalog::flavor(&g.node_size).is_none() {
+        errors.push(FieldError::new(f("node_size"), INVALID_PARAM, format!("Flavor '{}' is not available.", g.node_size)));
+    }
+    match &g.root_volume {
+        Some(v) => validate_volume(&f("root_volume"), v, errors),
+        None => errors.push(FieldError::new(f("root_volume"), INVALID_PARAM, "The system disk (root_volume) is required.")),
+    }
+    let count = g.data_volume_count.unwrap_or(0);
+    if !(0..=20).contains(&count) {
+        errors.push(FieldError::new(f("data_volume_count"), INVALID_PARAM, "A node can have 0 to 20 data disks."));
+    }
+    match (&g.data_volume, count > 0) {
+        (Some(v), true) => validate_volume(&f("data_volume"), v, errors),
+        (None, true) => errors.push(FieldError::new(f("data_volume"), INVALID_PARAM, "The data disk is required when data_volume_count is above 0.")),
+        _ => {}
+    }
+    if custom && g.assigned_roles.as_ref().is_none_or(|r| r.is_empty()) {
+        errors.push(FieldError::new(f("assigned_roles"), INVALID_PARAM, "A CUSTOM cluster needs assigned_roles on every node group."));
+    }
+}
+
+fn required<'a>(v: &'a Option<String>, field: &str, code: &'static str, errors: &mut Vec<FieldError>) -> Option<&'a str> {
+    match v.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => Some(s),
+        _ => {
+            errors.push(FieldError::new(field, code, format!("{field} is required.")));
+            None
+        }
+    }
+}
+
+/// Every problem of a CreateCluster request, in field order. Does not know other clusters, so the
+/// duplicate-name check (12000043) is the caller's.
+pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
+    let mut e = Vec::new();
+    let version = required(&req.cluster_version, "cluster_version", INVALID_PARAM, &mut e);
+    let version_info = version.and_then(catalog::version);
+    if let (Some(v), None) = (version, version_info) {
+        let known: Vec<&str> = catalog::VERSIONS.iter().map(|v| v.name).collect();
+        e.push(FieldError::new("cluster_version", INVALID_PARAM, format!("Version '{v}' is not supported; use one of {}.", known.join(", "))));
+    }
+    match req.cluster_name.as_deref() {
+        None => e.push(FieldError::new("cluster_name", INVALID_PARAM, "cluster_name is required.")),
+        Some(n) => {
+            if let Err(m) = validate_cluster_name(n) {
+                e.push(FieldError::new("cluster_name", INVALID_PARAM, m));
+            }
+        }
+    }
+    let cluster_type = required(&req.cluster_type, "cluster_type", INVALID_PARAM, &mut e);
+    if let Some(t) = cluster_type {
+        if crate::mrs::ClusterType::parse(t).is_none() {
+            e.push(FieldError::new("cluster_type", INVALID_PARAM, format!("cluster_type must be ANALYSIS, STREAMING, MIXED or CUSTOM, not '{t}'.")));
+        }
+    }
+    if let Some(ci) = &req.charge_info {
+        if !catalog::CHARGE_MODES.contains(&ci.charge_mode.as_str()) {
+            e.push(FieldError::new("charge_info.charge_mode", INVALID_PARAM, "charge_mode must be postPaid or prePaid."));
+        } else if ci.charge_mode == "prePaid" {
+            let ok = match (ci.period_type.as_deref(), ci.period_num) {
+                (Some("month"), Some(n)) => (1..=9).contains(&n),
+                (Some("year"), Some(n)) => (1..=3).contains(&n),
+                _ => false,
+            };
+            if !ok {
+                e.push(FieldError::new("charge_info.period_num", INVALID_PARAM, "A prePaid cluster needs period_type month (1–9) or year (1–3) with period_num."));
+            }
+        }
+    }
+    let region = required(&req.region, "region", INVALID_PARAM, &mut e);
+    let region_info = region.and_then(catalog::region);
+    if let (Some(r), None) = (region, region_info) {
+        e.push(FieldError::new("region", INVALID_PARAM, format!("Region '{r}' is not available.")));
+    }
+    if let Some(az) = required(&req.availability_zone, "availability_zone", INVALID_PARAM, &mut e) {
+        if let Some(r) = region_info {
+            if !r.zones.contains(&az) {
+                e.push(FieldError::new("availability_zone", INVALID_PARAM, format!("Availability zone '{az}' is not in region {}; use {}.", r.id, r.zones.join(", "))));
+            }
+        }
+    }
+    let vpc = required(&req.vpc_name, "vpc_name", VPC_REQUIRED, &mut e).and_then(|name| {
+        let v = catalog::vpc(name);
+        if v.is_none() {
+            e.push(FieldError::new("vpc_name", VPC_MISSING, format!("VPC '{name}' does not exist.")));
+        }
+        v
+    });
+    let subnet_id = req.subnet_id.as_deref().filter(|s| !s.is_empty());
+    let subnet_name = req.subnet_name.as_deref().filter(|s| !s.is_empty());
+    if subnet_id.is_none() && subnet_name.is_none() {
+        e.push(FieldError::new("subnet_id", SUBNET_REQUIRED, "subnet_id or subnet_name is required."));
+    } else if let Some(v) = vpc {
+        let by_id = subnet_id.map(|id| v.subnets.iter().find(|(_, i)| *i == id));
+        let by_name = subnet_name.map(|n| v.subnets.iter().find(|(sn, _)| *sn == n));
+        match (by_id, by_name) {
+            (Some(None), _) => e.push(FieldError::new("subnet_id", INVALID_PARAM, format!("Subnet '{}' is not in VPC {}.", subnet_id.unwrap_or_default(), v.name))),
+            (_, Some(None)) => e.push(FieldError::new("subnet_name", INVALID_PARAM, format!("Subnet '{}' is not in VPC {}.", subnet_name.unwrap_or_default(), v.name))),
+            (Some(Some(a)), Some(Some(b))) if a != b => {
+                e.push(FieldError::new("subnet_name", INVALID_PARAM, "subnet_id and subnet_name name different subnets."))
+            }
+            _ => {}
+        }
+    }
+    if let Some(list) = required(&req.components, "components", INVALID_PARAM, &mut e) {
+        let names: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+        if let Some(v) = version_info {
+            for (i, n) in names.iter().enumerate() {
+                if !v.components.iter().any(|(c, _, _)| c == n) {
+                    e.push(FieldError::new("components", INVALID_PARAM, format!("Component '{n}' is not part of {}.", v.name)));
+                } else if names[..i].contains(n) {
+                    e.push(FieldError::new("components", INVALID_PARAM, format!("Component '{n}' is listed twice.")));
+                }
+            }
+        }
+        for need in catalog::required_components(cluster_type.unwrap_or_default()) {
+            if !names.contains(need) {
+                e.push(FieldError::new("components", INVALID_PARAM, format!("A {} cluster needs the {need} component.", cluster_type.unwrap_or_default())));
+            }
+        }
+    }
+    if let Some(m) = required(&req.safe_mode, "safe_mode", INVALID_PARAM, &mut e) {
+        if !catalog::SAFE_MODES.contains(&m) {
+            e.push(FieldError::new("safe_mode", INVALID_PARAM, "safe_mode must be SIMPLE or KERBEROS."));
+        }
+    }
+    match req.manager_admin_password.as_deref() {
+        None | Some("") => e.push(FieldError::new("manager_admin_password", INVALID_PARAM, "manager_admin_password is required.")),
+        Some(p) => {
+            if let Err(m) = validate_password(p, "admin") {
+                e.push(FieldError::new("manager_admin_password", INVALID_PARAM, m));
+            }
+        }
+    }
+    match required(&req.login_mode, "login_mode", INVALID_PARAM, &mut e) {
+        Some("PASSWORD") => match req.node_root_password.as_deref() {
+            None | Some("") => e.push(FieldError::new("node_root_password", INVALID_PARAM, "node_root_password is required when login_mode is PASSWORD.")),
+            Some(p) => {
+                if let Err(m) = validate_password(p, "root") {
+                    e.push(FieldError::new("node_root_password", INVALID_PARAM, m));
+                }
+            }
+        },
+        Some("KEYPAIR") => match req.node_keypair_name.as_deref() {
+            None | Some("") => e.push(FieldError::new("node_keypair_name", INVALID_PARAM, "node_keypair_name is required when login_mode is KEYPAIR.")),
+            Some(k) if !catalog::KEY_PAIRS.contains(&k) => {
+                e.push(FieldError::new("node_keypair_name", KEYPAIR_MISSING, format!("Key pair '{k}' does not exist.")))
+            }
+            _ => {}
+        },
+        Some(other) => e.push(FieldError::new("login_mode", INVALID_PARAM, format!("login_mode must be PASSWORD or KEYPAIR, not '{other}'."))),
+        None => {}
+    }
+    if req.eip_address.as_deref().is_some_and(|s| !s.is_empty()) && req.eip_id.as_deref().is_none_or(str::is_empty) {
+        e.push(FieldError::new("eip_id", INVALID_PARAM, "eip_id is required when eip_address is set."));
+    }
+    if let Some(a) = req.mrs_ecs_default_agency.as_deref() {
+        if !a.is_empty() && a != "MRS_ECS_DEFAULT_AGENCY" {
+            e.push(FieldError::new("mrs_ecs_default_agency", INVALID_PARAM, "mrs_ecs_default_agency can only be MRS_ECS_DEFAULT_AGENCY."));
+        }
+    }
+    if let Some(l) = req.log_collection {
+        if !(0..=1).contains(&l) {
+            e.push(FieldError::new("log_collection", INVALID_PARAM, "log_collection must be 0 or 1."));
+        }
+    }
+    if cluster_type == Some("CUSTOM") {
+        match req.template_id.as_deref() {
+            Some(t) if catalog::CUSTOM_TEMPLATES.contains(&t) => {}
+            _ => e.push(FieldError::new("template_id", INVALID_PARAM, format!("A CUSTOM cluster needs template_id: {}.", catalog::CUSTOM_TEMPLATES.join(", ")))),
+        }
+    }
+    if let Some(tags) = &req.tags {
+        e.extend(validate_tags(tags));
+    }
+    validate_node_groups(req.node_groups.as_deref(), cluster_type.unwrap_or_default(), &mut e);
+    e
+}
+
+fn validate_node_groups(groups: Option<&[NodeGroupV2]>, cluster_type: &str, e: &mut Vec<FieldError>) {
+    let groups = match groups {
+        Some(g) if !g.is_empty() => g,
+        _ => {
+            e.push(FieldError::new("node_groups", INVALID_PARAM, "node_groups is required."));
+            return;
+        }
+    };
+    for (i, g) in groups.iter().enumerate() {
+        validate_group(i, g, cluster_type, e);
+        if groups[..i].iter().any(|o| o.group_name == g.group_name) {
+            e.push(FieldError::new(format!("node_groups[{i}].group_name"), INVALID_PARAM, format!("Node group '{}' is listed twice.", g.group_name)));
+        }
+    }
+    for (name, needed) in catalog::standard_groups(cluster_type) {
+        if *needed && !groups.iter().any(|g| g.group_name == *name) {
+            e.push(FieldError::new("node_groups", INVALID_PARAM, format!("A {cluster_type} cluster needs the node group {name}.")));
+        }
+    }
+    if cluster_type == "CUSTOM" && !groups.iter().any(|g| g.group_name == "master_node_default_group") {
+        e.push(FieldError::new("node_groups", INVALID_PARAM, "A CUSTOM cluster needs the node group master_node_default_group."));
+    }
+    let core_task: i64 = groups.iter().filter(|g| catalog::group_role(&g.group_name) != "Master").map(|g| g.node_num.max(0)).sum();
+    if core_task > MAX_CORE_TASK_NODES {
+        e.push(FieldError::new("node_groups", TOO_MANY_NODES, format!("Core and Task nodes add up to {core_task}; at most {MAX_CORE_TASK_NODES} are allowed.")));
+    }
+}
+
+/// Expand: a positive count that keeps Core+Task within 500. `core_task_now` is the cluster's current total.
+pub fn validate_expand(group_role: &str, count: i64, core_task_now: i64) -> Result<(), FieldError> {
+    if group_role == "Master" {
+        return Err(FieldError::new("node_group_name", INVALID_PARAM, "Master node groups cannot be scaled."));
+    }
+    if count < 1 {
+        return Err(FieldError::new("count", INVALID_PARAM, "count must be at least 1."));
+    }
+    if core_task_now + count > MAX_CORE_TASK_NODES {
+        return Err(FieldError::new(
+            "count",
+            TOO_MANY_NODES,
+            format!("Adding {count} nodes would make {} Core and Task nodes; at most {MAX_CORE_TASK_NODES} are allowed.", core_task_now + count),
+        ));
+    }
+    Ok(())
+}
+
+/// Shrink: Core groups keep at least 3 nodes, Task groups can go to 0, Master cannot shrink.
+pub fn validate_shrink(group_role: &str, count: i64, group_nodes_now: i64) -> Result<(), FieldError> {
+    if group_role == "Master" {
+        return Err(FieldError::new("node_group_name", INVALID_PARAM, "Master node groups cannot be scaled in."));
+    }
+    if count < 1 {
+        return Err(FieldError::new("count", INVALID_PARAM, "count must be at least 1."));
+    }
+    let floor = if group_role == "Core" { MIN_CORE_AFTER_SHRINK.min(group_nodes_now) } else { 0 };
+    let removable = group_nodes_now - floor;
+    if count > removable {
+        let why = if group_role == "Core" { format!("Core groups keep at least {MIN_CORE_AFTER_SHRINK} nodes") } else { "the group has no more nodes".into() };
+        return Err(FieldError::new("count", "12000013", format!("At most {removable} nodes can be removed from this group ({why}).")));
+    }
+    Ok(())
+}
+
+/// Rename: the name rules, and not on terminating or terminated clusters (12000360).
+pub fn validate_rename(state: ClusterState, new_name: &str) -> Result<(), FieldError> {
+    if !state.can_rename() {
+        return Err(FieldError::new("cluster_name", "12000360", format!("A {} cluster cannot be renamed.", state.as_str())));
+    }
+    validate_cluster_name(new_name).map_err(|m| FieldError::new("cluster_name", INVALID_PARAM, m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mrs::{NodeGroupV2, Volume};
+
+    pub fn valid_request() -> CreateClusterReq {
+        let group = |name: &str, n: i64| NodeGroupV2 {
+            group_name: name.into(),
+            node_num: n,
+            node_size: "c6.4xlarge.4.linux.bigdata".into(),
+            root_volume: Some(Volume { volume_type: "SAS".into(), size: 480 }),
+            data_volume: Some(Volume { volume_type: "SAS".into(), size: 600 }),
+            data_volume_count: Some(1),
+            ..Default::default()
+        };
+        CreateClusterReq {
+            cluster_version: Some("MRS 3.1.0".into()),
+            cluster_name: Some("demo_01".into()),
+            cluster_type: Some("ANALYSIS".into()),
+            region: Some("cn-north-4".into()),
+            availability_zone: Some("cn-north-4a".into()),
+            vpc_name: Some("vpc-lakedeck".into()),
+            subnet_name: Some("subnet-data".into()),
+            components: Some("Hadoop,Spark2x,Hive".into()),
+            safe_mode: Some("SIMPLE".into()),
+            manager_admin_password: Some("Admin@12345".into()),
+            login_mode: Some("KEYPAIR".into()),
+            node_keypair_name: Some("KeyPair-lakedeck".into()),
+            tags: Some(vec![Tag { key: "env".into(), value: "dev".into() }]),
+            node_groups: Some(vec![group("master_node_default_group", 2), group("core_node_analysis_group", 3)]),
+            ..Default::default()
+        }
+    }
+
+    fn fields(req: &CreateClusterReq) -> Vec<String> {
+        validate_create_cluster(req).into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn a_complete_request_passes() {
+        assert_eq!(validate_create_cluster(&valid_request()), vec![]);
+    }
+
+    #[test]
+    fn missing_fields_are_named() {
+        let f = fields(&CreateClusterReq::default());
+        for name in ["cluster_version", "cluster_name", "cluster_type", "region", "availability_zone", "vpc_name", "subnet_id", "components", "safe_mode", "manager_admin_password", "login_mode", "node_groups"] {
+            assert!(f.contains(&name.to_string()), "{name} missing from {f:?}");
+        }
+        let e = validate_create_cluster(&CreateClusterReq::default());
+        assert_eq!(e.iter().find(|e| e.field == "vpc_name").unwrap().code, VPC_REQUIRED);
+        assert_eq!(e.iter().find(|e| e.field == "subnet_id").unwrap().code, SUBNET_REQUIRED);
+    }
+
+    #[test]
+    fn names() {
+        assert!(validate_cluster_name("ok-Name_1").is_ok());
+        assert!(validate_cluster_name("").is_err());
+        assert!(validate_cluster_name(&"a".repeat(65)).is_err());
+        assert!(validate_cluster_name(&"a".repeat(64)).is_ok());
+        assert!(validate_cluster_name("has space").is_err());
+        assert!(validate_cluster_name("<script>").is_err());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(validate_password("Admin@12345", "admin").is_ok());
+        assert!(validate_password("Short@1", "admin").is_err());
+        assert!(validate_password("nouppercase@1", "admin").is_err());
+        assert!(validate_password("NoSpecial123", "admin").is_err());
+        assert!(validate_password("Has Space@1x", "admin").is_err());
+        assert!(validate_password("Bad#Char123", "admin").is_err());
+        assert!(validate_password(&format!("A@1{}", "a".repeat(24)), "admin").is_err());
+        assert!(validate_password("Toor@1234", "root").is_ok());
+    }
+
+    #[test]
+    fn tags() {
+        let t = |k: &str, v: &str| Tag { key: k.into(), value: v.into() };
+        assert!(validate_tag(&t("env", "")).is_ok());
+        assert!(validate_tag(&t("", "x")).is_err());
+        assert!(validate_tag(&t("a=b", "x")).is_err());
+        assert!(validate_tag(&t(" lead", "x")).is_err());
+        assert!(validate_tag(&t("k", &"v".repeat(44))).is_err());
+        assert!(validate_tag(&t("k\u{1}", "v")).is_err());
+        let many: Vec<Tag> = (0..11).map(|i| t(&format!("k{i}"), "v")).collect();
+        assert_eq!(validate_tags(&many)[0].code, TOO_MANY_TAGS);
+        assert_eq!(validate_tags(&[t("a", "1"), t("a", "2")])[0].code, BAD_TAG);
+    }
+
+    #[test]
+    fn node_group_rules() {
+        let mut r = valid_request();
+        r.node_groups.as_mut().unwrap()[1].group_name = "core_node_streaming_group".into();
+        let f = fields(&r);
+        assert!(f.contains(&"node_groups[1].group_name".to_string()));
+        assert!(f.contains(&"node_groups".to_string()), "missing required core group is reported");
+
+        let mut r = valid_request();
+        r.node_groups.as_mut().unwrap()[0].node_num = 3;
+        assert_eq!(fields(&r), vec!["node_groups[0].node_num"]);
+
+        let mut r = valid_request();
+        r.node_groups.as_mut().unwrap()[1].node_num = 501;
+        let e = validate_create_cluster(&r);
+        assert!(e.iter().any(|e| e.code == TOO_MANY_NODES));
+
+        let mut r = valid_request();
+        r.node_groups.as_mut().unwrap()[1].data_volume = None;
+        assert_eq!(fields(&r), vec!["node_groups[1].data_volume"]);
+    }
+
+    #[test]
+    fn network_and_login_rules() {
+        let mut r = valid_request();
+        r.vpc_name = Some("nope".into());
+        assert_eq!(validate_create_cluster(&r)[0].code, VPC_MISSING);
+        let mut r = valid_request();
+        r.subnet_name = Some("subnet-analytics".into());
+        assert_eq!(fields(&r), vec!["subnet_name"]);
+        let mut r = valid_request();
+        r.node_keypair_name = Some("missing".into());
+        assert_eq!(validate_create_cluster(&r)[0].code, KEYPAIR_MISSING);
+        let mut r = valid_request();
+        r.login_mode = Some("PASSWORD".into());
+        assert_eq!(fields(&r), vec!["node_root_password"]);
+        r.node_root_password = Some("Root@12345".into());
+        assert!(fields(&r).is_empty());
+        let mut r = valid_request();
+        r.availability_zone = Some("cn-east-3a".into());
+        assert_eq!(fields(&r), vec!["availability_zone"]);
+        let mut r = valid_request();
+        r.components = Some("Spark2x".into());
+        assert_eq!(fields(&r), vec!["components"]);
+    }
+
+    #[test]
+    fn scaling_rules() {
+        assert!(validate_expand("Core", 2, 3).is_ok());
+        assert!(validate_expand("Master", 1, 3).is_err());
+        assert!(validate_expand("Task", 0, 3).is_err());
+        assert_eq!(validate_expand("Task", 498, 3).unwrap_err().code, TOO_MANY_NODES);
+        assert!(validate_shrink("Core", 1, 4).is_ok());
+        assert!(validate_shrink("Core", 2, 4).is_err());
+        assert!(validate_shrink("Task", 2, 2).is_ok());
+        assert!(validate_shrink("Task", 3, 2).is_err());
+        assert!(validate_shrink("Master", 1, 2).is_err());
+    }
+
+    #[test]
+    fn rename_rules() {
+        assert!(validate_rename(ClusterState::Running, "new_name").is_ok());
+        assert_eq!(validate_rename(ClusterState::Terminated, "x").unwrap_err().code, "12000360");
+        assert!(validate_rename(ClusterState::Running, "bad name").is_err());
+    }
+}

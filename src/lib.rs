@@ -1,0 +1,1 @@
+//! Lakedeck console.
