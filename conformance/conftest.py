@@ -1,0 +1,72 @@
+"""Starts a real lakedeck-server for the session and builds the official Huawei MRS SDK clients against it."""
+
+import os
+import pathlib
+import subprocess
+import tempfile
+import threading
+
+import pytest
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkmrs.v1 import MrsClient as MrsClientV1
+from huaweicloudsdkmrs.v2 import MrsClient as MrsClientV2
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PROJECT_ID = "5a3314075bfa49b9ae360f4ecd333695"
+AK = "CONFORMANCEAK"
+SK = "conformance-secret-key"
+
+
+@pytest.fixture(scope="session")
+def server():
+    binary = os.environ.get("LAKEDECK_SERVER_BIN", str(ROOT / "target" / "debug" / "lakedeck-server"))
+    assert pathlib.Path(binary).exists(), f"{binary} missing: build it with `cargo build -p lakedeck-server`"
+    data_dir = tempfile.mkdtemp(prefix="lakedeck-conformance-")
+    env = dict(os.environ,
+               LAKEDECK_SANDBOX_PROJECT_ID=PROJECT_ID,
+               LAKEDECK_SANDBOX_AK=AK,
+               LAKEDECK_SANDBOX_SK=SK,
+               LAKEDECK_SANDBOX_TOKEN="conformance-token")
+    proc = subprocess.Popen(
+        [binary, "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--dist", data_dir, "--step-ms", "100"],
+        stdout=subprocess.PIPE, text=True, env=env)
+    url = None
+    for line in proc.stdout:
+        words = [w for w in line.split() if w.startswith("http://")]
+        if words:
+            url = words[0].rstrip("/")
+            break
+    assert url, "lakedeck-server exited before printing its URL"
+    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _config():
+    cfg = HttpConfig.get_default_config()
+    cfg.timeout = (5, 30)
+    cfg.retry_times = 0
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def v1(server):
+    creds = BasicCredentials(ak=AK, sk=SK, project_id=PROJECT_ID)
+    return (MrsClientV1.new_builder().with_http_config(_config()).with_credentials(creds)
+            .with_endpoints([server]).build())
+
+
+@pytest.fixture(scope="session")
+def v2(server):
+    creds = BasicCredentials(ak=AK, sk=SK, project_id=PROJECT_ID)
+    return (MrsClientV2.new_builder().with_http_config(_config()).with_credentials(creds)
+            .with_endpoints([server]).build())
+
+
+@pytest.fixture(scope="session")
+def wrong_sk_v1(server):
+    creds = BasicCredentials(ak=AK, sk="not-the-secret", project_id=PROJECT_ID)
+    return (MrsClientV1.new_builder().with_http_config(_config()).with_credentials(creds)
+            .with_endpoints([server]).build())
