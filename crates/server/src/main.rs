@@ -1,1 +1,83 @@
-fn main() {}
+//! `lakedeck-server`: the Lakedeck sandbox. Serves the console bundle and emulates the MRS APIs
+//! over a local SQLite state, so the console can be tried without a cloud account.
+
+mod config;
+mod engine;
+mod http;
+mod mrs;
+mod util;
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use config::{ArgsOutcome, USAGE};
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let step_env = std::env::var("LAKEDECK_SANDBOX_STEP_MS").ok();
+    let args = match config::parse_args(&argv, step_env.as_deref()) {
+        Ok(ArgsOutcome::Run(a)) => a,
+        Ok(ArgsOutcome::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: config::Args) -> Result<(), String> {
+    std::fs::create_dir_all(&args.data_dir)
+        .map_err(|e| format!("cannot create the data directory {}: {e}", args.data_dir.display()))?;
+    let creds = config::load_credentials(&args.data_dir, |k| std::env::var(k).ok())?;
+    let engine = Arc::new(engine::Engine::open(&args.data_dir, args.step_ms)?);
+    engine.seed(&creds.project_id).map_err(|e| format!("cannot seed the sandbox: {e:?}"))?;
+
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let state = Arc::new(http::AppState {
+        engine: engine.clone(),
+        creds: creds.clone(),
+        dist: args.dist.clone(),
+        // The token lets anyone who can load config.json drive the sandbox, so it is only
+        // handed out when nothing but this machine can connect.
+        expose_token: args.listen.ip().is_loopback(),
+    });
+    engine.spawn_ticker();
+
+    let mut out = std::io::stdout().lock();
+    // Scripts and tests read these lines (the URL has the real port when --listen used port 0).
+    let _ = writeln!(out, "Lakedeck sandbox listening on http://{bound}");
+    let _ = writeln!(out, "project id: {}", creds.project_id);
+    let _ = writeln!(out, "token: {}", creds.token);
+    let _ = writeln!(out, "access key: {}", creds.access_key);
+    let _ = writeln!(out, "secret key: {}", creds.secret_key);
+    let _ = out.flush();
+    drop(out);
+
+    axum::serve(listener, http::app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}

@@ -1,0 +1,523 @@
+//! Cluster operations: the rules of lakedeck_api::rules applied against stored state, and the
+//! V1.1 cluster record a create request turns into.
+
+use lakedeck_api::catalog;
+use lakedeck_api::mrs::{
+    tag_filter_matches, tag_string, Cluster, ClusterScalingParams, ClusterState, ClusterType, ComponentAmb,
+    CreateClusterReq, NodeGroupV10, NodeGroupV2, StateFilter,
+};
+use lakedeck_api::rules::{self, FieldError};
+use rusqlite::Connection;
+
+use super::lifecycle::{self, Op, OpKind};
+use super::nodes::{self, Node};
+use super::store::{self, ClusterRow, Slots};
+use super::{Engine, EngineError};
+use crate::util;
+
+pub const NOT_FOUND: &str = "12000003";
+pub const SCALE_NOT_RUNNING: &str = "12000017";
+pub const SCALE_IN_PROGRESS: &str = "12000018";
+pub const CANNOT_TERMINATE: &str = "12000021";
+/// The docs allow at most 10 clusters being created at once but name no code for it; 12000030 is
+/// the first of the quota-exceeded family, the closest match.
+pub const TOO_MANY_STARTING: &str = "12000030";
+pub const MAX_STARTING: usize = 10;
+/// V1.1 family's generic invalid-parameter code (V2 uses `rules::INVALID_PARAM`, MRS.0002).
+pub const V11_INVALID: &str = "12000002";
+
+#[derive(Default)]
+pub struct ListFilter {
+    /// Case-insensitive substring of the name, or the exact cluster id.
+    pub name: Option<String>,
+    pub state: Option<StateFilter>,
+    pub tags: Vec<(String, Option<String>)>,
+}
+
+impl ListFilter {
+    fn matches(&self, c: &Cluster) -> bool {
+        // The console's search box sends "name or id" in clusterName, so an exact id matches too.
+        let name_ok = self.name.as_deref().filter(|n| !n.is_empty()).is_none_or(|n| {
+            c.cluster_id == n || c.cluster_name.to_lowercase().contains(&n.to_lowercase())
+        });
+        name_ok
+            && self.state.is_none_or(|s| s.matches(c.cluster_state))
+            && (self.tags.is_empty() || tag_filter_matches(&self.tags, &c.tag_pairs()))
+    }
+}
+
+/// How a shrink names what to remove.
+pub enum ShrinkBy {
+    Count(i64),
+    /// `resource_id`s of nodes in the group.
+    Resources(Vec<String>),
+}
+
+fn field_error(fe: FieldError, invalid_code: &str) -> EngineError {
+    // The shared rules speak V2 (MRS.0002); the V1.1 family answers the same problem with 12000002.
+    let code = if fe.code == rules::INVALID_PARAM { invalid_code.to_string() } else { fe.code.to_string() };
+    EngineError::invalid(code, fe.message)
+}
+
+fn load(conn: &Connection, project: &str, id: &str) -> Result<ClusterRow, EngineError> {
+    store::cluster(conn, project, id)?
+        .ok_or_else(|| EngineError::NotFound(format!("The cluster {id} does not exist.")))
+}
+
+fn name_taken(conn: &Connection, project: &str, name: &str, except: Option<&str>) -> Result<bool, EngineError> {
+    Ok(store::project_clusters(conn, project)?.iter().any(|r| {
+        !r.cluster.cluster_state.is_history()
+            && r.cluster.cluster_name == name
+            && Some(r.cluster.cluster_id.as_str()) != except
+    }))
+}
+
+fn check_scalable(state: ClusterState) -> Result<(), EngineError> {
+    if matches!(state, ClusterState::ScalingOut | ClusterState::ScalingIn) {
+        return Err(EngineError::invalid(SCALE_IN_PROGRESS, "A scaling operation is already in progress on this cluster."));
+    }
+    if !state.can_scale() {
+        return Err(EngineError::invalid(
+            SCALE_NOT_RUNNING,
+            format!("The cluster is {}; only running clusters can be scaled.", state.as_str()),
+        ));
+    }
+    Ok(())
+}
+
+fn core_task_nodes(c: &Cluster) -> i64 {
+    c.all_node_groups().filter(|g| catalog::group_role(&g.group_name) != "Master").map(|g| g.node_num.max(0)).sum()
+}
+
+fn find_group<'a>(c: &'a Cluster, name: &str) -> Option<&'a NodeGroupV10> {
+    c.all_node_groups().find(|g| g.group_name == name)
+}
+
+impl Engine {
+    pub fn list_clusters(&self, project: &str, filter: &ListFilter) -> Result<Vec<Cluster>, EngineError> {
+        let mut clusters: Vec<Cluster> = self
+            .store
+            .read(|conn| store::project_clusters(conn, project))?
+            .into_iter()
+            .map(|r| r.cluster)
+            .filter(|c| filter.matches(c))
+            .collect();
+        clusters.sort_by(|a, b| {
+            b.created_unix().cmp(&a.created_unix()).then_with(|| a.cluster_name.cmp(&b.cluster_name))
+        });
+        Ok(clusters)
+    }
+
+    pub fn cluster(&self, project: &str, id: &str) -> Result<Cluster, EngineError> {
+        self.store.read(|conn| load(conn, project, id)).map(|r| r.cluster)
+    }
+
+    pub fn cluster_nodes(&self, project: &str, id: &str) -> Result<(Cluster, Vec<Node>), EngineError> {
+        let row = self.store.read(|conn| load(conn, project, id))?;
+        let nodes = nodes::nodes(&row.cluster, &row.slots);
+        Ok((row.cluster, nodes))
+    }
+
+    /// Validates with the shared rules (first error wins), then checks the name against the
+    /// project's live clusters and the concurrent-create limit inside the same transaction.
+    pub fn create_cluster(&self, project: &str, req: &CreateClusterReq) -> Result<String, EngineError> {
+        if let Some(fe) = rules::validate_create_cluster(req).into_iter().next() {
+            return Err(EngineError::invalid(fe.code, format!("{}: {}", fe.field, fe.message)));
+        }
+        let name = req.cluster_name.clone().unwrap_or_default();
+        self.store.tx(|conn| {
+            let rows = store::project_clusters(conn, project)?;
+            if rows.iter().any(|r| !r.cluster.cluster_state.is_history() && r.cluster.cluster_name == name) {
+                return Err(EngineError::invalid(rules::DUPLICATE_NAME, format!("cluster_name: A cluster named {name} already exists.")));
+            }
+            if rows.iter().filter(|r| r.cluster.cluster_state == ClusterState::Starting).count() >= MAX_STARTING {
+                return Err(EngineError::invalid(
+                    TOO_MANY_STARTING,
+                    format!("At most {MAX_STARTING} clusters can be created at the same time; wait for one to finish starting."),
+                ));
+            }
+            let now = util::now_ms();
+            let (cluster, slots) = build_cluster(project, &util::uuid_v4(), req, now / 1000);
+            let mut row = ClusterRow { project_id: project.to_string(), cluster, op: None, slots };
+            lifecycle::begin(&mut row, Op::new(OpKind::Create, now, self.step_ms));
+            store::insert(conn, &row)?;
+            Ok(row.cluster.cluster_id)
+        })
+    }
+
+    pub fn rename_cluster(&self, project: &str, id: &str, new_name: &str) -> Result<(), EngineError> {
+        self.store.tx(|conn| {
+            let mut row = load(conn, project, id)?;
+            rules::validate_rename(row.cluster.cluster_state, new_name).map_err(|fe| field_error(fe, rules::INVALID_PARAM))?;
+            if name_taken(conn, project, new_name, Some(id))? {
+                return Err(EngineError::invalid(rules::DUPLICATE_NAME, format!("A cluster named {new_name} already exists.")));
+            }
+            row.cluster.cluster_name = new_name.to_string();
+            row.cluster.update_at = util::now_secs().to_string();
+            store::save(conn, &row)
+        })
+    }
+
+    pub fn delete_cluster(&self, project: &str, id: &str) -> Result<(), EngineError> {
+        self.store.tx(|conn| {
+            let mut row = load(conn, project, id)?;
+            let state = row.cluster.cluster_state;
+            if !state.can_delete() {
+                return Err(EngineError::invalid(
+                    CANNOT_TERMINATE,
+                    format!("The cluster is {} and cannot be terminated; only running or abnormal clusters can.", state.as_str()),
+                ));
+            }
+            lifecycle::begin(&mut row, Op::new(OpKind::Delete, util::now_ms(), self.step_ms));
+            store::save(conn, &row)
+        })
+    }
+
+    /// V2 expand. Expanding a standard Task group the cluster does not have yet creates it with
+    /// the first Core group's flavor and disks (V2 carries no specification for it).
+    pub fn expand_cluster(&self, project: &str, id: &str, group: &str, count: i64) -> Result<(), EngineError> {
+        self.store.tx(|conn| {
+            let mut row = load(conn, project, id)?;
+            check_scalable(row.cluster.cluster_state)?;
+            let c = &row.cluster;
+            let type_name = c.kind().map(ClusterType::as_str).unwrap_or_default();
+            let new_group = if find_group(c, group).is_some() {
+                None
+            } else if catalog::standard_groups(type_name).iter().any(|(g, _)| *g == group) && catalog::group_role(group) == "Task" {
+                let core = c.node_groups.iter().find(|g| catalog::group_role(&g.group_name) == "Core").cloned().unwrap_or_default();
+                Some(NodeGroupV10 { group_name: group.to_string(), node_num: 0, ..core })
+            } else {
+                return Err(EngineError::invalid(rules::INVALID_PARAM, format!("The node group {group} does not exist in this cluster.")));
+            };
+            self.start_expand(conn, &mut row, group, count, new_group, rules::INVALID_PARAM)
+        })
+    }
+
+    fn start_expand(
+        &self,
+        conn: &Connection,
+        row: &mut ClusterRow,
+        group: &str,
+        count: i64,
+        new_group: Option<NodeGroupV10>,
+        invalid_code: &str,
+    ) -> Result<(), EngineError> {
+        rules::validate_expand(catalog::group_role(group), count, core_task_nodes(&row.cluster))
+            .map_err(|fe| field_error(fe, invalid_code))?;
+        let mut op = Op::new(OpKind::Expand, util::now_ms(), self.step_ms);
+        op.group = group.to_string();
+        op.count = count;
+        op.new_group = new_group;
+        lifecycle::begin(row, op);
+        store::save(conn, row)
+    }
+
+    pub fn shrink_cluster(&self, project: &str, id: &str, group: &str, by: ShrinkBy) -> Result<(), EngineError> {
+        self.store.tx(|conn| {
+            let mut row = load(conn, project, id)?;
+            check_scalable(row.cluster.cluster_state)?;
+            if find_group(&row.cluster, group).is_none() {
+                return Err(EngineError::invalid(rules::INVALID_PARAM, format!("The node group {group} does not exist in this cluster.")));
+            }
+            self.start_shrink(conn, &mut row, group, by, rules::INVALID_PARAM)
+        })
+    }
+
+    fn start_shrink(
+        &self,
+        conn: &Connection,
+        row: &mut ClusterRow,
+        group: &str,
+        by: ShrinkBy,
+        invalid_code: &str,
+    ) -> Result<(), EngineError> {
+        let members: Vec<Node> =
+            nodes::nodes(&row.cluster, &row.slots).into_iter().filter(|n| n.group_name == group).collect();
+        let (count, remove) = match by {
+            ShrinkBy::Count(n) => (n, Vec::new()),
+            ShrinkBy::Resources(ids) => {
+                let mut remove = Vec::new();
+                for id in &ids {
+                    let node = members.iter().find(|n| &n.resource_id == id).ok_or_else(|| {
+                        EngineError::invalid(invalid_code, format!("Node {id} is not in node group {group}."))
+                    })?;
+                    if !remove.contains(&node.index) {
+                        remove.push(node.index);
+                    }
+                }
+                (remove.len() as i64, remove)
+            }
+        };
+        rules::validate_shrink(catalog::group_role(group), count, members.len() as i64)
+            .map_err(|fe| field_error(fe, invalid_code))?;
+        let mut op = Op::new(OpKind::Shrink, util::now_ms(), self.step_ms);
+        op.group = group.to_string();
+        op.count = count;
+        op.remove = remove;
+        lifecycle::begin(row, op);
+        store::save(conn, row)
+    }
+
+    /// V1.1 resize: `core_node_default_group` / `task_node_default_group` stand for the cluster's
+    /// own Core / Task group. Scaling out Task nodes on a cluster without a Task group creates one
+    /// from `task_node_info`.
+    pub fn resize_cluster(&self, project: &str, id: &str, p: &ClusterScalingParams) -> Result<(), EngineError> {
+        let bad = |m: String| EngineError::invalid(V11_INVALID, m);
+        let scale_out = match p.scale_type.as_str() {
+            "scale_out" => true,
+            "scale_in" => false,
+            other => return Err(bad(format!("parameters.scale_type must be scale_in or scale_out, not '{other}'."))),
+        };
+        if p.node_id != "node_orderadd" {
+            return Err(bad(format!("parameters.node_id must be node_orderadd, not '{}'.", p.node_id)));
+        }
+        let task = match p.node_group.as_deref().unwrap_or("") {
+            "" | "core_node_default_group" => false,
+            "task_node_default_group" => true,
+            other => {
+                return Err(bad(format!(
+                    "parameters.node_group must be core_node_default_group or task_node_default_group, not '{other}'."
+                )))
+            }
+        };
+        let instances = p.instances.ok_or_else(|| bad("parameters.instances is required.".into()))?;
+        if instances < 1 {
+            return Err(bad("parameters.instances must be at least 1.".into()));
+        }
+        self.store.tx(|conn| {
+            let mut row = load(conn, project, id)?;
+            check_scalable(row.cluster.cluster_state)?;
+            let c = &row.cluster;
+            let role = if task { "Task" } else { "Core" };
+            let existing = c.all_node_groups().find(|g| catalog::group_role(&g.group_name) == role).map(|g| g.group_name.clone());
+            match (existing, scale_out) {
+                (Some(group), true) => self.start_expand(conn, &mut row, &group, instances, None, V11_INVALID),
+                (Some(group), false) => {
+                    let by = match &p.server_ids {
+                        Some(ids) if task && !ids.is_empty() => ShrinkBy::Resources(ids.clone()),
+                        _ => ShrinkBy::Count(instances),
+                    };
+                    self.start_shrink(conn, &mut row, &group, by, V11_INVALID)
+                }
+                (None, true) if task => {
+                    let new_group = new_task_group(c, p)?;
+                    let name = new_group.group_name.clone();
+                    self.start_expand(conn, &mut row, &name, instances, Some(new_group), V11_INVALID)
+                }
+                (None, _) => Err(bad(format!("The cluster has no {role} node group."))),
+            }
+        })
+    }
+}
+
+fn new_task_group(c: &Cluster, p: &ClusterScalingParams) -> Result<NodeGroupV10, EngineError> {
+    let bad = |m: &str| EngineError::invalid(V11_INVALID, m.to_string());
+    let name = match c.kind() {
+        Some(ClusterType::Streaming) => "task_node_streaming_group",
+        Some(ClusterType::Analysis | ClusterType::Mixed) => "task_node_analysis_group",
+        _ => return Err(bad("Task nodes can be added to this cluster type only through a node group of its own.")),
+    };
+    let info = p.task_node_info.as_ref().ok_or_else(|| {
+        bad("parameters.task_node_info is required to add the first Task nodes (node_size, data_volume_type, data_volume_count, data_volume_size).")
+    })?;
+    if catalog::flavor(&info.node_size).is_none() {
+        return Err(bad(&format!("task_node_info.node_size: Flavor '{}' is not available.", info.node_size)));
+    }
+    if !catalog::VOLUME_TYPES.contains(&info.data_volume_type.as_str()) {
+        return Err(bad(&format!("task_node_info.data_volume_type must be one of {}.", catalog::VOLUME_TYPES.join(", "))));
+    }
+    if !(0..=20).contains(&info.data_volume_count) {
+        return Err(bad("task_node_info.data_volume_count must be 0 to 20."));
+    }
+    if !(100..=32000).contains(&info.data_volume_size) {
+        return Err(bad("task_node_info.data_volume_size must be 100 to 32000 GB."));
+    }
+    let root = c.node_groups.iter().find(|g| catalog::group_role(&g.group_name) == "Core");
+    Ok(v10_group(
+        &c.cluster_id,
+        name,
+        0,
+        &info.node_size,
+        root.map(|g| (g.root_volume_type.clone(), g.root_volume_size)).unwrap_or(("SAS".into(), 480)),
+        (info.data_volume_type.clone(), info.data_volume_size, info.data_volume_count),
+    ))
+}
+
+fn v10_group(
+    cluster_id: &str,
+    name: &str,
+    node_num: i64,
+    flavor: &str,
+    root: (String, i64),
+    data: (String, i64, i64),
+) -> NodeGroupV10 {
+    let id = |what: &str| util::hex(&util::stable_hash(&[cluster_id, name, what]).to_be_bytes());
+    let spec = |t: &str| if t.is_empty() { String::new() } else { format!("{}.mrs", t.to_ascii_lowercase()) };
+    NodeGroupV10 {
+        group_name: name.to_string(),
+        node_num,
+        node_size: flavor.to_string(),
+        node_spec_id: id("spec"),
+        vm_product_id: id("vm-product"),
+        vm_spec_code: flavor.to_string(),
+        node_product_id: id("node-product"),
+        root_volume_size: root.1,
+        root_volume_product_id: id("root-product"),
+        root_volume_resource_spec_code: spec(&root.0),
+        root_volume_resource_type: "hws.resource.type.volume".into(),
+        root_volume_type: root.0,
+        data_volume_resource_spec_code: spec(&data.0),
+        data_volume_type: data.0,
+        data_volume_size: data.1,
+        data_volume_count: data.2,
+        data_volume_product_id: id("data-product"),
+        data_volume_resource_type: "hws.resource.type.volume".into(),
+    }
+}
+
+fn v10_from_v2(cluster_id: &str, g: &NodeGroupV2) -> NodeGroupV10 {
+    let root = g.root_volume.as_ref().map(|v| (v.volume_type.clone(), v.size)).unwrap_or(("SAS".into(), 480));
+    let count = g.data_volume_count.unwrap_or(0);
+    let data = match (&g.data_volume, count > 0) {
+        (Some(v), true) => (v.volume_type.clone(), v.size, count),
+        _ => (String::new(), 0, 0),
+    };
+    v10_group(cluster_id, &g.group_name, g.node_num, &g.node_size, root, data)
+}
+
+fn component_desc(name: &str) -> &'static str {
+    match name {
+        "Hadoop" => "A distributed data processing framework for big data sets",
+        "HBase" => "A distributed, column-oriented NoSQL database",
+        "Hive" => "A data warehouse software that facilitates query and management of large data sets",
+        "Spark2x" => "A fast and general engine for large-scale data processing",
+        "Flink" => "A distributed stream and batch processing engine",
+        "Kafka" => "A distributed, partitioned, replicated commit log service",
+        "Flume" => "A distributed service for collecting, aggregating and moving log data",
+        "Hue" => "A web interface for Hadoop components",
+        "Oozie" => "A workflow scheduler for Hadoop jobs",
+        "ZooKeeper" => "A centralized coordination service for distributed applications",
+        "Ranger" => "A framework for centralized security administration",
+        "Tez" => "An application framework for complex DAGs of data processing tasks",
+        "ClickHouse" => "A column-oriented database for online analytical processing",
+        _ => "",
+    }
+}
+
+/// The V1.1 record of a new cluster (state fields are set by the lifecycle). Assumes `req`
+/// passed `rules::validate_create_cluster`; anything missing simply stays empty.
+pub fn build_cluster(project: &str, cluster_id: &str, req: &CreateClusterReq, now_secs: i64) -> (Cluster, Slots) {
+    let version = req.cluster_version.clone().unwrap_or_default();
+    let version_info = catalog::version(&version);
+    let kind = req.cluster_type.as_deref().and_then(ClusterType::parse).unwrap_or(ClusterType::Analysis);
+    let groups = req.node_groups.clone().unwrap_or_default();
+    let (task_groups, main_groups): (Vec<&NodeGroupV2>, Vec<&NodeGroupV2>) =
+        groups.iter().partition(|g| catalog::group_role(&g.group_name) == "Task");
+    let mut main_groups = main_groups;
+    // Master first, as the service lists them.
+    main_groups.sort_by_key(|g| catalog::group_role(&g.group_name) != "Master");
+    let master = main_groups.iter().find(|g| catalog::group_role(&g.group_name) == "Master");
+    let core = main_groups.iter().find(|g| catalog::group_role(&g.group_name) == "Core");
+
+    let vpc = req.vpc_name.as_deref().and_then(catalog::vpc);
+    let subnet = vpc.and_then(|v| {
+        v.subnets.iter().find(|(name, id)| {
+            req.subnet_id.as_deref() == Some(*id) || req.subnet_name.as_deref() == Some(*name)
+        })
+    });
+    let az = req.availability_zone.clone().unwrap_or_default();
+    let components: Vec<ComponentAmb> = req
+        .components
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|name| {
+            let (ver, suffix) = version_info
+                .and_then(|v| v.components.iter().find(|(n, _, _)| *n == name))
+                .map(|(_, ver, suffix)| (ver.to_string(), suffix.to_string()))
+                .unwrap_or_default();
+            ComponentAmb {
+                component_id: format!("{version}_{suffix}"),
+                component_name: name.to_string(),
+                component_version: ver,
+                component_desc: component_desc(name).to_string(),
+            }
+        })
+        .collect();
+    let prepaid = req.charge_info.as_ref().is_some_and(|c| c.charge_mode == "prePaid");
+    let security_group = req
+        .security_groups_id
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| util::stable_uuid(&[cluster_id, "security-group"]));
+    let vol = |g: Option<&&NodeGroupV2>| {
+        g.and_then(|g| g.data_volume.as_ref().filter(|_| g.data_volume_count.unwrap_or(0) > 0).map(|v| (v.volume_type.clone(), v.size, g.data_volume_count.unwrap_or(0))))
+            .unwrap_or_default()
+    };
+    let (master_vol, core_vol) = (vol(master), vol(core));
+
+    let mut c = Cluster {
+        cluster_id: cluster_id.to_string(),
+        cluster_name: req.cluster_name.clone().unwrap_or_default(),
+        cluster_version: version.clone(),
+        cluster_type: kind.code(),
+        safe_mode: i32::from(req.safe_mode.as_deref() == Some("KERBEROS")),
+        tenant_id: project.to_string(),
+        enterprise_project_id: req.enterprise_project_id.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "0".into()),
+        deployment_id: util::stable_uuid(&[cluster_id, "deployment"]),
+        instance_id: cluster_id.to_string(),
+        total_node_num: String::new(),
+        master_node_size: master.map(|g| g.node_size.clone()).unwrap_or_default(),
+        core_node_size: core.map(|g| g.node_size.clone()).unwrap_or_default(),
+        volume_size: core_vol.1,
+        volume_type: core_vol.0.clone(),
+        master_data_volume_type: master_vol.0,
+        master_data_volume_size: master_vol.1,
+        master_data_volume_count: master_vol.2,
+        core_data_volume_type: core_vol.0,
+        core_data_volume_size: core_vol.1,
+        core_data_volume_count: core_vol.2,
+        create_at: now_secs.to_string(),
+        update_at: now_secs.to_string(),
+        charging_start_time: now_secs.to_string(),
+        billing_type: if prepaid { "Yearly/Monthly".into() } else { "Metered".into() },
+        duration: req.charge_info.as_ref().and_then(|c| c.period_num).filter(|_| prepaid).map(|n| n.to_string()).unwrap_or_default(),
+        period_type: i32::from(req.charge_info.as_ref().and_then(|c| c.period_type.as_deref()) == Some("year")),
+        data_center: req.region.clone().unwrap_or_default(),
+        vpc: vpc.map(|v| v.name.to_string()).unwrap_or_default(),
+        vpc_id: vpc.map(|v| v.id.to_string()).unwrap_or_default(),
+        subnet_id: subnet.map(|(_, id)| id.to_string()).unwrap_or_default(),
+        subnet_name: subnet.map(|(name, _)| name.to_string()).unwrap_or_default(),
+        security_groups_id: security_group.clone(),
+        slave_security_groups_id: security_group,
+        external_ip: req.eip_address.clone().unwrap_or_default(),
+        eip_id: req.eip_id.clone().unwrap_or_default(),
+        eip_address: req.eip_address.clone().unwrap_or_default(),
+        az_id: util::stable_uuid(&[&az, "az"]).replace('-', ""),
+        az_name: az.clone(),
+        az_code: az.clone(),
+        availability_zone_id: util::stable_uuid(&[&az, "az"]).replace('-', ""),
+        hadoop_version: version_info.map(|v| v.hadoop_version.to_string()).unwrap_or_default(),
+        component_list: components,
+        node_public_cert_name: if req.login_mode.as_deref() == Some("KEYPAIR") {
+            req.node_keypair_name.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
+        log_collection: req.log_collection.unwrap_or(1) as i32,
+        tags: tag_string(req.tags.as_deref().unwrap_or_default()),
+        bootstrap_scripts: req.bootstrap_scripts.clone().unwrap_or_default(),
+        node_groups: main_groups.iter().map(|g| v10_from_v2(cluster_id, g)).collect(),
+        task_node_groups: task_groups.iter().map(|g| v10_from_v2(cluster_id, g)).collect(),
+        ..Default::default()
+    };
+    lifecycle::recount(&mut c);
+    let slots = nodes::reconcile(&c, &Slots::new());
+    let ip = nodes::first_master_ip(&c, &slots);
+    c.master_node_ip = ip.clone();
+    c.internal_ip = ip.clone();
+    c.private_ip_first = ip;
+    (c, slots)
+}

@@ -1,0 +1,80 @@
+//! The sandbox's engines: state, rules and time, with no HTTP in them. Handlers translate
+//! requests into calls here and `EngineError`s into vendor error bodies.
+
+pub mod clusters;
+pub mod lifecycle;
+pub mod nodes;
+pub mod seed;
+pub mod store;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use store::Store;
+
+#[derive(Debug, PartialEq)]
+pub enum EngineError {
+    /// The cluster does not exist in this project (12000003).
+    NotFound(String),
+    /// A business rule refused the request, with the vendor code to answer.
+    Invalid { code: String, message: String },
+    /// Storage failed: the only kind that becomes a 500.
+    Internal(String),
+}
+
+impl EngineError {
+    pub fn invalid(code: impl Into<String>, message: impl Into<String>) -> EngineError {
+        EngineError::Invalid { code: code.into(), message: message.into() }
+    }
+}
+
+impl From<rusqlite::Error> for EngineError {
+    fn from(e: rusqlite::Error) -> EngineError {
+        EngineError::Internal(format!("database error: {e}"))
+    }
+}
+
+pub struct Engine {
+    store: Store,
+    step_ms: u64,
+}
+
+impl Engine {
+    pub fn open(data_dir: &Path, step_ms: u64) -> Result<Engine, String> {
+        Ok(Engine { store: Store::open(&data_dir.join("sandbox.db"))?, step_ms })
+    }
+
+    pub fn step_ms(&self) -> u64 {
+        self.step_ms
+    }
+
+    pub fn tick(&self) -> Result<usize, EngineError> {
+        // Most ticks have nothing to do; only take the write lock when something is in flight.
+        if !self.store.read(store::any_busy)? {
+            return Ok(0);
+        }
+        let now = crate::util::now_ms();
+        self.store.tx(|conn| lifecycle::tick(conn, now, self.step_ms))
+    }
+
+    /// Advances lifecycles in the background, a few times per step so stage changes show up
+    /// close to their deadline.
+    pub fn spawn_ticker(self: Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let period = Duration::from_millis((self.step_ms / 4).clamp(10, 150));
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(period);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                let engine = self.clone();
+                // SQLite calls block; keep them off the async workers that answer requests.
+                match tokio::task::spawn_blocking(move || engine.tick()).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => eprintln!("warning: lifecycle tick failed: {e:?}"),
+                    Err(e) => eprintln!("warning: lifecycle tick panicked: {e}"),
+                }
+            }
+        })
+    }
+}

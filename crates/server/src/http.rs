@@ -1,0 +1,391 @@
+//! The HTTP edge: routing, request ids, CORS, authentication, vendor error bodies, the console
+//! bundle and its generated `config.json`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use lakedeck_api::config::{ConsoleConfig, Endpoints};
+use lakedeck_api::error::{MrsCamelErrorBody, MrsErrorBody};
+use lakedeck_api::sign;
+use serde::Serialize;
+
+use crate::config::Credentials;
+use crate::engine::Engine;
+use crate::{mrs, util};
+
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    pub creds: Credentials,
+    pub dist: PathBuf,
+    /// Whether `config.json` may hand out the token: only when nothing but this machine can connect.
+    pub expose_token: bool,
+}
+
+pub type Shared = Arc<AppState>;
+
+/// Largest request body accepted (the biggest real one, a create request, is a few KiB).
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// Signed requests older or newer than this are refused. Huawei does not publish its gateway's
+/// tolerance; 15 minutes is the usual cloud-signature window (AWS SigV4 uses the same) and is
+/// wide enough for a laptop clock that is a little off.
+pub const MAX_CLOCK_SKEW_SECS: i64 = 15 * 60;
+pub const AUTH_FAILED: &str = "12000001";
+pub const INTERNAL: &str = "12000004";
+
+pub fn app(state: Shared) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/config.json", get(config_json))
+        .merge(mrs::routes())
+        .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), edge))
+        .with_state(state)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+/// An MRS error answer. `camel` selects the `errorCode`/`errorMsg` body of the V1.1 cluster family.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+    pub camel: bool,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError { status, code: code.into(), message: message.into(), camel: false }
+    }
+
+    pub fn bad(code: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    fn unauthorized(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, AUTH_FAILED, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.camel {
+            json(self.status, &MrsCamelErrorBody { error_code: self.code, error_msg: self.message })
+        } else {
+            json(self.status, &MrsErrorBody { error_code: self.code, error_msg: self.message })
+        }
+    }
+}
+
+pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(e) => {
+            eprintln!("error: cannot encode a response: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "application/json")],
+             format!(r#"{{"error_code":"{INTERNAL}","error_msg":"internal error"}}"#))
+                .into_response()
+        }
+    }
+}
+
+pub fn is_api_path(path: &str) -> bool {
+    ["/v1.1", "/v2"].iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edge middleware: request id, CORS, authentication
+
+const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
+const ALLOW_HEADERS: &str = "Content-Type, X-Auth-Token, X-Project-Id, X-Sdk-Date, Authorization, X-Language";
+
+async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
+    let request_id = util::uuid_v4();
+    let mut resp = if req.method() == Method::OPTIONS {
+        // Preflights carry no credentials, so they are answered before authentication.
+        let mut r = StatusCode::NO_CONTENT.into_response();
+        let h = r.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(ALLOW_METHODS));
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(ALLOW_HEADERS));
+        h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+        r
+    } else if is_api_path(req.uri().path()) {
+        match authenticate(&st, req).await {
+            Ok(req) => next.run(req).await,
+            Err(e) => e.into_response(),
+        }
+    } else {
+        next.run(req).await
+    };
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        h.insert(HeaderName::from_static("x-request-id"), v);
+    }
+    // The console may be served from another origin (a CDN) and call the sandbox directly.
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("X-Request-Id"));
+    resp
+}
+
+/// Accepts the sandbox token in `X-Auth-Token`, or an `SDK-HMAC-SHA256` signature by the sandbox
+/// access key. Returns the request with its body restored (signature checks need to read it).
+async fn authenticate(st: &AppState, req: Request) -> Result<Request, ApiError> {
+    let (parts, body) = req.into_parts();
+    if let Some(token) = parts.headers.get("x-auth-token") {
+        let token = token.to_str().unwrap_or("");
+        return if sign::constant_time_eq(token, &st.creds.token) {
+            Ok(Request::from_parts(parts, body))
+        } else {
+            Err(ApiError::unauthorized("Invalid X-Auth-Token: it is not this sandbox's token."))
+        };
+    }
+    let Some(authorization) = parts.headers.get(header::AUTHORIZATION) else {
+        return Err(ApiError::unauthorized(
+            "Missing credentials: send X-Auth-Token or an SDK-HMAC-SHA256 Authorization header.",
+        ));
+    };
+    let authorization = authorization.to_str().unwrap_or("").to_string();
+    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "12000002", format!("The request body is larger than {BODY_LIMIT} bytes."))
+    })?;
+    verify_signature(&st.creds, &parts, &authorization, &bytes, util::now_secs())?;
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn verify_signature(
+    creds: &Credentials,
+    parts: &axum::http::request::Parts,
+    authorization: &str,
+    body: &[u8],
+    now: i64,
+) -> Result<(), ApiError> {
+    let auth = sign::parse_authorization(authorization).ok_or_else(|| {
+        ApiError::unauthorized(
+            "Malformed Authorization header: expected SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<h1;h2>, Signature=<hex>.",
+        )
+    })?;
+    if auth.access_key != creds.access_key {
+        return Err(ApiError::unauthorized(format!("Unknown access key {}.", auth.access_key)));
+    }
+    let date = parts.headers.get("x-sdk-date").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if date.is_empty() {
+        return Err(ApiError::unauthorized("Missing X-Sdk-Date header: signed requests must carry their signing time."));
+    }
+    let signed_at = sign::parse_sdk_date(date)
+        .ok_or_else(|| ApiError::unauthorized(format!("Invalid X-Sdk-Date '{date}': expected YYYYMMDDTHHMMSSZ.")))?;
+    let skew = (now - signed_at).abs();
+    if skew > MAX_CLOCK_SKEW_SECS {
+        return Err(ApiError::unauthorized(format!(
+            "Clock skew too large: X-Sdk-Date {date} is {skew} s from the server's time (at most {MAX_CLOCK_SKEW_SECS} s allowed)."
+        )));
+    }
+    if !auth.signed_headers.iter().any(|h| h == "x-sdk-date") {
+        return Err(ApiError::unauthorized("Signature mismatch: SignedHeaders must include x-sdk-date."));
+    }
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let query = sign::parse_query(parts.uri.query().unwrap_or(""));
+    let input = sign::SigningInput {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: &query,
+        headers: &headers,
+        signed_headers: &auth.signed_headers,
+        body,
+    };
+    let expected = sign::signature(&creds.secret_key, &sign::string_to_sign(&sign::canonical_request(&input), date));
+    if !sign::constant_time_eq(&expected, &auth.signature) {
+        return Err(ApiError::unauthorized(
+            "Signature mismatch: the signature does not match the request (check the secret key, the signed headers and the body).",
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fallbacks
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    if is_api_path(uri.path()) {
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "12000002", format!("Method {method} is not allowed on {}.", uri.path()))
+            .into_response()
+    } else {
+        (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response()
+    }
+}
+
+async fn fallback(State(st): State<Shared>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path();
+    if is_api_path(path) {
+        return ApiError::new(StatusCode::NOT_FOUND, "12000002", format!("unknown API {method} {path}")).into_response();
+    }
+    if method != Method::GET && method != Method::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
+    }
+    serve_static(&st.dist, path, &headers).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// config.json and the console bundle
+
+async fn config_json(State(st): State<Shared>) -> Response {
+    let cfg = ConsoleConfig {
+        endpoints: Endpoints { mrs: String::new() },
+        project_id: st.creds.project_id.clone(),
+        region: "cn-north-4".into(),
+        token: st.expose_token.then(|| st.creds.token.clone()),
+        sandbox: true,
+    };
+    let mut r = json(StatusCode::OK, &cfg);
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
+const NOT_BUILT: &str = "<!doctype html>
+<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Lakedeck sandbox</title></head>
+<body style=\"font-family: sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5\">
+<h1>Lakedeck sandbox is running</h1>
+<p>The console bundle is not built yet, so there is nothing to show here. The MRS APIs under
+<code>/v1.1/</code> and <code>/v2/</code> work already.</p>
+<p>From the repository root, <code>./scripts/run.sh</code> builds the console and starts the sandbox
+(see the README). To build the bundle alone:</p>
+<pre>trunk build --release</pre>
+<p>then restart the server with <code>--dist</code> pointing at the output folder (default <code>./dist</code>).</p>
+</body></html>
+";
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
+        Some("html" | "htm") => "text/html; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json" | "map") => "application/json",
+        Some("webmanifest") => "application/manifest+json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        Some("woff") => "font/woff",
+        Some("ttf") => "font/ttf",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Trunk names bundle files `name-<hash>.js`, `name-<hash>_bg.wasm`, `style-<hash>.css`; their
+/// content never changes under the same name, so browsers may keep them for good.
+pub fn is_hashed_asset(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else { return false };
+    if !matches!(ext, "js" | "wasm" | "css") {
+        return false;
+    }
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Maps a URL path to a file under `dist`, refusing anything that could leave it.
+fn resolve(dist: &Path, url_path: &str) -> Option<PathBuf> {
+    let decoded = sign::percent_decode(url_path);
+    let mut out = dist.to_path_buf();
+    for seg in decoded.split('/').filter(|s| !s.is_empty()) {
+        if seg == "." || seg == ".." || seg.contains(['\\', ':', '\0']) {
+            return None;
+        }
+        out.push(seg);
+    }
+    Some(out)
+}
+
+fn file_response(bytes: Vec<u8>, name: &str) -> Response {
+    let cache = if is_hashed_asset(name) { "public, max-age=31536000, immutable" } else { "no-cache" };
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type(name)),
+            (header::CACHE_CONTROL, cache),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn index_page(dist: &Path) -> Response {
+    match tokio::fs::read(dist.join("index.html")).await {
+        Ok(bytes) => file_response(bytes, "index.html"),
+        Err(_) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+            NOT_BUILT,
+        )
+            .into_response(),
+    }
+}
+
+async fn serve_static(dist: &Path, path: &str, headers: &HeaderMap) -> Response {
+    if path == "/" || path == "/index.html" {
+        return index_page(dist).await;
+    }
+    if let Some(file) = resolve(dist, path) {
+        if tokio::fs::metadata(&file).await.is_ok_and(|m| m.is_file()) {
+            if let Ok(bytes) = tokio::fs::read(&file).await {
+                let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                return file_response(bytes, name);
+            }
+        }
+    }
+    // Client-side routes (`/clusters/abc`) are pages of the single-page app; a missing script or
+    // image stays a 404 so a broken bundle is visible.
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if wants_html {
+        return index_page(dist).await;
+    }
+    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found\n").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_assets() {
+        assert!(is_hashed_asset("lakedeck-3f2a9c1b0d4e5f67.js"));
+        assert!(is_hashed_asset("lakedeck-3f2a9c1b0d4e5f67_bg.wasm"));
+        assert!(is_hashed_asset("style-0123456789abcdef0123.css"));
+        assert!(!is_hashed_asset("lakedeck-3f2a9c1b.js"));
+        assert!(!is_hashed_asset("index.html"));
+        assert!(!is_hashed_asset("logo-3f2a9c1b0d4e5f67.png"));
+    }
+
+    #[test]
+    fn api_paths_and_resolution() {
+        assert!(is_api_path("/v1.1/p/cluster_infos"));
+        assert!(is_api_path("/v2"));
+        assert!(!is_api_path("/v2x/a"));
+        assert!(!is_api_path("/clusters"));
+        let d = Path::new("/d");
+        assert_eq!(resolve(d, "/a/b.js"), Some(PathBuf::from("/d/a/b.js")));
+        assert_eq!(resolve(d, "/a/%2e%2e/x"), None);
+        assert_eq!(resolve(d, "/../x"), None);
+    }
+}

@@ -1,0 +1,135 @@
+//! MRS API handlers: parse the request the vendor's way, call the engine, answer with the
+//! vendor's shapes and codes. Paths, casing and codes follow shared/reference/mrs-api.md.
+
+pub mod clusters;
+pub mod nodes;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post, put};
+use axum::Router;
+use serde::de::DeserializeOwned;
+
+use crate::engine::{Engine, EngineError};
+use crate::http::{ApiError, Shared, INTERNAL};
+use crate::util;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/v1.1/{project_id}/cluster_infos", get(clusters::list))
+        .route("/v1.1/{project_id}/cluster_infos/{cluster_id}", get(clusters::show).put(clusters::resize))
+        .route("/v1.1/{project_id}/clusters/{cluster_id}", delete(clusters::delete))
+        .route("/v1.1/{project_id}/clusters/{cluster_id}/hosts", get(nodes::hosts))
+        .route("/v2/{project_id}/clusters", post(clusters::create))
+        .route("/v2/{project_id}/clusters/{cluster_id}/cluster-name", put(clusters::rename))
+        .route("/v2/{project_id}/clusters/{cluster_id}/expand", post(clusters::expand))
+        .route("/v2/{project_id}/clusters/{cluster_id}/shrink", post(clusters::shrink))
+        .route("/v2/{project_id}/clusters/{cluster_id}/nodes", get(nodes::list))
+}
+
+/// Generic invalid-parameter code of the V1.1 family.
+pub const V11_INVALID: &str = crate::engine::clusters::V11_INVALID;
+/// Generic invalid-parameter code of the V2 family.
+pub const V2_INVALID: &str = lakedeck_api::rules::INVALID_PARAM;
+
+async fn path_params<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<Vec<(String, String)>, ApiError> {
+    let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+        .await
+        .map_err(|e| ApiError::bad(V11_INVALID, format!("Invalid path: {}", e.body_text())))?;
+    let project = params.iter().find(|(k, _)| k == "project_id").map(|(_, v)| v.as_str()).unwrap_or("");
+    if !util::is_valid_project_id(project) {
+        return Err(ApiError::bad(V11_INVALID, "The project id must be 1 to 64 letters and digits."));
+    }
+    Ok(params)
+}
+
+/// `{project_id}` of the path, checked.
+pub struct ProjectPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ProjectPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts, state).await?;
+        Ok(ProjectPath(params.into_iter().find(|(k, _)| k == "project_id").map(|(_, v)| v).unwrap_or_default()))
+    }
+}
+
+/// `{project_id}` and `{cluster_id}` of the path.
+pub struct ClusterPath {
+    pub project: String,
+    pub cluster: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClusterPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let params = path_params(parts, state).await?;
+        let get = |key: &str| params.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default();
+        Ok(ClusterPath { project: get("project_id"), cluster: get("cluster_id") })
+    }
+}
+
+/// Decoded query pairs, read the way the SDK signs them (`+` is a literal plus).
+pub struct QueryPairs(Vec<(String, String)>);
+
+impl QueryPairs {
+    pub fn parse(raw: Option<String>) -> QueryPairs {
+        QueryPairs(lakedeck_api::sign::parse_query(raw.as_deref().unwrap_or("")))
+    }
+
+    /// The first non-empty value of `key`; an empty value counts as absent.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.as_str())
+    }
+
+    /// A whole number within `min..=max`, `default` when absent.
+    pub fn bounded(&self, key: &str, default: i64, min: i64, max: i64, code: &str) -> Result<i64, ApiError> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(raw) => lakedeck_api::paging::parse_bounded(raw, min, max)
+                .ok_or_else(|| ApiError::bad(code, format!("{key} must be a whole number from {min} to {max}, not '{raw}'."))),
+        }
+    }
+}
+
+/// Parses a JSON body; any failure is the V2 invalid-parameter answer with serde's own words.
+pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad(V2_INVALID, format!("Invalid request body: {e}")))
+}
+
+/// Runs engine work on the blocking pool: SQLite calls wait on locks (the end-to-end suite writes
+/// to the same database) and must not stall the workers that answer other requests.
+pub async fn run<T: Send + 'static>(
+    st: &Shared,
+    f: impl FnOnce(&Engine) -> Result<T, EngineError> + Send + 'static,
+) -> Result<T, EngineError> {
+    let engine = st.engine.clone();
+    tokio::task::spawn_blocking(move || f(&engine))
+        .await
+        .unwrap_or_else(|e| Err(EngineError::Internal(format!("worker failed: {e}"))))
+}
+
+/// Which casing a "cluster not found" answer uses: the V1.1 cluster family answers camelCase.
+#[derive(Clone, Copy)]
+pub enum Family {
+    V11,
+    V2,
+}
+
+pub fn engine_error(e: EngineError, family: Family) -> ApiError {
+    match e {
+        EngineError::NotFound(message) => {
+            let mut err = ApiError::bad(crate::engine::clusters::NOT_FOUND, message);
+            err.camel = matches!(family, Family::V11);
+            err
+        }
+        EngineError::Invalid { code, message } => ApiError::bad(code, message),
+        EngineError::Internal(detail) => {
+            eprintln!("error: {detail}");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL, "Internal error; see the sandbox log.")
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Test harness: runs the real `lakedeck-server` binary and talks HTTP/1.1 to it over a plain
+//! socket, so every header and status is what a browser or the SDK would see.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let dir = std::env::temp_dir().join(format!("lakedeck-test-{tag}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub struct Server {
+    child: Child,
+    /// `host:port` to connect to.
+    pub addr: String,
+    pub url: String,
+    pub project: String,
+    pub token: String,
+    pub ak: String,
+    pub sk: String,
+    pub data_dir: PathBuf,
+    pub dist: PathBuf,
+    /// Set by the constructors that made the temporary directory themselves: removed on drop.
+    owned_root: Option<PathBuf>,
+}
+
+pub struct Options<'a> {
+    pub listen: &'a str,
+    pub step_ms: u64,
+    pub env: Vec<(&'a str, String)>,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options { listen: "127.0.0.1:0", step_ms: 50, env: vec![] }
+    }
+}
+
+/// Test credentials passed through the environment (the generated ones are covered separately).
+pub fn env_credentials() -> Vec<(&'static str, String)> {
+    vec![
+        ("LAKEDECK_SANDBOX_TOKEN", "test-token-123".to_string()),
+        ("LAKEDECK_SANDBOX_AK", "TESTAK0000000000".to_string()),
+        ("LAKEDECK_SANDBOX_SK", "TESTSK-secret-key".to_string()),
+        ("LAKEDECK_SANDBOX_PROJECT_ID", "0123456789abcdef0123456789abcdef".to_string()),
+    ]
+}
+
+impl Server {
+    /// A fresh server with env credentials and 50 ms lifecycle steps.
+    pub fn start(tag: &str) -> Server {
+        Server::start_step(tag, 50)
+    }
+
+    /// A fresh server with env credentials and `step_ms` lifecycle steps: slow enough that a
+    /// loaded CI machine still sees each transitional state right after the call that starts it.
+    pub fn start_step(tag: &str, step_ms: u64) -> Server {
+        let root = temp_dir(tag);
+        let mut s = Server::start_with(&root, Options { env: env_credentials(), step_ms, ..Default::default() });
+        s.owned_root = Some(root);
+        s
+    }
+
+    /// A fresh server whose lifecycles effectively never advance (for states that must hold still).
+    pub fn start_frozen(tag: &str) -> Server {
+        Server::start_step(tag, 3_600_000)
+    }
+
+    pub fn start_with(root: &Path, opts: Options) -> Server {
+        let data_dir = root.join("data");
+        let dist = root.join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lakedeck-server"));
+        cmd.args(["--listen", opts.listen, "--data-dir"])
+            .arg(&data_dir)
+            .arg("--dist")
+            .arg(&dist)
+            .args(["--step-ms", &opts.step_ms.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .env_remove("LAKEDECK_SANDBOX_TOKEN")
+            .env_remove("LAKEDECK_SANDBOX_AK")
+            .env_remove("LAKEDECK_SANDBOX_SK")
+            .env_remove("LAKEDECK_SANDBOX_PROJECT_ID")
+            .env_remove("LAKEDECK_SANDBOX_STEP_MS");
+        for (k, v) in &opts.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start lakedeck-server");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut lines = Vec::new();
+        for _ in 0..5 {
+            let mut line = String::new();
+            out.read_line(&mut line).unwrap();
+            assert!(!line.is_empty(), "server exited early; printed so far: {lines:?}");
+            lines.push(line.trim_end().to_string());
+        }
+        let value = |i: usize, prefix: &str| -> String {
+            lines[i].strip_prefix(prefix).unwrap_or_else(|| panic!("line {i} {:?} lacks {prefix:?}", lines[i])).to_string()
+        };
+        let url = value(0, "Lakedeck sandbox listening on ");
+        let port = url.rsplit(':').next().unwrap().to_string();
+        assert!(port.parse::<u16>().unwrap() > 0, "real port printed: {url}");
+        Server {
+            child,
+            addr: format!("127.0.0.1:{port}"),
+            url,
+            project: value(1, "project id: "),
+            token: value(2, "token: "),
+            ak: value(3, "access key: "),
+            sk: value(4, "secret key: "),
+            data_dir,
+            dist,
+            owned_root: None,
+        }
+    }
+
+    pub fn stop(self) {}
+
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Resp {
+        raw_request(&self.addr, method, path, headers, body)
+    }
+
+    /// An API call authenticated with the sandbox token; `body` is sent as JSON.
+    pub fn api(&self, method: &str, path: &str, body: Option<&Value>) -> Resp {
+        let bytes = body.map(|b| serde_json::to_vec(b).unwrap());
+        self.request(
+            method,
+            path,
+            &[("X-Auth-Token", &self.token), ("Content-Type", "application/json")],
+            bytes.as_deref(),
+        )
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        self.api("GET", path, None)
+    }
+
+    pub fn v11(&self, rest: &str) -> String {
+        format!("/v1.1/{}/{rest}", self.project)
+    }
+
+    pub fn v2(&self, rest: &str) -> String {
+        format!("/v2/{}/{rest}", self.project)
+    }
+
+    pub fn clusters(&self, query: &str) -> Value {
+        let r = self.get(&self.v11(&format!("cluster_infos?{query}")));
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()
+    }
+
+    /// Names in list order.
+    pub fn names(&self, query: &str) -> Vec<String> {
+        self.clusters(query)["clusters"].as_array().unwrap().iter().map(|c| c["clusterName"].as_str().unwrap().to_string()).collect()
+    }
+
+    pub fn cluster_by_name(&self, name: &str) -> Value {
+        let list = self.clusters("pageSize=100");
+        list["clusters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["clusterName"] == name)
+            .unwrap_or_else(|| panic!("no cluster named {name}"))
+            .clone()
+    }
+
+    pub fn id_of(&self, name: &str) -> String {
+        self.cluster_by_name(name)["clusterId"].as_str().unwrap().to_string()
+    }
+
+    pub fn detail(&self, id: &str) -> Value {
+        let r = self.get(&self.v11(&format!("cluster_infos/{id}")));
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()["cluster"].clone()
+    }
+
+    /// Polls the detail until `done` holds, returning every (state, stageDesc) seen on the way.
+    pub fn wait_for(&self, id: &str, what: &str, done: impl Fn(&Value) -> bool) -> (Value, Vec<(String, String)>) {
+        let start = Instant::now();
+        let mut seen: Vec<(String, String)> = Vec::new();
+        loop {
+            let c = self.detail(id);
+            let pair = (c["clusterState"].as_str().unwrap().to_string(), c["stageDesc"].as_str().unwrap().to_string());
+            if seen.last() != Some(&pair) {
+                seen.push(pair);
+            }
+            if done(&c) {
+                return (c, seen);
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what}; seen {seen:?}");
+            std::thread::sleep(Duration::from_millis(15));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(root) = &self.owned_root {
+            let _ = std::fs::remove_dir_all(root);
+        }
+    }
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    /// Asserts an MRS error answer with snake_case keys and returns its message.
+    pub fn assert_error(&self, status: u16, code: &str) -> String {
+        let v = self.json();
+        assert_eq!((self.status, v["error_code"].as_str()), (status, Some(code)), "body: {}", self.text());
+        let msg = v["error_msg"].as_str().unwrap().to_string();
+        assert!(!msg.is_empty());
+        msg
+    }
+}
+
+pub fn raw_request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Resp {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(b) = body {
+        req.push_str(&format!("Content-Length: {}\r\n", b.len()));
+    }
+    req.push_str("\r\n");
+    let mut bytes = req.into_bytes();
+    if let Some(b) = body {
+        bytes.extend_from_slice(b);
+    }
+    stream.write_all(&bytes).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("response head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut rest = raw[split + 4..].to_vec();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    if headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked")) {
+        rest = dechunk(&rest);
+    }
+    Resp { status, headers, body: rest }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).split(';').next().unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
+        data = &data[eol + 2 + size + 2..];
+    }
+    out
+}
+
+/// A valid create request (the shape of mrs-api.md §5.1).
+pub fn create_body(name: &str) -> Value {
+    serde_json::json!({
+        "cluster_version": "MRS 3.1.0", "cluster_name": name, "cluster_type": "ANALYSIS",
+        "charge_info": {"charge_mode": "postPaid"}, "region": "cn-north-4",
+        "availability_zone": "cn-north-4b", "vpc_name": "vpc-lakedeck",
+        "subnet_id": "7e1a0c55-2b8f-4f0e-8c7d-5d9a6b1c2e02",
+        "components": "Hadoop,Spark2x,Hive,ZooKeeper", "safe_mode": "KERBEROS",
+        "manager_admin_password": "Admin@12345", "login_mode": "KEYPAIR", "node_keypair_name": "KeyPair-ops",
+        "tags": [{"key": "env", "value": "qa"}, {"key": "owner", "value": "tests"}], "log_collection": 1,
+        "node_groups": [
+            {"group_name": "master_node_default_group", "node_num": 2, "node_size": "c6.4xlarge.4.linux.bigdata",
+             "root_volume": {"type": "SAS", "size": 480}, "data_volume": {"type": "SAS", "size": 600}, "data_volume_count": 1},
+            {"group_name": "core_node_analysis_group", "node_num": 3, "node_size": "c6.8xlarge.4.linux.bigdata",
+             "root_volume": {"type": "SAS", "size": 480}, "data_volume": {"type": "SSD", "size": 1000}, "data_volume_count": 2},
+            {"group_name": "task_node_analysis_group", "node_num": 1, "node_size": "c6.2xlarge.4.linux.bigdata",
+             "root_volume": {"type": "SAS", "size": 480}, "data_volume_count": 0}
+        ]
+    })
+}
+
+pub fn now_secs() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+}
