@@ -1,1 +1,4 @@
-fn main() {}
+//! Stand-alone console (trunk builds this binary).
+fn main() {
+    lakedeck::run();
+}

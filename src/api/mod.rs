@@ -1,0 +1,147 @@
+//! The only code in the console that does HTTP.
+//!
+//! Everything goes through [`request`]: it joins the path onto the endpoint from the session's
+//! configuration, adds `X-Auth-Token` and `Content-Type`, and maps every failure into one [`ApiError`].
+//! Per-service modules (`mrs`, later `emr`, `alluxio`) only build paths, queries and bodies.
+
+mod error;
+pub mod mrs;
+
+pub use error::{ApiError, DECODE, NETWORK, REQUEST};
+
+use lakedeck_api::config::ConsoleConfig;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// HTTP methods the console uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+/// What a request needs to know about the session: where the APIs are and the token.
+/// A cheap snapshot taken from the session store when a request starts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ApiClient {
+    pub config: ConsoleConfig,
+    pub token: Option<String>,
+}
+
+impl ApiClient {
+    pub fn new(config: ConsoleConfig, token: Option<String>) -> ApiClient {
+        ApiClient { config, token: token.filter(|t| !t.trim().is_empty()) }
+    }
+
+    pub fn project_id(&self) -> &str {
+        &self.config.project_id
+    }
+}
+
+/// Which service a path belongs to (each has its own endpoint in `config.json`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    Mrs,
+}
+
+impl Service {
+    fn url(self, config: &ConsoleConfig, path_and_query: &str) -> String {
+        match self {
+            Service::Mrs => config.mrs_url(path_and_query),
+        }
+    }
+}
+
+/// Percent-encodes one path segment or query value (RFC 3986 unreserved characters stay as they are).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `?k=v&k2=v2` from pairs, skipping empty values; empty string when nothing is left.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// Reads a successful answer: an empty body (204 and friends) reads as JSON `null`, so `()` and
+/// `Option<T>` work for operations without a body.
+pub fn decode_success<T: DeserializeOwned>(status: u16, body: &str, request_id: Option<String>) -> Result<T, ApiError> {
+    let text = if body.trim().is_empty() { "null" } else { body };
+    serde_json::from_str(text).map_err(|e| ApiError::decode(status, e, request_id))
+}
+
+/// The one request function: `method path` on `service`, with an optional JSON body, answering `T`.
+pub async fn request<T, B>(
+    client: &ApiClient,
+    service: Service,
+    method: Method,
+    path_and_query: &str,
+    body: Option<&B>,
+) -> Result<T, ApiError>
+where
+    T: DeserializeOwned,
+    B: Serialize + ?Sized,
+{
+    use gloo_net::http::{Method as M, RequestBuilder};
+
+    let url = service.url(&client.config, path_and_query);
+    let mut builder = RequestBuilder::new(&url)
+        .method(match method {
+            Method::Get => M::GET,
+            Method::Post => M::POST,
+            Method::Put => M::PUT,
+            Method::Delete => M::DELETE,
+        })
+        .header("Accept", "application/json");
+    if let Some(token) = &client.token {
+        builder = builder.header("X-Auth-Token", token);
+    }
+    let req = match body {
+        Some(b) => builder.json(b),
+        None => builder.header("Content-Type", "application/json").build(),
+    }
+    .map_err(|e| ApiError { status: 0, code: REQUEST.into(), message: format!("The request could not be built: {e}"), request_id: None })?;
+
+    let resp = req.send().await.map_err(ApiError::network)?;
+    let status = resp.status();
+    let request_id = resp.headers().get("x-request-id");
+    let text = resp.text().await.map_err(ApiError::network)?;
+    if (200..300).contains(&status) {
+        decode_success(status, &text, request_id)
+    } else {
+        Err(ApiError::from_response(status, &text, request_id))
+    }
+}
+
+/// Fetches a same-origin static JSON document relative to the page (used for `config.json`).
+pub async fn fetch_static<T: DeserializeOwned>(relative_url: &str) -> Result<T, ApiError> {
+    let resp = gloo_net::http::Request::get(relative_url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(ApiError::network)?;
+    let status = resp.status();
+    let text = resp.text().await.map_err(ApiError::network)?;
+    if (200..300).contains(&status) {
+        serde_json::from_str(&text).map_err(|e| ApiError::decode(status, e, None))
+    } else {
+        Err(ApiError::from_response(status, &text, None))
+    }
+}

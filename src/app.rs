@@ -1,0 +1,260 @@
+//! Router and shell: header (product, project, theme), side navigation, keyboard shortcuts, and
+//! start-up (config.json → session store).
+
+use std::sync::OnceLock;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::path;
+use reactive_stores::Store;
+use wasm_bindgen::JsCast;
+
+use crate::api::{fetch_static, ApiError};
+use crate::components::{Dialog, ErrorPanel, Spinner};
+use crate::pages::clusters::{ClusterDetail, ClustersList, CreateCluster};
+use crate::pages::settings::Settings;
+use crate::pages::NotFound;
+use crate::state::session::SessionExt;
+use crate::state::{use_session, ConfigStatus, RefreshBus, Session, SessionState, SessionStateStoreFields, Theme};
+
+static BASE: OnceLock<String> = OnceLock::new();
+
+/// The path prefix the console is hosted under ("" at the root), from `<base href>` if present.
+pub fn base_path() -> &'static str {
+    BASE.get_or_init(|| {
+        let doc = document();
+        let has_base = doc.query_selector("base[href]").ok().flatten().is_some();
+        if !has_base {
+            return String::new();
+        }
+        let Some(uri) = doc.base_uri().ok().flatten() else { return String::new() };
+        // scheme://host/path/ → /path
+        let after_scheme = uri.split_once("://").map(|(_, r)| r).unwrap_or(&uri);
+        let path = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
+        let path = path.split(['?', '#']).next().unwrap_or("/");
+        path.trim_end_matches('/').to_string()
+    })
+}
+
+/// An in-app link target: `href("/clusters")` → `/console/clusters` when hosted under `/console/`.
+pub fn href(path: &str) -> String {
+    format!("{}{}", base_path(), path)
+}
+
+/// The shortcut list shown in the sheet; the handler below implements exactly these.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("?", "Show or hide this list"),
+    ("Esc", "Close a dialog or this list"),
+    ("g then c", "Go to Clusters"),
+    ("g then s", "Go to Settings"),
+    ("/", "Focus the search field"),
+    ("n", "New cluster"),
+    ("r", "Refresh the current view"),
+];
+
+#[component]
+pub fn App() -> impl IntoView {
+    let theme = Theme::load();
+    theme.apply();
+    let session: Session = Store::new(SessionState::new(theme));
+    provide_context(session);
+    provide_context(RefreshBus::new());
+
+    leptos::task::spawn_local(async move {
+        let loaded = fetch_static::<lakedeck_api::config::ConsoleConfig>("config.json").await;
+        session.finish_loading(loaded.map_err(|e| ApiError {
+            message: format!("config.json could not be loaded: {}", e.message),
+            ..e
+        }));
+    });
+
+    let base = base_path().to_string();
+    view! {
+        <Router base=base>
+            <Shell/>
+        </Router>
+    }
+}
+
+fn is_typing_target(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    let tag = el.tag_name().to_ascii_lowercase();
+    matches!(tag.as_str(), "input" | "textarea" | "select")
+        || el.get_attribute("contenteditable").is_some_and(|v| v != "false")
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let session = use_session();
+    let refresh = expect_context::<RefreshBus>();
+    let navigate = use_navigate();
+    let sheet_open = RwSignal::new(false);
+
+    // config.json failed: open Settings so the user can enter the endpoint by hand.
+    {
+        let navigate = navigate.clone();
+        let location = use_location();
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) {
+                return true;
+            }
+            match session.config_status().get() {
+                ConfigStatus::Failed(_) => {
+                    let path = location.pathname.get_untracked();
+                    let at_root = path.trim_end_matches('/') == base_path();
+                    // The root route redirects by itself (RedirectTo below knows about the failure).
+                    if !at_root && !path.ends_with("/settings") {
+                        navigate("/settings", Default::default());
+                    }
+                    true
+                }
+                ConfigStatus::Loaded => true,
+                ConfigStatus::Loading => false,
+            }
+        });
+    }
+
+    // Keyboard shortcuts (see SHORTCUTS).
+    let g_pending = StoredValue::new(0f64);
+    let nav = navigate.clone();
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() || is_typing_target(&ev) {
+            return;
+        }
+        let key = ev.key();
+        let now = js_sys::Date::now();
+        let after_g = now - g_pending.get_value() < 1500.0;
+        g_pending.set_value(0.0);
+        let modal_open = document().query_selector("[role=dialog]:not(#shortcut-sheet)").ok().flatten().is_some();
+        if modal_open {
+            return;
+        }
+        match key.as_str() {
+            "?" => {
+                ev.prevent_default();
+                sheet_open.update(|o| *o = !*o);
+            }
+            "Escape" => sheet_open.set(false),
+            _ if sheet_open.get_untracked() => {}
+            "g" => g_pending.set_value(now),
+            "c" if after_g => nav("/clusters", Default::default()),
+            "s" if after_g => nav("/settings", Default::default()),
+            "n" => nav("/clusters/create", Default::default()),
+            "r" => refresh.bump(),
+            "/" => {
+                if let Some(el) = document()
+                    .get_element_by_id("cluster-search")
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    ev.prevent_default();
+                    let _ = el.focus();
+                }
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    let project = move || {
+        let p = session.config().with(|c| c.project_id.clone());
+        if p.is_empty() { "no project".to_string() } else { p }
+    };
+    let sandbox = move || session.config().with(|c| c.sandbox);
+    let on_theme = move |ev: leptos::ev::Event| session.set_theme(Theme::parse(&event_target_value(&ev)));
+
+    let config_error = move || match session.config_status().get() {
+        ConfigStatus::Failed(e) => Some(view! {
+            <ErrorPanel
+                error=e
+                title="The console configuration could not be loaded"
+                hint="The console reads config.json next to index.html to learn the MRS endpoint and project. \
+                      Enter them in Settings to continue (kept for this tab only), or add a config.json to the deployment."
+            />
+        }),
+        _ => None,
+    };
+    let loading = move || session.config_status().with(|s| *s == ConfigStatus::Loading);
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="app-header">
+            <a class="brand" href=href("/clusters")>
+                <span class="brand-mark" aria-hidden="true"></span>
+                <span class="brand-name">"Lakedeck"</span>
+            </a>
+            <div class="header-project" title="Current project id">
+                <span class="muted">"Project "</span>
+                <code id="header-project">{project}</code>
+                <Show when=sandbox>
+                    <span class="badge badge-sandbox" title="The endpoints are a local Lakedeck sandbox">"sandbox"</span>
+                </Show>
+            </div>
+            <div class="header-tools">
+                <label class="theme-label" for="theme-select">"Theme"</label>
+                <select id="theme-select" class="input input-sm" on:change=on_theme>
+                    {Theme::ALL.into_iter().map(|t| view! {
+                        <option value=t.as_str() selected=move || session.theme().get() == t>{t.label()}</option>
+                    }).collect_view()}
+                </select>
+                <button type="button" class="btn-icon" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
+                    aria-haspopup="dialog" on:click=move |_| sheet_open.set(true)>
+                    "?"
+                </button>
+            </div>
+        </header>
+        <div class="layout">
+            <nav class="side-nav" aria-label="Main">
+                <ul>
+                    <li><A href=href("/clusters") attr:id="nav-clusters">
+                        <span class="nav-icon" aria-hidden="true">"▦"</span>"Clusters"
+                    </A></li>
+                    <li><A href=href("/settings") attr:id="nav-settings">
+                        <span class="nav-icon" aria-hidden="true">"⚙"</span>"Settings"
+                    </A></li>
+                </ul>
+            </nav>
+            <main id="main" class="content" tabindex="-1">
+                {config_error}
+                <Show when=move || !loading() fallback=|| view! { <Spinner label="Loading configuration…"/> }>
+                    <Routes fallback=|| view! { <NotFound/> }>
+                        <Route path=path!("/") view=|| view! { <RedirectTo path="/clusters"/> }/>
+                        <Route path=path!("/clusters") view=ClustersList/>
+                        <Route path=path!("/clusters/create") view=CreateCluster/>
+                        <Route path=path!("/clusters/:id") view=ClusterDetail/>
+                        <Route path=path!("/settings") view=Settings/>
+                    </Routes>
+                </Show>
+            </main>
+        </div>
+        <Dialog
+            open=sheet_open
+            on_close=Callback::new(move |_| sheet_open.set(false))
+            title="Keyboard shortcuts"
+            id="shortcut-sheet"
+        >
+            <table class="shortcut-table">
+                <caption class="visually-hidden">"Keyboard shortcuts"</caption>
+                <tbody>
+                    {SHORTCUTS.iter().map(|(k, what)| view! {
+                        <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p class="hint">"Shortcuts are ignored while typing in a field."</p>
+        </Dialog>
+    }
+}
+
+/// Client-side redirect (replaces the history entry); goes to Settings instead when the
+/// configuration could not be loaded.
+#[component]
+fn RedirectTo(path: &'static str) -> impl IntoView {
+    let navigate = use_navigate();
+    let session = use_session();
+    Effect::new(move |_| {
+        let failed = matches!(session.config_status().get_untracked(), ConfigStatus::Failed(_));
+        let to = if failed { "/settings" } else { path };
+        navigate(to, leptos_router::NavigateOptions { replace: true, ..Default::default() });
+    });
+}

@@ -1,0 +1,21 @@
+//! Reusable widgets. Pages compose these; none of them knows about a particular API.
+
+pub mod copy;
+pub mod dialog;
+pub mod error_panel;
+pub mod form;
+pub mod pager;
+pub mod progress;
+pub mod state_chip;
+pub mod table;
+pub mod time;
+
+pub use copy::CopyButton;
+pub use dialog::Dialog;
+pub use error_panel::ErrorPanel;
+pub use form::{described_by, field_dom_id, FormField, SelectField, TextField};
+pub use pager::Pager;
+pub use progress::{ProgressBar, Spinner};
+pub use state_chip::{state_label, StateChip};
+pub use table::{Column, DataTable};
+pub use time::{format_epoch_secs, format_offset, Timestamp};

@@ -1,0 +1,28 @@
+//! Loading indicators.
+
+use leptos::prelude::*;
+
+/// A thin indeterminate bar shown while `busy` (keeps its height so nothing jumps).
+#[component]
+pub fn ProgressBar(#[prop(into)] busy: Signal<bool>, #[prop(optional, into)] label: Option<String>) -> impl IntoView {
+    let label = label.unwrap_or_else(|| "Loading".into());
+    view! {
+        <div class="progress-track" aria-hidden=move || (!busy.get()).to_string()>
+            <Show when=move || busy.get()>
+                <div class="progress-bar" role="progressbar" aria-label=label.clone() aria-busy="true"></div>
+            </Show>
+        </div>
+    }
+}
+
+/// A spinner with visible text, for first loads.
+#[component]
+pub fn Spinner(#[prop(optional, into)] label: Option<String>) -> impl IntoView {
+    let label = label.unwrap_or_else(|| "Loading…".into());
+    view! {
+        <div class="loading" role="status" aria-busy="true" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span>
+            <span>{label}</span>
+        </div>
+    }
+}

@@ -1,0 +1,668 @@
+//! `/clusters/create`: three steps (software → hardware → advanced). The draft is validated with
+//! `lakedeck_api::rules::validate_create_cluster`, the same rules the server applies; each error is
+//! shown next to its field. Nothing typed is lost when moving between steps or when the server
+//! refuses the request.
+
+use lakedeck_api::catalog::{self, group_role};
+use lakedeck_api::mrs::{ChargeInfo, CreateClusterReq, NodeGroupV2, Tag, Volume};
+use lakedeck_api::rules::{validate_create_cluster, FieldError, MAX_TAGS};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use wasm_bindgen::JsCast;
+
+use crate::api::mrs::create_cluster;
+use crate::api::ApiError;
+use crate::app::href;
+use crate::components::{described_by, field_dom_id, ErrorPanel, FormField, SelectField, TextField};
+use crate::state::session::SessionExt;
+use crate::state::use_session;
+
+pub const STEPS: [&str; 3] = ["Software", "Hardware", "Advanced"];
+pub const DEFAULT_COMPONENTS: [&str; 5] = ["Hadoop", "Spark2x", "Hive", "Tez", "ZooKeeper"];
+pub const DEFAULT_FLAVOR: &str = "c6.4xlarge.4.linux.bigdata";
+/// Types the wizard offers; CUSTOM needs role placement the wizard does not edit yet.
+pub const WIZARD_TYPES: [&str; 3] = ["ANALYSIS", "STREAMING", "MIXED"];
+
+/// One node group as typed (numbers stay text so a half-typed value is never lost).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupDraft {
+    pub group_name: String,
+    /// Optional (task) groups can be left out.
+    pub optional: bool,
+    pub enabled: bool,
+    pub node_num: String,
+    pub node_size: String,
+    pub root_type: String,
+    pub root_size: String,
+    pub data_type: String,
+    pub data_size: String,
+    pub data_count: String,
+}
+
+impl GroupDraft {
+    pub fn standard(name: &str, required: bool) -> GroupDraft {
+        let nodes = match group_role(name) {
+            "Master" => "2",
+            "Core" => "3",
+            _ => "1",
+        };
+        GroupDraft {
+            group_name: name.into(),
+            optional: !required,
+            enabled: required,
+            node_num: nodes.into(),
+            node_size: DEFAULT_FLAVOR.into(),
+            root_type: "SAS".into(),
+            root_size: "480".into(),
+            data_type: "SAS".into(),
+            data_size: "600".into(),
+            data_count: "1".into(),
+        }
+    }
+
+    fn to_wire(&self) -> NodeGroupV2 {
+        // Unparsable numbers become values the rules refuse, so the error shows at the field.
+        let num = |s: &str, bad: i64| s.trim().parse::<i64>().unwrap_or(bad);
+        let count = num(&self.data_count, -1);
+        NodeGroupV2 {
+            group_name: self.group_name.clone(),
+            node_num: num(&self.node_num, -1),
+            node_size: self.node_size.clone(),
+            root_volume: Some(Volume { volume_type: self.root_type.clone(), size: num(&self.root_size, 0) }),
+            data_volume: (count > 0).then(|| Volume { volume_type: self.data_type.clone(), size: num(&self.data_size, 0) }),
+            data_volume_count: Some(count),
+            ..Default::default()
+        }
+    }
+}
+
+pub fn groups_for(cluster_type: &str) -> Vec<GroupDraft> {
+    catalog::standard_groups(cluster_type).iter().map(|(n, req)| GroupDraft::standard(n, *req)).collect()
+}
+
+/// Everything the wizard collects.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    pub cluster_name: String,
+    pub cluster_version: String,
+    pub cluster_type: String,
+    pub components: Vec<String>,
+    pub safe_mode: String,
+    pub region: String,
+    pub availability_zone: String,
+    pub vpc_name: String,
+    pub subnet_name: String,
+    pub groups: Vec<GroupDraft>,
+    pub login_mode: String,
+    pub node_keypair_name: String,
+    pub node_root_password: String,
+    pub manager_admin_password: String,
+    pub manager_admin_password_confirm: String,
+    pub tags: Vec<(String, String)>,
+    pub log_collection: bool,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        let version = catalog::VERSIONS.last().map(|v| v.name).unwrap_or("MRS 3.1.0");
+        Draft {
+            cluster_name: String::new(),
+            cluster_version: version.into(),
+            cluster_type: "ANALYSIS".into(),
+            components: DEFAULT_COMPONENTS.iter().map(|s| s.to_string()).collect(),
+            safe_mode: "SIMPLE".into(),
+            region: "cn-north-4".into(),
+            availability_zone: "cn-north-4a".into(),
+            vpc_name: "vpc-lakedeck".into(),
+            subnet_name: "subnet-data".into(),
+            groups: groups_for("ANALYSIS"),
+            login_mode: "KEYPAIR".into(),
+            node_keypair_name: "KeyPair-lakedeck".into(),
+            node_root_password: String::new(),
+            manager_admin_password: String::new(),
+            manager_admin_password_confirm: String::new(),
+            tags: Vec::new(),
+            log_collection: true,
+        }
+    }
+}
+
+impl Draft {
+    /// Draft indices of the groups that are sent, in wire order.
+    pub fn sent_groups(&self) -> Vec<usize> {
+        self.groups.iter().enumerate().filter(|(_, g)| g.enabled || !g.optional).map(|(i, _)| i).collect()
+    }
+
+    pub fn to_request(&self) -> CreateClusterReq {
+        let keypair = self.login_mode == "KEYPAIR";
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        // Components in catalog order, so the request reads the same way every time.
+        let components = catalog::version(&self.cluster_version)
+            .map(|v| v.components.iter().map(|(n, _, _)| *n).filter(|n| self.components.iter().any(|c| c == n)).collect::<Vec<_>>().join(","))
+            .unwrap_or_else(|| self.components.join(","));
+        CreateClusterReq {
+            cluster_version: opt(&self.cluster_version),
+            cluster_name: Some(self.cluster_name.trim().to_string()),
+            cluster_type: opt(&self.cluster_type),
+            charge_info: Some(ChargeInfo { charge_mode: "postPaid".into(), ..Default::default() }),
+            region: opt(&self.region),
+            availability_zone: opt(&self.availability_zone),
+            vpc_name: opt(&self.vpc_name),
+            subnet_id: catalog::vpc(&self.vpc_name)
+                .and_then(|v| v.subnets.iter().find(|(n, _)| *n == self.subnet_name).map(|(_, id)| id.to_string())),
+            subnet_name: opt(&self.subnet_name),
+            components: Some(components),
+            safe_mode: opt(&self.safe_mode),
+            manager_admin_password: Some(self.manager_admin_password.clone()),
+            login_mode: opt(&self.login_mode),
+            node_keypair_name: if keypair { opt(&self.node_keypair_name) } else { None },
+            node_root_password: if keypair { None } else { Some(self.node_root_password.clone()) },
+            tags: (!self.tags.is_empty())
+                .then(|| self.tags.iter().map(|(k, v)| Tag { key: k.clone(), value: v.clone() }).collect()),
+            log_collection: Some(if self.log_collection { 1 } else { 0 }),
+            node_groups: Some(self.sent_groups().into_iter().map(|i| self.groups[i].to_wire()).collect()),
+            ..Default::default()
+        }
+    }
+
+    /// Rule errors plus the console's own password confirmation check.
+    pub fn errors(&self) -> Vec<FieldError> {
+        let mut e = validate_create_cluster(&self.to_request());
+        if self.manager_admin_password_confirm != self.manager_admin_password {
+            e.push(FieldError {
+                field: "manager_admin_password_confirm".into(),
+                code: "CONSOLE",
+                message: "The two passwords are not the same.".into(),
+            });
+        }
+        e
+    }
+
+    /// The DOM id showing a wire field's error: the wire index of a node group is turned into the
+    /// draft index (left-out task groups shift the wire indices); `subnet_id` shows at the subnet select.
+    pub fn dom_id_for(&self, field: &str) -> String {
+        if field == "subnet_id" {
+            return "subnet_name".into();
+        }
+        if let Some(rest) = field.strip_prefix("node_groups[") {
+            if let Some((idx, tail)) = rest.split_once(']') {
+                if let Some(&j) = idx.parse::<usize>().ok().and_then(|i| self.sent_groups().get(i).copied()).as_ref() {
+                    return field_dom_id(&format!("node_groups[{j}]{tail}"));
+                }
+            }
+        }
+        field_dom_id(field)
+    }
+}
+
+/// Which step (0–2) owns a wire field.
+pub fn step_of(field: &str) -> usize {
+    let head = field.split(['[', '.']).next().unwrap_or(field);
+    match head {
+        "cluster_name" | "cluster_version" | "cluster_type" | "components" | "safe_mode" => 0,
+        "region" | "availability_zone" | "vpc_name" | "subnet_id" | "subnet_name" | "node_groups" => 1,
+        _ => 2,
+    }
+}
+
+fn opts(items: impl IntoIterator<Item = impl ToString>) -> Vec<(String, String)> {
+    items.into_iter().map(|s| (s.to_string(), s.to_string())).collect()
+}
+
+fn focus_id(id: &str) {
+    let id = id.to_string();
+    set_timeout(
+        move || {
+            if let Some(el) = document().get_element_by_id(&id) {
+                let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        },
+        std::time::Duration::from_millis(0),
+    );
+}
+
+/// Shared wizard state handed to the step components.
+#[derive(Clone, Copy)]
+struct Wiz {
+    draft: RwSignal<Draft>,
+    errors: Memo<Vec<(usize, String, String)>>,
+    touched: RwSignal<Vec<String>>,
+    attempted: RwSignal<[bool; 3]>,
+}
+
+impl Wiz {
+    /// The visible error for a DOM id: shown once the field was edited or Next/Submit was tried.
+    fn error(self, id: impl Into<String>) -> Signal<Option<String>> {
+        let id = id.into();
+        Signal::derive(move || {
+            let errs = self.errors.get();
+            let (step, _, msg) = errs.into_iter().find(|(_, d, _)| *d == id)?;
+            let shown = self.touched.with(|t| t.contains(&id)) || self.attempted.with(|a| a[step]);
+            shown.then_some(msg)
+        })
+    }
+
+    fn touch(self, id: &str) {
+        if !self.touched.with_untracked(|t| t.iter().any(|x| x == id)) {
+            self.touched.update(|t| t.push(id.to_string()));
+        }
+    }
+
+    /// A text binding into the draft.
+    fn text(self, id: &'static str, get: fn(&Draft) -> &String, set: fn(&mut Draft, String)) -> (Signal<String>, Callback<String>) {
+        let draft = self.draft;
+        let value = Memo::new(move |_| draft.with(|d| get(d).clone()));
+        let cb = Callback::new(move |v: String| {
+            draft.update(|d| set(d, v));
+            self.touch(id);
+        });
+        (value.into(), cb)
+    }
+
+    fn group_text(self, j: usize, field: &'static str, get: fn(&GroupDraft) -> &String, set: fn(&mut GroupDraft, String)) -> (String, Signal<String>, Callback<String>) {
+        let draft = self.draft;
+        let id = field_dom_id(&format!("node_groups[{j}].{field}"));
+        let value = Memo::new(move |_| draft.with(|d| d.groups.get(j).map(|g| get(g).clone()).unwrap_or_default()));
+        let touched_id = id.clone();
+        let cb = Callback::new(move |v: String| {
+            draft.update(|d| if let Some(g) = d.groups.get_mut(j) { set(g, v) });
+            self.touch(&touched_id);
+        });
+        (id, value.into(), cb)
+    }
+}
+
+#[component]
+pub fn CreateCluster() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let draft = RwSignal::new(Draft::default());
+    let step = RwSignal::new(0usize);
+    let errors = Memo::new(move |_| {
+        draft.with(|d| d.errors().into_iter().map(|e| (step_of(&e.field), d.dom_id_for(&e.field), e.message)).collect::<Vec<_>>())
+    });
+    let wiz = Wiz { draft, errors, touched: RwSignal::new(Vec::new()), attempted: RwSignal::new([false; 3]) };
+    let server_error = RwSignal::new(None::<ApiError>);
+    let submitting = RwSignal::new(false);
+
+    let step_errors = move |s: usize| errors.with(|e| e.iter().filter(|(st, _, _)| *st == s).cloned().collect::<Vec<_>>());
+    let go_to = move |s: usize| {
+        step.set(s);
+        focus_id("wizard-step-title");
+    };
+    let next = move |_| {
+        let s = step.get_untracked();
+        wiz.attempted.update(|a| a[s] = true);
+        if step_errors(s).is_empty() {
+            go_to((s + 1).min(2));
+        } else {
+            focus_id("wizard-summary");
+        }
+    };
+    let back = move |_| go_to(step.get_untracked().saturating_sub(1));
+    let submit = Callback::new(move |_: ()| {
+        wiz.attempted.set([true; 3]);
+        let all = errors.get_untracked();
+        if let Some((first_step, _, _)) = all.first() {
+            if *first_step != step.get_untracked() {
+                go_to(*first_step);
+            } else {
+                focus_id("wizard-summary");
+            }
+            return;
+        }
+        if submitting.get_untracked() {
+            return;
+        }
+        let req = draft.with_untracked(Draft::to_request);
+        let client = session.client_untracked();
+        let navigate = navigate.clone();
+        submitting.set(true);
+        server_error.set(None);
+        leptos::task::spawn_local(async move {
+            let res = create_cluster(&client, &req).await;
+            let _ = submitting.try_set(false);
+            match res {
+                Ok(id) => navigate(&format!("/clusters/{id}"), Default::default()),
+                Err(e) => {
+                    let _ = server_error.try_set(Some(e));
+                    focus_id("wizard-server-error");
+                }
+            }
+        });
+    });
+
+    let summary = move || {
+        let s = step.get();
+        let errs = step_errors(s);
+        (wiz.attempted.with(|a| a[s]) && !errs.is_empty()).then(|| {
+            view! {
+                <div class="error-summary" id="wizard-summary" role="alert" tabindex="-1">
+                    <strong>{format!("Fix {} problem{} before continuing:", errs.len(), if errs.len() == 1 { "" } else { "s" })}</strong>
+                    <ul>
+                        {errs.into_iter().map(|(_, id, msg)| view! { <li><a href=format!("#{id}")>{msg}</a></li> }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <section class="page page-narrow" aria-labelledby="wizard-title">
+            <nav class="breadcrumb" aria-label="Breadcrumb">
+                <a href=href("/clusters")>"Clusters"</a><span aria-hidden="true">" / "</span><span aria-current="page">"Create"</span>
+            </nav>
+            <header class="page-head"><h1 id="wizard-title">"Create cluster"</h1></header>
+            <ol class="stepper" aria-label="Steps">
+                {STEPS.iter().enumerate().map(|(i, label)| view! {
+                    <li class:done=move || { step.get() > i } class:current=move || { step.get() == i }
+                        aria-current=move || (step.get() == i).then_some("step")>
+                        <button type="button" class="step-btn" disabled=move || { i >= step.get() }
+                            on:click=move |_| go_to(i)>
+                            <span class="step-num" aria-hidden="true">{i + 1}</span>{*label}
+                        </button>
+                    </li>
+                }).collect_view()}
+            </ol>
+            <form class="card form wizard" novalidate=true on:submit=|ev| ev.prevent_default()>
+                <h2 id="wizard-step-title" tabindex="-1">{move || format!("Step {} of 3: {}", step.get() + 1, STEPS[step.get()])}</h2>
+                {summary}
+                {move || server_error.get().map(|e| view! {
+                    <div id="wizard-server-error" tabindex="-1">
+                        <ErrorPanel error=e title="The service refused to create the cluster"
+                            hint="Everything you entered is kept; correct it and submit again."/>
+                    </div>
+                })}
+                <div hidden=move || step.get() != 0><SoftwareStep wiz=wiz/></div>
+                <div hidden=move || step.get() != 1><HardwareStep wiz=wiz/></div>
+                <div hidden=move || step.get() != 2><AdvancedStep wiz=wiz/></div>
+                <div class="form-actions wizard-actions">
+                    <button type="button" class="btn" id="wizard-back" disabled=move || step.get() == 0 on:click=back>"Back"</button>
+                    <Show when=move || step.get() < 2>
+                        <button type="button" class="btn btn-primary" id="wizard-next" on:click=next>"Next"</button>
+                    </Show>
+                    <Show when=move || step.get() == 2>
+                        <button type="button" class="btn btn-primary" id="wizard-submit" disabled=move || submitting.get() on:click=move |_| submit.run(())>
+                            {move || if submitting.get() { "Creating…" } else { "Create cluster" }}
+                        </button>
+                    </Show>
+                    <a class="btn btn-ghost" href=href("/clusters")>"Cancel"</a>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn SoftwareStep(wiz: Wiz) -> impl IntoView {
+    let draft = wiz.draft;
+    let (name, set_name) = wiz.text("cluster_name", |d| &d.cluster_name, |d, v| d.cluster_name = v);
+    let (version, set_version) = wiz.text("cluster_version", |d| &d.cluster_version, |d, v| d.cluster_version = v);
+    let (safe, set_safe) = wiz.text("safe_mode", |d| &d.safe_mode, |d, v| d.safe_mode = v);
+    let ctype = Memo::new(move |_| draft.with(|d| d.cluster_type.clone()));
+    let set_type = Callback::new(move |t: String| {
+        draft.update(|d| {
+            for c in catalog::required_components(&t) {
+                if !d.components.iter().any(|x| x == c) {
+                    d.components.push(c.to_string());
+                }
+            }
+            d.groups = groups_for(&t);
+            d.cluster_type = t;
+        });
+        wiz.touch("cluster_type");
+    });
+    let components = Memo::new(move |_| {
+        let v = draft.with(|d| d.cluster_version.clone());
+        catalog::version(&v).map(|v| v.components.iter().map(|(n, ver, _)| (n.to_string(), ver.to_string())).collect::<Vec<_>>()).unwrap_or_default()
+    });
+    let required = move || catalog::required_components(&ctype.get());
+    let comp_error = wiz.error("components");
+
+    view! {
+        <TextField id="cluster_name" label="Cluster name" value=name on_input=set_name error=wiz.error("cluster_name")
+            hint="1–64 letters, digits, hyphens (-) or underscores (_)." required=true autocomplete="off"/>
+        <div class="field-row">
+            <SelectField id="cluster_version" label="Version" value=version on_change=set_version
+                options=Signal::derive(|| opts(catalog::VERSIONS.iter().map(|v| v.name))) error=wiz.error("cluster_version")/>
+            <SelectField id="cluster_type" label="Cluster type" value=ctype on_change=set_type
+                options=Signal::derive(|| opts(WIZARD_TYPES)) error=wiz.error("cluster_type")
+                hint="CUSTOM clusters (your own role placement) are not offered here yet; use the API for them."/>
+        </div>
+        <FormField id="components" label="Components" error=comp_error group=true
+            hint="Components required by the cluster type are checked and cannot be removed.">
+            <div class="checks" role="group" aria-labelledby="components-label" aria-describedby=described_by("components")>
+                {move || components.get().into_iter().map(|(n, ver)| {
+                    let id = format!("component-{}", n.to_lowercase());
+                    let for_id = id.clone();
+                    let label_text = n.clone();
+                    let value = n.clone();
+                    let n2 = n.clone();
+                    let n3 = n.clone();
+                    let is_required = move || required().contains(&n3.as_str());
+                    let checked = move || draft.with(|d| d.components.contains(&n2));
+                    view! {
+                        <label class="check" for=for_id>
+                            <input type="checkbox" id=id name="components" value=value
+                                prop:checked=checked disabled=is_required.clone()
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let n = n.clone();
+                                    draft.update(|d| {
+                                        d.components.retain(|c| *c != n);
+                                        if on { d.components.push(n); }
+                                    });
+                                    wiz.touch("components");
+                                }/>
+                            <span>{label_text}</span> <span class="muted small">{ver}</span>
+                        </label>
+                    }
+                }).collect_view()}
+            </div>
+        </FormField>
+        <SelectField id="safe_mode" label="Safe mode" value=safe on_change=set_safe
+            options=Signal::derive(|| vec![("SIMPLE".to_string(), "Normal (no Kerberos)".to_string()), ("KERBEROS".to_string(), "Kerberos authentication".to_string())])
+            error=wiz.error("safe_mode")/>
+    }
+}
+
+#[component]
+fn HardwareStep(wiz: Wiz) -> impl IntoView {
+    let draft = wiz.draft;
+    let region = Memo::new(move |_| draft.with(|d| d.region.clone()));
+    let set_region = Callback::new(move |r: String| {
+        draft.update(|d| {
+            d.availability_zone = catalog::region(&r).and_then(|x| x.zones.first()).map(|z| z.to_string()).unwrap_or_default();
+            d.region = r;
+        });
+        wiz.touch("region");
+    });
+    let (az, set_az) = wiz.text("availability_zone", |d| &d.availability_zone, |d, v| d.availability_zone = v);
+    let vpc = Memo::new(move |_| draft.with(|d| d.vpc_name.clone()));
+    let set_vpc = Callback::new(move |v: String| {
+        draft.update(|d| {
+            d.subnet_name = catalog::vpc(&v).and_then(|x| x.subnets.first()).map(|s| s.0.to_string()).unwrap_or_default();
+            d.vpc_name = v;
+        });
+        wiz.touch("vpc_name");
+    });
+    let (subnet, set_subnet) = wiz.text("subnet_name", |d| &d.subnet_name, |d, v| d.subnet_name = v);
+    let zones = Signal::derive(move || opts(catalog::region(&region.get()).map(|r| r.zones.to_vec()).unwrap_or_default()));
+    let subnets = Signal::derive(move || opts(catalog::vpc(&vpc.get()).map(|v| v.subnets.iter().map(|s| s.0).collect::<Vec<_>>()).unwrap_or_default()));
+    let group_count = Memo::new(move |_| draft.with(|d| d.groups.len()));
+
+    view! {
+        <div class="field-row">
+            <SelectField id="region" label="Region" value=region on_change=set_region
+                options=Signal::derive(|| opts(catalog::REGIONS.iter().map(|r| r.id))) error=wiz.error("region")/>
+            <SelectField id="availability_zone" label="Availability zone" value=az on_change=set_az options=zones
+                error=wiz.error("availability_zone")/>
+        </div>
+        <div class="field-row">
+            <SelectField id="vpc_name" label="VPC" value=vpc on_change=set_vpc
+                options=Signal::derive(|| opts(catalog::VPCS.iter().map(|v| v.name))) error=wiz.error("vpc_name")/>
+            <SelectField id="subnet_name" label="Subnet" value=subnet on_change=set_subnet options=subnets
+                error=wiz.error("subnet_name")/>
+        </div>
+        <h3 class="section-title">"Node groups"</h3>
+        {move || wiz.error("node_groups").get().map(|m| view! { <p class="field-error" data-field="node_groups">{m}</p> })}
+        {move || (0..group_count.get()).map(|j| view! { <GroupEditor wiz=wiz j=j/> }).collect_view()}
+    }
+}
+
+#[component]
+fn GroupEditor(wiz: Wiz, j: usize) -> impl IntoView {
+    let draft = wiz.draft;
+    let group = Memo::new(move |_| draft.with(|d| d.groups.get(j).cloned()));
+    let name = move || group.with(|g| g.as_ref().map(|g| g.group_name.clone()).unwrap_or_default());
+    let optional = move || group.with(|g| g.as_ref().is_some_and(|g| g.optional));
+    let enabled = move || group.with(|g| g.as_ref().is_some_and(|g| g.enabled || !g.optional));
+    let (num_id, num, set_num) = wiz.group_text(j, "node_num", |g| &g.node_num, |g, v| g.node_num = v);
+    let (size_id, size, set_size) = wiz.group_text(j, "node_size", |g| &g.node_size, |g, v| g.node_size = v);
+    let (rt_id, rt, set_rt) = wiz.group_text(j, "root_volume.type", |g| &g.root_type, |g, v| g.root_type = v);
+    let (rs_id, rs, set_rs) = wiz.group_text(j, "root_volume.size", |g| &g.root_size, |g, v| g.root_size = v);
+    let (dt_id, dt, set_dt) = wiz.group_text(j, "data_volume.type", |g| &g.data_type, |g, v| g.data_type = v);
+    let (ds_id, ds, set_ds) = wiz.group_text(j, "data_volume.size", |g| &g.data_size, |g, v| g.data_size = v);
+    let (dc_id, dc, set_dc) = wiz.group_text(j, "data_volume_count", |g| &g.data_count, |g, v| g.data_count = v);
+    let flavors = Signal::derive(|| {
+        catalog::FLAVORS.iter().map(|f| (f.name.to_string(), format!("{} ({} vCPU, {} GiB)", f.name, f.vcpus, f.mem_gb))).collect::<Vec<_>>()
+    });
+    let vols = Signal::derive(|| opts(catalog::VOLUME_TYPES.iter()));
+    let toggle_id = format!("group-{j}-enabled");
+    let group_err_id = field_dom_id(&format!("node_groups[{j}].group_name"));
+
+    view! {
+        <fieldset class="group-editor" data-group=name>
+            <legend>
+                <code class="mono">{name}</code>
+                <span class="muted">{move || format!(" · {}", group_role(&name()))}</span>
+            </legend>
+            <Show when=optional>
+                <label class="check" for=toggle_id.clone()>
+                    <input type="checkbox" id=toggle_id.clone() prop:checked=enabled
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            draft.update(|d| if let Some(g) = d.groups.get_mut(j) { g.enabled = on });
+                        }/>
+                    "Include this optional task group"
+                </label>
+            </Show>
+            {move || wiz.error(group_err_id.clone()).get().map(|m| view! { <p class="field-error" data-field=group_err_id.clone()>{m}</p> })}
+            <div class="group-grid" hidden=move || !enabled()>
+                <TextField id=num_id.clone() label="Nodes" value=num on_input=set_num input_type="number" min="0" error=wiz.error(num_id)/>
+                <SelectField id=size_id.clone() label="Flavor" value=size on_change=set_size options=flavors error=wiz.error(size_id)/>
+                <SelectField id=rt_id.clone() label="System disk type" value=rt on_change=set_rt options=vols error=wiz.error(rt_id)/>
+                <TextField id=rs_id.clone() label="System disk GB" value=rs on_input=set_rs input_type="number" min="10" error=wiz.error(rs_id)/>
+                <SelectField id=dt_id.clone() label="Data disk type" value=dt on_change=set_dt options=vols error=wiz.error(dt_id)/>
+                <TextField id=ds_id.clone() label="Data disk GB" value=ds on_input=set_ds input_type="number" min="10" error=wiz.error(ds_id)/>
+                <TextField id=dc_id.clone() label="Data disks per node" value=dc on_input=set_dc input_type="number" min="0" error=wiz.error(dc_id)/>
+            </div>
+        </fieldset>
+    }
+}
+
+#[component]
+fn AdvancedStep(wiz: Wiz) -> impl IntoView {
+    let draft = wiz.draft;
+    let (mode, set_mode) = wiz.text("login_mode", |d| &d.login_mode, |d, v| d.login_mode = v);
+    let (kp, set_kp) = wiz.text("node_keypair_name", |d| &d.node_keypair_name, |d, v| d.node_keypair_name = v);
+    let (rootpw, set_rootpw) = wiz.text("node_root_password", |d| &d.node_root_password, |d, v| d.node_root_password = v);
+    let (adminpw, set_adminpw) = wiz.text("manager_admin_password", |d| &d.manager_admin_password, |d, v| d.manager_admin_password = v);
+    let (confirm, set_confirm) =
+        wiz.text("manager_admin_password_confirm", |d| &d.manager_admin_password_confirm, |d, v| d.manager_admin_password_confirm = v);
+    let keypair = move || mode.get() == "KEYPAIR";
+    let tag_count = Memo::new(move |_| draft.with(|d| d.tags.len()));
+    let pw_hint = format!(
+        "8–26 characters with an uppercase and a lowercase letter, a digit and one of {}",
+        lakedeck_api::rules::PASSWORD_SPECIALS
+    );
+
+    view! {
+        <TextField id="manager_admin_password" label="Manager admin password" value=adminpw on_input=set_adminpw
+            input_type="password" autocomplete="new-password" required=true hint=pw_hint.clone()
+            error=wiz.error("manager_admin_password")/>
+        <TextField id="manager_admin_password_confirm" label="Confirm the password" value=confirm on_input=set_confirm
+            input_type="password" autocomplete="new-password" required=true error=wiz.error("manager_admin_password_confirm")/>
+        <SelectField id="login_mode" label="Node login" value=mode on_change=set_mode
+            options=Signal::derive(|| vec![("KEYPAIR".to_string(), "Key pair".to_string()), ("PASSWORD".to_string(), "Password".to_string())])
+            error=wiz.error("login_mode")/>
+        <div hidden=move || !keypair()>
+            <SelectField id="node_keypair_name" label="Key pair" value=kp on_change=set_kp
+                options=Signal::derive(|| opts(catalog::KEY_PAIRS.iter())) error=wiz.error("node_keypair_name")/>
+        </div>
+        <div hidden=keypair>
+            <TextField id="node_root_password" label="Node root password" value=rootpw on_input=set_rootpw
+                input_type="password" autocomplete="new-password" hint=pw_hint error=wiz.error("node_root_password")/>
+        </div>
+        <FormField id="tags" label="Tags" group=true error=wiz.error("tags")
+            hint=format!("Up to {MAX_TAGS} tags; keys 1–36 characters, values up to 43, without = * < > \\ , | /")>
+            <div class="tags-editor" role="group" aria-labelledby="tags-label">
+                {move || (0..tag_count.get()).map(|i| {
+                    let row_id = format!("tags-{i}");
+                    let key_id = format!("tags-{i}-key");
+                    let val_id = format!("tags-{i}-value");
+                    let err = wiz.error(row_id.clone());
+                    let key = Memo::new(move |_| draft.with(|d| d.tags.get(i).map(|t| t.0.clone()).unwrap_or_default()));
+                    let val = Memo::new(move |_| draft.with(|d| d.tags.get(i).map(|t| t.1.clone()).unwrap_or_default()));
+                    let r1 = row_id.clone();
+                    let r2 = row_id.clone();
+                    view! {
+                        <div class="tag-row" class:invalid=move || err.with(Option::is_some)>
+                            <input id=key_id class="input" placeholder="key" aria-label=format!("Tag {} key", i + 1)
+                                aria-describedby=described_by(&row_id)
+                                prop:value=key on:input=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    draft.update(|d| if let Some(t) = d.tags.get_mut(i) { t.0 = v });
+                                    wiz.touch(&r1);
+                                }/>
+                            <input id=val_id class="input" placeholder="value" aria-label=format!("Tag {} value", i + 1)
+                                aria-describedby=described_by(&row_id)
+                                prop:value=val on:input=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    draft.update(|d| if let Some(t) = d.tags.get_mut(i) { t.1 = v });
+                                    wiz.touch(&r2);
+                                }/>
+                            <button type="button" class="btn btn-sm btn-ghost" aria-label=format!("Remove tag {}", i + 1)
+                                on:click=move |_| draft.update(|d| { if i < d.tags.len() { d.tags.remove(i); } })>"Remove"</button>
+                            {move || err.get().map(|m| view! { <p class="field-error" id=format!("{row_id}-error") data-field=row_id.clone()>{m}</p> })}
+                        </div>
+                    }
+                }).collect_view()}
+                <button type="button" class="btn btn-sm" id="add-tag"
+                    disabled=move || { tag_count.get() >= MAX_TAGS }
+                    on:click=move |_| {
+                        draft.update(|d| d.tags.push((String::new(), String::new())));
+                        focus_id(&format!("tags-{}-key", tag_count.get_untracked().saturating_sub(1)));
+                    }>"+ Add tag"</button>
+            </div>
+        </FormField>
+        <label class="check" for="log_collection">
+            <input type="checkbox" id="log_collection" prop:checked=move || draft.with(|d| d.log_collection)
+                on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.log_collection = on); }/>
+            "Collect logs when the installation fails"
+        </label>
+        <ReviewSummary wiz=wiz/>
+    }
+}
+
+#[component]
+fn ReviewSummary(wiz: Wiz) -> impl IntoView {
+    let draft = wiz.draft;
+    move || {
+        draft.with(|d| {
+            let nodes: i64 = d.sent_groups().iter().map(|&i| d.groups[i].node_num.trim().parse::<i64>().unwrap_or(0)).sum();
+            view! {
+                <section class="review" aria-labelledby="review-title">
+                    <h3 id="review-title" class="section-title">"Summary"</h3>
+                    <dl class="facts">
+                        <dt>"Name"</dt><dd>{if d.cluster_name.is_empty() { "—".to_string() } else { d.cluster_name.clone() }}</dd>
+                        <dt>"Software"</dt><dd>{format!("{} · {} · {}", d.cluster_version, d.cluster_type, d.components.join(", "))}</dd>
+                        <dt>"Placement"</dt><dd>{format!("{} / {} · {} / {}", d.region, d.availability_zone, d.vpc_name, d.subnet_name)}</dd>
+                        <dt>"Nodes"</dt><dd>{format!("{nodes} in {} groups", d.sent_groups().len())}</dd>
+                        <dt>"Billing"</dt><dd>"Pay-per-use (postPaid)"</dd>
+                    </dl>
+                </section>
+            }
+        })
+    }
+}

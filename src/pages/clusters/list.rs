@@ -1,0 +1,460 @@
+//! `/clusters`: Active/History tabs, search, state and tag filters, sort, paging — all in the URL
+//! query so back/forward and deep links work. Live refresh while clusters change.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use lakedeck_api::mrs::{Cluster, ClusterState, StateFilter};
+use lakedeck_api::paging::parse_bounded;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+
+use super::cluster_type_label;
+use crate::api::mrs::{list_clusters, ListClustersQuery};
+use crate::api::query_string;
+use crate::app::href;
+use crate::components::{state_label, Column, CopyButton, DataTable, ErrorPanel, Pager, ProgressBar, Spinner, StateChip, Timestamp};
+use crate::state::session::SessionExt;
+use crate::state::{use_polling, use_session, RefreshBus};
+
+pub const PAGE_SIZES: [u32; 3] = [10, 20, 50];
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Active,
+    History,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Created,
+    State,
+}
+
+impl SortKey {
+    pub fn parse(s: &str) -> Option<SortKey> {
+        match s {
+            "name" => Some(SortKey::Name),
+            "created" => Some(SortKey::Created),
+            "state" => Some(SortKey::State),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Created => "created",
+            SortKey::State => "state",
+        }
+    }
+}
+
+/// Everything the list view shows, as it appears in the URL query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListParams {
+    pub tab: Tab,
+    pub search: String,
+    /// A concrete state or empty for all states of the tab.
+    pub state: String,
+    pub tags: String,
+    pub sort: Option<(SortKey, bool)>,
+    pub page: u32,
+    pub size: u32,
+}
+
+impl Default for ListParams {
+    fn default() -> Self {
+        ListParams { tab: Tab::Active, search: String::new(), state: String::new(), tags: String::new(), sort: None, page: 1, size: 10 }
+    }
+}
+
+impl ListParams {
+    /// Reads `tab, q, state, tags, sort, dir, page, size`; anything invalid falls back to the default.
+    pub fn from_pairs(get: impl Fn(&str) -> Option<String>) -> ListParams {
+        let d = ListParams::default();
+        let tab = if get("tab").as_deref() == Some("history") { Tab::History } else { Tab::Active };
+        let state = get("state")
+            .filter(|s| ClusterState::parse(s).is_some_and(|st| tab_filter(tab).matches(st)))
+            .unwrap_or_default();
+        let sort = get("sort").and_then(|s| SortKey::parse(&s)).map(|k| (k, get("dir").as_deref() != Some("desc")));
+        let size = get("size")
+            .and_then(|s| parse_bounded(&s, 1, 50))
+            .map(|n| n as u32)
+            .filter(|n| PAGE_SIZES.contains(n))
+            .unwrap_or(d.size);
+        let page = get("page").and_then(|s| parse_bounded(&s, 1, 1_000_000)).map(|n| n as u32).unwrap_or(1);
+        ListParams { tab, search: get("q").unwrap_or_default(), state, tags: get("tags").unwrap_or_default(), sort, page, size }
+    }
+
+    pub fn from_map(map: &ParamsMap) -> ListParams {
+        ListParams::from_pairs(|k| map.get(k))
+    }
+
+    /// `?tab=…&q=…` with defaults left out (so `/clusters` is the default view).
+    pub fn to_query(&self) -> String {
+        let (sort, dir) = match self.sort {
+            Some((k, asc)) => (k.as_str().to_string(), if asc { String::new() } else { "desc".into() }),
+            None => (String::new(), String::new()),
+        };
+        query_string(&[
+            ("tab", if self.tab == Tab::History { "history".into() } else { String::new() }),
+            ("q", self.search.trim().to_string()),
+            ("state", self.state.clone()),
+            ("tags", self.tags.trim().to_string()),
+            ("sort", sort),
+            ("dir", dir),
+            ("page", if self.page > 1 { self.page.to_string() } else { String::new() }),
+            ("size", if self.size != 10 { self.size.to_string() } else { String::new() }),
+        ])
+    }
+
+    /// The API query: a chosen state wins, else the tab's `existing`/`history`.
+    pub fn api_query(&self) -> ListClustersQuery {
+        ListClustersQuery {
+            page_size: self.size,
+            current_page: self.page,
+            cluster_name: self.search.trim().to_string(),
+            cluster_state: if self.state.is_empty() { tab_filter(self.tab).as_query().to_string() } else { self.state.clone() },
+            tags: self.tags.trim().to_string(),
+        }
+    }
+
+    pub fn has_filters(&self) -> bool {
+        !self.search.trim().is_empty() || !self.state.is_empty() || !self.tags.trim().is_empty()
+    }
+}
+
+fn tab_filter(tab: Tab) -> StateFilter {
+    match tab {
+        Tab::Active => StateFilter::Existing,
+        Tab::History => StateFilter::History,
+    }
+}
+
+/// Sorts one page of clusters in place (the API has no sort parameter).
+pub fn sort_clusters(rows: &mut [Cluster], sort: Option<(SortKey, bool)>) {
+    let Some((key, asc)) = sort else { return };
+    rows.sort_by(|a, b| {
+        let o = match key {
+            SortKey::Name => a.cluster_name.to_lowercase().cmp(&b.cluster_name.to_lowercase()),
+            SortKey::Created => a.created_unix().cmp(&b.created_unix()),
+            SortKey::State => a.cluster_state.as_str().cmp(b.cluster_state.as_str()),
+        }
+        .then_with(|| a.cluster_id.cmp(&b.cluster_id));
+        if asc { o } else { o.reverse() }
+    });
+}
+
+#[component]
+pub fn ClustersList() -> impl IntoView {
+    let session = use_session();
+    let refresh = expect_context::<RefreshBus>();
+    let query = use_query_map();
+    let params = Memo::new(move |_| query.with(ListParams::from_map));
+    let navigate = use_navigate();
+    let go = Callback::new(move |p: ListParams| navigate(&format!("/clusters{}", p.to_query()), Default::default()));
+    let update = move |f: &dyn Fn(&mut ListParams)| {
+        let mut p = params.get_untracked();
+        f(&mut p);
+        go.run(p);
+    };
+
+    // Live refresh: every 3 s while something is changing, every 15 s otherwise; paused while hidden.
+    let transitional = RwSignal::new(false);
+    let ticks = AtomicU32::new(0);
+    let tick = use_polling(Duration::from_secs(3), move || {
+        let n = ticks.fetch_add(1, Ordering::Relaxed);
+        transitional.get_untracked() || n % 5 == 4
+    });
+    let data = LocalResource::new(move || {
+        tick.track();
+        refresh.track();
+        let q = params.with(ListParams::api_query);
+        let client = session.client();
+        async move { list_clusters(&client, &q).await }
+    });
+    let refreshing = RwSignal::new(false);
+
+    // Search: applies on Enter and after a pause in typing.
+    let search_text = RwSignal::new(params.get_untracked().search);
+    Effect::watch(move || params.with(|p| p.search.clone()), move |q, _, _| search_text.set(q.clone()), false);
+    let search_gen = StoredValue::new(0u32);
+    let apply_search = move || {
+        let q = search_text.get_untracked();
+        if q.trim() != params.with_untracked(|p| p.search.trim().to_string()) {
+            update(&|p| {
+                p.search = q.clone();
+                p.page = 1;
+            });
+        }
+    };
+    let on_search_input = move |ev: leptos::ev::Event| {
+        search_text.set(event_target_value(&ev));
+        search_gen.update_value(|g| *g += 1);
+        let gen = search_gen.get_value();
+        set_timeout(
+            move || {
+                if search_gen.try_get_value() == Some(gen) {
+                    apply_search();
+                }
+            },
+            Duration::from_millis(450),
+        );
+    };
+    let tags_text = RwSignal::new(params.get_untracked().tags);
+    Effect::watch(move || params.with(|p| p.tags.clone()), move |t, _, _| tags_text.set(t.clone()), false);
+    let apply_tags = move || {
+        let t = tags_text.get_untracked();
+        if t.trim() != params.with_untracked(|p| p.tags.trim().to_string()) {
+            update(&|p| {
+                p.tags = t.clone();
+                p.page = 1;
+            });
+        }
+    };
+
+    let select_tab = move |tab: Tab| {
+        if params.with_untracked(|p| p.tab) != tab {
+            update(&|p| {
+                p.tab = tab;
+                p.state.clear();
+                p.page = 1;
+            });
+        }
+    };
+    let tab_keys = move |ev: leptos::ev::KeyboardEvent| {
+        let next = match ev.key().as_str() {
+            "ArrowRight" | "ArrowLeft" => Some(if params.with_untracked(|p| p.tab) == Tab::Active { Tab::History } else { Tab::Active }),
+            _ => None,
+        };
+        if let Some(t) = next {
+            ev.prevent_default();
+            select_tab(t);
+            let id = if t == Tab::Active { "tab-active" } else { "tab-history" };
+            if let Some(el) = document().get_element_by_id(id) {
+                use wasm_bindgen::JsCast;
+                let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        }
+    };
+    let tab_button = move |tab: Tab, id: &'static str, label: &'static str| {
+        let selected = move || params.with(|p| p.tab == tab);
+        view! {
+            <button type="button" role="tab" id=id class="tab"
+                aria-selected=move || selected().to_string()
+                aria-controls="clusters-panel"
+                tabindex=move || if selected() { "0" } else { "-1" }
+                on:click=move |_| select_tab(tab)
+                on:keydown=tab_keys>
+                {label}
+            </button>
+        }
+    };
+
+    let state_options = move || {
+        let tab = params.with(|p| p.tab);
+        ClusterState::ALL.into_iter().filter(move |s| tab_filter(tab).matches(*s)).collect::<Vec<_>>()
+    };
+    let on_sort = Callback::new(move |key: String| {
+        let Some(k) = SortKey::parse(&key) else { return };
+        update(&|p| {
+            p.sort = match p.sort {
+                Some((cur, asc)) if cur == k => Some((k, !asc)),
+                _ => Some((k, true)),
+            };
+        });
+    });
+
+    view! {
+        <section class="page" aria-labelledby="clusters-title">
+            <header class="page-head">
+                <h1 id="clusters-title">"Clusters"</h1>
+                <div class="page-actions">
+                    <button type="button" class="btn" id="refresh-clusters" on:click=move |_| refresh.bump()
+                        title="Refresh (r)">"Refresh"</button>
+                    <a id="create-cluster" class="btn btn-primary" href=href("/clusters/create") title="New cluster (n)">
+                        "Create cluster"
+                    </a>
+                </div>
+            </header>
+
+            <div class="tabs" role="tablist" aria-label="Cluster lists">
+                {tab_button(Tab::Active, "tab-active", "Active")}
+                {tab_button(Tab::History, "tab-history", "History")}
+            </div>
+
+            <div class="filters" role="search">
+                <div class="filter">
+                    <label for="cluster-search">"Search"</label>
+                    <input id="cluster-search" type="search" class="input" placeholder="Name or cluster id  ( / )"
+                        aria-describedby="cluster-search-hint"
+                        prop:value=move || search_text.get()
+                        on:input=on_search_input
+                        on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); apply_search(); } />
+                    <span id="cluster-search-hint" class="visually-hidden">"Matches part of the name, or an exact id."</span>
+                </div>
+                <div class="filter">
+                    <label for="state-filter">"State"</label>
+                    <select id="state-filter" class="input" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        update(&|p| { p.state = v.clone(); p.page = 1; });
+                    }>
+                        <option value="" selected=move || params.with(|p| p.state.is_empty())>"All states"</option>
+                        {move || state_options().into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || params.with(|p| p.state == s.as_str())>{state_label(s)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="filter filter-wide">
+                    <label for="tag-filter">"Tags"</label>
+                    <input id="tag-filter" type="text" class="input" placeholder="env*prod,team"
+                        aria-describedby="tag-filter-hint"
+                        prop:value=move || tags_text.get()
+                        on:input=move |ev| tags_text.set(event_target_value(&ev))
+                        on:change=move |_| apply_tags()
+                        on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); apply_tags(); } />
+                    <span id="tag-filter-hint" class="hint">"key*value, or a bare key for any value; comma-separated tags must all match"</span>
+                </div>
+                <Show when=move || params.with(ListParams::has_filters)>
+                    <button type="button" class="btn btn-ghost" id="clear-filters" on:click=move |_| update(&|p| {
+                        p.search.clear(); p.state.clear(); p.tags.clear(); p.page = 1;
+                    })>"Clear filters"</button>
+                </Show>
+            </div>
+
+            <ProgressBar busy=refreshing label="Refreshing clusters"/>
+            <div role="tabpanel" id="clusters-panel" aria-labelledby=move || if params.with(|p| p.tab == Tab::Active) { "tab-active" } else { "tab-history" }>
+                <Transition fallback=|| view! { <Spinner label="Loading clusters…"/> } set_pending=refreshing.write_only()>
+                    <ClusterRows data=data params=params go=go on_sort=on_sort transitional=transitional busy=refreshing/>
+                </Transition>
+            </div>
+        </section>
+    }
+}
+
+type ListResult = Result<lakedeck_api::mrs::ListClustersResponse, crate::api::ApiError>;
+
+/// The table, empty state, error and pager. Built once; its memos read the resource inside the
+/// Transition so the first load shows the fallback and later loads keep the table.
+#[component]
+fn ClusterRows(
+    data: LocalResource<ListResult>,
+    params: Memo<ListParams>,
+    go: Callback<ListParams>,
+    on_sort: Callback<String>,
+    transitional: RwSignal<bool>,
+    busy: RwSignal<bool>,
+) -> impl IntoView {
+    let refresh = expect_context::<RefreshBus>();
+    let rows = Memo::new(move |_| {
+        let mut v = data.with(|d| match d {
+            Some(Ok(r)) => r.clusters.clone(),
+            _ => Vec::new(),
+        });
+        sort_clusters(&mut v, params.with(|p| p.sort));
+        v
+    });
+    let total = Memo::new(move |_| data.with(|d| match d {
+        Some(Ok(r)) => r.cluster_total,
+        _ => 0,
+    }));
+    let error = Memo::new(move |_| data.with(|d| match d {
+        Some(Err(e)) => Some(e.clone()),
+        _ => None,
+    }));
+    let loaded = Memo::new(move |_| data.with(|d| matches!(d, Some(Ok(_)))));
+    Effect::new(move |_| {
+        let t = rows.with(|r| r.iter().any(|c| c.cluster_state.is_transitional()));
+        transitional.set(t);
+    });
+
+    let columns = vec![
+        Column::new("Name", |c: &Cluster| {
+            view! { <a class="cluster-name" href=href(&format!("/clusters/{}", c.cluster_id))>{c.cluster_name.clone()}</a> }
+        })
+        .sortable("name")
+        .class("col-name"),
+        Column::new("Cluster id", |c: &Cluster| {
+            view! { <span class="id-cell"><code class="mono">{c.cluster_id.clone()}</code><CopyButton text=c.cluster_id.clone() label="cluster id"/></span> }
+        })
+        .class("col-id"),
+        Column::new("State", |c: &Cluster| view! { <StateChip state=c.cluster_state stage=c.stage_desc.clone()/> }).sortable("state"),
+        Column::text("Version", |c: &Cluster| c.cluster_version.clone()),
+        Column::text("Type", |c: &Cluster| cluster_type_label(c.cluster_type)),
+        Column::text("Nodes", |c: &Cluster| c.total_node_num.clone()).class("num"),
+        Column::new("Tags", |c: &Cluster| {
+            let tags = c.tag_pairs();
+            view! {
+                <ul class="tag-list">
+                    {tags.into_iter().map(|t| view! {
+                        <li class="tag">{if t.value.is_empty() { t.key } else { format!("{}={}", t.key, t.value) }}</li>
+                    }).collect_view()}
+                </ul>
+            }
+        }),
+        Column::new("Created", |c: &Cluster| view! { <Timestamp epoch=c.create_at.clone()/> }).sortable("created"),
+    ];
+    let columns = StoredValue::new(columns);
+    let sort = Signal::derive(move || params.with(|p| p.sort.map(|(k, asc)| (k.as_str().to_string(), asc))));
+
+    let empty_view = move || {
+        let filtered = params.with(ListParams::has_filters);
+        let history = params.with(|p| p.tab == Tab::History);
+        view! {
+            <div class="empty-state" id="clusters-empty">
+                {if filtered {
+                    view! { <p>"No clusters match these filters."</p> }.into_any()
+                } else if history {
+                    view! { <p>"No deleted clusters."</p> }.into_any()
+                } else {
+                    view! {
+                        <p>"No clusters yet."</p>
+                        <p><a class="btn btn-primary" href=href("/clusters/create")>"Create your first cluster"</a></p>
+                    }.into_any()
+                }}
+            </div>
+        }
+    };
+
+    view! {
+        {move || error.get().map(|e| view! {
+            <ErrorPanel error=e title="Could not load clusters" on_retry=Callback::new(move |_| refresh.bump())/>
+        })}
+        <Show when=move || loaded.get()>
+            <Show when=move || rows.with(|r| !r.is_empty()) fallback=empty_view>
+                <DataTable
+                    rows=rows
+                    columns=columns.get_value()
+                    row_key=|c: &Cluster| c.cluster_id.clone()
+                    key_attr="data-cluster-id"
+                    caption="Clusters"
+                    sort=sort
+                    on_sort=on_sort
+                    busy=busy
+                />
+            </Show>
+            <div class="table-foot">
+                <p class="hint">
+                    {move || if params.with(|p| p.sort.is_some()) {
+                        "Sorting applies to the clusters on this page."
+                    } else {
+                        "Newest first as the service returns them. Sorting by a column applies to this page only."
+                    }}
+                </p>
+                <Pager
+                    id="clusters-pager"
+                    label="Cluster pages"
+                    page=Signal::derive(move || params.with(|p| p.page))
+                    page_size=Signal::derive(move || params.with(|p| p.size))
+                    total=total
+                    on_page=Callback::new(move |n| { let mut p = params.get_untracked(); p.page = n; go.run(p); })
+                    on_size=Callback::new(move |n| { let mut p = params.get_untracked(); p.size = n; p.page = 1; go.run(p); })
+                />
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,131 @@
+//! The session: where the APIs are (config.json, possibly edited in Settings), the token and the
+//! theme. The token lives in memory and in sessionStorage (gone when the tab closes), never in
+//! localStorage.
+
+use lakedeck_api::config::ConsoleConfig;
+use leptos::prelude::*;
+use reactive_stores::Store;
+use serde::{Deserialize, Serialize};
+
+use super::Theme;
+use crate::api::{ApiClient, ApiError};
+
+const TOKEN_KEY: &str = "lakedeck.token";
+const OVERRIDES_KEY: &str = "lakedeck.settings";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ConfigStatus {
+    #[default]
+    Loading,
+    Loaded,
+    /// config.json is missing or invalid.
+    Failed(ApiError),
+}
+
+#[derive(Clone, Debug, Default, Store)]
+pub struct SessionState {
+    pub config: ConsoleConfig,
+    /// Empty when there is none.
+    pub token: String,
+    pub config_status: ConfigStatus,
+    pub theme: Theme,
+}
+
+pub type Session = Store<SessionState>;
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// Endpoint and project edited in Settings, kept for the tab's lifetime.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overrides {
+    pub mrs: String,
+    pub project_id: String,
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+pub fn stored_token() -> Option<String> {
+    session_storage().and_then(|s| s.get_item(TOKEN_KEY).ok().flatten()).filter(|t| !t.is_empty())
+}
+
+pub fn stored_overrides() -> Option<Overrides> {
+    session_storage()
+        .and_then(|s| s.get_item(OVERRIDES_KEY).ok().flatten())
+        .and_then(|v| serde_json::from_str(&v).ok())
+}
+
+/// Applies overrides from Settings on top of the served config.
+pub fn apply_overrides(mut config: ConsoleConfig, o: Option<&Overrides>) -> ConsoleConfig {
+    if let Some(o) = o {
+        config.endpoints.mrs = o.mrs.clone();
+        config.project_id = o.project_id.clone();
+    }
+    config
+}
+
+impl SessionState {
+    pub fn new(theme: Theme) -> SessionState {
+        SessionState { theme, ..Default::default() }
+    }
+}
+
+/// Session operations on the store.
+pub trait SessionExt {
+    /// A snapshot for one request; tracked, so a resource re-fetches when Settings change.
+    fn client(&self) -> ApiClient;
+    fn client_untracked(&self) -> ApiClient;
+    /// config.json arrived (or failed): merge with what this tab stored.
+    fn finish_loading(&self, loaded: Result<ConsoleConfig, ApiError>);
+    /// Settings saved: endpoint, project and token.
+    fn save_settings(&self, mrs: String, project_id: String, token: String);
+    fn set_theme(&self, theme: Theme);
+}
+
+impl SessionExt for Session {
+    fn client(&self) -> ApiClient {
+        ApiClient::new(self.config().get(), Some(self.token().get()))
+    }
+
+    fn client_untracked(&self) -> ApiClient {
+        ApiClient::new(self.config().get_untracked(), Some(self.token().get_untracked()))
+    }
+
+    fn finish_loading(&self, loaded: Result<ConsoleConfig, ApiError>) {
+        let overrides = stored_overrides();
+        let (config, status) = match loaded {
+            Ok(c) => (c, ConfigStatus::Loaded),
+            Err(e) => (ConsoleConfig::default(), ConfigStatus::Failed(e)),
+        };
+        let token = stored_token().or_else(|| config.token.clone()).unwrap_or_default();
+        let config = apply_overrides(config, overrides.as_ref());
+        self.config().set(config);
+        self.token().set(token);
+        self.config_status().set(status);
+    }
+
+    fn save_settings(&self, mrs: String, project_id: String, token: String) {
+        let o = Overrides { mrs: mrs.trim().to_string(), project_id: project_id.trim().to_string() };
+        if let Some(s) = session_storage() {
+            if let Ok(v) = serde_json::to_string(&o) {
+                let _ = s.set_item(OVERRIDES_KEY, &v);
+            }
+            let token = token.trim();
+            let _ = if token.is_empty() { s.remove_item(TOKEN_KEY) } else { s.set_item(TOKEN_KEY, token) };
+        }
+        self.config().update(|c| {
+            c.endpoints.mrs = o.mrs.clone();
+            c.project_id = o.project_id.clone();
+        });
+        self.token().set(token.trim().to_string());
+    }
+
+    fn set_theme(&self, theme: Theme) {
+        theme.store();
+        theme.apply();
+        self.theme().set(theme);
+    }
+}

@@ -1,0 +1,285 @@
+//! Component and api-layer tests in headless Chromium (wasm-bindgen-test).
+
+use lakedeck::api::mrs::ListClustersQuery;
+use lakedeck::api::{decode_success, fetch_static, query_string, request, ApiClient, ApiError, Method, Service, NETWORK};
+use lakedeck::components::{format_epoch_secs, format_offset, Column, DataTable, Dialog, ErrorPanel, StateChip, Timestamp};
+use lakedeck::pages::clusters::create::Draft;
+use lakedeck::pages::clusters::list::{ListParams, SortKey, Tab};
+use lakedeck_api::config::ConsoleConfig;
+use lakedeck_api::mrs::{ClusterState, ListClustersResponse};
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::task::tick;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn host() -> web_sys::HtmlElement {
+    let el = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el.unchecked_into()
+}
+
+fn q(root: &web_sys::Element, sel: &str) -> Option<web_sys::Element> {
+    root.query_selector(sel).unwrap()
+}
+
+fn text(root: &web_sys::Element, sel: &str) -> String {
+    q(root, sel).unwrap_or_else(|| panic!("no element {sel}")).text_content().unwrap_or_default()
+}
+
+fn count(root: &web_sys::Element, sel: &str) -> u32 {
+    root.query_selector_all(sel).unwrap().length()
+}
+
+fn sample_error() -> ApiError {
+    ApiError {
+        status: 400,
+        code: "12000003".into(),
+        message: "<b>bold</b><img src=x onerror=alert(1)> not found".into(),
+        request_id: Some("req-123".into()),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn error_panel_renders_api_strings_as_text() {
+    let el = host();
+    let retried = RwSignal::new(0);
+    let _h = mount_to(el.clone(), move || {
+        view! { <ErrorPanel error=sample_error() title="Could not load" on_retry=Callback::new(move |_| retried.update(|n| *n += 1))/> }
+    });
+    tick().await;
+    let root: &web_sys::Element = &el;
+    assert_eq!(q(root, ".error-panel").unwrap().get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(text(root, ".error-code"), "12000003");
+    assert_eq!(text(root, ".request-id"), "req-123");
+    assert_eq!(text(root, ".error-message"), "<b>bold</b><img src=x onerror=alert(1)> not found");
+    assert_eq!(count(root, ".error-panel b, .error-panel img"), 0, "API text must never become markup");
+    assert_eq!(text(root, ".error-status"), "400");
+    q(root, ".error-retry").unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    tick().await;
+    assert_eq!(retried.get_untracked(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn error_panel_without_retry_has_no_button() {
+    let el = host();
+    let _h = mount_to(el.clone(), || view! { <ErrorPanel error=ApiError::network("offline")/> });
+    tick().await;
+    assert_eq!(count(&el, ".error-retry"), 0);
+    assert_eq!(text(&el, ".error-code"), NETWORK);
+    assert_eq!(text(&el, ".request-id"), "—");
+}
+
+#[wasm_bindgen_test]
+async fn state_chip_shows_stage_only_while_changing() {
+    let el = host();
+    let state = RwSignal::new(ClusterState::Starting);
+    let _h = mount_to(el.clone(), move || view! { <StateChip state=state stage="Creating VM" id="chip"/> });
+    tick().await;
+    let chip = q(&el, "#chip.state-chip").unwrap();
+    assert_eq!(chip.get_attribute("data-state").as_deref(), Some("starting"));
+    assert!(chip.text_content().unwrap().contains("Starting"));
+    assert!(chip.text_content().unwrap().contains("Creating VM"));
+    state.set(ClusterState::Running);
+    tick().await;
+    let chip = q(&el, "#chip").unwrap();
+    assert_eq!(chip.get_attribute("data-state").as_deref(), Some("running"));
+    assert!(!chip.text_content().unwrap().contains("Creating VM"));
+    state.set(ClusterState::ScalingOut);
+    tick().await;
+    assert_eq!(q(&el, "#chip").unwrap().get_attribute("data-state").as_deref(), Some("scaling-out"));
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    id: String,
+    name: String,
+}
+
+#[wasm_bindgen_test]
+async fn table_renders_keyed_rows_and_updates_cells_in_place() {
+    let el = host();
+    let rows = RwSignal::new(vec![Row { id: "a".into(), name: "alpha".into() }, Row { id: "b".into(), name: "beta".into() }]);
+    let _h = mount_to(el.clone(), move || {
+        let columns = vec![
+            Column::text("Id", |r: &Row| r.id.clone()),
+            Column::new("Name", |r: &Row| view! { <span class="name">{r.name.clone()}</span> }),
+        ];
+        view! { <DataTable rows=rows columns=columns row_key=|r: &Row| r.id.clone() key_attr="data-row-id" caption="Rows" empty="none here"/> }
+    });
+    tick().await;
+    assert_eq!(count(&el, "tbody tr[data-row-id]"), 2);
+    assert_eq!(text(&el, "tr[data-row-id=\"b\"] .name"), "beta");
+    assert_eq!(count(&el, "thead th"), 2);
+    let before = q(&el, "tr[data-row-id=\"a\"]").unwrap();
+    rows.update(|r| r[0].name = "ALPHA".into());
+    tick().await;
+    let after = q(&el, "tr[data-row-id=\"a\"]").unwrap();
+    assert_eq!(text(&el, "tr[data-row-id=\"a\"] .name"), "ALPHA");
+    assert!(before.is_same_node(Some(&after)), "a changed row keeps its <tr>");
+    rows.set(vec![]);
+    tick().await;
+    assert_eq!(count(&el, "tbody tr[data-row-id]"), 0);
+    assert!(text(&el, "tbody").contains("none here"));
+}
+
+#[wasm_bindgen_test]
+async fn timestamps_show_their_zone() {
+    assert_eq!(format_offset(60), "UTC+01:00");
+    assert_eq!(format_offset(-330), "UTC-05:30");
+    assert_eq!(format_offset(0), "UTC+00:00");
+    let s = format_epoch_secs(1_700_000_000);
+    assert!(s.contains(" UTC+") || s.contains(" UTC-"), "{s}");
+    assert_eq!(s.len(), "2023-11-14 22:13:20 UTC+00:00".len(), "{s}");
+    let el = host();
+    let _h = mount_to(el.clone(), || view! { <Timestamp epoch="1700000000"/> <Timestamp epoch=""/> });
+    tick().await;
+    let t = q(&el, "time").unwrap();
+    assert_eq!(t.get_attribute("datetime").as_deref(), Some("2023-11-14T22:13:20.000Z"));
+    assert!(t.text_content().unwrap().contains("UTC"));
+    assert_eq!(count(&el, "time"), 1, "an empty time shows a dash, not a date");
+}
+
+#[wasm_bindgen_test]
+fn api_errors_map_every_vendor_shape() {
+    let e = ApiError::from_response(400, r#"{"errorCode":"12000003","errorMsg":"gone"}"#, Some("rid-1".into()));
+    assert_eq!((e.status, e.code.as_str(), e.message.as_str(), e.request_id.as_deref()), (400, "12000003", "gone", Some("rid-1")));
+    let e = ApiError::from_response(401, r#"{"error":{"code":"APIGW.0301","message":"auth"}}"#, None);
+    assert_eq!(e.code, "APIGW.0301");
+    assert!(e.is_auth());
+    let h = ApiError::from_response(404, "<!DOCTYPE html><h1>Not found</h1>", None);
+    assert!(!h.message.contains("<h1>"), "{}", h.message);
+    let e = ApiError::from_response(502, "", Some("  ".into()));
+    assert_eq!(e.code, "502");
+    assert_eq!(e.request_id, None);
+    assert!(e.is_retryable());
+    decode_success::<()>(204, "", None).unwrap();
+    let d = decode_success::<ListClustersResponse>(200, "true", Some("r".into())).unwrap_err();
+    assert_eq!((d.code.as_str(), d.request_id.as_deref()), ("DECODE", Some("r")));
+}
+
+#[wasm_bindgen_test]
+fn queries_are_encoded() {
+    assert_eq!(query_string(&[("a", "x y".into()), ("b", String::new()), ("c", "k*v,k2".into())]), "?a=x%20y&c=k%2Av%2Ck2");
+    assert_eq!(query_string(&[("a", String::new())]), "");
+    let q = ListClustersQuery { page_size: 20, current_page: 2, cluster_name: " demo ".into(), cluster_state: "existing".into(), tags: String::new() };
+    assert_eq!(q.to_query(), "?pageSize=20&currentPage=2&clusterName=demo&clusterState=existing");
+}
+
+#[wasm_bindgen_test]
+fn list_params_round_trip_through_the_url() {
+    let p = ListParams {
+        tab: Tab::History,
+        search: "etl".into(),
+        state: "terminated".into(),
+        tags: "env*prod".into(),
+        sort: Some((SortKey::Created, false)),
+        page: 3,
+        size: 20,
+    };
+    let qs = p.to_query();
+    let pairs: Vec<(String, String)> = qs
+        .trim_start_matches('?')
+        .split('&')
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            (k.to_string(), js_sys::decode_uri_component(v).unwrap().as_string().unwrap())
+        })
+        .collect();
+    let back = ListParams::from_pairs(|k| pairs.iter().find(|(pk, _)| pk == k).map(|(_, v)| v.clone()));
+    assert_eq!(back, p);
+    assert_eq!(back.api_query().cluster_state, "terminated");
+    assert_eq!(ListParams::default().to_query(), "");
+    assert_eq!(ListParams::default().api_query().cluster_state, "existing");
+    // A state that does not belong to the tab, or a bad page size, falls back to the default.
+    let odd = ListParams::from_pairs(|k| match k {
+        "state" => Some("terminated".into()),
+        "size" => Some("7".into()),
+        "page" => Some("0".into()),
+        _ => None,
+    });
+    assert_eq!((odd.state.as_str(), odd.size, odd.page), ("", 10, 1));
+}
+
+#[wasm_bindgen_test]
+async fn request_reads_json_and_reports_network_errors() {
+    // A data: URL stands in for the server: base "data:application/json," + a JSON "path".
+    let client = ApiClient::new(
+        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "data:application/json,".into() }, ..Default::default() },
+        Some("tok".into()),
+    );
+    let body = js_sys::encode_uri_component(r#"{"clusterTotal":1,"clusters":[{"clusterId":"c1","clusterState":"running"}]}"#);
+    let r: ListClustersResponse = request::<_, ()>(&client, Service::Mrs, Method::Get, &String::from(body), None).await.unwrap();
+    assert_eq!(r.cluster_total, 1);
+    assert_eq!(r.clusters[0].cluster_state, ClusterState::Running);
+
+    let cfg: ConsoleConfig = fetch_static("data:application/json,%7B%22project_id%22%3A%22p1%22%2C%22sandbox%22%3Atrue%7D").await.unwrap();
+    assert_eq!((cfg.project_id.as_str(), cfg.sandbox), ("p1", true));
+
+    let offline = ApiClient::new(
+        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "http://127.0.0.1:9".into() }, ..Default::default() },
+        None,
+    );
+    let e = request::<ListClustersResponse, ()>(&offline, Service::Mrs, Method::Get, "/v1.1/p/cluster_infos", None).await.unwrap_err();
+    assert_eq!((e.status, e.code.as_str()), (0, NETWORK));
+}
+
+#[wasm_bindgen_test]
+async fn dialog_focuses_inside_and_closes_on_escape() {
+    let el = host();
+    let open = RwSignal::new(false);
+    let _h = mount_to(el.clone(), move || {
+        view! {
+            <button id="opener" on:click=move |_| open.set(true)>"open"</button>
+            <Dialog open=open on_close=Callback::new(move |_| open.set(false)) title="Test dialog" id="test-dialog">
+                <input id="dialog-input"/>
+            </Dialog>
+        }
+    });
+    tick().await;
+    assert!(q(&el, "[role=dialog]").is_none());
+    let opener = q(&el, "#opener").unwrap().unchecked_into::<web_sys::HtmlElement>();
+    opener.focus().unwrap();
+    opener.click();
+    tick().await;
+    tick().await;
+    let dlg = q(&el, "#test-dialog").expect("dialog open");
+    assert_eq!(dlg.get_attribute("role").as_deref(), Some("dialog"));
+    assert_eq!(dlg.get_attribute("aria-modal").as_deref(), Some("true"));
+    let title_id = dlg.get_attribute("aria-labelledby").unwrap();
+    assert_eq!(document().get_element_by_id(&title_id).unwrap().text_content().as_deref(), Some("Test dialog"));
+    assert_eq!(document().active_element().map(|e| e.id()).as_deref(), Some("dialog-input"));
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    q(&el, "#dialog-input").unwrap().dispatch_event(&ev).unwrap();
+    tick().await;
+    tick().await;
+    assert!(q(&el, "[role=dialog]").is_none());
+    assert!(!open.get_untracked());
+    assert_eq!(document().active_element().map(|e| e.id()).as_deref(), Some("opener"), "focus goes back");
+}
+
+#[wasm_bindgen_test]
+fn draft_defaults_need_only_a_name_and_a_password() {
+    let mut d = Draft::default();
+    let fields: Vec<String> = d.errors().into_iter().map(|e| e.field).collect();
+    assert_eq!(fields, vec!["cluster_name", "manager_admin_password"]);
+    d.cluster_name = "demo_01".into();
+    d.manager_admin_password = "Admin@12345".into();
+    d.manager_admin_password_confirm = "Admin@12345".into();
+    assert_eq!(d.errors(), vec![]);
+    let req = d.to_request();
+    assert_eq!(req.components.as_deref(), Some("Hadoop,Hive,Spark2x,ZooKeeper,Tez"));
+    assert_eq!(req.node_groups.as_ref().unwrap().len(), 2, "the optional task group is left out");
+    // Enabling the task group and breaking it maps the wire index back to the draft's group.
+    d.groups[2].enabled = true;
+    d.groups[2].node_size = "nope".into();
+    let e = d.errors();
+    assert_eq!(e[0].field, "node_groups[2].node_size");
+    assert_eq!(d.dom_id_for(&e[0].field), "node_groups-2-node_size");
+    assert_eq!(d.dom_id_for("subnet_id"), "subnet_name");
+}

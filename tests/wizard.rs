@@ -1,0 +1,101 @@
+//! The create wizard in a real DOM: field errors next to fields, values kept across steps.
+
+use lakedeck::pages::clusters::CreateCluster;
+use lakedeck::state::{RefreshBus, Session, SessionState, Theme};
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::task::tick;
+use leptos_router::components::Router;
+use reactive_stores::Store;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn host() -> web_sys::HtmlElement {
+    let el = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el.unchecked_into()
+}
+
+fn input(root: &web_sys::Element, sel: &str) -> web_sys::HtmlInputElement {
+    root.query_selector(sel).unwrap().unwrap_or_else(|| panic!("no {sel}")).unchecked_into()
+}
+
+async fn type_into(root: &web_sys::Element, sel: &str, value: &str) {
+    let el = input(root, sel);
+    el.set_value(value);
+    el.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    tick().await;
+}
+
+async fn click(root: &web_sys::Element, sel: &str) {
+    root.query_selector(sel).unwrap().unwrap_or_else(|| panic!("no {sel}")).unchecked_into::<web_sys::HtmlElement>().click();
+    tick().await;
+    tick().await;
+}
+
+fn field_error(root: &web_sys::Element, field: &str) -> Option<String> {
+    root.query_selector(&format!(".field-error[data-field=\"{field}\"]")).unwrap().and_then(|e| e.text_content())
+}
+
+fn visible_step(root: &web_sys::Element) -> String {
+    root.query_selector("#wizard-step-title").unwrap().unwrap().text_content().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn wizard_validates_fields_and_keeps_values_between_steps() {
+    let el = host();
+    let _h = mount_to(el.clone(), || {
+        let session: Session = Store::new(SessionState::new(Theme::System));
+        provide_context(session);
+        provide_context(RefreshBus::new());
+        view! { <Router><CreateCluster/></Router> }
+    });
+    tick().await;
+    let root: &web_sys::Element = &el;
+    assert!(visible_step(root).contains("Software"));
+    assert_eq!(input(root, "#cluster_version").value(), "MRS 3.3.0-LTS.1");
+    assert_eq!(input(root, "#cluster_type").value(), "ANALYSIS");
+
+    // A bad name shows its error next to the field, tied with aria-describedby.
+    type_into(root, "#cluster_name", "bad name!").await;
+    let msg = field_error(root, "cluster_name").expect("name error shown");
+    assert!(msg.contains("letters, digits"), "{msg}");
+    assert_eq!(input(root, "#cluster_name").get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(input(root, "#cluster_name").get_attribute("aria-describedby").unwrap().contains("cluster_name-error"));
+
+    // Next refuses while the step has errors.
+    click(root, "#wizard-next").await;
+    assert!(visible_step(root).contains("Software"));
+    assert!(root.query_selector("#wizard-summary").unwrap().is_some());
+
+    type_into(root, "#cluster_name", "demo_01").await;
+    assert_eq!(field_error(root, "cluster_name"), None);
+    click(root, "#wizard-next").await;
+    assert!(visible_step(root).contains("Hardware"), "{}", visible_step(root));
+    assert_eq!(input(root, "#region").value(), "cn-north-4");
+    assert_eq!(input(root, "#node_groups-1-node_num").value(), "3");
+
+    // A hardware error maps to its node-group field.
+    type_into(root, "#node_groups-0-node_num", "5").await;
+    assert!(field_error(root, "node_groups-0-node_num").is_some());
+    type_into(root, "#node_groups-0-node_num", "2").await;
+    click(root, "#wizard-next").await;
+    assert!(visible_step(root).contains("Advanced"));
+
+    type_into(root, "#manager_admin_password", "Admin@12345").await;
+    type_into(root, "#manager_admin_password_confirm", "Admin@1234").await;
+    assert!(field_error(root, "manager_admin_password_confirm").is_some());
+
+    // Back twice: everything typed is still there.
+    click(root, "#wizard-back").await;
+    assert_eq!(input(root, "#node_groups-0-node_num").value(), "2");
+    click(root, "#wizard-back").await;
+    assert!(visible_step(root).contains("Software"));
+    assert_eq!(input(root, "#cluster_name").value(), "demo_01");
+    click(root, "#wizard-next").await;
+    click(root, "#wizard-next").await;
+    assert_eq!(input(root, "#manager_admin_password").value(), "Admin@12345");
+    assert_eq!(input(root, "#node_keypair_name").value(), "KeyPair-lakedeck");
+}
