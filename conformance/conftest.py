@@ -27,7 +27,9 @@ def server():
                LAKEDECK_SANDBOX_PROJECT_ID=PROJECT_ID,
                LAKEDECK_SANDBOX_AK=AK,
                LAKEDECK_SANDBOX_SK=SK,
-               LAKEDECK_SANDBOX_TOKEN="conformance-token")
+               LAKEDECK_SANDBOX_TOKEN="conformance-token",
+               # Shared with the Rust suites: the TPC-H dataset is generated once, not per run.
+               LAKEDECK_SANDBOX_CACHE_DIR=os.path.join(tempfile.gettempdir(), "lakedeck-test-tpch-cache"))
     proc = subprocess.Popen(
         [binary, "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--dist", data_dir, "--step-ms", "100"],
         stdout=subprocess.PIPE, text=True, env=env)

@@ -9,6 +9,8 @@ pub mod config;
 pub mod error;
 pub mod lenient;
 pub mod mrs;
+pub mod mrs_jobs;
 pub mod paging;
 pub mod rules;
 pub mod sign;
+pub mod sqltext;

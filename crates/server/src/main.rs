@@ -47,8 +47,18 @@ async fn serve(args: config::Args) -> Result<(), String> {
     std::fs::create_dir_all(&args.data_dir)
         .map_err(|e| format!("cannot create the data directory {}: {e}", args.data_dir.display()))?;
     let creds = config::load_credentials(&args.data_dir, |k| std::env::var(k).ok())?;
-    let engine = Arc::new(engine::Engine::open(&args.data_dir, args.step_ms)?);
+    // LAKEDECK_SANDBOX_CACHE_DIR lets several sandboxes (the test suites) share one generated
+    // TPC-H dataset instead of each generating its own.
+    let cache_dir = std::env::var_os("LAKEDECK_SANDBOX_CACHE_DIR")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| args.data_dir.join("cache"));
+    let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms)?);
     engine.seed(&creds.project_id).map_err(|e| format!("cannot seed the sandbox: {e:?}"))?;
+    let lost = engine.recover_jobs().map_err(|e| format!("cannot recover the job records: {e:?}"))?;
+    if lost > 0 {
+        eprintln!("note: {lost} job(s) were unfinished when the sandbox stopped; they are now FAILED");
+    }
 
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -51,6 +51,29 @@ pub fn now_secs() -> i64 {
     now_ms() / 1000
 }
 
+/// `YYYY-MM-DD HH:MM:SS.mmm` in UTC, for job logs (no time-zone database needed).
+pub fn iso_utc(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{:03}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        ms.rem_euclid(1000)
+    )
+}
+
 /// FNV-1a: derived node names, ids and addresses must stay the same across restarts and Rust
 /// releases, which `std`'s hasher does not promise.
 pub fn stable_hash(parts: &[&str]) -> u64 {
@@ -102,6 +125,13 @@ mod tests {
         let s = random_string(20, b"ABC");
         assert_eq!(s.len(), 20);
         assert!(s.bytes().all(|b| b"ABC".contains(&b)));
+    }
+
+    #[test]
+    fn utc_timestamps() {
+        assert_eq!(iso_utc(0), "1970-01-01 00:00:00.000");
+        assert_eq!(iso_utc(951_782_400_123), "2000-02-29 00:00:00.123");
+        assert_eq!(iso_utc(1_718_454_245_006), "2024-06-15 12:24:05.006");
     }
 
     #[test]

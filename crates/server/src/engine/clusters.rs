@@ -85,7 +85,7 @@ fn check_scalable(state: ClusterState) -> Result<(), EngineError> {
     Ok(())
 }
 
-fn core_task_nodes(c: &Cluster) -> i64 {
+pub fn core_task_nodes(c: &Cluster) -> i64 {
     c.all_node_groups().filter(|g| catalog::group_role(&g.group_name) != "Master").map(|g| g.node_num.max(0)).sum()
 }
 

@@ -2,12 +2,16 @@
 //! requests into calls here and `EngineError`s into vendor error bodies.
 
 pub mod clusters;
+pub mod hdfs;
+pub mod jobs;
 pub mod lifecycle;
 pub mod nodes;
 pub mod seed;
+pub mod sql;
 pub mod store;
+pub mod warehouse;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,11 +42,22 @@ impl From<rusqlite::Error> for EngineError {
 pub struct Engine {
     store: Store,
     step_ms: u64,
+    /// Root of the cluster file systems (`hdfs/`, `obs/`) and job files (`jobs/`).
+    data_dir: PathBuf,
+    /// Where the generated TPC-H dataset is kept (see warehouse.rs).
+    cache_dir: PathBuf,
+    jobs: jobs::JobRuntime,
 }
 
 impl Engine {
-    pub fn open(data_dir: &Path, step_ms: u64) -> Result<Engine, String> {
-        Ok(Engine { store: Store::open(&data_dir.join("sandbox.db"))?, step_ms })
+    pub fn open(data_dir: &Path, cache_dir: &Path, step_ms: u64) -> Result<Engine, String> {
+        Ok(Engine {
+            store: Store::open(&data_dir.join("sandbox.db"))?,
+            step_ms,
+            data_dir: data_dir.to_path_buf(),
+            cache_dir: cache_dir.to_path_buf(),
+            jobs: jobs::JobRuntime::default(),
+        })
     }
 
     pub fn step_ms(&self) -> u64 {
@@ -58,8 +73,8 @@ impl Engine {
         self.store.tx(|conn| lifecycle::tick(conn, now, self.step_ms))
     }
 
-    /// Advances lifecycles in the background, a few times per step so stage changes show up
-    /// close to their deadline.
+    /// Advances lifecycles and the job scheduler in the background, a few times per step so
+    /// stage changes show up close to their deadline.
     pub fn spawn_ticker(self: Arc<Self>) -> tokio::task::JoinHandle<()> {
         let period = Duration::from_millis((self.step_ms / 4).clamp(10, 150));
         tokio::spawn(async move {
@@ -69,7 +84,7 @@ impl Engine {
                 interval.tick().await;
                 let engine = self.clone();
                 // SQLite calls block; keep them off the async workers that answer requests.
-                match tokio::task::spawn_blocking(move || engine.tick()).await {
+                match tokio::task::spawn_blocking(move || engine.tick().and_then(|n| engine.pump().map(|()| n))).await {
                     Ok(Ok(_)) => {}
                     Ok(Err(e)) => eprintln!("warning: lifecycle tick failed: {e:?}"),
                     Err(e) => eprintln!("warning: lifecycle tick panicked: {e}"),

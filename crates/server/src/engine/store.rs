@@ -4,6 +4,11 @@
 //! Contract with other tools: table `clusters(project_id, cluster_id PRIMARY KEY, data)` where
 //! `data` is the V1.1 `Cluster` JSON. The extra columns are the sandbox's own bookkeeping and are
 //! nullable, so a row inserted with only the three contract columns is a complete, idle cluster.
+//!
+//! Jobs: table `jobs(job_id PRIMARY KEY, project_id, cluster_id, state, submitted_ms, data)` where
+//! `data` is the sandbox's job record JSON (engine/jobs.rs `JobRecord`) and `state` mirrors its
+//! `job_state` so the scheduler can find unfinished jobs without decoding every row. RunJobFlow
+//! steps wait in `job_flows(cluster_id PRIMARY KEY, project_id, done, data)`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -39,6 +44,22 @@ CREATE TABLE IF NOT EXISTS clusters (
     slots TEXT
 );
 CREATE INDEX IF NOT EXISTS clusters_by_project ON clusters(project_id);
+CREATE TABLE IF NOT EXISTS jobs (
+    job_id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    cluster_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    submitted_ms INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_by_cluster ON jobs(project_id, cluster_id);
+CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs(state);
+CREATE TABLE IF NOT EXISTS job_flows (
+    cluster_id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    done INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -122,6 +143,13 @@ pub fn cluster(conn: &Connection, project_id: &str, cluster_id: &str) -> Result<
         conn.prepare(&format!("SELECT {COLUMNS} FROM clusters WHERE project_id = ?1 AND cluster_id = ?2"))?;
     let row = stmt.query_row([project_id, cluster_id], raw).optional()?;
     Ok(row.and_then(|(p, c, d, o, s)| decode_row(p, c, d, o, s)))
+}
+
+/// Every cluster of every project (the job scheduler and the warehouse seeder look at all).
+pub fn all_clusters(conn: &Connection) -> Result<Vec<ClusterRow>, EngineError> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM clusters"))?;
+    let rows = stmt.query_map([], raw)?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows.into_iter().filter_map(|(p, c, d, o, s)| decode_row(p, c, d, o, s)).collect())
 }
 
 pub fn any_busy(conn: &Connection) -> Result<bool, EngineError> {

@@ -2,6 +2,7 @@
 //! vendor's shapes and codes. Paths, casing and codes follow shared/reference/mrs-api.md.
 
 pub mod clusters;
+pub mod jobs;
 pub mod nodes;
 
 use axum::extract::{FromRequestParts, Path};
@@ -26,6 +27,17 @@ pub fn routes() -> Router<Shared> {
         .route("/v2/{project_id}/clusters/{cluster_id}/expand", post(clusters::expand))
         .route("/v2/{project_id}/clusters/{cluster_id}/shrink", post(clusters::shrink))
         .route("/v2/{project_id}/clusters/{cluster_id}/nodes", get(nodes::list))
+        .route("/v2/{project_id}/clusters/{cluster_id}/files", get(jobs::files))
+        .route("/v2/{project_id}/run-job-flow", post(jobs::run_job_flow))
+        .route("/v2/{project_id}/clusters/{cluster_id}/job-executions", post(jobs::create).get(jobs::list))
+        .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/batch-delete", post(jobs::batch_delete))
+        .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}", get(jobs::show))
+        .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}/kill", post(jobs::stop))
+        .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}/sql-result", get(jobs::sql_result))
+        // Sandbox extensions: the raw log for the console (token-authenticated under /v2) and
+        // the tracking page a browser opens (authorised by the key in its URL).
+        .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}/log", get(jobs::log))
+        .route("/sandbox/clusters/{cluster_id}/jobs/{job_id}/log", get(jobs::tracking))
 }
 
 /// Generic invalid-parameter code of the V1.1 family.

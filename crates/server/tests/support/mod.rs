@@ -91,7 +91,9 @@ impl Server {
             .env_remove("LAKEDECK_SANDBOX_AK")
             .env_remove("LAKEDECK_SANDBOX_SK")
             .env_remove("LAKEDECK_SANDBOX_PROJECT_ID")
-            .env_remove("LAKEDECK_SANDBOX_STEP_MS");
+            .env_remove("LAKEDECK_SANDBOX_STEP_MS")
+            // Every test server shares one generated TPC-H dataset (generating it takes seconds).
+            .env("LAKEDECK_SANDBOX_CACHE_DIR", std::env::temp_dir().join("lakedeck-test-tpch-cache"));
         for (k, v) in &opts.env {
             cmd.env(k, v);
         }
@@ -125,6 +127,10 @@ impl Server {
     }
 
     pub fn stop(self) {}
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 
     pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Resp {
         raw_request(&self.addr, method, path, headers, body)

@@ -1,0 +1,232 @@
+//! The sandbox's file systems. Each cluster's HDFS is a directory tree of its own
+//! (`DATA_DIR/hdfs/<cluster_id>/...`) and OBS is one tree shared by every cluster
+//! (`DATA_DIR/obs/<bucket>/<key>`), so a DistCp to OBS on one cluster is readable from another,
+//! as on the real service.
+//!
+//! `hdfs://host:port/p`, `hdfs:///p` and plain `/p` all name `/p` of the cluster's tree;
+//! `obs://bucket/key` names the shared tree. `..` segments are refused rather than resolved: a
+//! job must never reach outside the data directory.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::UNIX_EPOCH;
+
+use lakedeck_api::mrs_jobs::FileStatusV2;
+
+/// HDFS defaults the file list reports (the sandbox has no real blocks or replicas).
+const BLOCK_SIZE: i64 = 128 * 1024 * 1024;
+const REPLICATION: i64 = 3;
+
+pub fn hdfs_root(data_dir: &Path, cluster_id: &str) -> PathBuf {
+    data_dir.join("hdfs").join(cluster_id)
+}
+
+pub fn obs_root(data_dir: &Path) -> PathBuf {
+    data_dir.join("obs")
+}
+
+pub fn warehouse_dir(data_dir: &Path, cluster_id: &str) -> PathBuf {
+    hdfs_root(data_dir, cluster_id).join("user/hive/warehouse")
+}
+
+/// Joins the `/`-separated `rel` onto `root`, refusing `.`/`..` segments.
+fn join_checked(root: PathBuf, rel: &str) -> Result<PathBuf, String> {
+    let mut out = root;
+    for seg in rel.split('/').filter(|s| !s.is_empty()) {
+        if seg == ".." || seg == "." {
+            return Err(format!("Paths cannot contain '{seg}' segments."));
+        }
+        out.push(seg);
+    }
+    Ok(out)
+}
+
+/// The local path behind a job's path argument.
+pub fn resolve(data_dir: &Path, cluster_id: &str, uri: &str) -> Result<PathBuf, String> {
+    let uri = uri.trim();
+    if let Some(rest) = uri.strip_prefix("obs://") {
+        let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() || bucket == ".." || bucket == "." {
+            return Err(format!("'{uri}' names no OBS bucket; use obs://bucket/key."));
+        }
+        return join_checked(obs_root(data_dir).join(bucket), key);
+    }
+    let path = if let Some(rest) = uri.strip_prefix("hdfs://") {
+        // hdfs://namenode:port/path and hdfs:///path: the authority is the cluster's own name node.
+        match rest.find('/') {
+            Some(i) => &rest[i..],
+            None => "/",
+        }
+    } else if uri.starts_with('/') {
+        uri
+    } else {
+        return Err(format!("'{uri}' is not an HDFS or OBS path; use /path, hdfs:///path or obs://bucket/key."));
+    };
+    join_checked(hdfs_root(data_dir, cluster_id), path)
+}
+
+fn millis(t: std::io::Result<std::time::SystemTime>) -> i64 {
+    t.ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+#[cfg(unix)]
+fn permission(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    format!("{:o}", meta.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn permission(meta: &std::fs::Metadata) -> String {
+    if meta.is_dir() { "755" } else { "644" }.to_string()
+}
+
+/// HDFS's usual owners: the warehouse belongs to `hive`, everything else to `hdfs`.
+fn owner_of(hdfs_path: &str) -> &'static str {
+    if hdfs_path == "/user/hive" || hdfs_path.starts_with("/user/hive/") {
+        "hive"
+    } else {
+        "hdfs"
+    }
+}
+
+/// The status of `local` as HDFS would report it; `hdfs_path` is its path inside the cluster.
+pub fn status(local: &Path, name: &str, hdfs_path: &str) -> Option<FileStatusV2> {
+    let meta = std::fs::metadata(local).ok()?;
+    let dir = meta.is_dir();
+    let children = if dir { std::fs::read_dir(local).map(|d| d.count() as i64).unwrap_or(0) } else { 0 };
+    Some(FileStatusV2 {
+        path_suffix: name.to_string(),
+        owner: owner_of(hdfs_path).into(),
+        group: "hadoop".into(),
+        permission: permission(&meta),
+        replication: if dir { 0 } else { REPLICATION },
+        block_size: if dir { 0 } else { BLOCK_SIZE },
+        length: if dir { 0 } else { meta.len() as i64 },
+        file_type: if dir { "DIRECTORY" } else { "FILE" }.into(),
+        children_num: children,
+        // HDFS keeps no access time for directories.
+        access_time: if dir { 0 } else { millis(meta.accessed()) },
+        modification_time: millis(meta.modified()),
+    })
+}
+
+/// The entries of the directory `hdfs_path` of a cluster, unsorted; `None` when it does not exist.
+/// A file path lists the file itself, as WebHDFS LISTSTATUS does.
+pub fn list(data_dir: &Path, cluster_id: &str, hdfs_path: &str) -> Result<Option<Vec<FileStatusV2>>, String> {
+    let local = join_checked(hdfs_root(data_dir, cluster_id), hdfs_path)?;
+    let Ok(meta) = std::fs::metadata(&local) else { return Ok(None) };
+    let base = hdfs_path.trim_end_matches('/');
+    if !meta.is_dir() {
+        let name = base.rsplit('/').next().unwrap_or("");
+        return Ok(status(&local, name, base).map(|s| vec![s]));
+    }
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(&local).map_err(|e| format!("cannot read {hdfs_path}: {e}"))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(s) = status(&entry.path(), &name, &format!("{base}/{name}")) {
+            out.push(s);
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Every file under `path` (itself when a file) with its size, in a stable order.
+pub fn files_under(path: &Path) -> std::io::Result<Vec<(PathBuf, u64)>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_dir() {
+        return Ok(vec![(path.to_path_buf(), meta.len())]);
+    }
+    let mut out = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(path)?.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for e in entries {
+        out.extend(files_under(&e)?);
+    }
+    Ok(out)
+}
+
+/// DistCp's copy: `source` (a file or a directory tree) to `target`, where an existing target
+/// directory receives the source under its own name (the `hadoop distcp` rule). Counts copied
+/// bytes into `done` and stops between chunks when `cancel` is set. Returns the bytes copied.
+pub fn copy_tree(source: &Path, target: &Path, done: &AtomicU64, cancel: &AtomicBool) -> Result<u64, String> {
+    let files = files_under(source).map_err(|e| format!("cannot read the source {}: {e}", source.display()))?;
+    let dest_root = if target.is_dir() {
+        target.join(source.file_name().ok_or("the source has no name")?)
+    } else {
+        target.to_path_buf()
+    };
+    let mut total = 0;
+    let mut buf = vec![0u8; 256 * 1024];
+    for (file, _) in &files {
+        let rel = file.strip_prefix(source).unwrap_or(Path::new(""));
+        let dest = if rel.as_os_str().is_empty() { dest_root.clone() } else { dest_root.join(rel) };
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        let mut input = std::fs::File::open(file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+        // Unlink first: the target may be a hard link into the shared TPC-H cache, which
+        // truncating in place would corrupt for every cluster.
+        let _ = std::fs::remove_file(&dest);
+        let mut output = std::fs::File::create(&dest).map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return Err("cancelled".into());
+            }
+            let n = input.read(&mut buf).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            if n == 0 {
+                break;
+            }
+            output.write_all(&buf[..n]).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+            total += n as u64;
+            done.fetch_add(n as u64, Ordering::Relaxed);
+        }
+    }
+    if files.is_empty() {
+        // An empty source directory still arrives as a directory.
+        std::fs::create_dir_all(&dest_root).map_err(|e| format!("cannot create {}: {e}", dest_root.display()))?;
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_resolve_inside_their_trees() {
+        let d = Path::new("/data");
+        assert_eq!(resolve(d, "c1", "/tmp/x").unwrap(), PathBuf::from("/data/hdfs/c1/tmp/x"));
+        assert_eq!(resolve(d, "c1", "hdfs:///tmp/x").unwrap(), PathBuf::from("/data/hdfs/c1/tmp/x"));
+        assert_eq!(resolve(d, "c1", "hdfs://nn:8020/tmp/x").unwrap(), PathBuf::from("/data/hdfs/c1/tmp/x"));
+        assert_eq!(resolve(d, "c1", "obs://bkt/a/b.sql").unwrap(), PathBuf::from("/data/obs/bkt/a/b.sql"));
+        assert!(resolve(d, "c1", "/tmp/../../etc").is_err());
+        assert!(resolve(d, "c1", "obs://../x").is_err());
+        assert!(resolve(d, "c1", "obs://b/../../x").is_err());
+        assert!(resolve(d, "c1", "relative/x").is_err());
+        assert!(resolve(d, "c1", "s3://b/x").is_err());
+    }
+
+    #[test]
+    fn copy_into_existing_directories_and_cancel() {
+        let root = std::env::temp_dir().join(format!("lakedeck-hdfs-{}", crate::util::uuid_v4()));
+        let src = root.join("src");
+        std::fs::create_dir_all(src.join("sub")).unwrap();
+        std::fs::write(src.join("a.txt"), b"hello").unwrap();
+        std::fs::write(src.join("sub/b.txt"), b"world!").unwrap();
+        let done = AtomicU64::new(0);
+        let no = AtomicBool::new(false);
+        assert_eq!(copy_tree(&src, &root.join("dst"), &done, &no).unwrap(), 11);
+        assert_eq!(std::fs::read(root.join("dst/sub/b.txt")).unwrap(), b"world!");
+        std::fs::create_dir_all(root.join("into")).unwrap();
+        copy_tree(&src, &root.join("into"), &done, &no).unwrap();
+        assert_eq!(std::fs::read(root.join("into/src/a.txt")).unwrap(), b"hello");
+        copy_tree(&src.join("a.txt"), &root.join("into"), &done, &no).unwrap();
+        assert!(root.join("into/a.txt").is_file());
+        assert_eq!(done.load(Ordering::Relaxed), 27);
+        assert!(copy_tree(&src, &root.join("x"), &done, &AtomicBool::new(true)).is_err());
+        assert!(copy_tree(&root.join("missing"), &root.join("y"), &done, &no).unwrap_err().contains("source"));
+        std::fs::remove_dir_all(root).unwrap();
+    }
+}

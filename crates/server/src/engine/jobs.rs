@@ -1,0 +1,1107 @@
+//! V2 jobs: records in SQLite (`jobs`), a scheduler that walks them through YARN's states, and
+//! executors that really do the work: SQL on DataFusion, DistCp over the sandbox file systems,
+//! and external programs (`spark-submit`, `hadoop`, `flink`) when they are on the PATH.
+//!
+//! Scheduling: a job spends half a lifecycle step in each of NEW, NEW_SAVING and SUBMITTED, then
+//! waits in ACCEPTED for a slot. A cluster has one slot per Core and Task node (at least one), so
+//! a bigger cluster runs more jobs at once and scaling out drains the queue. The scheduler runs on
+//! every lifecycle tick ([`Engine::pump`]).
+//!
+//! Ownership of a running job's end: the job is in the in-memory `running` map while it runs.
+//! Whoever removes it from the map (the executor finishing, a kill, the cluster going away) writes
+//! the final state, always inside a store transaction, so a kill and a finish never both land.
+//!
+//! Restart: work in flight is lost with the process, so at start every unfinished job becomes
+//! FAILED with a message saying so ([`Engine::recover_jobs`]); records are never lost.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use lakedeck_api::mrs::{ClusterState, CreateClusterReq};
+use lakedeck_api::mrs_jobs::{
+    self as wire, is_final_state, java_list, java_map, JobExecution, JobLogChunk, JobQueryBean, JobType, SqlResults,
+};
+use lakedeck_api::rules;
+use lakedeck_api::sqltext::split_statements;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::clusters::core_task_nodes;
+use super::lifecycle::{self, Op, OpKind};
+use super::store::{self, ClusterRow};
+use super::{hdfs, sql, warehouse, Engine, EngineError};
+use crate::util;
+
+/// The IAM user jobs are reported as (the sandbox has one identity).
+pub const USER: &str = "sandbox";
+pub const ACTIVE_STATES: [&str; 5] = ["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING"];
+/// How long a SQL job waits for its cluster's warehouse to be seeded before failing.
+const WAREHOUSE_WAIT: Duration = Duration::from_secs(120);
+/// Largest slice of a log returned by one read.
+const LOG_CHUNK: u64 = 256 * 1024;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JobRecord {
+    pub job_id: String,
+    pub project_id: String,
+    pub cluster_id: String,
+    /// Per-cluster submission number (application ids and a stable order within one millisecond).
+    pub seq: i64,
+    pub user: String,
+    pub job_name: String,
+    /// As submitted: SparkPython stays SparkPython here and is listed as SparkSubmit.
+    pub job_type: String,
+    pub job_state: String,
+    pub job_result: String,
+    pub job_progress: f64,
+    pub arguments: Vec<String>,
+    pub properties: BTreeMap<String, String>,
+    pub submitted_time: i64,
+    pub started_time: i64,
+    pub finished_time: i64,
+    pub launcher_id: String,
+    pub app_id: String,
+    pub queue: String,
+    /// Unguessable key that authorises the tracking URL (a browser link carries no token).
+    pub log_key: String,
+    /// Why the job ended the way it did (also in its log).
+    pub message: String,
+    /// When NEW, NEW_SAVING or SUBMITTED move on.
+    pub state_deadline_ms: i64,
+}
+
+impl JobRecord {
+    pub fn kind(&self) -> Option<JobType> {
+        JobType::parse(&self.job_type)
+    }
+
+    pub fn listed_type(&self) -> String {
+        self.kind().map(|k| k.listed().as_str().to_string()).unwrap_or_else(|| self.job_type.clone())
+    }
+
+    pub fn tracking_path(&self) -> String {
+        format!("/sandbox/clusters/{}/jobs/{}/log?key={}", self.cluster_id, self.job_id, self.log_key)
+    }
+
+    /// The wire record. `base_url` (`http://host:port`) makes the tracking URL absolute.
+    pub fn bean(&self, base_url: &str, now_ms: i64) -> JobQueryBean {
+        let elapsed = match (self.started_time, self.finished_time) {
+            (0, _) => 0,
+            (s, 0) => now_ms - s,
+            (s, f) => f - s,
+        };
+        JobQueryBean {
+            job_id: self.job_id.clone(),
+            user: self.user.clone(),
+            job_name: self.job_name.clone(),
+            job_result: self.job_result.clone(),
+            job_state: self.job_state.clone(),
+            job_progress: self.job_progress,
+            job_type: self.listed_type(),
+            started_time: self.started_time,
+            submitted_time: self.submitted_time,
+            finished_time: self.finished_time,
+            elapsed_time: elapsed.max(0),
+            arguments: java_list(&self.arguments),
+            launcher_id: self.launcher_id.clone(),
+            properties: java_map(&self.properties),
+            app_id: self.app_id.clone(),
+            tracking_url: format!("{base_url}{}", self.tracking_path()),
+            queue: self.queue.clone(),
+        }
+    }
+
+    fn end(&mut self, state: &str, result: &str, message: impl Into<String>, now_ms: i64) {
+        self.job_state = state.into();
+        self.job_result = result.into();
+        self.message = message.into();
+        self.finished_time = now_ms;
+        if state == "FINISHED" {
+            self.job_progress = 100.0;
+        }
+    }
+}
+
+/// ShowJobList's filters, already validated.
+#[derive(Default)]
+pub struct JobFilter {
+    /// Case-insensitive substring.
+    pub job_name: Option<String>,
+    pub job_id: Option<String>,
+    pub user: Option<String>,
+    /// Compared with the listed type (SparkPython is searched as SparkSubmit).
+    pub job_type: Option<String>,
+    pub job_state: Option<String>,
+    pub job_result: Option<String>,
+    pub queue: Option<String>,
+    pub submitted_begin: Option<i64>,
+    pub submitted_end: Option<i64>,
+    pub ascending: bool,
+}
+
+impl JobFilter {
+    fn matches(&self, j: &JobRecord) -> bool {
+        let eq = |f: &Option<String>, v: &str| f.as_deref().is_none_or(|f| f == v);
+        self.job_name.as_deref().is_none_or(|n| j.job_name.to_lowercase().contains(&n.to_lowercase()))
+            && eq(&self.job_id, &j.job_id)
+            && eq(&self.user, &j.user)
+            && eq(&self.job_type, &j.listed_type())
+            && eq(&self.job_state, &j.job_state)
+            && eq(&self.job_result, &j.job_result)
+            && eq(&self.queue, &j.queue)
+            && self.submitted_begin.is_none_or(|b| j.submitted_time >= b)
+            && self.submitted_end.is_none_or(|e| j.submitted_time <= e)
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct Flow {
+    project_id: String,
+    cluster_id: String,
+    steps: Vec<JobExecution>,
+    delete_when_no_steps: bool,
+    /// Index of the next step to submit.
+    next: usize,
+    /// The step job running now.
+    current: Option<String>,
+}
+
+/// A job whose work is under way.
+struct Running {
+    cancel: Arc<AtomicBool>,
+    abort: Option<tokio::task::AbortHandle>,
+    /// Process group of an external program.
+    pgid: Option<i32>,
+}
+
+impl Running {
+    fn stop(self) {
+        self.cancel.store(true, Ordering::SeqCst);
+        if let Some(a) = self.abort {
+            a.abort();
+        }
+        if let Some(pgid) = self.pgid {
+            kill_group(pgid);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn kill_group(pgid: i32) {
+    // The whole group: spark-submit is a script that starts a JVM, which must die with it.
+    // SAFETY: kill(2) has no memory-safety preconditions; a stale id only yields ESRCH.
+    unsafe {
+        libc::kill(-pgid, libc::SIGKILL);
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_group(_pgid: i32) {}
+
+/// In-memory side of the job engine.
+#[derive(Default)]
+pub struct JobRuntime {
+    /// A runtime of its own, so CPU-heavy queries cannot starve the HTTP server's workers.
+    handle: OnceLock<tokio::runtime::Handle>,
+    running: Mutex<HashMap<String, Running>>,
+    seeding: warehouse::Seeding,
+    seeded: Mutex<HashSet<String>>,
+    /// Clusters whose seeding failed: not retried until the next start (the error is logged once).
+    seed_failed: Mutex<HashSet<String>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+
+fn decode(data: &str) -> Option<JobRecord> {
+    serde_json::from_str(data).map_err(|e| eprintln!("warning: skipping an unreadable job record: {e}")).ok()
+}
+
+fn insert_job(conn: &Connection, j: &JobRecord) -> Result<(), EngineError> {
+    let data = serde_json::to_string(j).map_err(|e| EngineError::Internal(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO jobs (job_id, project_id, cluster_id, state, submitted_ms, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![j.job_id, j.project_id, j.cluster_id, j.job_state, j.submitted_time, data],
+    )?;
+    Ok(())
+}
+
+fn save_job(conn: &Connection, j: &JobRecord) -> Result<(), EngineError> {
+    let data = serde_json::to_string(j).map_err(|e| EngineError::Internal(e.to_string()))?;
+    conn.execute("UPDATE jobs SET state = ?2, data = ?3 WHERE job_id = ?1", params![j.job_id, j.job_state, data])?;
+    Ok(())
+}
+
+fn job_by_id(conn: &Connection, job_id: &str) -> Result<Option<JobRecord>, EngineError> {
+    let data: Option<String> = conn.query_row("SELECT data FROM jobs WHERE job_id = ?1", [job_id], |r| r.get(0)).optional()?;
+    Ok(data.as_deref().and_then(decode))
+}
+
+fn cluster_jobs(conn: &Connection, project: &str, cluster: &str) -> Result<Vec<JobRecord>, EngineError> {
+    let mut stmt = conn.prepare("SELECT data FROM jobs WHERE project_id = ?1 AND cluster_id = ?2")?;
+    let rows = stmt.query_map([project, cluster], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows.iter().filter_map(|d| decode(d)).collect())
+}
+
+fn active_jobs(conn: &Connection) -> Result<Vec<JobRecord>, EngineError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT data FROM jobs WHERE state IN ({})",
+        ACTIVE_STATES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+    ))?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows.iter().filter_map(|d| decode(d)).collect())
+}
+
+fn open_flows(conn: &Connection) -> Result<Vec<Flow>, EngineError> {
+    let mut stmt = conn.prepare("SELECT data FROM job_flows WHERE done = 0")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows.iter().filter_map(|d| serde_json::from_str(d).ok()).collect())
+}
+
+fn save_flow(conn: &Connection, f: &Flow, done: bool) -> Result<(), EngineError> {
+    let data = serde_json::to_string(f).map_err(|e| EngineError::Internal(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO job_flows (cluster_id, project_id, done, data) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(cluster_id) DO UPDATE SET done = ?3, data = ?4",
+        params![f.cluster_id, f.project_id, done as i64, data],
+    )?;
+    Ok(())
+}
+
+fn job_not_found(id: &str) -> EngineError {
+    EngineError::invalid(wire::JOB_NOT_FOUND, format!("The job {id} does not exist in this cluster."))
+}
+
+/// Clusters that accept and run jobs (scaling does not stop YARN).
+fn runs_jobs(state: ClusterState) -> bool {
+    matches!(state, ClusterState::Running | ClusterState::ScalingOut | ClusterState::ScalingIn)
+}
+
+fn load_cluster(conn: &Connection, project: &str, id: &str) -> Result<ClusterRow, EngineError> {
+    store::cluster(conn, project, id)?.ok_or_else(|| EngineError::NotFound(format!("The cluster {id} does not exist.")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job logs
+
+/// `DATA_DIR/jobs/<job_id>/`: `job.log` (sandbox messages and program output, interleaved as
+/// they happened), `stdout.log`/`stderr.log` of programs, `sql-results.json`.
+struct JobLog {
+    dir: PathBuf,
+}
+
+impl JobLog {
+    fn path(&self) -> PathBuf {
+        self.dir.join("job.log")
+    }
+
+    fn append(&self, message: &str) {
+        let _ = std::fs::create_dir_all(&self.dir);
+        let line = format!("{} {message}\n", util::iso_utc(util::now_ms()));
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(self.path());
+        if let Ok(mut f) = file {
+            let _ = f.write_all(line.as_bytes());
+        }
+    }
+}
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| is_executable(p))
+}
+
+#[cfg(unix)]
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(p: &Path) -> bool {
+    p.is_file()
+}
+
+// ---------------------------------------------------------------------------------------------
+// API operations
+
+impl Engine {
+    pub fn job_dir(&self, job_id: &str) -> PathBuf {
+        self.data_dir.join("jobs").join(job_id)
+    }
+
+    fn job_log(&self, job_id: &str) -> JobLog {
+        JobLog { dir: self.job_dir(job_id) }
+    }
+
+    fn jobs_handle(&self) -> tokio::runtime::Handle {
+        self.jobs
+            .handle
+            .get_or_init(|| {
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("lakedeck-jobs")
+                    .enable_all()
+                    .build()
+                    .expect("cannot start the job runtime");
+                // The runtime lives as long as the process: dropping a runtime from inside
+                // another one panics, and the server never shuts the engine down before exit.
+                let handle = rt.handle().clone();
+                std::mem::forget(rt);
+                handle
+            })
+            .clone()
+    }
+
+    /// Checks and stores a new job (state NEW). Used by CreateExecuteJob and RunJobFlow steps.
+    fn insert_new_job(
+        &self,
+        conn: &Connection,
+        row: &ClusterRow,
+        req: &JobExecution,
+        now: i64,
+    ) -> Result<String, EngineError> {
+        let cluster = &row.cluster;
+        let jobs = cluster_jobs(conn, &row.project_id, &cluster.cluster_id)?;
+        if jobs.iter().filter(|j| !is_final_state(&j.job_state)).count() >= wire::MAX_ACTIVE_JOBS {
+            return Err(EngineError::invalid(
+                wire::TOO_MANY_JOBS,
+                format!("The cluster already has {} jobs that have not finished; wait for one to end.", wire::MAX_ACTIVE_JOBS),
+            ));
+        }
+        let seq_key = format!("jobseq:{}", cluster.cluster_id);
+        let seq = store::meta(conn, &seq_key)?.and_then(|s| s.parse::<i64>().ok()).unwrap_or(0) + 1;
+        store::set_meta(conn, &seq_key, &seq.to_string())?;
+        let properties = req.properties.clone().unwrap_or_default();
+        let queue = ["spark.yarn.queue", "mapreduce.job.queuename", "queue"]
+            .iter()
+            .find_map(|k| properties.get(*k).filter(|v| !v.is_empty()).cloned())
+            .unwrap_or_else(|| "default".into());
+        let job = JobRecord {
+            job_id: util::uuid_v4(),
+            project_id: row.project_id.clone(),
+            cluster_id: cluster.cluster_id.clone(),
+            seq,
+            user: USER.into(),
+            job_name: req.job_name.clone().unwrap_or_default(),
+            job_type: req.job_type.clone().unwrap_or_default(),
+            job_state: "NEW".into(),
+            job_result: "UNDEFINED".into(),
+            job_progress: 0.0,
+            arguments: req.arguments.clone().unwrap_or_default(),
+            properties,
+            submitted_time: now,
+            launcher_id: format!("application_{}_{:04}", cluster.created_unix() * 1000, seq * 2 - 1),
+            queue,
+            log_key: util::hex(&util::random_bytes::<16>()),
+            state_deadline_ms: now + self.state_step_ms(),
+            ..Default::default()
+        };
+        insert_job(conn, &job)?;
+        let log = self.job_log(&job.job_id);
+        log.append(&format!(
+            "Job {} ({}, {}) submitted to cluster {} by {USER}, queue {}.",
+            job.job_id, job.job_name, job.job_type, cluster.cluster_name, job.queue
+        ));
+        Ok(job.job_id)
+    }
+
+    fn state_step_ms(&self) -> i64 {
+        (self.step_ms() as i64 / 2).max(1)
+    }
+
+    pub fn create_job(&self, project: &str, cluster_id: &str, req: &JobExecution) -> Result<String, EngineError> {
+        self.store.tx(|conn| {
+            let row = load_cluster(conn, project, cluster_id)?;
+            let state = row.cluster.cluster_state;
+            if !runs_jobs(state) {
+                return Err(EngineError::invalid(
+                    wire::CLUSTER_NOT_RUNNING,
+                    format!("Jobs cannot be submitted to a cluster in state {}; the cluster must be running.", state.as_str()),
+                ));
+            }
+            if let Some(fe) = wire::validate_job(req).into_iter().next() {
+                return Err(EngineError::invalid(fe.code, format!("{}: {}", fe.field, fe.message)));
+            }
+            self.insert_new_job(conn, &row, req, util::now_ms())
+        })
+    }
+
+    pub fn list_jobs(&self, project: &str, cluster_id: &str, filter: &JobFilter) -> Result<Vec<JobRecord>, EngineError> {
+        let mut jobs = self.store.read(|conn| {
+            load_cluster(conn, project, cluster_id)?;
+            cluster_jobs(conn, project, cluster_id)
+        })?;
+        jobs.retain(|j| filter.matches(j));
+        jobs.sort_by_key(|j| (j.submitted_time, j.seq));
+        if !filter.ascending {
+            jobs.reverse();
+        }
+        Ok(jobs)
+    }
+
+    pub fn job(&self, project: &str, cluster_id: &str, job_id: &str) -> Result<JobRecord, EngineError> {
+        self.store.read(|conn| {
+            load_cluster(conn, project, cluster_id)?;
+            job_by_id(conn, job_id)?
+                .filter(|j| j.project_id == project && j.cluster_id == cluster_id)
+                .ok_or_else(|| job_not_found(job_id))
+        })
+    }
+
+    /// StopJob: a job that has not started yet is simply marked KILLED; running work is cancelled
+    /// (DataFusion task aborted, process group killed) before the answer goes out.
+    pub fn kill_job(&self, project: &str, cluster_id: &str, job_id: &str) -> Result<(), EngineError> {
+        let state = self.store.tx(|conn| {
+            load_cluster(conn, project, cluster_id)?;
+            let mut job = job_by_id(conn, job_id)?
+                .filter(|j| j.project_id == project && j.cluster_id == cluster_id)
+                .ok_or_else(|| job_not_found(job_id))?;
+            if is_final_state(&job.job_state) {
+                return Err(EngineError::invalid(
+                    wire::KILL_FAILED,
+                    format!("The job has already ended ({}); only a job that has not ended can be stopped.", job.job_state),
+                ));
+            }
+            if let Some(r) = lock(&self.jobs.running).remove(job_id) {
+                r.stop();
+            }
+            let was = job.job_state.clone();
+            job.end("KILLED", "KILLED", "Killed at the user's request.", util::now_ms());
+            save_job(conn, &job)?;
+            Ok(was)
+        })?;
+        self.job_log(job_id).append(&format!("Job killed at the user's request (it was {state})."));
+        Ok(())
+    }
+
+    /// BatchDeleteJobs. All or nothing: a job that has not ended is refused (0183) rather than
+    /// killed behind the caller's back, and so is an unknown id (0176).
+    pub fn delete_jobs(&self, project: &str, cluster_id: &str, ids: &[String]) -> Result<(), EngineError> {
+        self.store.tx(|conn| {
+            load_cluster(conn, project, cluster_id)?;
+            for id in ids {
+                let job = job_by_id(conn, id)?
+                    .filter(|j| j.project_id == project && j.cluster_id == cluster_id)
+                    .ok_or_else(|| job_not_found(id))?;
+                if !is_final_state(&job.job_state) {
+                    return Err(EngineError::invalid(
+                        wire::JOB_RUNNING,
+                        format!("The job {id} is {}; stop it before deleting it.", job.job_state),
+                    ));
+                }
+            }
+            for id in ids {
+                conn.execute("DELETE FROM jobs WHERE job_id = ?1", [id])?;
+            }
+            Ok(())
+        })?;
+        for id in ids {
+            let _ = std::fs::remove_dir_all(self.job_dir(id));
+        }
+        Ok(())
+    }
+
+    pub fn sql_result(&self, project: &str, cluster_id: &str, job_id: &str) -> Result<SqlResults, EngineError> {
+        let job = self.job(project, cluster_id, job_id)?;
+        if !job.kind().is_some_and(JobType::has_sql_result) {
+            return Err(EngineError::invalid(
+                wire::NOT_SQL_JOB,
+                format!("The job is a {} job; only SparkSql and SparkScript jobs have SQL results.", job.listed_type()),
+            ));
+        }
+        let path = self.job_dir(job_id).join("sql-results.json");
+        let results: Option<SqlResults> =
+            std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok());
+        match results {
+            Some(r) if !r.0.is_empty() => Ok(r),
+            _ => Err(EngineError::invalid(
+                wire::SQL_RESULT_EMPTY,
+                format!("The job has no SQL result (it is {}{}).", job.job_state, if job.message.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", job.message)
+                }),
+            )),
+        }
+    }
+
+    /// A slice of the job's log from byte `offset`, cut at a character boundary.
+    pub fn read_job_log(&self, project: &str, cluster_id: &str, job_id: &str, offset: u64) -> Result<JobLogChunk, EngineError> {
+        let job = self.job(project, cluster_id, job_id)?;
+        let (content, next, size) = read_log_slice(&self.job_log(job_id).path(), offset);
+        Ok(JobLogChunk {
+            job_id: job_id.to_string(),
+            offset,
+            next_offset: next,
+            complete: is_final_state(&job.job_state) && next >= size,
+            content,
+        })
+    }
+
+    /// The tracking page's text, when `key` is the job's key.
+    pub fn tracking_log(&self, cluster_id: &str, job_id: &str, key: &str) -> Result<Option<String>, EngineError> {
+        let job = self.store.read(|conn| job_by_id(conn, job_id))?;
+        let Some(job) = job.filter(|j| j.cluster_id == cluster_id) else { return Ok(None) };
+        if key.is_empty() || !lakedeck_api::sign::constant_time_eq(key, &job.log_key) {
+            return Ok(None);
+        }
+        let log = std::fs::read_to_string(self.job_log(job_id).path()).unwrap_or_default();
+        let header = format!(
+            "Job {} ({}, {}) on cluster {}\nState: {} / {}, progress {:.0}%\n{}\n\n",
+            job.job_id,
+            job.job_name,
+            job.listed_type(),
+            job.cluster_id,
+            job.job_state,
+            job.job_result,
+            job.job_progress,
+            if job.message.is_empty() { String::new() } else { format!("Message: {}", job.message) }
+        );
+        Ok(Some(header + &log))
+    }
+
+    /// ShowHdfsFileList: the entries of `path` on the cluster's HDFS, `None` when it does not exist.
+    pub fn list_files(&self, project: &str, cluster_id: &str, path: &str) -> Result<Option<Vec<wire::FileStatusV2>>, EngineError> {
+        let row = self.store.read(|conn| load_cluster(conn, project, cluster_id))?;
+        if row.cluster.cluster_state == ClusterState::Terminated {
+            return Ok(None);
+        }
+        // Every live cluster has at least an empty root, even before its warehouse is seeded.
+        let _ = std::fs::create_dir_all(hdfs::hdfs_root(&self.data_dir, cluster_id));
+        hdfs::list(&self.data_dir, cluster_id, path).map_err(|m| EngineError::invalid(rules::INVALID_PARAM, m))
+    }
+
+    /// RunJobFlow: validates the steps first (a bad step creates nothing), then creates the
+    /// cluster; the steps run one after another once it is running.
+    pub fn run_job_flow(&self, project: &str, cluster: &CreateClusterReq, steps: &[JobExecution], delete: bool) -> Result<String, EngineError> {
+        if cluster.charge_info.as_ref().is_some_and(|c| c.charge_mode == "prePaid") {
+            return Err(EngineError::invalid(rules::INVALID_PARAM, "charge_info.charge_mode: prePaid is not supported by run-job-flow."));
+        }
+        for (i, step) in steps.iter().enumerate() {
+            if let Some(fe) = wire::validate_job(step).into_iter().next() {
+                return Err(EngineError::invalid(fe.code, format!("steps[{i}].job_execution.{}: {}", fe.field, fe.message)));
+            }
+        }
+        let cluster_id = self.create_cluster(project, cluster)?;
+        let flow = Flow {
+            project_id: project.into(),
+            cluster_id: cluster_id.clone(),
+            steps: steps.to_vec(),
+            delete_when_no_steps: delete,
+            next: 0,
+            current: None,
+        };
+        self.store.tx(|conn| save_flow(conn, &flow, false))?;
+        Ok(cluster_id)
+    }
+
+    /// Called once at start, before the scheduler: work that was in flight died with the old process.
+    pub fn recover_jobs(&self) -> Result<usize, EngineError> {
+        let now = util::now_ms();
+        let recovered = self.store.tx(|conn| {
+            let mut ids = Vec::new();
+            for mut job in active_jobs(conn)? {
+                let was = job.job_state.clone();
+                job.end(
+                    "FAILED",
+                    "FAILED",
+                    format!("The sandbox restarted while this job was {was}; its work was lost. Submit it again."),
+                    now,
+                );
+                save_job(conn, &job)?;
+                ids.push((job.job_id, job.message));
+            }
+            Ok(ids)
+        })?;
+        for (id, message) in &recovered {
+            self.job_log(id).append(message);
+        }
+        Ok(recovered.len())
+    }
+}
+
+fn read_log_slice(path: &Path, offset: u64) -> (String, u64, u64) {
+    let Ok(mut f) = std::fs::File::open(path) else { return (String::new(), offset, 0) };
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    if offset >= size || f.seek(SeekFrom::Start(offset)).is_err() {
+        return (String::new(), offset.min(size), size);
+    }
+    let mut buf = Vec::new();
+    let _ = f.take(LOG_CHUNK).read_to_end(&mut buf);
+    let text = match std::str::from_utf8(&buf) {
+        Ok(t) => t.to_string(),
+        // A character cut by the chunk limit is left for the next read.
+        Err(e) if e.error_len().is_none() => {
+            buf.truncate(e.valid_up_to());
+            String::from_utf8_lossy(&buf).into_owned()
+        }
+        Err(_) => String::from_utf8_lossy(&buf).into_owned(),
+    };
+    (text, offset + buf.len() as u64, size)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheduler
+
+impl Engine {
+    fn warehouse_ready(&self, cluster_id: &str) -> bool {
+        if lock(&self.jobs.seeded).contains(cluster_id) {
+            return true;
+        }
+        let key = format!("warehouse:{cluster_id}");
+        let ready = self.store.read(|conn| store::meta(conn, &key)).ok().flatten().is_some();
+        if ready {
+            lock(&self.jobs.seeded).insert(cluster_id.to_string());
+        }
+        ready
+    }
+
+    fn start_seeding(self: &Arc<Self>, cluster_id: &str) {
+        if lock(&self.jobs.seed_failed).contains(cluster_id) || !self.jobs.seeding.begin(cluster_id) {
+            return;
+        }
+        let engine = self.clone();
+        let id = cluster_id.to_string();
+        self.jobs_handle().spawn_blocking(move || {
+            match warehouse::seed_cluster(&engine.data_dir, &engine.cache_dir, &id) {
+                Ok(()) => {
+                    let key = format!("warehouse:{id}");
+                    let stored = engine.store.tx(|conn| store::set_meta(conn, &key, &util::now_ms().to_string()));
+                    if stored.is_ok() {
+                        lock(&engine.jobs.seeded).insert(id.clone());
+                    }
+                }
+                Err(e) => {
+                    eprintln!("warning: cannot seed the warehouse of cluster {id}: {e}");
+                    lock(&engine.jobs.seed_failed).insert(id.clone());
+                }
+            }
+            engine.jobs.seeding.end(&id);
+        });
+    }
+
+    /// One scheduler round: seeds new running clusters, removes the HDFS of terminated ones,
+    /// moves jobs through their states, starts queued jobs on free slots and runs flow steps.
+    pub fn pump(self: &Arc<Self>) -> Result<(), EngineError> {
+        let clusters = self.store.read(store::all_clusters)?;
+        for row in &clusters {
+            let id = &row.cluster.cluster_id;
+            match row.cluster.cluster_state {
+                s if runs_jobs(s) && !self.warehouse_ready(id) => self.start_seeding(id),
+                ClusterState::Terminated if hdfs::hdfs_root(&self.data_dir, id).exists() => {
+                    let _ = std::fs::remove_dir_all(hdfs::hdfs_root(&self.data_dir, id));
+                }
+                _ => {}
+            }
+        }
+        let (busy, flows) = self.store.read(|conn| Ok((!active_jobs(conn)?.is_empty(), !open_flows(conn)?.is_empty())))?;
+        if flows {
+            self.store.tx(|conn| self.advance_flows(conn))?;
+        }
+        if busy {
+            let to_start = self.store.tx(|conn| self.advance_jobs(conn))?;
+            for (job, cancel) in to_start {
+                self.start(job, cancel);
+            }
+        }
+        Ok(())
+    }
+
+    fn advance_jobs(&self, conn: &Connection) -> Result<Vec<(JobRecord, Arc<AtomicBool>)>, EngineError> {
+        let now = util::now_ms();
+        let mut by_cluster: BTreeMap<(String, String), Vec<JobRecord>> = BTreeMap::new();
+        for j in active_jobs(conn)? {
+            by_cluster.entry((j.project_id.clone(), j.cluster_id.clone())).or_default().push(j);
+        }
+        let mut to_start = Vec::new();
+        for ((project, cluster_id), mut jobs) in by_cluster {
+            let row = store::cluster(conn, &project, &cluster_id)?;
+            let state = row.as_ref().map(|r| r.cluster.cluster_state);
+            if !state.is_some_and(runs_jobs) {
+                let why = match state {
+                    Some(s) => format!("The cluster became {}; its jobs cannot run.", s.as_str()),
+                    None => "The cluster no longer exists.".to_string(),
+                };
+                for mut j in jobs {
+                    if let Some(r) = lock(&self.jobs.running).remove(&j.job_id) {
+                        r.stop();
+                    }
+                    j.end("FAILED", "FAILED", why.clone(), now);
+                    save_job(conn, &j)?;
+                    self.job_log(&j.job_id).append(&why);
+                }
+                continue;
+            }
+            let Some(row) = row else { continue };
+            let capacity = core_task_nodes(&row.cluster).max(1) as usize;
+            let mut running = jobs.iter().filter(|j| j.job_state == "RUNNING").count();
+            jobs.sort_by_key(|j| (j.submitted_time, j.seq));
+            for mut j in jobs {
+                let next = match j.job_state.as_str() {
+                    "NEW" => "NEW_SAVING",
+                    "NEW_SAVING" => "SUBMITTED",
+                    "SUBMITTED" => "ACCEPTED",
+                    "ACCEPTED" if running < capacity => "RUNNING",
+                    _ => continue,
+                };
+                if next != "RUNNING" && j.state_deadline_ms > now {
+                    continue;
+                }
+                j.job_state = next.into();
+                j.state_deadline_ms = now + self.state_step_ms();
+                if next == "ACCEPTED" {
+                    self.job_log(&j.job_id).append(&format!(
+                        "Accepted by YARN as {}; waiting for a free slot ({capacity} on this cluster: one per Core/Task node).",
+                        j.launcher_id
+                    ));
+                }
+                if next == "RUNNING" {
+                    running += 1;
+                    j.started_time = now;
+                    j.app_id = format!("application_{}_{:04}", row.cluster.created_unix() * 1000, j.seq * 2);
+                    let cancel = Arc::new(AtomicBool::new(false));
+                    // Registered before the commit: a kill right after it finds the job to stop.
+                    lock(&self.jobs.running).insert(j.job_id.clone(), Running { cancel: cancel.clone(), abort: None, pgid: None });
+                    to_start.push((j.clone(), cancel));
+                }
+                save_job(conn, &j)?;
+            }
+        }
+        Ok(to_start)
+    }
+
+    fn advance_flows(&self, conn: &Connection) -> Result<(), EngineError> {
+        for mut flow in open_flows(conn)? {
+            let Some(mut row) = store::cluster(conn, &flow.project_id, &flow.cluster_id)? else {
+                save_flow(conn, &flow, true)?;
+                continue;
+            };
+            let state = row.cluster.cluster_state;
+            if matches!(state, ClusterState::Terminated | ClusterState::Terminating | ClusterState::Failed) {
+                save_flow(conn, &flow, true)?;
+                continue;
+            }
+            if state != ClusterState::Running {
+                continue;
+            }
+            if let Some(id) = &flow.current {
+                if job_by_id(conn, id)?.is_some_and(|j| !is_final_state(&j.job_state)) {
+                    continue;
+                }
+            }
+            if let Some(step) = flow.steps.get(flow.next).cloned() {
+                let id = self.insert_new_job(conn, &row, &step, util::now_ms())?;
+                flow.next += 1;
+                flow.current = Some(id);
+                save_flow(conn, &flow, false)?;
+            } else {
+                if flow.delete_when_no_steps {
+                    lifecycle::begin(&mut row, Op::new(OpKind::Delete, util::now_ms(), self.step_ms()));
+                    store::save(conn, &row)?;
+                }
+                save_flow(conn, &flow, true)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn start(self: &Arc<Self>, job: JobRecord, cancel: Arc<AtomicBool>) {
+        let engine = self.clone();
+        let job_id = job.job_id.clone();
+        let task = self.jobs_handle().spawn(async move {
+            let log = engine.job_log(&job.job_id);
+            log.append(&format!("Running as {}.", job.app_id));
+            let outcome = engine.execute(&job, &log, &cancel).await;
+            match &outcome {
+                Ok(m) => log.append(&format!("Job finished: {m}")),
+                Err(m) => log.append(&format!("Job failed: {m}")),
+            }
+            let e = engine.clone();
+            let id = job.job_id.clone();
+            let _ = tokio::task::spawn_blocking(move || e.finish_job(&id, outcome)).await;
+        });
+        if let Some(r) = lock(&self.jobs.running).get_mut(&job_id) {
+            r.abort = Some(task.abort_handle());
+        }
+    }
+
+    fn finish_job(&self, job_id: &str, outcome: Result<String, String>) -> Result<(), EngineError> {
+        self.store.tx(|conn| {
+            if lock(&self.jobs.running).remove(job_id).is_none() {
+                // Killed or failed by the scheduler: that path wrote the end already.
+                return Ok(());
+            }
+            let Some(mut job) = job_by_id(conn, job_id)? else { return Ok(()) };
+            let now = util::now_ms();
+            match outcome {
+                Ok(m) => job.end("FINISHED", "SUCCEEDED", m, now),
+                Err(m) => job.end("FAILED", "FAILED", m, now),
+            }
+            save_job(conn, &job)
+        })
+    }
+
+    fn set_progress(&self, job_id: &str, percent: f64) {
+        let _ = self.store.tx(|conn| {
+            if let Some(mut job) = job_by_id(conn, job_id)?.filter(|j| j.job_state == "RUNNING") {
+                job.job_progress = (percent * 10.0).round() / 10.0;
+                save_job(conn, &job)?;
+            }
+            Ok(())
+        });
+    }
+
+    async fn progress(self: &Arc<Self>, job_id: &str, percent: f64) {
+        let e = self.clone();
+        let id = job_id.to_string();
+        let _ = tokio::task::spawn_blocking(move || e.set_progress(&id, percent)).await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Executors
+
+impl Engine {
+    async fn execute(self: &Arc<Self>, job: &JobRecord, log: &JobLog, cancel: &Arc<AtomicBool>) -> Result<String, String> {
+        let Some(kind) = job.kind() else { return Err(format!("Unknown job type {}.", job.job_type)) };
+        // Every job sees the cluster's file system as seeded (a cluster that just reached running
+        // is seeded in the background; this is a short wait, not a failure).
+        let waited = std::time::Instant::now();
+        let mut said = false;
+        while !self.warehouse_ready(&job.cluster_id) {
+            if waited.elapsed() > WAREHOUSE_WAIT || lock(&self.jobs.seed_failed).contains(&job.cluster_id) {
+                return Err("The cluster's file system (TPC-H warehouse, demo files) could not be prepared; see the sandbox's output.".into());
+            }
+            if !said {
+                log.append("Waiting for the cluster's file system (TPC-H warehouse, demo files) to be seeded.");
+                said = true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        match kind {
+            k if k.is_sql() => self.run_sql(job, kind, log, cancel).await,
+            JobType::DistCp => self.run_distcp(job, log, cancel).await,
+            JobType::SparkSubmit | JobType::SparkPython => self.run_program(job, log, "spark-submit", &[]).await,
+            JobType::MapReduce => self.run_program(job, log, "hadoop", &["jar"]).await,
+            JobType::Flink => self.run_program(job, log, "flink", &["run"]).await,
+            _ => Err(format!("{} jobs are not supported by the sandbox.", kind.as_str())),
+        }
+    }
+
+    async fn run_sql(self: &Arc<Self>, job: &JobRecord, kind: JobType, log: &JobLog, cancel: &Arc<AtomicBool>) -> Result<String, String> {
+        let (last, conf) = job.arguments.split_last().ok_or("The job has no SQL argument.")?;
+        for pair in conf.chunks(2) {
+            log.append(&format!("Configuration {} = {} (recorded; the sandbox engine does not use it).", pair[0], pair.get(1).map(String::as_str).unwrap_or("")));
+        }
+        let text = if kind.is_script() {
+            let path = hdfs::resolve(&self.data_dir, &job.cluster_id, last)?;
+            let text = tokio::fs::read_to_string(&path).await.map_err(|e| format!("Cannot read the script {last}: {e}"))?;
+            log.append(&format!("Script {last}: {} bytes.", text.len()));
+            text
+        } else {
+            last.clone()
+        };
+        let statements = split_statements(&text);
+        if statements.is_empty() {
+            return Err("The SQL text has no statement to run.".into());
+        }
+        log.append(&format!(
+            "{} statement(s) to run on DataFusion over {}; at most {} rows of each result are kept.",
+            statements.len(),
+            "/user/hive/warehouse",
+            sql::MAX_ROWS_KEPT
+        ));
+        let results_path = self.job_dir(&job.job_id).join("sql-results.json");
+        let mut session = sql::Session::new(hdfs::warehouse_dir(&self.data_dir, &job.cluster_id), cancel.clone());
+        let mut results = SqlResults::default();
+        let n = statements.len();
+        for (i, stmt) in statements.iter().enumerate() {
+            log.append(&format!("Statement {i}: {stmt}"));
+            let started = std::time::Instant::now();
+            let outcome = session.run(stmt).await;
+            match outcome {
+                Ok(o) => {
+                    log.append(&format!("Statement {i} succeeded in {} ms: {}.", started.elapsed().as_millis(), o.summary));
+                    results.0.push((i.to_string(), o.rows));
+                    let _ = std::fs::write(&results_path, serde_json::to_vec(&results).unwrap_or_default());
+                    self.progress(&job.job_id, (i + 1) as f64 * 100.0 / n as f64).await;
+                }
+                Err(e) => {
+                    log.append(&format!("Statement {i} failed: {e}"));
+                    return Err(format!("Statement {i} failed: {e}"));
+                }
+            }
+        }
+        Ok(format!("{n} statement(s) ran."))
+    }
+
+    async fn run_distcp(self: &Arc<Self>, job: &JobRecord, log: &JobLog, cancel: &Arc<AtomicBool>) -> Result<String, String> {
+        let [src_uri, dst_uri] = job.arguments.as_slice() else {
+            return Err("DistCp takes exactly two arguments: source and target.".into());
+        };
+        let src = hdfs::resolve(&self.data_dir, &job.cluster_id, src_uri)?;
+        let dst = hdfs::resolve(&self.data_dir, &job.cluster_id, dst_uri)?;
+        if !src.exists() {
+            return Err(format!("The source {src_uri} does not exist."));
+        }
+        let files = hdfs::files_under(&src).map_err(|e| format!("Cannot read {src_uri}: {e}"))?;
+        let total: u64 = files.iter().map(|(_, n)| n).sum();
+        log.append(&format!("Copying {} file(s), {total} bytes, from {src_uri} to {dst_uri}.", files.len()));
+        let done = Arc::new(AtomicU64::new(0));
+        let (d, c) = (done.clone(), cancel.clone());
+        let mut copy = tokio::task::spawn_blocking(move || hdfs::copy_tree(&src, &dst, &d, &c));
+        let copied = loop {
+            match tokio::time::timeout(Duration::from_millis(200), &mut copy).await {
+                Ok(r) => break r.map_err(|e| format!("The copy failed: {e}"))??,
+                Err(_) => {
+                    let pct = if total == 0 { 0.0 } else { done.load(Ordering::Relaxed) as f64 * 100.0 / total as f64 };
+                    self.progress(&job.job_id, pct.min(99.9)).await;
+                }
+            }
+        };
+        Ok(format!("Copied {copied} bytes from {src_uri} to {dst_uri}."))
+    }
+
+    /// Runs `program` (found on the server's PATH) with the job's arguments; stdout and stderr go
+    /// to `stdout.log`/`stderr.log` and, interleaved, to `job.log`.
+    ///
+    /// `spark-submit` comes with the `pyspark` package (`pip install pyspark`, needs a Java
+    /// runtime); SparkSubmit/SparkPython jobs run in local mode with it. `hadoop` and `flink`
+    /// come from their distributions. Properties become `--conf k=v` for spark-submit and are
+    /// recorded only for the others. `obs://` and `hdfs://` arguments are rewritten to the local
+    /// files behind them, so a program can open them.
+    async fn run_program(self: &Arc<Self>, job: &JobRecord, log: &JobLog, program: &str, prefix: &[&str]) -> Result<String, String> {
+        let Some(exe) = find_on_path(program) else {
+            let hint = match program {
+                "spark-submit" => " Install PySpark (pip install pyspark; it needs a Java runtime) so spark-submit is on the PATH of the sandbox, then restart it.",
+                "hadoop" => " Install a Hadoop distribution and put its bin directory on the PATH of the sandbox.",
+                _ => " Install Apache Flink and put its bin directory on the PATH of the sandbox.",
+            };
+            return Err(format!("{program} is not on the sandbox's PATH, so {} jobs cannot run here.{hint}", job.listed_type()));
+        };
+        let mut args: Vec<String> = prefix.iter().map(|s| s.to_string()).collect();
+        if program == "spark-submit" {
+            for (k, v) in &job.properties {
+                args.push("--conf".into());
+                args.push(format!("{k}={v}"));
+            }
+        } else if !job.properties.is_empty() {
+            log.append(&format!("Properties {} are recorded only; {program} does not receive them.", java_map(&job.properties)));
+        }
+        for a in &job.arguments {
+            if a.starts_with("obs://") || a.starts_with("hdfs://") {
+                let local = hdfs::resolve(&self.data_dir, &job.cluster_id, a)?;
+                args.push(local.display().to_string());
+            } else {
+                args.push(a.clone());
+            }
+        }
+        let dir = self.job_dir(&job.job_id);
+        let _ = std::fs::create_dir_all(&dir);
+        log.append(&format!("Starting {} {}", exe.display(), args.join(" ")));
+        let mut cmd = tokio::process::Command::new(&exe);
+        cmd.args(&args)
+            .current_dir(&dir)
+            .env("LAKEDECK_JOB_ID", &job.job_id)
+            .env("LAKEDECK_HDFS_ROOT", hdfs::hdfs_root(&self.data_dir, &job.cluster_id))
+            .env("LAKEDECK_OBS_ROOT", hdfs::obs_root(&self.data_dir))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        #[cfg(unix)]
+        cmd.process_group(0);
+        let mut child = cmd.spawn().map_err(|e| format!("Cannot start {program}: {e}"))?;
+        if let Some(pid) = child.id() {
+            let mut running = lock(&self.jobs.running);
+            match running.get_mut(&job.job_id) {
+                Some(r) => r.pgid = Some(pid as i32),
+                // Killed between the scheduler's start and here.
+                None => kill_group(pid as i32),
+            }
+        }
+        let tees = [
+            child.stdout.take().map(|s| tokio::spawn(tee(s, dir.join("stdout.log"), log.path()))),
+            child.stderr.take().map(|s| tokio::spawn(tee(s, dir.join("stderr.log"), log.path()))),
+        ];
+        let status = child.wait().await.map_err(|e| format!("Cannot wait for {program}: {e}"))?;
+        for t in tees.into_iter().flatten() {
+            let _ = t.await;
+        }
+        if status.success() {
+            Ok(format!("{program} exited with status 0."))
+        } else {
+            Err(format!("{program} exited with {status}."))
+        }
+    }
+}
+
+/// Copies a program's output stream into its own file and the job log as it arrives.
+async fn tee(mut stream: impl tokio::io::AsyncRead + Unpin, own: PathBuf, combined: PathBuf) {
+    use tokio::io::AsyncReadExt;
+    let open = |p: &Path| std::fs::OpenOptions::new().create(true).append(true).open(p);
+    let (Ok(mut a), Ok(mut b)) = (open(&own), open(&combined)) else { return };
+    let mut buf = vec![0u8; 8192];
+    while let Ok(n) = stream.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+        let _ = a.write_all(&buf[..n]);
+        let _ = b.write_all(&buf[..n]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beans_render_the_vendor_way() {
+        let j = JobRecord {
+            job_id: "j1".into(),
+            cluster_id: "c1".into(),
+            job_type: "SparkPython".into(),
+            arguments: vec!["--master".into(), "yarn".into()],
+            log_key: "k".into(),
+            started_time: 1_000,
+            ..Default::default()
+        };
+        let b = j.bean("http://h:1", 4_000);
+        assert_eq!((b.job_type.as_str(), b.arguments.as_str(), b.properties.as_str()), ("SparkSubmit", "[--master, yarn]", "{}"));
+        assert_eq!(b.elapsed_time, 3_000);
+        assert_eq!(b.tracking_url, "http://h:1/sandbox/clusters/c1/jobs/j1/log?key=k");
+        let done = JobRecord { finished_time: 1_500, ..j };
+        assert_eq!(done.bean("", 9_999).elapsed_time, 500);
+    }
+
+    #[test]
+    fn filters() {
+        let j = JobRecord { job_name: "Nightly_ETL".into(), job_type: "SparkPython".into(), submitted_time: 50, ..Default::default() };
+        assert!(JobFilter { job_name: Some("etl".into()), ..Default::default() }.matches(&j));
+        assert!(JobFilter { job_type: Some("SparkSubmit".into()), ..Default::default() }.matches(&j));
+        assert!(!JobFilter { job_type: Some("SparkPython".into()), ..Default::default() }.matches(&j));
+        assert!(JobFilter { submitted_begin: Some(50), submitted_end: Some(50), ..Default::default() }.matches(&j));
+        assert!(!JobFilter { submitted_begin: Some(51), ..Default::default() }.matches(&j));
+    }
+
+    #[test]
+    fn log_slices_stop_at_character_boundaries() {
+        let p = std::env::temp_dir().join(format!("lakedeck-log-{}", util::uuid_v4()));
+        std::fs::write(&p, "aé").unwrap();
+        assert_eq!(read_log_slice(&p, 0), ("aé".to_string(), 3, 3));
+        assert_eq!(read_log_slice(&p, 3), (String::new(), 3, 3));
+        assert_eq!(read_log_slice(&p, 99), (String::new(), 3, 3));
+        std::fs::remove_file(&p).unwrap();
+        assert_eq!(read_log_slice(&p, 0), (String::new(), 0, 0));
+    }
+}

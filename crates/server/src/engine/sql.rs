@@ -1,0 +1,343 @@
+//! SQL jobs on Apache DataFusion over a cluster's warehouse. Every directory under
+//! `/user/hive/warehouse` that holds Parquet files is a table named after the directory,
+//! registered afresh before each statement so a table made by an earlier statement (or job) is
+//! visible to the next.
+//!
+//! DataFusion keeps `CREATE TABLE` in memory, so the statements that must outlive the job are
+//! done here instead: CTAS writes its result as Parquet into a new table directory, a column-list
+//! CREATE TABLE writes an empty Parquet file carrying the schema, DROP TABLE removes the
+//! directory. INSERT INTO is DataFusion's own: a directory-backed listing table appends new files.
+//!
+//! Kill: aborting the job's tokio task only takes effect when the task yields, and an operator
+//! that turns one input batch into millions of rows (a cross join feeding an aggregate) polls for
+//! seconds without yielding (DataFusion's cooperative budget is 128 batches). So every operator of
+//! every plan is wrapped in [`CancelExec`], which checks the job's cancel flag after each batch
+//! and ends the query with an error as soon as the flag is set.
+
+use std::path::{Path, PathBuf};
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use datafusion::arrow::array::Array;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::util::display::array_value_to_string;
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+use datafusion::dataframe::DataFrame;
+use datafusion::execution::context::{SessionConfig, SessionContext};
+use datafusion::execution::SendableRecordBatchStream;
+use datafusion::common::{DataFusionError, Result as DfResult};
+use datafusion::execution::TaskContext;
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_expr::PhysicalExpr;
+use datafusion::physical_plan::{execute_stream, DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties};
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::prelude::ParquetReadOptions;
+use datafusion::sql::parser::{DFParser, Statement};
+use datafusion::sql::sqlparser::ast::{ObjectName, ObjectType, Statement as Sql};
+use datafusion::common::TableReference;
+use futures::StreamExt;
+use lakedeck_api::mrs_jobs::{succeed_row, SqlRow};
+
+/// Rows of one statement's result kept for ShowSqlResultWithJob; the rest are counted, not kept.
+pub const MAX_ROWS_KEPT: usize = 1000;
+
+pub struct Outcome {
+    /// Rows kept (at most MAX_ROWS_KEPT), or the single `{"result":"succeed"}` of a statement
+    /// that returns none.
+    pub rows: Vec<SqlRow>,
+    /// What the job log should say about the statement.
+    pub summary: String,
+}
+
+pub struct Session {
+    ctx: SessionContext,
+    warehouse: PathBuf,
+    registered: Vec<String>,
+    cancel: Arc<AtomicBool>,
+}
+
+/// A plan decorator that stops its input's stream once `cancel` is set (see the module comment).
+#[derive(Debug)]
+struct CancelExec {
+    input: Arc<dyn ExecutionPlan>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl DisplayAs for CancelExec {
+    fn fmt_as(&self, _t: DisplayFormatType, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CancelExec")
+    }
+}
+
+impl ExecutionPlan for CancelExec {
+    fn name(&self) -> &str {
+        "CancelExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        self.input.properties()
+    }
+
+    fn maintains_input_order(&self) -> Vec<bool> {
+        vec![true]
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![&self.input]
+    }
+
+    fn apply_expressions(&self, _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> DfResult<TreeNodeRecursion>) -> DfResult<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn with_new_children(self: Arc<Self>, mut children: Vec<Arc<dyn ExecutionPlan>>) -> DfResult<Arc<dyn ExecutionPlan>> {
+        if children.len() != 1 {
+            return Err(DataFusionError::Internal("CancelExec has exactly one input".into()));
+        }
+        Ok(Arc::new(CancelExec { input: children.swap_remove(0), cancel: self.cancel.clone() }))
+    }
+
+    fn execute(&self, partition: usize, ctx: Arc<TaskContext>) -> DfResult<SendableRecordBatchStream> {
+        let input = self.input.execute(partition, ctx)?;
+        let schema = input.schema();
+        let cancel = self.cancel.clone();
+        let checked = input.map(move |batch| {
+            if cancel.load(Ordering::Relaxed) {
+                Err(DataFusionError::Execution("the job was killed".into()))
+            } else {
+                batch
+            }
+        });
+        Ok(Box::pin(RecordBatchStreamAdapter::new(schema, checked)))
+    }
+}
+
+fn table_name(name: &ObjectName) -> Result<String, String> {
+    let ident = name.0.last().and_then(|p| p.as_ident()).ok_or_else(|| format!("'{name}' is not a table name."))?;
+    // Unquoted names fold to lower case, as DataFusion resolves them.
+    let n = if ident.quote_style.is_some() { ident.value.clone() } else { ident.value.to_lowercase() };
+    if n.is_empty() || n.starts_with('.') || n.contains(['/', '\\']) {
+        return Err(format!("'{n}' cannot be a table name in the warehouse."));
+    }
+    Ok(n)
+}
+
+fn has_parquet(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|d| d.flatten().any(|e| e.path().extension().is_some_and(|x| x == "parquet")))
+        .unwrap_or(false)
+}
+
+fn row_strings(batch: &RecordBatch, row: usize) -> SqlRow {
+    let schema = batch.schema();
+    SqlRow(
+        batch
+            .columns()
+            .iter()
+            .zip(schema.fields())
+            .map(|(col, field)| {
+                let value = if col.is_null(row) {
+                    "null".to_string()
+                } else {
+                    array_value_to_string(col, row).unwrap_or_else(|e| format!("<{e}>"))
+                };
+                (field.name().clone(), value)
+            })
+            .collect(),
+    )
+}
+
+impl Session {
+    /// Executes `df` with every operator made cancellable (see the module comment).
+    async fn stream(&self, df: DataFrame) -> Result<SendableRecordBatchStream, String> {
+        let plan = df.create_physical_plan().await.map_err(|e| e.to_string())?;
+        let cancel = self.cancel.clone();
+        let plan = plan
+            .transform_up(|node: Arc<dyn ExecutionPlan>| {
+                Ok(if node.children().is_empty() {
+                    Transformed::no(node)
+                } else {
+                    Transformed::yes(Arc::new(CancelExec { input: node, cancel: cancel.clone() }) as Arc<dyn ExecutionPlan>)
+                })
+            })
+            .map_err(|e| e.to_string())?
+            .data;
+        execute_stream(plan, self.ctx.task_ctx()).map_err(|e| e.to_string())
+    }
+
+    pub fn new(warehouse: PathBuf, cancel: Arc<AtomicBool>) -> Session {
+        // Two partitions: the sandbox has a couple of cores and shares them with the HTTP server.
+        let config = SessionConfig::new().with_target_partitions(2).with_information_schema(true);
+        Session { ctx: SessionContext::new_with_config(config), warehouse, registered: Vec::new(), cancel }
+    }
+
+    /// Registers every warehouse table as it is on disk now.
+    async fn refresh(&mut self) -> Result<(), String> {
+        for name in self.registered.drain(..) {
+            let _ = self.ctx.deregister_table(TableReference::bare(name));
+        }
+        let Ok(entries) = std::fs::read_dir(&self.warehouse) else { return Ok(()) };
+        let mut dirs: Vec<(String, PathBuf)> = entries
+            .flatten()
+            .filter(|e| e.path().is_dir() && has_parquet(&e.path()))
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .collect();
+        dirs.sort();
+        for (name, dir) in dirs {
+            // The trailing slash makes the table a directory: INSERT INTO then adds files to it.
+            let url = format!("{}/", dir.display());
+            self.ctx
+                .register_parquet(TableReference::bare(name.clone()), &url, ParquetReadOptions::default())
+                .await
+                .map_err(|e| format!("cannot open the warehouse table {name}: {e}"))?;
+            self.registered.push(name);
+        }
+        Ok(())
+    }
+
+    fn table_dir(&self, name: &str) -> PathBuf {
+        self.warehouse.join(name)
+    }
+
+    fn exists(&self, name: &str) -> bool {
+        has_parquet(&self.table_dir(name))
+    }
+
+    pub async fn run(&mut self, sql: &str) -> Result<Outcome, String> {
+        self.refresh().await?;
+        let mut parsed = DFParser::parse_sql(sql).map_err(|e| e.to_string())?;
+        if parsed.len() != 1 {
+            return Err(format!("Expected one statement, found {}.", parsed.len()));
+        }
+        let stmt = parsed.pop_front().unwrap_or_else(|| unreachable!("checked above"));
+        let done = |summary: String| Outcome { rows: vec![succeed_row()], summary };
+        if let Statement::Statement(s) = &stmt {
+            match s.as_ref() {
+                Sql::CreateTable(ct) => {
+                    let name = table_name(&ct.name)?;
+                    if self.exists(&name) {
+                        if ct.if_not_exists {
+                            return Ok(done(format!("table {name} already exists; nothing to do")));
+                        }
+                        if !ct.or_replace {
+                            return Err(format!("Table {name} already exists in the warehouse."));
+                        }
+                        std::fs::remove_dir_all(self.table_dir(&name)).map_err(|e| e.to_string())?;
+                    }
+                    return match &ct.query {
+                        Some(q) => self.create_table_as(&name, &q.to_string()).await.map(done),
+                        None => self.create_empty_table(&name, sql).await.map(done),
+                    };
+                }
+                Sql::Drop { object_type: ObjectType::Table, if_exists, names, .. } => {
+                    for n in names {
+                        let name = table_name(n)?;
+                        let dir = self.table_dir(&name);
+                        if dir.is_dir() {
+                            std::fs::remove_dir_all(&dir).map_err(|e| format!("cannot drop {name}: {e}"))?;
+                        } else if !if_exists {
+                            return Err(format!("Table {name} does not exist."));
+                        }
+                    }
+                    return Ok(done("table dropped".into()));
+                }
+                _ => {}
+            }
+        }
+        let returns_rows = match &stmt {
+            Statement::Statement(s) => matches!(
+                s.as_ref(),
+                Sql::Query(_)
+                    | Sql::ShowTables { .. }
+                    | Sql::ShowColumns { .. }
+                    | Sql::ExplainTable { .. }
+                    | Sql::Explain { .. }
+            ),
+            Statement::Explain(_) => true,
+            _ => false,
+        };
+        let df = self.ctx.sql(sql).await.map_err(|e| e.to_string())?;
+        let mut stream = self.stream(df).await?;
+        let mut rows = Vec::new();
+        let mut total = 0;
+        let mut affected = None;
+        while let Some(batch) = stream.next().await {
+            let batch = batch.map_err(|e| e.to_string())?;
+            if !returns_rows {
+                // DML answers one `count` row: keep it for the log.
+                if batch.num_rows() > 0 && batch.num_columns() > 0 {
+                    affected = Some(array_value_to_string(batch.column(0), 0).unwrap_or_default());
+                }
+                continue;
+            }
+            for r in 0..batch.num_rows() {
+                if rows.len() < MAX_ROWS_KEPT {
+                    rows.push(row_strings(&batch, r));
+                }
+            }
+            total += batch.num_rows();
+        }
+        if !returns_rows {
+            return Ok(done(match affected {
+                Some(n) => format!("{n} rows affected"),
+                None => "done".into(),
+            }));
+        }
+        let summary = if total > MAX_ROWS_KEPT {
+            format!("{total} rows; the first {MAX_ROWS_KEPT} are kept for the SQL result")
+        } else {
+            format!("{total} rows")
+        };
+        Ok(Outcome { rows, summary })
+    }
+
+    async fn create_table_as(&mut self, name: &str, query: &str) -> Result<String, String> {
+        let df = self.ctx.sql(query).await.map_err(|e| e.to_string())?;
+        let stream = self.stream(df).await?;
+        let dir = self.table_dir(name);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create the table directory: {e}"))?;
+        // A hidden name while writing: a concurrent job must not read a half-written table.
+        let tmp = dir.join(".part-00000.parquet.tmp");
+        let written = write_stream(stream, &tmp).await;
+        let renamed = written.and_then(|n| {
+            std::fs::rename(&tmp, dir.join("part-00000.parquet")).map(|()| n).map_err(|e| e.to_string())
+        });
+        match renamed {
+            Ok(n) => Ok(format!("table {name} created with {n} rows")),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                Err(e)
+            }
+        }
+    }
+
+    async fn create_empty_table(&mut self, name: &str, sql: &str) -> Result<String, String> {
+        // DataFusion turns the column list into a schema (an in-memory table), which is then
+        // written as a Parquet file with no rows so the table survives the job.
+        self.ctx.sql(sql).await.map_err(|e| e.to_string())?;
+        let provider = self.ctx.table_provider(TableReference::bare(name)).await.map_err(|e| e.to_string())?;
+        let schema = provider.schema();
+        let _ = self.ctx.deregister_table(TableReference::bare(name));
+        let dir = self.table_dir(name);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create the table directory: {e}"))?;
+        let file = std::fs::File::create(dir.join("part-00000.parquet")).map_err(|e| e.to_string())?;
+        let writer = ArrowWriter::try_new(file, schema, None).map_err(|e| e.to_string())?;
+        writer.close().map_err(|e| e.to_string())?;
+        Ok(format!("table {name} created"))
+    }
+}
+
+/// Writes a result stream to one Parquet file; returns the row count.
+async fn write_stream(mut stream: SendableRecordBatchStream, path: &Path) -> Result<usize, String> {
+    let file = std::fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    let mut writer = ArrowWriter::try_new(file, stream.schema(), None).map_err(|e| e.to_string())?;
+    let mut rows = 0;
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(|e| e.to_string())?;
+        rows += batch.num_rows();
+        writer.write(&batch).map_err(|e| e.to_string())?;
+    }
+    writer.close().map_err(|e| e.to_string())?;
+    Ok(rows)
+}
