@@ -88,6 +88,31 @@ impl ClusterState {
     }
 }
 
+/// `stageDesc` texts while a cluster is created, in order (MRS SDK documentation).
+pub const CREATE_STAGES: &[&str] = &[
+    "Verifying cluster parameters",
+    "Applying for cluster resources",
+    "Creating VM",
+    "Initializing VM",
+    "Installing MRS Manager",
+    "Deploying cluster",
+];
+/// `stageDesc` texts of a scale-out, in order.
+pub const EXPAND_STAGES: &[&str] =
+    &["Preparing for cluster expansion", "Creating VM", "Initializing VM", "Adding node to the cluster"];
+/// `stageDesc` texts of a scale-in, in order.
+pub const SHRINK_STAGES: &[&str] =
+    &["Preparing for cluster shrink", "Decommissioning instance", "Deleting VM", "Deleting node from the cluster"];
+/// The service documents no stage texts for deletion; these are the sandbox's own wording.
+pub const DELETE_STAGES: &[&str] = &["Deleting cluster", "Deleting VM", "Releasing cluster resources"];
+
+/// Which step of its current operation a stage text is, as `(step, of)` counted from 1, for progress bars.
+pub fn stage_progress(stage_desc: &str) -> Option<(usize, usize)> {
+    [CREATE_STAGES, EXPAND_STAGES, SHRINK_STAGES, DELETE_STAGES]
+        .iter()
+        .find_map(|stages| stages.iter().position(|s| *s == stage_desc).map(|i| (i + 1, stages.len())))
+}
+
 /// Cluster type as a string in V2 requests and as an int (0–3) in V1.1 responses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ClusterType {
@@ -712,6 +737,14 @@ mod tests {
         assert_eq!(back["nodeGroups"][0]["GroupName"], "master_node_default_group");
         assert_eq!(back["componentList"][0]["componentId"], "MRS 3.1.0_001");
         assert!(back.get("cluster_id").is_none());
+    }
+
+    #[test]
+    fn stage_progress_counts_steps() {
+        assert_eq!(stage_progress("Verifying cluster parameters"), Some((1, 6)));
+        assert_eq!(stage_progress("Adding node to the cluster"), Some((4, 4)));
+        assert_eq!(stage_progress("Deleting cluster"), Some((1, 3)));
+        assert_eq!(stage_progress(""), None);
     }
 
     #[test]

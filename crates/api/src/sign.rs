@@ -187,10 +187,9 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Formats Unix seconds as `YYYYMMDDTHHMMSSZ`.
-pub fn format_sdk_date(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
+/// The proleptic Gregorian date `(year, month, day)` of a day count since 1970-01-01
+/// (Howard Hinnant's algorithm; the inverse of [`days_from_civil`]).
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -199,7 +198,13 @@ pub fn format_sdk_date(unix: i64) -> String {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Formats Unix seconds as `YYYYMMDDTHHMMSSZ`.
+pub fn format_sdk_date(unix: i64) -> String {
+    let (y, m, d) = civil_from_days(unix.div_euclid(86_400));
+    let secs = unix.rem_euclid(86_400);
     format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
@@ -277,6 +282,11 @@ mod tests {
         assert_eq!(format_sdk_date(0), "19700101T000000Z");
         assert!(parse_sdk_date("2026-08-20T09:15:00Z").is_none());
         assert!(parse_sdk_date("20261320T091500Z").is_none());
+        for days in [-800_000, -1, 0, 59, 11_016, 20_000, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
     }
 
     #[test]

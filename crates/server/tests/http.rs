@@ -3,21 +3,10 @@
 
 mod support;
 
+use lakedeck_api::mrs::{CREATE_STAGES, EXPAND_STAGES};
 use lakedeck_api::sign;
 use serde_json::{json, Value};
 use support::{create_body, env_credentials, now_secs, temp_dir, Options, Server};
-
-const CREATE_STAGES: [&str; 6] = [
-    "Verifying cluster parameters",
-    "Applying for cluster resources",
-    "Creating VM",
-    "Initializing VM",
-    "Installing MRS Manager",
-    "Deploying cluster",
-];
-
-const EXPAND_STAGES: [&str; 4] =
-    ["Preparing for cluster expansion", "Creating VM", "Initializing VM", "Adding node to the cluster"];
 
 fn is_uuid(s: &str) -> bool {
     s.len() == 36

@@ -11,20 +11,7 @@ use super::store::{self, ClusterRow};
 use super::EngineError;
 use crate::util;
 
-pub const CREATE_STAGES: &[&str] = &[
-    "Verifying cluster parameters",
-    "Applying for cluster resources",
-    "Creating VM",
-    "Initializing VM",
-    "Installing MRS Manager",
-    "Deploying cluster",
-];
-pub const EXPAND_STAGES: &[&str] =
-    &["Preparing for cluster expansion", "Creating VM", "Initializing VM", "Adding node to the cluster"];
-pub const SHRINK_STAGES: &[&str] =
-    &["Preparing for cluster shrink", "Decommissioning instance", "Deleting VM", "Deleting node from the cluster"];
-/// The service documents no stage texts for deletion; these are the sandbox's own wording.
-pub const DELETE_STAGES: &[&str] = &["Deleting cluster", "Deleting VM", "Releasing cluster resources"];
+use lakedeck_api::mrs::{CREATE_STAGES, DELETE_STAGES, EXPAND_STAGES, SHRINK_STAGES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
