@@ -4,14 +4,14 @@
 use std::sync::OnceLock;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 use reactive_stores::Store;
 use wasm_bindgen::JsCast;
 
 use crate::api::{fetch_static, ApiError};
-use crate::components::{Dialog, ErrorPanel, Spinner};
+use crate::components::{Dialog, ErrorPanel, Spinner, When};
 use crate::pages::clusters::{ClusterDetail, ClustersList, CreateCluster};
 use crate::pages::settings::Settings;
 use crate::pages::NotFound;
@@ -95,9 +95,11 @@ fn Shell() -> impl IntoView {
     {
         let navigate = navigate.clone();
         let location = use_location();
-        Effect::new(move |done: Option<bool>| {
-            if done == Some(true) {
-                return true;
+        // Runs until the configuration is settled, then reads nothing more (and so never reruns).
+        let done = StoredValue::new(false);
+        crate::state::run_effect(move || {
+            if done.get_value() {
+                return;
             }
             match session.config_status().get() {
                 ConfigStatus::Failed(_) => {
@@ -107,10 +109,10 @@ fn Shell() -> impl IntoView {
                     if !at_root && !path.ends_with("/settings") {
                         navigate("/settings", Default::default());
                     }
-                    true
+                    done.set_value(true);
                 }
-                ConfigStatus::Loaded => true,
-                ConfigStatus::Loading => false,
+                ConfigStatus::Loaded => done.set_value(true),
+                ConfigStatus::Loading => {}
             }
         });
     }
@@ -171,10 +173,17 @@ fn Shell() -> impl IntoView {
                 hint="The console reads config.json next to index.html to learn the MRS endpoint and project. \
                       Enter them in Settings to continue (kept for this tab only), or add a config.json to the deployment."
             />
-        }),
+        }.into_any()),
         _ => None,
     };
     let loading = move || session.config_status().with(|s| *s == ConfigStatus::Loading);
+    // Side navigation: plain links (the router handles their clicks) marked `aria-current="page"`
+    // while the location is inside their section, as the router's `<A>` does.
+    let location = use_location();
+    let nav_current = move |section: &str| {
+        let target = href(section);
+        location.pathname.with(|p| p == &target || p.starts_with(&format!("{target}/"))).then_some("page")
+    };
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -185,10 +194,10 @@ fn Shell() -> impl IntoView {
             </a>
             <div class="header-project" title="Current project id">
                 <span class="muted">"Project "</span>
-                <code id="header-project">{project}</code>
-                <Show when=sandbox>
+                <code id="header-project">{move || project()}</code>
+                <When when=sandbox>
                     <span class="badge badge-sandbox" title="The endpoints are a local Lakedeck sandbox">"sandbox"</span>
-                </Show>
+                </When>
             </div>
             <div class="header-tools">
                 <label class="theme-label" for="theme-select">"Theme"</label>
@@ -206,25 +215,25 @@ fn Shell() -> impl IntoView {
         <div class="layout">
             <nav class="side-nav" aria-label="Main">
                 <ul>
-                    <li><A href=href("/clusters") attr:id="nav-clusters">
+                    <li><a href=href("/clusters") id="nav-clusters" aria-current=move || nav_current("/clusters")>
                         <span class="nav-icon" aria-hidden="true">"▦"</span>"Clusters"
-                    </A></li>
-                    <li><A href=href("/settings") attr:id="nav-settings">
+                    </a></li>
+                    <li><a href=href("/settings") id="nav-settings" aria-current=move || nav_current("/settings")>
                         <span class="nav-icon" aria-hidden="true">"⚙"</span>"Settings"
-                    </A></li>
+                    </a></li>
                 </ul>
             </nav>
             <main id="main" class="content" tabindex="-1">
-                {config_error}
-                <Show when=move || !loading() fallback=|| view! { <Spinner label="Loading configuration…"/> }>
-                    <Routes fallback=|| view! { <NotFound/> }>
+                {move || config_error()}
+                <When when=move || !loading() fallback=|| view! { <Spinner label="Loading configuration…"/> }>
+                    <FlatRoutes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=|| view! { <RedirectTo path="/clusters"/> }/>
                         <Route path=path!("/clusters") view=ClustersList/>
                         <Route path=path!("/clusters/create") view=CreateCluster/>
                         <Route path=path!("/clusters/:id") view=ClusterDetail/>
                         <Route path=path!("/settings") view=Settings/>
-                    </Routes>
-                </Show>
+                    </FlatRoutes>
+                </When>
             </main>
         </div>
         <Dialog
@@ -252,7 +261,7 @@ fn Shell() -> impl IntoView {
 fn RedirectTo(path: &'static str) -> impl IntoView {
     let navigate = use_navigate();
     let session = use_session();
-    Effect::new(move |_| {
+    crate::state::run_effect(move || {
         let failed = matches!(session.config_status().get_untracked(), ConfigStatus::Failed(_));
         let to = if failed { "/settings" } else { path };
         navigate(to, leptos_router::NavigateOptions { replace: true, ..Default::default() });

@@ -283,3 +283,92 @@ fn draft_defaults_need_only_a_name_and_a_password() {
     assert_eq!(d.dom_id_for(&e[0].field), "node_groups-2-node_size");
     assert_eq!(d.dom_id_for("subnet_id"), "subnet_name");
 }
+
+/// Replaces every default leaf (empty string, 0, false) with a distinct value, so a reader that
+/// skips or misnames a field is caught by the comparison below.
+fn fill(v: &mut serde_json::Value, n: &mut i64) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => m.values_mut().for_each(|x| fill(x, n)),
+        Value::Array(a) => a.iter_mut().for_each(|x| fill(x, n)),
+        Value::String(s) => {
+            *n += 1;
+            *s = format!("v{n}");
+        }
+        Value::Number(_) => {
+            *n += 1;
+            *v = (*n).into();
+        }
+        Value::Bool(b) => *b = true,
+        Value::Null => {}
+    }
+}
+
+fn filled<T: serde::Serialize>(t: &T, n: &mut i64) -> serde_json::Value {
+    let mut v = serde_json::to_value(t).unwrap();
+    fill(&mut v, n);
+    v
+}
+
+#[wasm_bindgen_test]
+fn wire_readers_match_the_shared_decoders() {
+    use lakedeck::api::wire::decode;
+    use lakedeck_api::mrs::{
+        BootstrapScript, Cluster, ClusterNode, ComponentAmb, ListNodesResponse, NodeDetail, NodeGroupV10, NodeVolume, Tag,
+    };
+    let n = &mut 0;
+    // A cluster with every field set, nested lists included (as the server sends them).
+    let mut c = filled(&Cluster::default(), n);
+    c["componentList"] = serde_json::json!([filled(&ComponentAmb::default(), n)]);
+    c["nodeGroups"] = serde_json::json!([filled(&NodeGroupV10::default(), n), filled(&NodeGroupV10::default(), n)]);
+    c["taskNodeGroups"] = serde_json::json!([filled(&NodeGroupV10::default(), n)]);
+    let mut script = filled(&BootstrapScript::default(), n);
+    script["nodes"] = serde_json::json!(["master1", "core2"]);
+    c["bootstrapScripts"] = serde_json::json!([script]);
+    c["clusterState"] = "scaling-out".into();
+    let list = serde_json::json!({ "clusterTotal": 7, "clusters": [c.clone(), { "clusterId": "c2", "clusterState": "new-state" }] });
+    let want: ListClustersResponse = serde_json::from_value(list.clone()).unwrap();
+    let got: ListClustersResponse = decode(&list.to_string()).unwrap();
+    assert_ne!(want.clusters[0], Cluster::default());
+    assert_eq!(got, want);
+    assert_eq!(got.clusters[1].cluster_state, ClusterState::Other, "unknown states read as Other");
+    assert_eq!(got.clusters[0].task_node_groups.len(), 1);
+
+    let mut node = filled(&ClusterNode::default(), n);
+    node["tags"] = serde_json::json!([filled(&Tag::default(), n)]);
+    node["node_detail"] = filled(&NodeDetail::default(), n);
+    node["server_info"]["data_volumes"] = serde_json::json!([filled(&NodeVolume::default(), n)]);
+    let nodes = serde_json::json!({ "nodes": [node], "node_total": 1 });
+    let want: ListNodesResponse = serde_json::from_value(nodes.clone()).unwrap();
+    assert_eq!(decode::<ListNodesResponse>(&nodes.to_string()).unwrap(), want);
+
+    let cfg = serde_json::json!({ "endpoints": { "mrs": "http://h:1" }, "project_id": "p", "region": "r", "token": "t", "sandbox": true });
+    let want: ConsoleConfig = serde_json::from_value(cfg.clone()).unwrap();
+    assert_eq!(decode::<ConsoleConfig>(&cfg.to_string()).unwrap(), want);
+    // Missing fields read as defaults; numbers sent as strings are accepted; the answer must be an object.
+    let sparse: ListClustersResponse = decode(r#"{"clusterTotal":"3"}"#).unwrap();
+    assert_eq!((sparse.cluster_total, sparse.clusters.len()), (3, 0));
+    assert!(decode::<ListClustersResponse>("[1]").is_err());
+    assert!(decode::<ListClustersResponse>("{").is_err());
+    decode::<()>("null").unwrap();
+}
+
+#[wasm_bindgen_test]
+fn list_ids_are_shortened_and_detail_counts_task_nodes() {
+    use lakedeck::pages::clusters::detail::node_summary;
+    use lakedeck::pages::clusters::list::short_id;
+    use lakedeck_api::mrs::{Cluster, NodeGroupV10};
+    assert_eq!(short_id("328b8a3e-a4e1-401f-a8fb-39bcf9aa44e5"), "328b8a3e…");
+    assert_eq!(short_id("abc"), "abc");
+    let group = |name: &str, n: i64| NodeGroupV10 { group_name: name.into(), node_num: n, ..Default::default() };
+    let mut c = Cluster {
+        total_node_num: "8".into(),
+        master_node_num: "2".into(),
+        core_node_num: "4".into(),
+        node_groups: vec![group("master_node_default_group", 2), group("core_node_analysis_group", 4)],
+        ..Default::default()
+    };
+    assert_eq!(node_summary(&c), "8 total (2 master, 4 core)");
+    c.task_node_groups = vec![group("task_node_analysis_group", 2)];
+    assert_eq!(node_summary(&c), "8 total (2 master, 4 core, 2 task)");
+}

@@ -6,12 +6,13 @@
 
 mod error;
 pub mod mrs;
+pub mod wire;
 
 pub use error::{ApiError, DECODE, NETWORK, REQUEST};
 
 use lakedeck_api::config::ConsoleConfig;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wire::FromWire;
 
 /// HTTP methods the console uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,9 +83,9 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
 
 /// Reads a successful answer: an empty body (204 and friends) reads as JSON `null`, so `()` and
 /// `Option<T>` work for operations without a body.
-pub fn decode_success<T: DeserializeOwned>(status: u16, body: &str, request_id: Option<String>) -> Result<T, ApiError> {
+pub fn decode_success<T: FromWire>(status: u16, body: &str, request_id: Option<String>) -> Result<T, ApiError> {
     let text = if body.trim().is_empty() { "null" } else { body };
-    serde_json::from_str(text).map_err(|e| ApiError::decode(status, e, request_id))
+    wire::decode(text).map_err(|e| ApiError::decode(status, e, request_id))
 }
 
 /// The one request function: `method path` on `service`, with an optional JSON body, answering `T`.
@@ -96,9 +97,31 @@ pub async fn request<T, B>(
     body: Option<&B>,
 ) -> Result<T, ApiError>
 where
-    T: DeserializeOwned,
+    T: FromWire,
     B: Serialize + ?Sized,
 {
+    let body = match body {
+        Some(b) => Some(serde_json::to_string(b).map_err(|e| ApiError {
+            status: 0,
+            code: REQUEST.into(),
+            message: format!("The request could not be built: {e}"),
+            request_id: None,
+        })?),
+        None => None,
+    };
+    let (status, text, request_id) = send(client, service, method, path_and_query, body).await?;
+    decode_success(status, &text, request_id)
+}
+
+/// The HTTP exchange of [`request`], not generic (one copy in the bundle): a 2xx answer gives its
+/// status, body and request id; anything else is mapped to an [`ApiError`].
+async fn send(
+    client: &ApiClient,
+    service: Service,
+    method: Method,
+    path_and_query: &str,
+    body: Option<String>,
+) -> Result<(u16, String, Option<String>), ApiError> {
     use gloo_net::http::{Method as M, RequestBuilder};
 
     let url = service.url(&client.config, path_and_query);
@@ -109,13 +132,14 @@ where
             Method::Put => M::PUT,
             Method::Delete => M::DELETE,
         })
-        .header("Accept", "application/json");
+        .header("Accept", "application/json")
+        .header("Content-Type", "application/json");
     if let Some(token) = &client.token {
         builder = builder.header("X-Auth-Token", token);
     }
     let req = match body {
-        Some(b) => builder.json(b),
-        None => builder.header("Content-Type", "application/json").build(),
+        Some(b) => builder.body(b),
+        None => builder.build(),
     }
     .map_err(|e| ApiError { status: 0, code: REQUEST.into(), message: format!("The request could not be built: {e}"), request_id: None })?;
 
@@ -124,14 +148,19 @@ where
     let request_id = resp.headers().get("x-request-id");
     let text = resp.text().await.map_err(ApiError::network)?;
     if (200..300).contains(&status) {
-        decode_success(status, &text, request_id)
+        Ok((status, text, request_id))
     } else {
         Err(ApiError::from_response(status, &text, request_id))
     }
 }
 
 /// Fetches a same-origin static JSON document relative to the page (used for `config.json`).
-pub async fn fetch_static<T: DeserializeOwned>(relative_url: &str) -> Result<T, ApiError> {
+pub async fn fetch_static<T: FromWire>(relative_url: &str) -> Result<T, ApiError> {
+    let (status, text) = fetch_text(relative_url).await?;
+    wire::decode(&text).map_err(|e| ApiError::decode(status, e, None))
+}
+
+async fn fetch_text(relative_url: &str) -> Result<(u16, String), ApiError> {
     let resp = gloo_net::http::Request::get(relative_url)
         .header("Accept", "application/json")
         .send()
@@ -140,7 +169,7 @@ pub async fn fetch_static<T: DeserializeOwned>(relative_url: &str) -> Result<T, 
     let status = resp.status();
     let text = resp.text().await.map_err(ApiError::network)?;
     if (200..300).contains(&status) {
-        serde_json::from_str(&text).map_err(|e| ApiError::decode(status, e, None))
+        Ok((status, text))
     } else {
         Err(ApiError::from_response(status, &text, None))
     }

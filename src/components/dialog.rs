@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::When;
+
 const FOCUSABLE: &str =
     "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
@@ -44,20 +46,22 @@ pub fn Dialog(
     let initial_focus = StoredValue::new(initial_focus);
 
     // Remember who had focus when opening; give it back when closing.
-    Effect::new(move |was_open: Option<bool>| {
+    let was_open = StoredValue::new(false);
+    crate::state::run_effect(move || {
         let is_open = open.get();
-        if is_open && was_open != Some(true) {
+        let was = was_open.get_value();
+        was_open.set_value(is_open);
+        if is_open && !was {
             restore.set_value(active_element());
         }
-        if !is_open && was_open == Some(true) {
+        if !is_open && was {
             if let Some(el) = restore.get_value() {
                 let _ = el.focus();
             }
         }
-        is_open
     });
     // Move focus inside once the panel is in the DOM.
-    Effect::new(move |_| {
+    crate::state::run_effect(move || {
         if let Some(el) = panel.get() {
             let el: web_sys::Element = el.into();
             let target = initial_focus
@@ -101,7 +105,7 @@ pub fn Dialog(
     let class = StoredValue::new(class);
 
     view! {
-        <Show when=move || open.get()>
+        <When when=move || open.get()>
             <div class="dialog-backdrop" on:mousedown=move |ev| {
                 if ev.target() == ev.current_target() { on_close.run(()) }
             }>
@@ -124,6 +128,6 @@ pub fn Dialog(
                     <div class="dialog-body">{children()}</div>
                 </div>
             </div>
-        </Show>
+        </When>
     }
 }

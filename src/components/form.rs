@@ -55,7 +55,7 @@ pub fn FormField(
             {hint.filter(|h| !h.is_empty()).map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
             {move || error.get().map(|msg| view! {
                 <p class="field-error" id=error_id.clone() data-field=field_id.clone()>{msg}</p>
-            })}
+            }.into_any())}
         </div>
     }
 }

@@ -9,6 +9,7 @@ pub mod progress;
 pub mod state_chip;
 pub mod table;
 pub mod time;
+pub mod when;
 
 pub use copy::CopyButton;
 pub use dialog::Dialog;
@@ -19,3 +20,4 @@ pub use progress::{ProgressBar, Spinner};
 pub use state_chip::{state_label, StateChip};
 pub use table::{Column, DataTable};
 pub use time::{format_epoch_secs, format_offset, Timestamp};
+pub use when::When;

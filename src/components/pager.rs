@@ -44,7 +44,7 @@ pub fn Pager(
     });
     view! {
         <nav class="pager" aria-label=label.unwrap_or_else(|| "Pagination".into())>
-            <span class="pager-range" aria-live="polite">{range_text}</span>
+            <span class="pager-range" aria-live="polite">{move || range_text()}</span>
             <span class="pager-pages">{move || format!("Page {} of {}", page.get().min(pages()).max(1), pages())}</span>
             <button type="button" class="btn btn-sm" disabled=move || { page.get() <= 1 }
                 on:click=move |_| on_page.run(page.get_untracked().saturating_sub(1).max(1))>

@@ -2,15 +2,17 @@
 
 use leptos::prelude::*;
 
+use super::When;
+
 /// A thin indeterminate bar shown while `busy` (keeps its height so nothing jumps).
 #[component]
 pub fn ProgressBar(#[prop(into)] busy: Signal<bool>, #[prop(optional, into)] label: Option<String>) -> impl IntoView {
     let label = label.unwrap_or_else(|| "Loading".into());
     view! {
         <div class="progress-track" aria-hidden=move || (!busy.get()).to_string()>
-            <Show when=move || busy.get()>
+            <When when=move || busy.get()>
                 <div class="progress-bar" role="progressbar" aria-label=label.clone() aria-busy="true"></div>
-            </Show>
+            </When>
         </div>
     }
 }

@@ -40,7 +40,7 @@ pub fn StateChip(
         let s = state.get();
         let show = s.is_transitional() || matches!(s, ClusterState::Failed | ClusterState::Abnormal);
         let text = stage.get();
-        (show && !text.trim().is_empty()).then(|| view! { <span class="stage">{text}</span> })
+        (show && !text.trim().is_empty()).then(|| view! { <span class="stage">{text}</span> }.into_any())
     };
     view! {
         <span
@@ -50,7 +50,7 @@ pub fn StateChip(
         >
             <span class="dot" aria-hidden="true"></span>
             <span class="state-label">{move || state_label(state.get())}</span>
-            {stage_text}
+            {move || stage_text()}
         </span>
     }
 }

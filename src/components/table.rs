@@ -7,6 +7,8 @@ use std::sync::Arc;
 use leptos::attr::custom::custom_attribute;
 use leptos::prelude::*;
 
+use super::When;
+
 type CellFn<T> = Arc<dyn Fn(&T) -> AnyView + Send + Sync>;
 
 /// One column: header text, optional CSS class for its cells, optional sort key, the cell renderer.
@@ -95,7 +97,7 @@ where
                     view! {
                         <th scope="col" class=c.class aria-sort=aria_sort>
                             <button type="button" class="sort-btn" on:click=move |_| cb.run(key.to_string())>
-                                {header}<span class="sort-arrow" aria-hidden="true">{arrow}</span>
+                                {header}<span class="sort-arrow" aria-hidden="true">{move || arrow()}</span>
                             </button>
                         </th>
                     }
@@ -126,9 +128,9 @@ where
                 <caption class="visually-hidden">{caption}</caption>
                 <thead><tr>{head}</tr></thead>
                 <tbody>
-                    <Show when=move || rows.with(|r| r.is_empty())>
+                    <When when=move || rows.with(|r| r.is_empty())>
                         <tr class="empty-row"><td colspan=ncols.to_string()>{empty.clone()}</td></tr>
-                    </Show>
+                    </When>
                     <For each=keys key=|k| k.clone() children=body_row />
                 </tbody>
             </table>

@@ -44,6 +44,13 @@ pub struct Overrides {
     pub project_id: String,
 }
 
+impl crate::api::wire::FromWire for Overrides {
+    fn from_wire(v: &serde_json::Value) -> Self {
+        use crate::api::wire::s;
+        Overrides { mrs: s(&v["mrs"]), project_id: s(&v["project_id"]) }
+    }
+}
+
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.session_storage().ok().flatten())
 }
@@ -55,7 +62,7 @@ pub fn stored_token() -> Option<String> {
 pub fn stored_overrides() -> Option<Overrides> {
     session_storage()
         .and_then(|s| s.get_item(OVERRIDES_KEY).ok().flatten())
-        .and_then(|v| serde_json::from_str(&v).ok())
+        .and_then(|v| crate::api::wire::decode(&v).ok())
 }
 
 /// Applies overrides from Settings on top of the served config.

@@ -13,14 +13,14 @@ use wasm_bindgen::JsCast;
 use crate::api::mrs::create_cluster;
 use crate::api::ApiError;
 use crate::app::href;
-use crate::components::{described_by, field_dom_id, ErrorPanel, FormField, SelectField, TextField};
+use crate::components::{described_by, field_dom_id, ErrorPanel, FormField, SelectField, TextField, When};
 use crate::state::session::SessionExt;
 use crate::state::use_session;
 
 pub const STEPS: [&str; 3] = ["Software", "Hardware", "Advanced"];
 pub const DEFAULT_COMPONENTS: [&str; 5] = ["Hadoop", "Spark2x", "Hive", "Tez", "ZooKeeper"];
 pub const DEFAULT_FLAVOR: &str = "c6.4xlarge.4.linux.bigdata";
-/// Types the wizard offers; CUSTOM needs role placement the wizard does not edit yet.
+/// Types the wizard offers; CUSTOM clusters (own role placement) are created through the API.
 pub const WIZARD_TYPES: [&str; 3] = ["ANALYSIS", "STREAMING", "MIXED"];
 
 /// One node group as typed (numbers stay text so a half-typed value is never lost).
@@ -343,7 +343,7 @@ pub fn CreateCluster() -> impl IntoView {
                         {errs.into_iter().map(|(_, id, msg)| view! { <li><a href=format!("#{id}")>{msg}</a></li> }).collect_view()}
                     </ul>
                 </div>
-            }
+            }.into_any()
         })
     };
 
@@ -366,7 +366,7 @@ pub fn CreateCluster() -> impl IntoView {
             </ol>
             <form class="card form wizard" novalidate=true on:submit=|ev| ev.prevent_default()>
                 <h2 id="wizard-step-title" tabindex="-1">{move || format!("Step {} of 3: {}", step.get() + 1, STEPS[step.get()])}</h2>
-                {summary}
+                {move || summary()}
                 {move || server_error.get().map(|e| view! {
                     <div id="wizard-server-error" tabindex="-1">
                         <ErrorPanel error=e title="The service refused to create the cluster"
@@ -378,14 +378,14 @@ pub fn CreateCluster() -> impl IntoView {
                 <div hidden=move || step.get() != 2><AdvancedStep wiz=wiz/></div>
                 <div class="form-actions wizard-actions">
                     <button type="button" class="btn" id="wizard-back" disabled=move || step.get() == 0 on:click=back>"Back"</button>
-                    <Show when=move || step.get() < 2>
+                    <When when=move || step.get() < 2>
                         <button type="button" class="btn btn-primary" id="wizard-next" on:click=next>"Next"</button>
-                    </Show>
-                    <Show when=move || step.get() == 2>
+                    </When>
+                    <When when=move || step.get() == 2>
                         <button type="button" class="btn btn-primary" id="wizard-submit" disabled=move || submitting.get() on:click=move |_| submit.run(())>
                             {move || if submitting.get() { "Creating…" } else { "Create cluster" }}
                         </button>
-                    </Show>
+                    </When>
                     <a class="btn btn-ghost" href=href("/clusters")>"Cancel"</a>
                 </div>
             </form>
@@ -427,13 +427,13 @@ fn SoftwareStep(wiz: Wiz) -> impl IntoView {
                 options=Signal::derive(|| opts(catalog::VERSIONS.iter().map(|v| v.name))) error=wiz.error("cluster_version")/>
             <SelectField id="cluster_type" label="Cluster type" value=ctype on_change=set_type
                 options=Signal::derive(|| opts(WIZARD_TYPES)) error=wiz.error("cluster_type")
-                hint="CUSTOM clusters (your own role placement) are not offered here yet; use the API for them."/>
+                hint="CUSTOM clusters (your own role placement) are created through the API."/>
         </div>
         <FormField id="components" label="Components" error=comp_error group=true
             hint="Components required by the cluster type are checked and cannot be removed.">
             <div class="checks" role="group" aria-labelledby="components-label" aria-describedby=described_by("components")>
                 {move || components.get().into_iter().map(|(n, ver)| {
-                    let id = format!("component-{}", n.to_lowercase());
+                    let id = format!("component-{}", n.to_ascii_lowercase());
                     let for_id = id.clone();
                     let label_text = n.clone();
                     let value = n.clone();
@@ -505,7 +505,7 @@ fn HardwareStep(wiz: Wiz) -> impl IntoView {
                 error=wiz.error("subnet_name")/>
         </div>
         <h3 class="section-title">"Node groups"</h3>
-        {move || wiz.error("node_groups").get().map(|m| view! { <p class="field-error" data-field="node_groups">{m}</p> })}
+        {move || wiz.error("node_groups").get().map(|m| view! { <p class="field-error" data-field="node_groups">{m}</p> }.into_any())}
         {move || (0..group_count.get()).map(|j| view! { <GroupEditor wiz=wiz j=j/> }).collect_view()}
     }
 }
@@ -537,7 +537,7 @@ fn GroupEditor(wiz: Wiz, j: usize) -> impl IntoView {
                 <code class="mono">{name}</code>
                 <span class="muted">{move || format!(" · {}", group_role(&name()))}</span>
             </legend>
-            <Show when=optional>
+            <When when=optional>
                 <label class="check" for=toggle_id.clone()>
                     <input type="checkbox" id=toggle_id.clone() prop:checked=enabled
                         on:change=move |ev| {
@@ -546,8 +546,8 @@ fn GroupEditor(wiz: Wiz, j: usize) -> impl IntoView {
                         }/>
                     "Include this optional task group"
                 </label>
-            </Show>
-            {move || wiz.error(group_err_id.clone()).get().map(|m| view! { <p class="field-error" data-field=group_err_id.clone()>{m}</p> })}
+            </When>
+            {move || wiz.error(group_err_id.clone()).get().map(|m| view! { <p class="field-error" data-field=group_err_id.clone()>{m}</p> }.into_any())}
             <div class="group-grid" hidden=move || !enabled()>
                 <TextField id=num_id.clone() label="Nodes" value=num on_input=set_num input_type="number" min="0" error=wiz.error(num_id)/>
                 <SelectField id=size_id.clone() label="Flavor" value=size on_change=set_size options=flavors error=wiz.error(size_id)/>
@@ -624,7 +624,7 @@ fn AdvancedStep(wiz: Wiz) -> impl IntoView {
                                 }/>
                             <button type="button" class="btn btn-sm btn-ghost" aria-label=format!("Remove tag {}", i + 1)
                                 on:click=move |_| draft.update(|d| { if i < d.tags.len() { d.tags.remove(i); } })>"Remove"</button>
-                            {move || err.get().map(|m| view! { <p class="field-error" id=format!("{row_id}-error") data-field=row_id.clone()>{m}</p> })}
+                            {move || err.get().map(|m| view! { <p class="field-error" id=format!("{row_id}-error") data-field=row_id.clone()>{m}</p> }.into_any())}
                         </div>
                     }
                 }).collect_view()}

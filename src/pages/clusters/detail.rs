@@ -15,10 +15,10 @@ use crate::api::ApiError;
 use crate::app::href;
 use crate::components::{
     described_by, Column, CopyButton, DataTable, Dialog, ErrorPanel, FormField, Pager, ProgressBar, Spinner, StateChip,
-    TextField, Timestamp,
+    TextField, Timestamp, When,
 };
 use crate::state::session::SessionExt;
-use crate::state::{use_polling, use_session, RefreshBus};
+use crate::state::{load, run_effect, use_polling, use_session, LoadResult, Loaded, RefreshBus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScaleKind {
@@ -62,12 +62,12 @@ pub fn ClusterDetail() -> impl IntoView {
         let n = ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         transitional.get_untracked() || n % 5 == 4
     });
-    let data = LocalResource::new(move || {
+    let data = load(move || {
         tick.track();
         refresh.track();
         let id = cluster_id.get();
         let client = session.client();
-        async move { get_cluster(&client, &id).await }
+        Box::pin(async move { get_cluster(&client, &id).await.map(|c| Loaded::Cluster(Box::new(c))) })
     });
     let refreshing = RwSignal::new(false);
 
@@ -88,14 +88,17 @@ pub fn ClusterDetail() -> impl IntoView {
 
 #[component]
 fn DetailBody(
-    data: LocalResource<Result<Cluster, ApiError>>,
+    data: LocalResource<LoadResult>,
     cluster_id: Memo<String>,
     transitional: RwSignal<bool>,
 ) -> impl IntoView {
     let refresh = expect_context::<RefreshBus>();
-    let cluster = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|r| r.as_ref().ok().cloned())));
+    let cluster = Memo::new(move |_| data.with(|d| match d {
+        Some(Ok(Loaded::Cluster(c))) => Some(Cluster::clone(c)),
+        _ => None,
+    }));
     let error = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|r| r.as_ref().err().cloned())));
-    Effect::new(move |_| transitional.set(cluster.with(|c| c.as_ref().is_some_and(|c| c.cluster_state.is_transitional()))));
+    run_effect(move || transitional.set(cluster.with(|c| c.as_ref().is_some_and(|c| c.cluster_state.is_transitional()))));
 
     let state = Signal::derive(move || cluster.with(|c| c.as_ref().map(|c| c.cluster_state).unwrap_or_default()));
     let stage = Signal::derive(move || cluster.with(|c| c.as_ref().map(|c| c.stage_desc.clone()).unwrap_or_default()));
@@ -105,7 +108,7 @@ fn DetailBody(
         {move || error.get().map(|e| view! {
             <ErrorPanel error=e title="Could not load the cluster" on_retry=Callback::new(move |_| refresh.bump())/>
         })}
-        <Show when=move || cluster.with(Option::is_some)>
+        <When when=move || cluster.with(Option::is_some)>
             <header class="page-head detail-head">
                 <div class="title-block">
                     <RenameTitle cluster_id=cluster_id name=name state=state/>
@@ -117,11 +120,11 @@ fn DetailBody(
                 </div>
             </header>
             {move || cluster.with(|c| c.as_ref().and_then(|c| (!c.error_info.is_empty()).then(|| c.error_info.clone())))
-                .map(|info| view! { <p class="notice notice-bad" role="status">{info}</p> })}
+                .map(|info| view! { <p class="notice notice-bad" role="status">{info}</p> }.into_any())}
             <Overview cluster=cluster/>
             <NodeGroups cluster=cluster cluster_id=cluster_id/>
             <Nodes cluster_id=cluster_id/>
-        </Show>
+        </When>
     }
 }
 
@@ -186,7 +189,7 @@ fn RenameTitle(cluster_id: Memo<String>, name: Signal<String>, state: Signal<Clu
     };
 
     view! {
-        <Show
+        <When
             when=move || editing.get()
             fallback=move || view! {
                 <h1 id="cluster-title">{move || name.get()}</h1>
@@ -214,7 +217,7 @@ fn RenameTitle(cluster_id: Memo<String>, name: Signal<String>, state: Signal<Clu
                 </div>
                 {move || server_error.get().map(|e| view! { <ErrorPanel error=e title="The cluster was not renamed"/> })}
             </form>
-        </Show>
+        </When>
     }
 }
 
@@ -307,6 +310,13 @@ fn or_dash(s: &str) -> String {
     if s.trim().is_empty() { "—".into() } else { s.to_string() }
 }
 
+/// "8 total (2 master, 4 core, 2 task)"; the task part only when task groups hold nodes.
+pub fn node_summary(c: &Cluster) -> String {
+    let task: i64 = c.task_node_groups.iter().map(|g| g.node_num.max(0)).sum();
+    let task = if task > 0 { format!(", {task} task") } else { String::new() };
+    format!("{} total ({} master, {} core{task})", or_dash(&c.total_node_num), or_dash(&c.master_node_num), or_dash(&c.core_node_num))
+}
+
 #[component]
 fn Overview(cluster: Memo<Option<Cluster>>) -> impl IntoView {
     move || {
@@ -335,7 +345,7 @@ fn Overview(cluster: Memo<Option<Cluster>>) -> impl IntoView {
                             {fact("VPC / subnet", format!("{} / {}", or_dash(&c.vpc), or_dash(&c.subnet_name)))}
                             {fact("IP addresses", if ips.is_empty() { "—".to_string() } else { ips.join(", ") })}
                             {fact("Key pair", or_dash(&c.node_public_cert_name))}
-                            {fact("Nodes", format!("{} total ({} master, {} core)", or_dash(&c.total_node_num), or_dash(&c.master_node_num), or_dash(&c.core_node_num)))}
+                            {fact("Nodes", node_summary(&c))}
                             {fact("Billing", view! { {or_dash(billing.trim())} " " <Timestamp epoch=c.charging_start_time.clone()/> })}
                             {fact("Log collection", if c.log_collection == 1 { "On" } else { "Off" })}
                             {fact("Created", view! { <Timestamp epoch=c.create_at.clone()/> })}
@@ -429,7 +439,7 @@ fn ScaleDialog(scale: RwSignal<Option<(ScaleKind, String)>>, cluster: Memo<Optio
     let touched = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let server_error = RwSignal::new(None::<ApiError>);
-    Effect::new(move |_| {
+    run_effect(move || {
         if scale.with(Option::is_some) {
             count.set("1".into());
             touched.set(false);
@@ -496,7 +506,7 @@ fn ScaleDialog(scale: RwSignal<Option<(ScaleKind, String)>>, cluster: Memo<Optio
         <Dialog open=Signal::derive(move || scale.with(Option::is_some)) on_close=Callback::new(move |_| scale.set(None))
             title="Scale node group" id="scale-dialog" initial_focus="#scale-count">
             <form on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                <p class="dialog-lead">{title}</p>
+                <p class="dialog-lead">{move || title()}</p>
                 <p class="hint">{move || current().map(|n| format!("The group has {n} nodes now."))}</p>
                 <TextField id="scale-count" label="Number of nodes" value=count input_type="number" min="1"
                     on_input=Callback::new(move |v| { count.set(v); touched.set(true); })
@@ -519,18 +529,18 @@ fn Nodes(cluster_id: Memo<String>) -> impl IntoView {
     let refresh = expect_context::<RefreshBus>();
     let page = RwSignal::new(1u32);
     let size = RwSignal::new(10u32);
-    let nodes = LocalResource::new(move || {
+    let nodes = load(move || {
         refresh.track();
         let (id, p, s) = (cluster_id.get(), page.get(), size.get());
         let client = session.client();
-        async move { list_nodes(&client, &id, s, p).await }
+        Box::pin(async move { list_nodes(&client, &id, s, p).await.map(Loaded::Nodes) })
     });
     let rows = Memo::new(move |_| nodes.with(|n| match n {
-        Some(Ok(r)) => r.nodes.clone(),
+        Some(Ok(Loaded::Nodes(r))) => r.nodes.clone(),
         _ => Vec::new(),
     }));
     let total = Memo::new(move |_| nodes.with(|n| match n {
-        Some(Ok(r)) => r.node_total,
+        Some(Ok(Loaded::Nodes(r))) => r.node_total,
         _ => 0,
     }));
     let error = Memo::new(move |_| nodes.with(|n| match n {

@@ -14,9 +14,11 @@ use super::cluster_type_label;
 use crate::api::mrs::{list_clusters, ListClustersQuery};
 use crate::api::query_string;
 use crate::app::href;
-use crate::components::{state_label, Column, CopyButton, DataTable, ErrorPanel, Pager, ProgressBar, Spinner, StateChip, Timestamp};
+use crate::components::{
+    state_label, Column, CopyButton, DataTable, ErrorPanel, Pager, ProgressBar, Spinner, StateChip, Timestamp, When,
+};
 use crate::state::session::SessionExt;
-use crate::state::{use_polling, use_session, RefreshBus};
+use crate::state::{load, run_effect, use_polling, use_session, LoadResult, Loaded, RefreshBus};
 
 pub const PAGE_SIZES: [u32; 3] = [10, 20, 50];
 
@@ -135,12 +137,22 @@ fn tab_filter(tab: Tab) -> StateFilter {
     }
 }
 
+/// The first 8 characters of an id followed by "…" (ids of 9 characters or fewer stay whole).
+pub fn short_id(id: &str) -> String {
+    if id.chars().count() <= 9 {
+        return id.to_string();
+    }
+    let mut s: String = id.chars().take(8).collect();
+    s.push('…');
+    s
+}
+
 /// Sorts one page of clusters in place (the API has no sort parameter).
 pub fn sort_clusters(rows: &mut [Cluster], sort: Option<(SortKey, bool)>) {
     let Some((key, asc)) = sort else { return };
-    rows.sort_by(|a, b| {
+    rows.sort_unstable_by(|a, b| {
         let o = match key {
-            SortKey::Name => a.cluster_name.to_lowercase().cmp(&b.cluster_name.to_lowercase()),
+            SortKey::Name => a.cluster_name.to_ascii_lowercase().cmp(&b.cluster_name.to_ascii_lowercase()),
             SortKey::Created => a.created_unix().cmp(&b.created_unix()),
             SortKey::State => a.cluster_state.as_str().cmp(b.cluster_state.as_str()),
         }
@@ -170,18 +182,18 @@ pub fn ClustersList() -> impl IntoView {
         let n = ticks.fetch_add(1, Ordering::Relaxed);
         transitional.get_untracked() || n % 5 == 4
     });
-    let data = LocalResource::new(move || {
+    let data = load(move || {
         tick.track();
         refresh.track();
         let q = params.with(ListParams::api_query);
         let client = session.client();
-        async move { list_clusters(&client, &q).await }
+        Box::pin(async move { list_clusters(&client, &q).await.map(Loaded::Clusters) })
     });
     let refreshing = RwSignal::new(false);
 
     // Search: applies on Enter and after a pause in typing.
     let search_text = RwSignal::new(params.get_untracked().search);
-    Effect::watch(move || params.with(|p| p.search.clone()), move |q, _, _| search_text.set(q.clone()), false);
+    run_effect(move || search_text.set(params.with(|p| p.search.clone())));
     let search_gen = StoredValue::new(0u32);
     let apply_search = move || {
         let q = search_text.get_untracked();
@@ -206,7 +218,7 @@ pub fn ClustersList() -> impl IntoView {
         );
     };
     let tags_text = RwSignal::new(params.get_untracked().tags);
-    Effect::watch(move || params.with(|p| p.tags.clone()), move |t, _, _| tags_text.set(t.clone()), false);
+    run_effect(move || tags_text.set(params.with(|p| p.tags.clone())));
     let apply_tags = move || {
         let t = tags_text.get_untracked();
         if t.trim() != params.with_untracked(|p| p.tags.trim().to_string()) {
@@ -289,13 +301,15 @@ pub fn ClustersList() -> impl IntoView {
 
             <div class="filters" role="search">
                 <div class="filter">
-                    <label for="cluster-search">"Search"</label>
-                    <input id="cluster-search" type="search" class="input" placeholder="Name or cluster id  ( / )"
+                    <label for="cluster-search">
+                        "Search"<kbd class="key-hint" aria-hidden="true" title="Press / to focus the search field">"/"</kbd>
+                    </label>
+                    <input id="cluster-search" type="search" class="input" placeholder="Name or id"
                         aria-describedby="cluster-search-hint"
                         prop:value=move || search_text.get()
                         on:input=on_search_input
                         on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); apply_search(); } />
-                    <span id="cluster-search-hint" class="visually-hidden">"Matches part of the name, or an exact id."</span>
+                    <span id="cluster-search-hint" class="visually-hidden">"Matches part of the name, or an exact id. Press / to focus this field."</span>
                 </div>
                 <div class="filter">
                     <label for="state-filter">"State"</label>
@@ -319,11 +333,11 @@ pub fn ClustersList() -> impl IntoView {
                         on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); apply_tags(); } />
                     <span id="tag-filter-hint" class="hint">"key*value, or a bare key for any value; comma-separated tags must all match"</span>
                 </div>
-                <Show when=move || params.with(ListParams::has_filters)>
+                <When when=move || params.with(ListParams::has_filters)>
                     <button type="button" class="btn btn-ghost" id="clear-filters" on:click=move |_| update(&|p| {
                         p.search.clear(); p.state.clear(); p.tags.clear(); p.page = 1;
                     })>"Clear filters"</button>
-                </Show>
+                </When>
             </div>
 
             <ProgressBar busy=refreshing label="Refreshing clusters"/>
@@ -336,13 +350,11 @@ pub fn ClustersList() -> impl IntoView {
     }
 }
 
-type ListResult = Result<lakedeck_api::mrs::ListClustersResponse, crate::api::ApiError>;
-
 /// The table, empty state, error and pager. Built once; its memos read the resource inside the
 /// Transition so the first load shows the fallback and later loads keep the table.
 #[component]
 fn ClusterRows(
-    data: LocalResource<ListResult>,
+    data: LocalResource<LoadResult>,
     params: Memo<ListParams>,
     go: Callback<ListParams>,
     on_sort: Callback<String>,
@@ -352,14 +364,14 @@ fn ClusterRows(
     let refresh = expect_context::<RefreshBus>();
     let rows = Memo::new(move |_| {
         let mut v = data.with(|d| match d {
-            Some(Ok(r)) => r.clusters.clone(),
+            Some(Ok(Loaded::Clusters(r))) => r.clusters.clone(),
             _ => Vec::new(),
         });
         sort_clusters(&mut v, params.with(|p| p.sort));
         v
     });
     let total = Memo::new(move |_| data.with(|d| match d {
-        Some(Ok(r)) => r.cluster_total,
+        Some(Ok(Loaded::Clusters(r))) => r.cluster_total,
         _ => 0,
     }));
     let error = Memo::new(move |_| data.with(|d| match d {
@@ -367,7 +379,7 @@ fn ClusterRows(
         _ => None,
     }));
     let loaded = Memo::new(move |_| data.with(|d| matches!(d, Some(Ok(_)))));
-    Effect::new(move |_| {
+    run_effect(move || {
         let t = rows.with(|r| r.iter().any(|c| c.cluster_state.is_transitional()));
         transitional.set(t);
     });
@@ -379,7 +391,12 @@ fn ClusterRows(
         .sortable("name")
         .class("col-name"),
         Column::new("Cluster id", |c: &Cluster| {
-            view! { <span class="id-cell"><code class="mono">{c.cluster_id.clone()}</code><CopyButton text=c.cluster_id.clone() label="cluster id"/></span> }
+            view! {
+                <span class="id-cell">
+                    <code class="mono" title=c.cluster_id.clone()>{short_id(&c.cluster_id)}</code>
+                    <CopyButton text=c.cluster_id.clone() label="cluster id"/>
+                </span>
+            }
         })
         .class("col-id"),
         Column::new("State", |c: &Cluster| view! { <StateChip state=c.cluster_state stage=c.stage_desc.clone()/> }).sortable("state"),
@@ -424,8 +441,8 @@ fn ClusterRows(
         {move || error.get().map(|e| view! {
             <ErrorPanel error=e title="Could not load clusters" on_retry=Callback::new(move |_| refresh.bump())/>
         })}
-        <Show when=move || loaded.get()>
-            <Show when=move || rows.with(|r| !r.is_empty()) fallback=empty_view>
+        <When when=move || loaded.get()>
+            <When when=move || rows.with(|r| !r.is_empty()) fallback=empty_view>
                 <DataTable
                     rows=rows
                     columns=columns.get_value()
@@ -436,7 +453,7 @@ fn ClusterRows(
                     on_sort=on_sort
                     busy=busy
                 />
-            </Show>
+            </When>
             <div class="table-foot">
                 <p class="hint">
                     {move || if params.with(|p| p.sort.is_some()) {
@@ -455,6 +472,6 @@ fn ClusterRows(
                     on_size=Callback::new(move |n| { let mut p = params.get_untracked(); p.size = n; p.page = 1; go.run(p); })
                 />
             </div>
-        </Show>
+        </When>
     }
 }

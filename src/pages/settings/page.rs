@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::TextField;
+use crate::components::{TextField, When};
 use crate::state::session::SessionExt;
 use crate::state::{use_session, ConfigStatus, RefreshBus, SessionStateStoreFields};
 
@@ -110,9 +110,9 @@ pub fn Settings() -> impl IntoView {
                 </div>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" id="settings-save">"Save"</button>
-                    <Show when=move || saved.get()>
+                    <When when=move || saved.get()>
                         <span class="saved" role="status">"Saved. Views reload with the new settings."</span>
-                    </Show>
+                    </When>
                 </div>
             </form>
         </section>
