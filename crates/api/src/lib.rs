@@ -10,6 +10,7 @@ pub mod error;
 pub mod lenient;
 pub mod mrs;
 pub mod mrs_jobs;
+pub mod mrs_sql;
 pub mod paging;
 pub mod rules;
 pub mod sign;

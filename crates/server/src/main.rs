@@ -55,6 +55,10 @@ async fn serve(args: config::Args) -> Result<(), String> {
         .unwrap_or_else(|| args.data_dir.join("cache"));
     let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms)?);
     engine.seed(&creds.project_id).map_err(|e| format!("cannot seed the sandbox: {e:?}"))?;
+    let lost_sql = engine.recover_sql().map_err(|e| format!("cannot recover the SQL execution records: {e:?}"))?;
+    if lost_sql > 0 {
+        eprintln!("note: {lost_sql} SQL statement(s) were unfinished when the sandbox stopped; they are now FAILED");
+    }
     let lost = engine.recover_jobs().map_err(|e| format!("cannot recover the job records: {e:?}"))?;
     if lost > 0 {
         eprintln!("note: {lost} job(s) were unfinished when the sandbox stopped; they are now FAILED");

@@ -216,7 +216,7 @@ pub struct JobRuntime {
     seed_failed: Mutex<HashSet<String>>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -283,11 +283,11 @@ fn job_not_found(id: &str) -> EngineError {
 }
 
 /// Clusters that accept and run jobs (scaling does not stop YARN).
-fn runs_jobs(state: ClusterState) -> bool {
+pub(super) fn runs_jobs(state: ClusterState) -> bool {
     matches!(state, ClusterState::Running | ClusterState::ScalingOut | ClusterState::ScalingIn)
 }
 
-fn load_cluster(conn: &Connection, project: &str, id: &str) -> Result<ClusterRow, EngineError> {
+pub(super) fn load_cluster(conn: &Connection, project: &str, id: &str) -> Result<ClusterRow, EngineError> {
     store::cluster(conn, project, id)?.ok_or_else(|| EngineError::NotFound(format!("The cluster {id} does not exist.")))
 }
 
@@ -343,7 +343,7 @@ impl Engine {
         JobLog { dir: self.job_dir(job_id) }
     }
 
-    fn jobs_handle(&self) -> tokio::runtime::Handle {
+    pub(super) fn jobs_handle(&self) -> tokio::runtime::Handle {
         self.jobs
             .handle
             .get_or_init(|| {
@@ -654,7 +654,12 @@ fn read_log_slice(path: &Path, offset: u64) -> (String, u64, u64) {
 // Scheduler
 
 impl Engine {
-    fn warehouse_ready(&self, cluster_id: &str) -> bool {
+    /// Whether seeding this cluster's warehouse failed (it is not retried until a restart).
+    pub(super) fn seed_failed(&self, cluster_id: &str) -> bool {
+        lock(&self.jobs.seed_failed).contains(cluster_id)
+    }
+
+    pub(super) fn warehouse_ready(&self, cluster_id: &str) -> bool {
         if lock(&self.jobs.seeded).contains(cluster_id) {
             return true;
         }

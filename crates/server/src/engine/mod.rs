@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod nodes;
 pub mod seed;
 pub mod sql;
+pub mod sqlexec;
 pub mod store;
 pub mod warehouse;
 
@@ -47,6 +48,7 @@ pub struct Engine {
     /// Where the generated TPC-H dataset is kept (see warehouse.rs).
     cache_dir: PathBuf,
     jobs: jobs::JobRuntime,
+    sql: sqlexec::SqlRuntime,
 }
 
 impl Engine {
@@ -57,6 +59,7 @@ impl Engine {
             data_dir: data_dir.to_path_buf(),
             cache_dir: cache_dir.to_path_buf(),
             jobs: jobs::JobRuntime::default(),
+            sql: sqlexec::SqlRuntime::default(),
         })
     }
 

@@ -50,6 +50,40 @@ pub struct Outcome {
     pub summary: String,
 }
 
+/// Where the rows of a row-returning statement go: the job engine keeps the first rows as
+/// `SqlRow`s, the SQL-execution API streams all of them into a CSV archive (sqlexec.rs).
+/// Values are rendered the same way for both (`null` for SQL NULL, Arrow's display otherwise).
+pub trait RowSink: Send {
+    fn columns(&mut self, names: Vec<String>) -> Result<(), String>;
+    fn row(&mut self, values: Vec<String>) -> Result<(), String>;
+}
+
+/// What a statement did: rows went to the sink (how many), or a summary for the log.
+pub enum Ran {
+    Rows(u64),
+    Done(String),
+}
+
+/// Keeps the first MAX_ROWS_KEPT rows as `SqlRow`s (the job engine's ShowSqlResultWithJob).
+struct KeepRows {
+    names: Vec<String>,
+    rows: Vec<SqlRow>,
+}
+
+impl RowSink for KeepRows {
+    fn columns(&mut self, names: Vec<String>) -> Result<(), String> {
+        self.names = names;
+        Ok(())
+    }
+
+    fn row(&mut self, values: Vec<String>) -> Result<(), String> {
+        if self.rows.len() < MAX_ROWS_KEPT {
+            self.rows.push(SqlRow(self.names.iter().cloned().zip(values).collect()));
+        }
+        Ok(())
+    }
+}
+
 pub struct Session {
     ctx: SessionContext,
     warehouse: PathBuf,
@@ -129,23 +163,20 @@ fn has_parquet(dir: &Path) -> bool {
         .unwrap_or(false)
 }
 
-fn row_strings(batch: &RecordBatch, row: usize) -> SqlRow {
-    let schema = batch.schema();
-    SqlRow(
-        batch
-            .columns()
-            .iter()
-            .zip(schema.fields())
-            .map(|(col, field)| {
-                let value = if col.is_null(row) {
-                    "null".to_string()
-                } else {
-                    array_value_to_string(col, row).unwrap_or_else(|e| format!("<{e}>"))
-                };
-                (field.name().clone(), value)
-            })
-            .collect(),
-    )
+fn row_values(batch: &RecordBatch, row: usize) -> Vec<String> {
+    batch
+        .columns()
+        .iter()
+        .map(|col| {
+            // Logical nulls: a NULL literal's column (Arrow's Null type) has no validity bitmap,
+            // so `is_null` would call its rows non-null.
+            if col.logical_nulls().is_some_and(|n| n.is_null(row)) {
+                "null".to_string()
+            } else {
+                array_value_to_string(col, row).unwrap_or_else(|e| format!("<{e}>"))
+            }
+        })
+        .collect()
 }
 
 impl Session {
@@ -205,13 +236,31 @@ impl Session {
     }
 
     pub async fn run(&mut self, sql: &str) -> Result<Outcome, String> {
+        let mut keep = KeepRows { names: Vec::new(), rows: Vec::new() };
+        match self.execute(sql, &mut keep).await? {
+            Ran::Done(summary) => Ok(Outcome { rows: vec![succeed_row()], summary }),
+            Ran::Rows(total) => {
+                let total = total as usize;
+                let summary = if total > MAX_ROWS_KEPT {
+                    format!("{total} rows; the first {MAX_ROWS_KEPT} are kept for the SQL result")
+                } else {
+                    format!("{total} rows")
+                };
+                Ok(Outcome { rows: keep.rows, summary })
+            }
+        }
+    }
+
+    /// Runs one statement; the rows of a row-returning statement go to `sink` (column names
+    /// first, even when there are no rows).
+    pub async fn execute(&mut self, sql: &str, sink: &mut dyn RowSink) -> Result<Ran, String> {
         self.refresh().await?;
         let mut parsed = DFParser::parse_sql(sql).map_err(|e| e.to_string())?;
         if parsed.len() != 1 {
             return Err(format!("Expected one statement, found {}.", parsed.len()));
         }
         let stmt = parsed.pop_front().unwrap_or_else(|| unreachable!("checked above"));
-        let done = |summary: String| Outcome { rows: vec![succeed_row()], summary };
+        let done = Ran::Done;
         if let Statement::Statement(s) = &stmt {
             match s.as_ref() {
                 Sql::CreateTable(ct) => {
@@ -259,8 +308,10 @@ impl Session {
         };
         let df = self.ctx.sql(sql).await.map_err(|e| e.to_string())?;
         let mut stream = self.stream(df).await?;
-        let mut rows = Vec::new();
-        let mut total = 0;
+        if returns_rows {
+            sink.columns(stream.schema().fields().iter().map(|f| f.name().clone()).collect())?;
+        }
+        let mut total: u64 = 0;
         let mut affected = None;
         while let Some(batch) = stream.next().await {
             let batch = batch.map_err(|e| e.to_string())?;
@@ -272,11 +323,9 @@ impl Session {
                 continue;
             }
             for r in 0..batch.num_rows() {
-                if rows.len() < MAX_ROWS_KEPT {
-                    rows.push(row_strings(&batch, r));
-                }
+                sink.row(row_values(&batch, r))?;
             }
-            total += batch.num_rows();
+            total += batch.num_rows() as u64;
         }
         if !returns_rows {
             return Ok(done(match affected {
@@ -284,12 +333,7 @@ impl Session {
                 None => "done".into(),
             }));
         }
-        let summary = if total > MAX_ROWS_KEPT {
-            format!("{total} rows; the first {MAX_ROWS_KEPT} are kept for the SQL result")
-        } else {
-            format!("{total} rows")
-        };
-        Ok(Outcome { rows, summary })
+        Ok(Ran::Rows(total))
     }
 
     async fn create_table_as(&mut self, name: &str, query: &str) -> Result<String, String> {

@@ -9,6 +9,9 @@
 //! `data` is the sandbox's job record JSON (engine/jobs.rs `JobRecord`) and `state` mirrors its
 //! `job_state` so the scheduler can find unfinished jobs without decoding every row. RunJobFlow
 //! steps wait in `job_flows(cluster_id PRIMARY KEY, project_id, done, data)`.
+//!
+//! SQL executions (ExecuteSql): `sql_executions(sql_id PRIMARY KEY, project_id, cluster_id,
+//! status, created_ms, data)`, `data` being engine/sqlexec.rs `SqlRecord` JSON.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -60,6 +63,15 @@ CREATE TABLE IF NOT EXISTS job_flows (
     done INTEGER NOT NULL,
     data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sql_executions (
+    sql_id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    cluster_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sql_executions_by_status ON sql_executions(status);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL

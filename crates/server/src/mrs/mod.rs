@@ -4,6 +4,7 @@
 pub mod clusters;
 pub mod jobs;
 pub mod nodes;
+pub mod sql;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
@@ -34,6 +35,11 @@ pub fn routes() -> Router<Shared> {
         .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}", get(jobs::show))
         .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}/kill", post(jobs::stop))
         .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}/sql-result", get(jobs::sql_result))
+        .route("/v2/{project_id}/clusters/{cluster_id}/sql-execution", post(sql::execute))
+        .route("/v2/{project_id}/clusters/{cluster_id}/sql-execution/{sql_id}", get(sql::show))
+        .route("/v2/{project_id}/clusters/{cluster_id}/sql-execution/{sql_id}/cancel", post(sql::cancel))
+        // Sandbox extension: paged rows of an archived SQL result (the console's result grid).
+        .route("/v2/{project_id}/clusters/{cluster_id}/sql-execution/{sql_id}/rows", get(sql::rows))
         // Sandbox extensions: the raw log for the console (token-authenticated under /v2) and
         // the tracking page a browser opens (authorised by the key in its URL).
         .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}/log", get(jobs::log))
