@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{create_body, env_credentials, temp_dir, Options, Server};
+use support::{analytics, cpu_ticks, create_body, env_credentials, temp_dir, Options, Server};
 
 /// dbgen's lineitem row count at scale factor 0.01.
 const LINEITEM_ROWS: &str = "60175";
@@ -85,9 +85,6 @@ fn log_text(s: &Server, c: &str, id: &str) -> String {
     out
 }
 
-fn analytics(s: &Server) -> String {
-    s.id_of("analytics-prod")
-}
 
 fn hdfs(s: &Server, c: &str, rel: &str) -> PathBuf {
     s.data_dir.join("hdfs").join(c).join(rel.trim_start_matches('/'))
@@ -131,13 +128,6 @@ fn server_with_path(tag: &str, path: &str) -> (Server, PathBuf) {
     (s, root)
 }
 
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let after = &stat[stat.rfind(')').unwrap() + 2..];
-    let f: Vec<&str> = after.split(' ').collect();
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
-}
 
 // ---------------------------------------------------------------------------------------------
 // SQL
@@ -334,8 +324,10 @@ fn spark_submit_runs_is_logged_and_killed() {
     // A sleeping program is killed with its process group.
     let hold = submit(&s, &c, json!({"job_type": "SparkSubmit", "job_name": "hold", "arguments": ["hold", "30"]}));
     let pid_file = s.data_dir.join("jobs").join(&hold).join("pid");
-    wait_job(&s, &c, &hold, |_| pid_file.exists());
-    let pid: u32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+    // The fake creates the file before it writes its pid into it: wait for a whole number.
+    let read_pid = || std::fs::read_to_string(&pid_file).ok().and_then(|t| t.trim().parse::<u32>().ok());
+    wait_job(&s, &c, &hold, |_| read_pid().is_some());
+    let pid = read_pid().unwrap();
     let t = Instant::now();
     assert_eq!(s.api("POST", &jobs(&s, &c, &format!("/{hold}/kill")), None).status, 202);
     assert_eq!(job(&s, &c, &hold)["job_state"], "KILLED");

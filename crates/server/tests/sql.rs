@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use lakedeck_api::mrs_sql::csv_record;
 use serde_json::{json, Value};
-use support::{env_credentials, temp_dir, Options, Server};
+use support::{analytics, cpu_ticks, env_credentials, temp_dir, Options, Server};
 
 /// dbgen's lineitem row count at scale factor 0.01.
 const LINEITEM_ROWS: &str = "60175";
@@ -64,9 +64,6 @@ fn run(s: &Server, c: &str, sql: &str) -> Value {
     wait_final(s, c, id.as_str())
 }
 
-fn analytics(s: &Server) -> String {
-    s.id_of("analytics-prod")
-}
 
 /// The archived CSV of `location` (`obs://bucket/key` → DATA_DIR/obs/bucket/key), as records.
 fn archive(s: &Server, location: &str) -> Vec<Vec<String>> {
@@ -81,12 +78,6 @@ fn archive(s: &Server, location: &str) -> Vec<Vec<String>> {
     out
 }
 
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let after = &stat[stat.rfind(')').unwrap() + 2..];
-    let f: Vec<&str> = after.split(' ').collect();
-    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
-}
 
 #[test]
 fn statements_run_archive_and_page() {

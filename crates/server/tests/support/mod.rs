@@ -319,3 +319,17 @@ pub fn create_body(name: &str) -> Value {
 pub fn now_secs() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
 }
+
+/// The seeded running cluster most tests work on.
+pub fn analytics(s: &Server) -> String {
+    s.id_of("analytics-prod")
+}
+
+/// CPU time (user + system clock ticks) a process has used, to check that cancelled work stops.
+pub fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = after.split(' ').collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+}
