@@ -144,7 +144,9 @@ pub struct JobFilter {
     pub ascending: bool,
 }
 
+#[cfg(test)]
 impl JobFilter {
+    /// The reference semantics `list_page` implements in SQL.
     fn matches(&self, j: &JobRecord) -> bool {
         let eq = |f: &Option<String>, v: &str| f.as_deref().is_none_or(|f| f == v);
         self.job_name.as_deref().is_none_or(|n| j.job_name.to_lowercase().contains(&n.to_lowercase()))
@@ -227,19 +229,140 @@ fn decode(data: &str) -> Option<JobRecord> {
     serde_json::from_str(data).map_err(|e| eprintln!("warning: skipping an unreadable job record: {e}")).ok()
 }
 
+/// The job-list columns of a record (store.rs): seq, listed type, result, user, queue, lowercased name.
+type Derived = (i64, String, String, String, String, String);
+
+fn derived(j: &JobRecord) -> Derived {
+    (j.seq, j.listed_type(), j.job_result.clone(), j.user.clone(), j.queue.clone(), j.job_name.to_lowercase())
+}
+
 fn insert_job(conn: &Connection, j: &JobRecord) -> Result<(), EngineError> {
     let data = serde_json::to_string(j).map_err(|e| EngineError::Internal(e.to_string()))?;
+    let (seq, ty, result, user, queue, name) = derived(j);
     conn.execute(
-        "INSERT INTO jobs (job_id, project_id, cluster_id, state, submitted_ms, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![j.job_id, j.project_id, j.cluster_id, j.job_state, j.submitted_time, data],
+        "INSERT INTO jobs (job_id, project_id, cluster_id, state, submitted_ms, data, seq, job_type, result, user, queue, name_lower, listed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1)",
+        params![j.job_id, j.project_id, j.cluster_id, j.job_state, j.submitted_time, data, seq, ty, result, user, queue, name],
     )?;
     Ok(())
 }
 
 fn save_job(conn: &Connection, j: &JobRecord) -> Result<(), EngineError> {
     let data = serde_json::to_string(j).map_err(|e| EngineError::Internal(e.to_string()))?;
-    conn.execute("UPDATE jobs SET state = ?2, data = ?3 WHERE job_id = ?1", params![j.job_id, j.job_state, data])?;
+    let (seq, ty, result, user, queue, name) = derived(j);
+    conn.execute(
+        "UPDATE jobs SET state = ?2, data = ?3, seq = ?4, job_type = ?5, result = ?6, user = ?7, queue = ?8, name_lower = ?9,
+         listed = 1 WHERE job_id = ?1",
+        params![j.job_id, j.job_state, data, seq, ty, result, user, queue, name],
+    )?;
     Ok(())
+}
+
+/// Whether some row still lacks its job-list columns (inserted by another tool or an older version).
+fn any_underived(conn: &Connection) -> Result<bool, EngineError> {
+    Ok(conn.query_row("SELECT EXISTS(SELECT 1 FROM jobs WHERE listed IS NULL)", [], |r| r.get(0))?)
+}
+
+/// Fills the job-list columns of rows that lack them; a row that does not decode is marked
+/// unreadable (`listed = 0`) and stays out of lists, as it always has.
+fn derive_pending(conn: &Connection) -> Result<usize, EngineError> {
+    let mut stmt = conn.prepare("SELECT rowid, data FROM jobs WHERE listed IS NULL")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+    let mut set = conn.prepare(
+        "UPDATE jobs SET seq = ?2, job_type = ?3, result = ?4, user = ?5, queue = ?6, name_lower = ?7, listed = 1 WHERE rowid = ?1",
+    )?;
+    for (rowid, data) in &rows {
+        match decode(data) {
+            Some(j) => {
+                let (seq, ty, result, user, queue, name) = derived(&j);
+                set.execute(params![rowid, seq, ty, result, user, queue, name])?;
+            }
+            None => {
+                conn.execute("UPDATE jobs SET listed = 0 WHERE rowid = ?1", [rowid])?;
+            }
+        }
+    }
+    Ok(rows.len())
+}
+
+/// One ShowJobList page: the total that match (paging aside) and the page's records.
+fn list_page(
+    conn: &Connection,
+    project: &str,
+    cluster: &str,
+    filter: &JobFilter,
+    limit: i64,
+    page: i64,
+) -> Result<(i64, Vec<JobRecord>), EngineError> {
+    use rusqlite::types::Value;
+    // INDEXED BY: the covering list indexes (store.rs) answer counts and pages without reading
+    // the JSON, in list order; left to itself the planner may pick a narrower index and then read
+    // every row. A job type is the narrower of the two equality filters that have an index of
+    // their own. A job id names at most one row: the primary key finds it.
+    let index = if filter.job_id.is_some() {
+        ""
+    } else if filter.job_type.is_some() {
+        " INDEXED BY jobs_list_by_type"
+    } else if filter.job_state.is_some() {
+        " INDEXED BY jobs_list_by_state"
+    } else {
+        " INDEXED BY jobs_list"
+    };
+    let mut sql = String::from("WHERE project_id = ? AND cluster_id = ? AND listed = 1");
+    let mut args: Vec<Value> = vec![project.to_string().into(), cluster.to_string().into()];
+    let text = [
+        ("job_id", &filter.job_id),
+        ("user", &filter.user),
+        ("job_type", &filter.job_type),
+        ("state", &filter.job_state),
+        ("result", &filter.job_result),
+        ("queue", &filter.queue),
+    ];
+    for (column, value) in text {
+        if let Some(v) = value {
+            sql.push_str(&format!(" AND {column} = ?"));
+            args.push(v.clone().into());
+        }
+    }
+    if let Some(b) = filter.submitted_begin {
+        sql.push_str(" AND submitted_ms >= ?");
+        args.push(b.into());
+    }
+    if let Some(e) = filter.submitted_end {
+        sql.push_str(" AND submitted_ms <= ?");
+        args.push(e.into());
+    }
+    // `name_lower` is the name lowercased by Rust, so this is exactly a case-insensitive
+    // substring test (an empty needle matches everything).
+    if let Some(n) = filter.job_name.as_deref().filter(|n| !n.is_empty()) {
+        sql.push_str(" AND instr(name_lower, ?) > 0");
+        args.push(n.to_lowercase().into());
+    }
+    let only_time = [&filter.job_id, &filter.user, &filter.job_type, &filter.job_state, &filter.job_result, &filter.queue]
+        .iter()
+        .all(|f| f.is_none())
+        && filter.job_name.as_deref().is_none_or(str::is_empty);
+    let count_index = if only_time { " INDEXED BY jobs_count" } else { index };
+    let total: i64 =
+        conn.query_row(&format!("SELECT COUNT(*) FROM jobs{count_index} {sql}"), rusqlite::params_from_iter(&args), |r| r.get(0))?;
+    let skip = (page.max(1) - 1).saturating_mul(limit.max(1));
+    if skip >= total {
+        return Ok((total, Vec::new()));
+    }
+    let end = skip.saturating_add(limit.max(1)).min(total);
+    // Oldest first is (submitted, seq); newest first is its reverse. A page past the middle is
+    // read from the other end, so the last page costs what the first does.
+    let from_end = skip > total - end;
+    let dir = if filter.ascending != from_end { "ASC" } else { "DESC" };
+    let offset = if from_end { total - end } else { skip };
+    let mut stmt = conn.prepare(&format!("SELECT data FROM jobs{index} {sql} ORDER BY submitted_ms {dir}, seq {dir} LIMIT ? OFFSET ?"))?;
+    args.push((end - skip).into());
+    args.push(offset.into());
+    let mut rows = stmt.query_map(rusqlite::params_from_iter(&args), |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    if from_end {
+        rows.reverse();
+    }
+    Ok((total, rows.iter().filter_map(|d| decode(d)).collect()))
 }
 
 fn job_by_id(conn: &Connection, job_id: &str) -> Result<Option<JobRecord>, EngineError> {
@@ -436,17 +559,26 @@ impl Engine {
         })
     }
 
-    pub fn list_jobs(&self, project: &str, cluster_id: &str, filter: &JobFilter) -> Result<Vec<JobRecord>, EngineError> {
-        let mut jobs = self.store.read(|conn| {
+    /// ShowJobList: page `page` (1-based) of `limit` records, and how many match in all.
+    pub fn list_jobs(
+        &self,
+        project: &str,
+        cluster_id: &str,
+        filter: &JobFilter,
+        limit: i64,
+        page: i64,
+    ) -> Result<(i64, Vec<JobRecord>), EngineError> {
+        let underived = self.store.read(|conn| {
             load_cluster(conn, project, cluster_id)?;
-            cluster_jobs(conn, project, cluster_id)
+            any_underived(conn)
         })?;
-        jobs.retain(|j| filter.matches(j));
-        jobs.sort_by_key(|j| (j.submitted_time, j.seq));
-        if !filter.ascending {
-            jobs.reverse();
+        if underived {
+            self.store.tx(derive_pending)?;
         }
-        Ok(jobs)
+        self.store.read(|conn| {
+            load_cluster(conn, project, cluster_id)?;
+            list_page(conn, project, cluster_id, filter, limit, page)
+        })
     }
 
     pub fn job(&self, project: &str, cluster_id: &str, job_id: &str) -> Result<JobRecord, EngineError> {
@@ -607,6 +739,9 @@ impl Engine {
 
     /// Called once at start, before the scheduler: work that was in flight died with the old process.
     pub fn recover_jobs(&self) -> Result<usize, EngineError> {
+        // Rows another tool or an older version wrote get their job-list columns now, not on
+        // the first list.
+        self.store.tx(derive_pending)?;
         let now = util::now_ms();
         let recovered = self.store.tx(|conn| {
             let mut ids = Vec::new();
@@ -1097,6 +1232,117 @@ mod tests {
         assert!(!JobFilter { job_type: Some("SparkPython".into()), ..Default::default() }.matches(&j));
         assert!(JobFilter { submitted_begin: Some(50), submitted_end: Some(50), ..Default::default() }.matches(&j));
         assert!(!JobFilter { submitted_begin: Some(51), ..Default::default() }.matches(&j));
+    }
+
+    /// The reference: decode everything, filter with `matches`, sort, page.
+    fn reference(all: &[JobRecord], f: &JobFilter, limit: i64, page: i64) -> (i64, Vec<String>) {
+        let mut jobs: Vec<&JobRecord> = all.iter().filter(|j| f.matches(j)).collect();
+        jobs.sort_by_key(|j| (j.submitted_time, j.seq));
+        if !f.ascending {
+            jobs.reverse();
+        }
+        let range = lakedeck_api::paging::page_range(jobs.len(), limit as usize, page as usize);
+        (jobs.len() as i64, jobs[range].iter().map(|j| j.job_id.clone()).collect())
+    }
+
+    #[test]
+    fn sql_lists_match_the_reference_semantics() {
+        let dir = std::env::temp_dir().join(format!("lakedeck-joblist-{}", util::uuid_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("sandbox.db");
+        // An older database: only the contract columns, one row written by another tool.
+        {
+            let c = Connection::open(&db).unwrap();
+            c.execute_batch(
+                "CREATE TABLE jobs (job_id TEXT PRIMARY KEY, project_id TEXT NOT NULL, cluster_id TEXT NOT NULL,
+                 state TEXT NOT NULL, submitted_ms INTEGER NOT NULL, data TEXT NOT NULL);",
+            )
+            .unwrap();
+            let old = JobRecord {
+                job_id: "old".into(),
+                project_id: "p".into(),
+                cluster_id: "c".into(),
+                seq: 0,
+                job_name: "Old ETL".into(),
+                job_type: "SparkPython".into(),
+                job_state: "FINISHED".into(),
+                job_result: "SUCCEEDED".into(),
+                submitted_time: 5,
+                ..Default::default()
+            };
+            c.execute(
+                "INSERT INTO jobs VALUES ('old', 'p', 'c', 'FINISHED', 5, ?1)",
+                [serde_json::to_string(&old).unwrap()],
+            )
+            .unwrap();
+            c.execute("INSERT INTO jobs VALUES ('broken', 'p', 'c', 'FINISHED', 6, 'not json')", []).unwrap();
+        }
+        let store = store::Store::open(&db).unwrap();
+        assert_eq!(store.tx(derive_pending).unwrap(), 2);
+        let names = ["Nightly_ETL", "etl", "report", "ÉTL-Ünïcode", "K\u{212A}elvin", ""];
+        let types = ["SparkSql", "SparkSubmit", "SparkPython", "HiveSql", "DistCp"];
+        let states = [("FINISHED", "SUCCEEDED"), ("FAILED", "FAILED"), ("KILLED", "KILLED"), ("RUNNING", "UNDEFINED")];
+        let mut all = Vec::new();
+        store
+            .tx(|conn| {
+                for i in 0..300i64 {
+                    let (state, result) = states[(i % 4) as usize];
+                    let j = JobRecord {
+                        job_id: format!("j{i:03}"),
+                        project_id: "p".into(),
+                        cluster_id: if i % 10 == 9 { "other".into() } else { "c".into() },
+                        seq: i + 1,
+                        user: if i % 7 == 0 { "alice".into() } else { USER.into() },
+                        job_name: format!("{}{}", names[(i % 6) as usize], i % 3),
+                        job_type: types[(i % 5) as usize].into(),
+                        job_state: state.into(),
+                        job_result: result.into(),
+                        queue: if i % 3 == 0 { "etl".into() } else { "default".into() },
+                        // Many share a millisecond: the order then comes from seq.
+                        submitted_time: 10 + i / 4,
+                        ..Default::default()
+                    };
+                    insert_job(conn, &j)?;
+                    all.push(j);
+                }
+                // A state change after insertion keeps the columns in step.
+                let mut j = all[3].clone();
+                j.end("FINISHED", "SUCCEEDED", "done", 99);
+                save_job(conn, &j)?;
+                all[3] = j;
+                Ok(())
+            })
+            .unwrap();
+        let old = store.read(|conn| job_by_id(conn, "old")).unwrap().unwrap();
+        all.push(old);
+        let all: Vec<JobRecord> = all.into_iter().filter(|j| j.cluster_id == "c").collect();
+        let s = |v: &str| Some(v.to_string());
+        let filters = vec![
+            JobFilter::default(),
+            JobFilter { ascending: true, ..Default::default() },
+            JobFilter { job_name: s("ETL"), ..Default::default() },
+            JobFilter { job_name: s("étl"), ascending: true, ..Default::default() },
+            JobFilter { job_name: s("kelvin"), ..Default::default() },
+            JobFilter { job_name: s(""), ..Default::default() },
+            JobFilter { job_type: s("SparkSubmit"), ..Default::default() },
+            JobFilter { job_type: s("SparkPython"), ..Default::default() },
+            JobFilter { job_state: s("FINISHED"), job_result: s("SUCCEEDED"), ascending: true, ..Default::default() },
+            JobFilter { user: s("alice"), queue: s("etl"), ..Default::default() },
+            JobFilter { job_id: s("j004"), ..Default::default() },
+            JobFilter { submitted_begin: Some(20), submitted_end: Some(40), ..Default::default() },
+            JobFilter { submitted_begin: Some(5), submitted_end: Some(5), ..Default::default() },
+        ];
+        for (k, f) in filters.iter().enumerate() {
+            for (limit, page) in [(10, 1), (7, 3), (50, 2), (1000, 1), (10, 1000), (7, 30), (50, 5), (10, 25), (1, 200), (3, 90)] {
+                let (total, jobs) = store.read(|conn| list_page(conn, "p", "c", f, limit, page)).unwrap();
+                let ids: Vec<String> = jobs.into_iter().map(|j| j.job_id).collect();
+                assert_eq!((total, ids), reference(&all, f, limit, page), "filter {k}, limit {limit}, page {page}");
+            }
+        }
+        drop(store);
+        // Opening again is a no-op for the migration.
+        store::Store::open(&db).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -10,6 +10,13 @@
 //! `job_state` so the scheduler can find unfinished jobs without decoding every row. RunJobFlow
 //! steps wait in `job_flows(cluster_id PRIMARY KEY, project_id, done, data)`.
 //!
+//! ShowJobList runs in SQL over columns derived from `data` (nullable, added to older databases
+//! by [`migrate_jobs`]): `seq`, `job_type` (the listed type: SparkPython is SparkSubmit),
+//! `result`, `user`, `queue`, `name_lower` (the name lowercased the way Rust does it) and
+//! `listed` (1: the row decodes and the columns are filled; 0: unreadable, never listed; NULL:
+//! not derived yet). A row inserted with only the contract columns has `listed` NULL and gets its
+//! columns at the next start or the next job list (engine/jobs.rs `derive_pending`).
+//!
 //! SQL executions (ExecuteSql): `sql_executions(sql_id PRIMARY KEY, project_id, cluster_id,
 //! status, created_ms, data)`, `data` being engine/sqlexec.rs `SqlRecord` JSON.
 
@@ -53,7 +60,14 @@ CREATE TABLE IF NOT EXISTS jobs (
     cluster_id TEXT NOT NULL,
     state TEXT NOT NULL,
     submitted_ms INTEGER NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    seq INTEGER,
+    job_type TEXT,
+    result TEXT,
+    user TEXT,
+    queue TEXT,
+    name_lower TEXT,
+    listed INTEGER
 );
 CREATE INDEX IF NOT EXISTS jobs_by_cluster ON jobs(project_id, cluster_id);
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs(state);
@@ -91,6 +105,7 @@ impl Store {
         }
         conn.execute_batch("PRAGMA synchronous=NORMAL;").map_err(|e| e.to_string())?;
         conn.execute_batch(SCHEMA).map_err(|e| format!("cannot create the schema: {e}"))?;
+        migrate_jobs(&conn).map_err(|e| format!("cannot migrate the jobs table: {e}"))?;
         Ok(Store { conn: Mutex::new(conn) })
     }
 
@@ -112,6 +127,49 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+}
+
+/// Columns ShowJobList filters and sorts on, added after the first release.
+const JOB_LIST_COLUMNS: [(&str, &str); 7] = [
+    ("seq", "INTEGER"),
+    ("job_type", "TEXT"),
+    ("result", "TEXT"),
+    ("user", "TEXT"),
+    ("queue", "TEXT"),
+    ("name_lower", "TEXT"),
+    ("listed", "INTEGER"),
+];
+
+/// Adds the job-list columns to a database made by an older version (idempotent, one
+/// transaction) and creates their indexes. The values are derived from `data` by the engine.
+fn migrate_jobs(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let run = || -> rusqlite::Result<()> {
+        let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('jobs')")?;
+        let have = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        for (name, ty) in JOB_LIST_COLUMNS {
+            if !have.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+                conn.execute_batch(&format!("ALTER TABLE jobs ADD COLUMN {name} {ty}"))?;
+            }
+        }
+        // Covering, in list order: counts and pages of a cluster never touch the JSON. The
+        // next two narrow the scan to one job type or one state, still in list order; the narrow
+        // last one counts a cluster's jobs (or a time range of them) in half the pages.
+        conn.execute_batch(
+            "CREATE INDEX IF NOT EXISTS jobs_list ON jobs(project_id, cluster_id, submitted_ms, seq, state, job_type, result, user, queue, name_lower) WHERE listed = 1;
+             CREATE INDEX IF NOT EXISTS jobs_list_by_type ON jobs(project_id, cluster_id, job_type, submitted_ms, seq, state, result, user, queue, name_lower) WHERE listed = 1;
+             CREATE INDEX IF NOT EXISTS jobs_list_by_state ON jobs(project_id, cluster_id, state, submitted_ms, seq, job_type, result, user, queue, name_lower) WHERE listed = 1;
+             CREATE INDEX IF NOT EXISTS jobs_count ON jobs(project_id, cluster_id, submitted_ms) WHERE listed = 1;
+             CREATE INDEX IF NOT EXISTS jobs_underived ON jobs(project_id) WHERE listed IS NULL;",
+        )
+    };
+    match run() {
+        Ok(()) => conn.execute_batch("COMMIT"),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
     }
 }
 

@@ -132,11 +132,12 @@ pub async fn list(State(st): State<Shared>, ids: ClusterPath, headers: HeaderMap
     // A page number, not an item offset (mrs-api.md §7.2).
     let page = q.bounded("offset", 1, 1, MAX_PAGE, V2_INVALID)?;
     let filter = job_filter(&q)?;
-    let jobs = run(&st, move |e| e.list_jobs(&ids.project, &ids.cluster, &filter)).await.map_err(|e| engine_error(e, Family::V2))?;
-    let range = page_range(jobs.len(), limit as usize, page as usize);
+    let (total, jobs) = run(&st, move |e| e.list_jobs(&ids.project, &ids.cluster, &filter, limit, page))
+        .await
+        .map_err(|e| engine_error(e, Family::V2))?;
     let (base, now) = (base_url(&headers), util::now_ms());
-    let job_list = jobs[range].iter().map(|j| j.bean(&base, now)).collect();
-    Ok(accepted(&ListJobsResponse { total_record: jobs.len() as i64, job_list }))
+    let job_list = jobs.iter().map(|j| j.bean(&base, now)).collect();
+    Ok(accepted(&ListJobsResponse { total_record: total, job_list }))
 }
 
 pub async fn show(State(st): State<Shared>, ids: JobPath, headers: HeaderMap) -> Result<Response, ApiError> {

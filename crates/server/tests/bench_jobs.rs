@@ -1,0 +1,239 @@
+//! ShowJobList benchmark (not a timed test: it prints figures and asserts only that the answers
+//! are well-formed). Run through `scripts/bench-jobs.sh`, or directly:
+//!
+//! ```text
+//! cargo test -p lakedeck-server --test bench_jobs -- --ignored --nocapture
+//! ```
+//!
+//! It starts the real server, stops it, writes `BENCH_JOBS` (default 100,000) job records for the
+//! seeded `analytics-prod` cluster straight into `DATA_DIR/sandbox.db` in the format the engine
+//! writes (engine/jobs.rs `JobRecord` JSON in `jobs.data`, mirrored here since the server is a
+//! binary crate), restarts it and times `BENCH_N` (default 20) requests of each query.
+//! `LAKEDECK_BENCH_BIN` picks the server binary (default: the one cargo built for this test).
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::{env_credentials, raw_request, temp_dir};
+
+struct Bench {
+    child: Child,
+    addr: String,
+    project: String,
+    token: String,
+}
+
+impl Drop for Bench {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn server_bin() -> PathBuf {
+    std::env::var_os("LAKEDECK_BENCH_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_lakedeck-server")))
+}
+
+fn start(root: &Path) -> Bench {
+    let dist = root.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    let mut cmd = Command::new(server_bin());
+    cmd.args(["--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(root.join("data"))
+        .arg("--dist")
+        .arg(&dist)
+        .args(["--step-ms", "1000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .env("LAKEDECK_SANDBOX_CACHE_DIR", std::env::temp_dir().join("lakedeck-test-tpch-cache"));
+    for (k, v) in env_credentials() {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start lakedeck-server");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..5 {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        assert!(!line.is_empty(), "server exited early; printed so far: {lines:?}");
+        lines.push(line.trim_end().to_string());
+    }
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        while out.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+            sink.clear();
+        }
+    });
+    let url = lines[0].strip_prefix("Lakedeck sandbox listening on ").expect("listen line").to_string();
+    let port = url.rsplit(':').next().unwrap().to_string();
+    Bench {
+        child,
+        addr: format!("127.0.0.1:{port}"),
+        project: lines[1].strip_prefix("project id: ").unwrap().to_string(),
+        token: lines[2].strip_prefix("token: ").unwrap().to_string(),
+    }
+}
+
+impl Bench {
+    fn get(&self, path: &str) -> (u16, Value) {
+        let r = raw_request(&self.addr, "GET", path, &[("X-Auth-Token", &self.token)], None);
+        let v = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+        (r.status, v)
+    }
+
+    fn cluster_id(&self, name: &str) -> String {
+        let (status, v) = self.get(&format!("/v1.1/{}/cluster_infos?pageSize=100", self.project));
+        assert_eq!(status, 200, "{v}");
+        v["clusters"].as_array().unwrap().iter().find(|c| c["clusterName"] == name).expect("seeded cluster")["clusterId"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+const TYPES: [&str; 9] =
+    ["SparkSql", "SparkSubmit", "SparkPython", "HiveSql", "HiveScript", "SparkScript", "DistCp", "MapReduce", "Flink"];
+const NAMES: [&str; 6] = ["nightly_ETL", "etl-orders", "report", "adhoc_query", "Load_Lineitem", "ml_training"];
+/// Final states only: a restart turns unfinished jobs into FAILED ones.
+const ENDS: [(&str, &str); 4] = [("FINISHED", "SUCCEEDED"), ("FINISHED", "SUCCEEDED"), ("FAILED", "FAILED"), ("KILLED", "KILLED")];
+/// Newest record's submission time; one record a minute going back.
+const T0: i64 = 1_780_000_000_000;
+
+fn hex_id(i: u64, salt: u64) -> String {
+    let x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt;
+    let y = x.rotate_left(29).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", x >> 32, x & 0xffff, y >> 52, (y >> 40) & 0xfff, y & 0xffff_ffff_ffff)
+}
+
+/// One record as engine/jobs.rs `insert_job` stores it.
+fn insert_jobs(db: &Path, project: &str, cluster: &str, n: u64) {
+    let mut conn = rusqlite::Connection::open(db).unwrap();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut stmt = tx
+            .prepare("INSERT INTO jobs (job_id, project_id, cluster_id, state, submitted_ms, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .unwrap();
+        for i in 0..n {
+            let seq = (n - i) as i64;
+            let job_id = hex_id(i, 0x5eed);
+            let job_type = TYPES[(i % 9) as usize];
+            let (state, result) = ENDS[((i / 9) % 4) as usize];
+            let name = format!("{}_{}", NAMES[((i / 7) % 6) as usize], i % 1000);
+            // Several jobs share a millisecond now and then (the order then comes from seq).
+            let submitted = T0 - (i as i64 / 2) * 60_000 - (i as i64 % 2);
+            let started = submitted + 1_500;
+            let finished = started + 10_000 + (i as i64 % 97) * 1_000;
+            let queue = if i % 5 == 0 { "etl" } else { "default" };
+            let record = json!({
+                "job_id": job_id,
+                "project_id": project,
+                "cluster_id": cluster,
+                "seq": seq,
+                "user": "sandbox",
+                "job_name": name,
+                "job_type": job_type,
+                "job_state": state,
+                "job_result": result,
+                "job_progress": if state == "FINISHED" { 100.0 } else { 42.5 },
+                "arguments": ["select count(*) from lineitem"],
+                "properties": if queue == "etl" { json!({"spark.yarn.queue": "etl"}) } else { json!({}) },
+                "submitted_time": submitted,
+                "started_time": started,
+                "finished_time": finished,
+                "launcher_id": format!("application_1700000000000_{:04}", seq * 2 - 1),
+                "app_id": format!("application_1700000000000_{:04}", seq * 2),
+                "queue": queue,
+                "log_key": hex_id(i, 0x10c).replace('-', ""),
+                "message": format!("Job {state} (bench record)."),
+                "state_deadline_ms": submitted + 500,
+            });
+            stmt.execute(rusqlite::params![job_id, project, cluster, state, submitted, record.to_string()]).unwrap();
+        }
+    }
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+        [format!("jobseq:{cluster}"), n.to_string()],
+    )
+    .unwrap();
+    tx.commit().unwrap();
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx]
+}
+
+#[test]
+#[ignore = "benchmark: run with --ignored --nocapture (scripts/bench-jobs.sh)"]
+fn bench_show_job_list() {
+    let n_jobs: u64 = std::env::var("BENCH_JOBS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n_req: usize = std::env::var("BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let root = temp_dir("bench-jobs");
+    println!("server binary: {}", server_bin().display());
+
+    let s = start(&root);
+    let cluster = s.cluster_id("analytics-prod");
+    let project = s.project.clone();
+    drop(s);
+
+    let t = Instant::now();
+    insert_jobs(&root.join("data").join("sandbox.db"), &project, &cluster, n_jobs);
+    println!("inserted {n_jobs} job records for cluster {cluster} in {} ms", t.elapsed().as_millis());
+
+    let t = Instant::now();
+    let s = start(&root);
+    println!("restarted in {} ms", t.elapsed().as_millis());
+    let base = format!("/v2/{project}/clusters/{cluster}/job-executions");
+
+    let (status, first) = s.get(&format!("{base}?limit=10"));
+    assert_eq!(status, 202, "{first}");
+    let total = first["total_record"].as_i64().unwrap();
+    let last_page = (total + 9) / 10;
+    let begin = T0 - 20_000 * 60_000;
+    let end = T0 - 15_000 * 60_000;
+    let queries = [
+        ("unfiltered first page", format!("{base}?limit=10")),
+        ("filtered+sorted page", format!("{base}?job_state=FINISHED&job_type=SparkSql&job_name=etl&sort_by=asc&limit=50&offset=3")),
+        ("time-range page", format!("{base}?submitted_time_begin={begin}&submitted_time_end={end}&limit=20&offset=2")),
+        ("last page", format!("{base}?limit=10&offset={last_page}")),
+    ];
+    // Let start-up work (warehouse seeding of the running cluster) settle, and warm up.
+    std::thread::sleep(Duration::from_secs(2));
+    for (_, q) in &queries {
+        let _ = s.get(q);
+    }
+    println!("{:<24} {:>9} {:>9} {:>9} {:>13} {:>6}  first job_id of the page / digest", "query", "p50 ms", "p95 ms", "max ms", "total_record", "page");
+    for (label, q) in &queries {
+        let mut times = Vec::with_capacity(n_req);
+        let mut answer = Value::Null;
+        for _ in 0..n_req {
+            let t = Instant::now();
+            let (status, v) = s.get(q);
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            assert_eq!(status, 202, "{label}: {v}");
+            answer = v;
+        }
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let list = answer["job_list"].as_array().unwrap();
+        let ids: Vec<&str> = list.iter().map(|j| j["job_id"].as_str().unwrap()).collect();
+        // A cheap digest of the page's ids, to compare answers before and after a change.
+        let digest = ids.iter().fold(0u64, |h, id| id.bytes().fold(h, |h, b| h.wrapping_mul(31).wrapping_add(b as u64)));
+        println!(
+            "{label:<24} {:>9.2} {:>9.2} {:>9.2} {:>13} {:>6}  {} / {digest:016x}",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            times[times.len() - 1],
+            answer["total_record"],
+            list.len(),
+            ids.first().copied().unwrap_or("-"),
+        );
+    }
+    drop(s);
+    let _ = std::fs::remove_dir_all(&root);
+}
