@@ -13,88 +13,24 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{env_credentials, raw_request, temp_dir};
-
-struct Bench {
-    child: Child,
-    addr: String,
-    project: String,
-    token: String,
-}
-
-impl Drop for Bench {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use support::{env_credentials, temp_dir, Options, Server};
 
 fn server_bin() -> PathBuf {
     std::env::var_os("LAKEDECK_BENCH_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_lakedeck-server")))
 }
 
-fn start(root: &Path) -> Bench {
-    let dist = root.join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    let mut cmd = Command::new(server_bin());
-    cmd.args(["--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(root.join("data"))
-        .arg("--dist")
-        .arg(&dist)
-        .args(["--step-ms", "1000"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .env("LAKEDECK_SANDBOX_CACHE_DIR", std::env::temp_dir().join("lakedeck-test-tpch-cache"));
-    for (k, v) in env_credentials() {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("start lakedeck-server");
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut lines = Vec::new();
-    for _ in 0..5 {
-        let mut line = String::new();
-        out.read_line(&mut line).unwrap();
-        assert!(!line.is_empty(), "server exited early; printed so far: {lines:?}");
-        lines.push(line.trim_end().to_string());
-    }
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || {
-        let mut sink = String::new();
-        while out.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
-            sink.clear();
-        }
-    });
-    let url = lines[0].strip_prefix("Lakedeck sandbox listening on ").expect("listen line").to_string();
-    let port = url.rsplit(':').next().unwrap().to_string();
-    Bench {
-        child,
-        addr: format!("127.0.0.1:{port}"),
-        project: lines[1].strip_prefix("project id: ").unwrap().to_string(),
-        token: lines[2].strip_prefix("token: ").unwrap().to_string(),
-    }
+fn start(root: &Path) -> Server {
+    Server::start_with(root, Options { bin: Some(server_bin()), step_ms: 1000, env: env_credentials(), ..Default::default() })
 }
 
-impl Bench {
-    fn get(&self, path: &str) -> (u16, Value) {
-        let r = raw_request(&self.addr, "GET", path, &[("X-Auth-Token", &self.token)], None);
-        let v = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
-        (r.status, v)
-    }
-
-    fn cluster_id(&self, name: &str) -> String {
-        let (status, v) = self.get(&format!("/v1.1/{}/cluster_infos?pageSize=100", self.project));
-        assert_eq!(status, 200, "{v}");
-        v["clusters"].as_array().unwrap().iter().find(|c| c["clusterName"] == name).expect("seeded cluster")["clusterId"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
+/// Status and JSON body of an authenticated GET.
+fn get(s: &Server, path: &str) -> (u16, Value) {
+    let r = s.get(path);
+    (r.status, serde_json::from_slice(&r.body).unwrap_or(Value::Null))
 }
 
 const TYPES: [&str; 9] =
@@ -178,7 +114,7 @@ fn bench_show_job_list() {
     println!("server binary: {}", server_bin().display());
 
     let s = start(&root);
-    let cluster = s.cluster_id("analytics-prod");
+    let cluster = s.id_of("analytics-prod");
     let project = s.project.clone();
     drop(s);
 
@@ -191,7 +127,7 @@ fn bench_show_job_list() {
     println!("restarted in {} ms", t.elapsed().as_millis());
     let base = format!("/v2/{project}/clusters/{cluster}/job-executions");
 
-    let (status, first) = s.get(&format!("{base}?limit=10"));
+    let (status, first) = get(&s, &format!("{base}?limit=10"));
     assert_eq!(status, 202, "{first}");
     let total = first["total_record"].as_i64().unwrap();
     let last_page = (total + 9) / 10;
@@ -206,7 +142,7 @@ fn bench_show_job_list() {
     // Let start-up work (warehouse seeding of the running cluster) settle, and warm up.
     std::thread::sleep(Duration::from_secs(2));
     for (_, q) in &queries {
-        let _ = s.get(q);
+        let _ = get(&s, q);
     }
     println!("{:<24} {:>9} {:>9} {:>9} {:>13} {:>6}  first job_id of the page / digest", "query", "p50 ms", "p95 ms", "max ms", "total_record", "page");
     for (label, q) in &queries {
@@ -214,7 +150,7 @@ fn bench_show_job_list() {
         let mut answer = Value::Null;
         for _ in 0..n_req {
             let t = Instant::now();
-            let (status, v) = s.get(q);
+            let (status, v) = get(&s, q);
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             assert_eq!(status, 202, "{label}: {v}");
             answer = v;

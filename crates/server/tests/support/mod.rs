@@ -34,6 +34,8 @@ pub struct Server {
 }
 
 pub struct Options<'a> {
+    /// Another server binary (the benchmark times a release build); default: the one cargo built.
+    pub bin: Option<PathBuf>,
     pub listen: &'a str,
     pub step_ms: u64,
     pub env: Vec<(&'a str, String)>,
@@ -41,7 +43,7 @@ pub struct Options<'a> {
 
 impl Default for Options<'_> {
     fn default() -> Self {
-        Options { listen: "127.0.0.1:0", step_ms: 50, env: vec![] }
+        Options { bin: None, listen: "127.0.0.1:0", step_ms: 50, env: vec![] }
     }
 }
 
@@ -79,7 +81,8 @@ impl Server {
         let data_dir = root.join("data");
         let dist = root.join("dist");
         std::fs::create_dir_all(&dist).unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lakedeck-server"));
+        let bin = opts.bin.clone().unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_lakedeck-server")));
+        let mut cmd = Command::new(bin);
         cmd.args(["--listen", opts.listen, "--data-dir"])
             .arg(&data_dir)
             .arg("--dist")
