@@ -55,17 +55,9 @@ impl Service {
     }
 }
 
-/// Percent-encodes one path segment or query value (RFC 3986 unreserved characters stay as they are).
-pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+/// Percent-encodes one path segment or query value (RFC 3986: only `A-Za-z0-9-._~` stay as they are),
+/// the same encoding the request signer uses.
+pub use lakedeck_api::sign::uri_encode as encode_component;
 
 /// `?k=v&k2=v2` from pairs, skipping empty values; empty string when nothing is left.
 pub fn query_string(pairs: &[(&str, String)]) -> String {
