@@ -13,6 +13,8 @@ use wasm_bindgen::JsCast;
 use crate::api::{fetch_static, ApiError};
 use crate::components::{Dialog, ErrorPanel, Spinner, When};
 use crate::pages::clusters::{ClusterDetail, ClustersList, CreateCluster};
+use crate::pages::files::ClusterFiles;
+use crate::pages::jobs::{ClusterJobs, JobDetail, JobsList, SubmitJob};
 use crate::pages::settings::Settings;
 use crate::pages::NotFound;
 use crate::state::session::SessionExt;
@@ -47,6 +49,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("?", "Show or hide this list"),
     ("Esc", "Close a dialog or this list"),
     ("g then c", "Go to Clusters"),
+    ("g then j", "Go to Jobs"),
     ("g then s", "Go to Settings"),
     ("/", "Focus the search field"),
     ("n", "New cluster"),
@@ -141,6 +144,7 @@ fn Shell() -> impl IntoView {
             _ if sheet_open.get_untracked() => {}
             "g" => g_pending.set_value(now),
             "c" if after_g => nav("/clusters", Default::default()),
+            "j" if after_g => nav("/jobs", Default::default()),
             "s" if after_g => nav("/settings", Default::default()),
             "n" => nav("/clusters/create", Default::default()),
             "r" => refresh.bump(),
@@ -218,6 +222,9 @@ fn Shell() -> impl IntoView {
                     <li><a href=href("/clusters") id="nav-clusters" aria-current=move || nav_current("/clusters")>
                         <span class="nav-icon" aria-hidden="true">"▦"</span>"Clusters"
                     </a></li>
+                    <li><a href=href("/jobs") id="nav-jobs" aria-current=move || nav_current("/jobs")>
+                        <span class="nav-icon" aria-hidden="true">"≡"</span>"Jobs"
+                    </a></li>
                     <li><a href=href("/settings") id="nav-settings" aria-current=move || nav_current("/settings")>
                         <span class="nav-icon" aria-hidden="true">"⚙"</span>"Settings"
                     </a></li>
@@ -231,6 +238,11 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/clusters") view=ClustersList/>
                         <Route path=path!("/clusters/create") view=CreateCluster/>
                         <Route path=path!("/clusters/:id") view=ClusterDetail/>
+                        <Route path=path!("/clusters/:id/jobs") view=ClusterJobs/>
+                        <Route path=path!("/clusters/:id/jobs/:job") view=JobDetail/>
+                        <Route path=path!("/clusters/:id/files") view=ClusterFiles/>
+                        <Route path=path!("/jobs") view=JobsList/>
+                        <Route path=path!("/jobs/submit") view=SubmitJob/>
                         <Route path=path!("/settings") view=Settings/>
                     </FlatRoutes>
                 </When>

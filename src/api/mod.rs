@@ -5,6 +5,7 @@
 //! Per-service modules (`mrs`, later `emr`, `alluxio`) only build paths, queries and bodies.
 
 mod error;
+pub mod jobs;
 pub mod mrs;
 pub mod wire;
 
@@ -107,7 +108,7 @@ where
 
 /// The HTTP exchange of [`request`], not generic (one copy in the bundle): a 2xx answer gives its
 /// status, body and request id; anything else is mapped to an [`ApiError`].
-async fn send(
+pub(crate) async fn send(
     client: &ApiClient,
     service: Service,
     method: Method,

@@ -24,6 +24,10 @@ use lakedeck_api::mrs::{
     ListNodesResponse, NodeDetail, NodeGroupV10, NodeVolume, ResultResponse, ServerInfo,
     ShowClusterResponse, Tag,
 };
+use lakedeck_api::mrs_jobs::{
+    CreateJobResponse, FileStatusV2, JobLogChunk, JobQueryBean, JobSubmitResult, ListFilesResponse, ListJobsResponse,
+    ShowJobResponse,
+};
 use serde_json::Value;
 
 /// A type the console reads from an API answer.
@@ -430,5 +434,99 @@ impl FromWire for ListNodesResponse {
             nodes: list(&v["nodes"]),
             node_total: int(&v["node_total"]),
         }
+    }
+}
+
+/// A floating-point field; numeric strings are accepted, anything else is 0.
+pub fn num(v: &Value) -> f64 {
+    match v {
+        Value::Number(n) => n.as_f64().unwrap_or(0.0),
+        Value::String(s) => s.trim().parse().unwrap_or(0.0),
+        _ => 0.0,
+    }
+}
+
+impl FromWire for JobQueryBean {
+    fn from_wire(v: &Value) -> Self {
+        JobQueryBean {
+            job_id: s(&v["job_id"]),
+            user: s(&v["user"]),
+            job_name: s(&v["job_name"]),
+            job_result: s(&v["job_result"]),
+            job_state: s(&v["job_state"]),
+            job_progress: num(&v["job_progress"]),
+            job_type: s(&v["job_type"]),
+            started_time: int(&v["started_time"]),
+            submitted_time: int(&v["submitted_time"]),
+            finished_time: int(&v["finished_time"]),
+            elapsed_time: int(&v["elapsed_time"]),
+            arguments: s(&v["arguments"]),
+            launcher_id: s(&v["launcher_id"]),
+            properties: s(&v["properties"]),
+            app_id: s(&v["app_id"]),
+            tracking_url: s(&v["tracking_url"]),
+            queue: s(&v["queue"]),
+            ..Default::default()
+        }
+    }
+}
+
+impl FromWire for ListJobsResponse {
+    fn from_wire(v: &Value) -> Self {
+        ListJobsResponse { total_record: int(&v["total_record"]), job_list: list(&v["job_list"]), ..Default::default() }
+    }
+}
+
+impl FromWire for ShowJobResponse {
+    fn from_wire(v: &Value) -> Self {
+        ShowJobResponse { job_detail: JobQueryBean::from_wire(&v["job_detail"]), ..Default::default() }
+    }
+}
+
+impl FromWire for CreateJobResponse {
+    fn from_wire(v: &Value) -> Self {
+        let r = &v["job_submit_result"];
+        CreateJobResponse {
+            job_submit_result: JobSubmitResult { job_id: s(&r["job_id"]), state: s(&r["state"]), ..Default::default() },
+            ..Default::default()
+        }
+    }
+}
+
+impl FromWire for JobLogChunk {
+    fn from_wire(v: &Value) -> Self {
+        JobLogChunk {
+            job_id: s(&v["job_id"]),
+            offset: int(&v["offset"]).max(0) as u64,
+            next_offset: int(&v["next_offset"]).max(0) as u64,
+            complete: boolean(&v["complete"]),
+            content: s(&v["content"]),
+            ..Default::default()
+        }
+    }
+}
+
+impl FromWire for FileStatusV2 {
+    fn from_wire(v: &Value) -> Self {
+        FileStatusV2 {
+            path_suffix: s(&v["path_suffix"]),
+            owner: s(&v["owner"]),
+            group: s(&v["group"]),
+            permission: s(&v["permission"]),
+            replication: int(&v["replication"]),
+            block_size: int(&v["block_size"]),
+            length: int(&v["length"]),
+            file_type: s(&v["type"]),
+            children_num: int(&v["children_num"]),
+            access_time: int(&v["access_time"]),
+            modification_time: int(&v["modification_time"]),
+            ..Default::default()
+        }
+    }
+}
+
+impl FromWire for ListFilesResponse {
+    fn from_wire(v: &Value) -> Self {
+        ListFilesResponse { total_count: int(&v["total_count"]), files: list(&v["files"]), ..Default::default() }
     }
 }

@@ -19,5 +19,5 @@ pub use pager::Pager;
 pub use progress::{ProgressBar, Spinner};
 pub use state_chip::{state_label, StateChip};
 pub use table::{Column, DataTable};
-pub use time::{format_epoch_secs, format_offset, Timestamp};
+pub use time::{format_epoch_secs, format_offset, parse_local_datetime, Timestamp};
 pub use when::When;

@@ -40,6 +40,21 @@ pub fn format_epoch_ms(ms: f64) -> String {
     )
 }
 
+/// A `datetime-local` value (`2026-11-23T10:15`, browser time) as epoch milliseconds.
+pub fn parse_local_datetime(value: &str) -> Option<f64> {
+    let v = value.trim();
+    // Date-only or other forms would parse as UTC or not at all; insist on the control's format.
+    if v.len() < 16 || v.as_bytes().get(10) != Some(&b'T') {
+        return None;
+    }
+    let ms = date_from_str(v).get_time();
+    ms.is_finite().then_some(ms)
+}
+
+fn date_from_str(v: &str) -> js_sys::Date {
+    js_sys::Date::new(&JsValue::from_str(v))
+}
+
 pub fn format_epoch_secs(secs: i64) -> String {
     format_epoch_ms(secs as f64 * 1000.0)
 }

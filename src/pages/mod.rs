@@ -1,6 +1,8 @@
 //! One module per area, one file per view.
 
 pub mod clusters;
+pub mod files;
+pub mod jobs;
 pub mod settings;
 
 use leptos::prelude::*;

@@ -7,8 +7,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use lakedeck_api::mrs::{Cluster, ListClustersResponse, ListNodesResponse};
+use lakedeck_api::mrs_jobs::{JobQueryBean, ListFilesResponse, SqlResults};
 use leptos::prelude::LocalResource;
 
+use crate::api::jobs::JobsPage;
 use crate::api::ApiError;
 
 /// What a page loaded.
@@ -17,6 +19,10 @@ pub enum Loaded {
     Clusters(ListClustersResponse),
     Cluster(Box<Cluster>),
     Nodes(ListNodesResponse),
+    Jobs(JobsPage),
+    Job(Box<JobQueryBean>),
+    Files(ListFilesResponse),
+    SqlResult(SqlResults),
 }
 
 pub type LoadResult = Result<Loaded, ApiError>;

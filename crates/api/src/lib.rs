@@ -15,3 +15,4 @@ pub mod paging;
 pub mod rules;
 pub mod sign;
 pub mod sqltext;
+pub mod units;

@@ -78,6 +78,7 @@ pub fn ClusterDetail() -> impl IntoView {
                 <span aria-hidden="true">" / "</span>
                 <span aria-current="page">{move || cluster_id.get()}</span>
             </nav>
+            <super::ClusterTabs cluster_id=cluster_id current="overview"/>
             <ProgressBar busy=refreshing label="Refreshing cluster"/>
             <Transition fallback=|| view! { <Spinner label="Loading cluster…"/> } set_pending=refreshing.write_only()>
                 <DetailBody data=data cluster_id=cluster_id transitional=transitional/>

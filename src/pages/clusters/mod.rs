@@ -2,10 +2,12 @@
 
 pub mod create;
 pub mod detail;
+pub mod header;
 pub mod list;
 
 pub use create::CreateCluster;
 pub use detail::ClusterDetail;
+pub use header::{ClusterHeader, ClusterTabs};
 pub use list::ClustersList;
 
 use lakedeck_api::mrs::ClusterType;

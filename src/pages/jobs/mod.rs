@@ -1,0 +1,67 @@
+//! Job views: the jobs list (all clusters, or one cluster's), job detail, the submit form.
+
+pub mod detail;
+pub mod list;
+pub mod submit;
+
+pub use detail::JobDetail;
+pub use list::{ClusterJobs, JobsList};
+pub use submit::SubmitJob;
+
+use lakedeck_api::mrs_jobs::{is_final_state, JobQueryBean};
+use leptos::prelude::*;
+
+use crate::app::href;
+
+/// Link target of a job's detail view.
+pub fn job_href(cluster_id: &str, job_id: &str) -> String {
+    href(&format!("/clusters/{cluster_id}/jobs/{job_id}"))
+}
+
+fn job_tone(state: &str, result: &str) -> &'static str {
+    match (state, result) {
+        ("FINISHED", "SUCCEEDED") | ("FINISHED", "") => "ok",
+        ("FAILED", _) | (_, "FAILED") => "bad",
+        ("KILLED", _) | (_, "KILLED") => "muted",
+        ("FINISHED", _) => "muted",
+        _ => "busy",
+    }
+}
+
+/// State chip of a job: the state, and the result once it has ended (`FINISHED · SUCCEEDED`).
+/// `data-state` carries the wire state.
+#[component]
+pub fn JobStateChip(#[prop(into)] state: Signal<String>, #[prop(into)] result: Signal<String>) -> impl IntoView {
+    view! {
+        <span class=move || format!("state-chip tone-{}", job_tone(&state.get(), &result.get()))
+            data-state=move || state.get() data-result=move || result.get()>
+            <span class="dot" aria-hidden="true"></span>
+            <span class="state-label">{move || state.get()}</span>
+            {move || {
+                let r = result.get();
+                (is_final_state(&state.get()) && !r.is_empty() && r != "UNDEFINED")
+                    .then(|| view! { <span class="stage">{r}</span> })
+            }}
+        </span>
+    }
+}
+
+/// A determinate bar with its percentage, for a job's progress.
+#[component]
+pub fn JobProgress(#[prop(into)] percent: Signal<f64>, #[prop(into)] label: String) -> impl IntoView {
+    let pct = move || percent.get().clamp(0.0, 100.0);
+    view! {
+        <span class="job-progress">
+            <span class="meter" role="progressbar" aria-label=label aria-valuemin="0" aria-valuemax="100"
+                aria-valuenow=move || format!("{:.0}", pct())>
+                <span class="meter-fill" style:width=move || format!("{:.1}%", pct())></span>
+            </span>
+            <span class="meter-text">{move || format!("{:.0}%", pct())}</span>
+        </span>
+    }
+}
+
+/// Whether a job can still be killed.
+pub fn killable(job: &JobQueryBean) -> bool {
+    !is_final_state(&job.job_state)
+}

@@ -1,0 +1,281 @@
+//! `/jobs/submit?cluster=…&type=…`: one form whose argument fields follow the job type, checked
+//! with the service's rules (`lakedeck_api::mrs_jobs::validate_job`) before it is sent; paths can
+//! be picked from the cluster's files.
+
+use std::collections::BTreeMap;
+
+use lakedeck_api::mrs_jobs::{validate_job, JobExecution, JobType};
+use lakedeck_api::rules::FieldError;
+use lakedeck_api::units::parent_path;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::jobs::submit_job;
+use crate::api::mrs::{list_clusters, ListClustersQuery};
+use crate::api::ApiError;
+use crate::components::{described_by, ErrorPanel, FormField, SelectField, TextField};
+use crate::pages::files::FilePicker;
+use crate::state::session::SessionExt;
+use crate::state::use_session;
+
+/// What the arguments of a job type are, shown under the type.
+pub fn type_help(kind: JobType) -> &'static str {
+    match kind {
+        JobType::SparkSql | JobType::HiveSql => {
+            "One SQL statement, run over the cluster's warehouse tables. The service forbids ; ' \" and a few \
+             other characters in arguments: put longer scripts in a .sql file and use a Script job."
+        }
+        JobType::SparkScript | JobType::HiveScript => "A .sql file on the cluster (HDFS path) or in OBS (obs://bucket/key); every statement in it runs in order.",
+        JobType::DistCp => "Copies a file or directory, between HDFS paths and OBS (obs://bucket/key) locations.",
+        JobType::SparkSubmit => "spark-submit arguments, one per line: options such as --class, then the application JAR, then its parameters.",
+        JobType::SparkPython => "spark-submit arguments, one per line: the .py file first, then its parameters.",
+        JobType::MapReduce => "hadoop jar arguments, one per line: the JAR, the main class if it needs one, then its parameters.",
+        JobType::Flink => "flink run arguments, one per line: options, the JAR, then its parameters.",
+    }
+}
+
+/// The form's inputs, as typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JobDraft {
+    pub cluster: String,
+    pub job_type: String,
+    pub name: String,
+    pub sql: String,
+    pub script: String,
+    pub source: String,
+    pub target: String,
+    /// One argument per line.
+    pub args: String,
+    /// `name=value` per line.
+    pub properties: String,
+}
+
+impl JobDraft {
+    /// The request body and every problem the form can see, with the service's messages.
+    pub fn build(&self) -> (JobExecution, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        let mut invalid = |field: &str, message: String| errors.push(FieldError { field: field.into(), code: "INVALID", message });
+        if self.cluster.is_empty() {
+            invalid("cluster", "Choose the cluster to run the job on.".into());
+        }
+        let kind = JobType::parse(&self.job_type);
+        let arguments: Vec<String> = match kind {
+            Some(JobType::SparkSql | JobType::HiveSql) => vec![self.sql.trim().to_string()],
+            Some(JobType::SparkScript | JobType::HiveScript) => vec![self.script.trim().to_string()],
+            Some(JobType::DistCp) => vec![self.source.trim().to_string(), self.target.trim().to_string()],
+            _ => self.args.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
+        };
+        let mut properties = BTreeMap::new();
+        for (i, line) in self.properties.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            match line.split_once('=') {
+                Some((k, v)) => {
+                    properties.insert(k.trim().to_string(), v.trim().to_string());
+                }
+                None => invalid("properties", format!("Line {}: write each property as name=value.", i + 1)),
+            }
+        }
+        let job = JobExecution {
+            job_type: Some(self.job_type.clone()),
+            job_name: Some(self.name.trim().to_string()),
+            arguments: Some(arguments),
+            properties: (!properties.is_empty()).then_some(properties),
+        };
+        errors.extend(validate_job(&job));
+        (job, errors)
+    }
+}
+
+/// The first message for `field`, counting `field[i]` and `field.key` as the field.
+pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.field == field || e.field.strip_prefix(field).is_some_and(|rest| rest.starts_with(['[', '.'])))
+        .map(|e| e.message.clone())
+}
+
+#[component]
+pub fn SubmitJob() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let initial = query.with_untracked(|q| JobDraft {
+        cluster: q.get("cluster").unwrap_or_default(),
+        job_type: q.get("type").filter(|t| JobType::parse(t).is_some()).unwrap_or_else(|| "SparkSql".into()),
+        ..Default::default()
+    });
+    let draft = RwSignal::new(initial);
+    let shown_errors = RwSignal::new(Vec::<FieldError>::new());
+    let tried = RwSignal::new(false);
+    // After the first attempt, errors follow the input as it is corrected.
+    crate::state::run_effect(move || {
+        let d = draft.get();
+        if tried.get_untracked() {
+            shown_errors.set(d.build().1);
+        }
+    });
+    let err = move |field: &'static str| Signal::derive(move || shown_errors.with(|e| error_for(e, field)));
+
+    let clusters = LocalResource::new(move || {
+        let client = session.client();
+        async move {
+            let q = ListClustersQuery { page_size: 100, current_page: 1, cluster_state: "running".into(), ..Default::default() };
+            list_clusters(&client, &q).await.map(|r| r.clusters.into_iter().map(|c| (c.cluster_id, c.cluster_name)).collect::<Vec<_>>())
+        }
+    });
+    let cluster_options = Signal::derive(move || {
+        let mut opts = vec![(String::new(), "Choose a running cluster".to_string())];
+        if let Some(Ok(list)) = clusters.get() {
+            opts.extend(list);
+        }
+        opts
+    });
+    let type_options = Signal::derive(|| JobType::ALL.iter().map(|t| (t.as_str().to_string(), t.as_str().to_string())).collect::<Vec<_>>());
+    let kind = Memo::new(move |_| draft.with(|d| JobType::parse(&d.job_type)).unwrap_or(JobType::SparkSql));
+    let set = move |f: fn(&mut JobDraft, String)| Callback::new(move |v: String| draft.update(|d| f(d, v)));
+    let value = move |f: fn(&JobDraft) -> String| Signal::derive(move || draft.with(f));
+
+    // File picking: which field receives the path.
+    let picking = RwSignal::new(None::<&'static str>);
+    let on_pick = Callback::new(move |path: String| {
+        match picking.get_untracked() {
+            Some("script") => draft.update(|d| d.script = path),
+            Some("source") => draft.update(|d| d.source = path),
+            Some("target") => draft.update(|d| d.target = path),
+            Some(_) => draft.update(|d| {
+                if !d.args.is_empty() && !d.args.ends_with('\n') {
+                    d.args.push('\n');
+                }
+                d.args.push_str(&path);
+            }),
+            None => {}
+        }
+        picking.set(None);
+    });
+    let picker_start = Signal::derive(move || {
+        let current = draft.with(|d| match picking.get() {
+            Some("script") => d.script.clone(),
+            Some("source") => d.source.clone(),
+            Some("target") => d.target.clone(),
+            _ => String::new(),
+        });
+        if current.starts_with('/') { parent_path(&current) } else { "/tmp/demo".into() }
+    });
+    let browse = move |field: &'static str, id: &'static str| {
+        view! {
+            <button type="button" class="btn btn-sm" id=id disabled=move || draft.with(|d| d.cluster.is_empty())
+                title="Pick a path from the cluster's files" on:click=move |_| picking.set(Some(field))>
+                "Browse…"
+            </button>
+        }
+    };
+    let path_field = move |field: &'static str, id: &'static str, label: &'static str, hint: &'static str, get: fn(&JobDraft) -> String, put: fn(&mut JobDraft, String), error: Signal<Option<String>>| {
+        view! {
+            <FormField id=id label=label error=error hint=hint required=true>
+                <div class="input-with-button">
+                    <input id=id class="input mono" type="text" placeholder="/tmp/demo/… or obs://bucket/…"
+                        prop:value=move || draft.with(get)
+                        aria-invalid=move || error.with(Option::is_some).to_string()
+                        aria-describedby=described_by(id)
+                        on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| put(d, v)); }/>
+                    {browse(field, match field { "script" => "browse-script", "source" => "browse-source", _ => "browse-target" })}
+                </div>
+            </FormField>
+        }
+    };
+    let textarea = move |id: &'static str, label: &'static str, hint: &'static str, rows: &'static str, get: fn(&JobDraft) -> String, put: fn(&mut JobDraft, String), error: Signal<Option<String>>, required: bool| {
+        view! {
+            <FormField id=id label=label error=error hint=hint required=required>
+                <textarea id=id class="input mono" rows=rows spellcheck="false"
+                    prop:value=move || draft.with(get)
+                    aria-invalid=move || error.with(Option::is_some).to_string()
+                    aria-describedby=described_by(id)
+                    on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| put(d, v)); }></textarea>
+            </FormField>
+        }
+    };
+    let argument_fields = move || match kind.get() {
+        JobType::SparkSql | JobType::HiveSql => textarea(
+            "job-sql", "SQL statement", "Example: SELECT l_returnflag, count(*) FROM lineitem GROUP BY l_returnflag",
+            "6", |d| d.sql.clone(), |d, v| d.sql = v, err("arguments"), true,
+        ).into_any(),
+        JobType::SparkScript | JobType::HiveScript => path_field(
+            "script", "job-script", "SQL script", "Path of a .sql file.", |d| d.script.clone(), |d, v| d.script = v, err("arguments"),
+        ).into_any(),
+        JobType::DistCp => view! {
+            {path_field("source", "job-source", "Source", "File or directory to copy.", |d| d.source.clone(), |d, v| d.source = v, err("arguments"))}
+            {path_field("target", "job-target", "Target", "Where the copy goes (created if missing).", |d| d.target.clone(), |d, v| d.target = v, Signal::derive(|| None))}
+        }.into_any(),
+        _ => view! {
+            {textarea("job-args", "Arguments", "One argument per line.", "6", |d| d.args.clone(), |d, v| d.args = v, err("arguments"), true)}
+            <p><button type="button" class="btn btn-sm" id="browse-args" disabled=move || draft.with(|d| d.cluster.is_empty())
+                on:click=move |_| picking.set(Some("args"))>"Insert a path…"</button></p>
+        }.into_any(),
+    };
+
+    let submit = Action::new_local(move |job: &(String, JobExecution)| {
+        let (client, (cluster, job)) = (session.client(), job.clone());
+        async move { submit_job(&client, &cluster, &job).await.map(|id| (cluster, id)) }
+    });
+    let server_error = RwSignal::new(None::<ApiError>);
+    crate::state::run_effect(move || match submit.value().get() {
+        Some(Ok((cluster, id))) => navigate(&format!("/clusters/{cluster}/jobs/{id}"), Default::default()),
+        Some(Err(e)) => server_error.set(Some(e)),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        tried.set(true);
+        server_error.set(None);
+        let d = draft.get_untracked();
+        let (job, errors) = d.build();
+        shown_errors.set(errors.clone());
+        if errors.is_empty() {
+            submit.dispatch((d.cluster, job));
+        } else if let Some(first) = errors.first() {
+            let id = match first.field.as_str() {
+                "cluster" => "job-cluster",
+                "job_type" => "job_type",
+                "job_name" => "job_name",
+                f if f.starts_with("properties") => "job-properties",
+                _ => "job-arguments-anchor",
+            };
+            if let Some(el) = document().get_element_by_id(id) {
+                el.scroll_into_view();
+            }
+        }
+    };
+
+    view! {
+        <section class="page" aria-labelledby="submit-title">
+            <header class="page-head"><h1 id="submit-title">"Submit a job"</h1></header>
+            <form class="card form" id="submit-job-form" novalidate=true on:submit=on_submit>
+                {move || clusters.get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e title="Could not list the clusters"/> })}
+                <SelectField id="job-cluster" label="Cluster" value=value(|d| d.cluster.clone()) options=cluster_options
+                    on_change=set(|d, v| d.cluster = v) error=err("cluster") required=true
+                    hint="Jobs run on running clusters; how many run at once follows its core and task node count."/>
+                <SelectField id="job_type" label="Job type" value=value(|d| d.job_type.clone()) options=type_options
+                    on_change=set(|d, v| d.job_type = v) error=err("job_type") required=true/>
+                <p class="hint" id="job-type-help">{move || type_help(kind.get())}</p>
+                <TextField id="job_name" label="Job name" value=value(|d| d.name.clone()) on_input=set(|d, v| d.name = v)
+                    error=err("job_name") required=true hint="1 to 64 letters, digits, - or _."/>
+                <span id="job-arguments-anchor"></span>
+                {argument_fields}
+                {textarea("job-properties", "Properties", "Optional, name=value per line (e.g. spark.executor.memory=2g).", "3",
+                    |d| d.properties.clone(), |d, v| d.properties = v, err("properties"), false)}
+                {move || server_error.get().map(|e| view! { <ErrorPanel error=e title="The service did not accept the job"/> })}
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" id="job-submit" disabled=move || submit.pending().get()>
+                        {move || if submit.pending().get() { "Submitting…" } else { "Submit job" }}
+                    </button>
+                </div>
+            </form>
+            <FilePicker
+                open=Signal::derive(move || picking.with(Option::is_some))
+                cluster_id=Signal::derive(move || draft.with(|d| d.cluster.clone()))
+                start=picker_start
+                on_pick=on_pick
+                on_close=Callback::new(move |_| picking.set(None))
+            />
+        </section>
+    }
+}
