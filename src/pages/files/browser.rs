@@ -208,6 +208,7 @@ pub fn FileBrowser(
                 <button type="button" class="btn btn-sm" id="files-up" disabled=move || state.with(|s| s.path == "/")
                     on:click=move |_| open_dir(parent_path(&state.get_untracked().path))>"Up"</button>
                 <CopyButton text=Signal::derive(move || state.with(|s| s.path.clone())) label="directory path"/>
+                <button type="button" class="btn btn-sm" id="files-refresh" title="Refresh (r)" on:click=move |_| refresh.bump()>"Refresh"</button>
             </div>
             <FormField id="files-goto" label="Go to directory" error=goto_error>
                 <input id="files-goto" class="input" type="text" prop:value=move || goto_text.get()

@@ -158,7 +158,7 @@ pub fn SubmitJob() -> impl IntoView {
             Some("target") => d.target.clone(),
             _ => String::new(),
         });
-        if current.starts_with('/') { parent_path(&current) } else { "/tmp/demo".into() }
+        if current.starts_with('/') { parent_path(&current) } else { "/".into() }
     });
     let browse = move |field: &'static str, id: &'static str| {
         view! {
