@@ -10,8 +10,16 @@
 # $CARGO_TARGET_DIR/release), else the debug build cargo makes for the test. Figures from a debug
 # build are slower than release ones; compare like with like. Override with LAKEDECK_BENCH_BIN.
 # BENCH_JOBS and BENCH_N change the record and request counts.
+#
+# Then the console half (crates/e2e/tests/bench_jobs_render.rs): the same 100,000 records, the
+# release bundle in headless Chromium, a filtered and sorted page of 50 in the cluster's Jobs view;
+# prints first-load, page-change and refresh times, the server's share, and per phase the longest
+# frame and the long tasks (> 50 ms).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$ROOT/scripts/setup.sh"
+ensure_build_tools
+ensure_browser
 cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-server}"
 if [ -z "${LAKEDECK_BENCH_BIN:-}" ]; then
@@ -24,3 +32,12 @@ if [ -z "${LAKEDECK_BENCH_BIN:-}" ]; then
 fi
 echo "server: ${LAKEDECK_BENCH_BIN:-debug build of this checkout}"
 cargo test --locked -q -p lakedeck-server --test bench_jobs -- --ignored --nocapture --test-threads=1
+
+build_bundle
+say "console render of the job list (headless Chromium, release bundle)"
+if [ -z "${LAKEDECK_BENCH_BIN:-}" ]; then
+  cargo build --locked -q -p lakedeck-server
+  LAKEDECK_BENCH_BIN="$CARGO_TARGET_DIR/debug/lakedeck-server"
+fi
+LAKEDECK_SERVER_BIN="$LAKEDECK_BENCH_BIN" DIST_DIR="$ROOT/dist" CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test --locked -q -p lakedeck-e2e --test bench_jobs_render -- --ignored --nocapture

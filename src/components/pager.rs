@@ -28,6 +28,7 @@ pub fn Pager(
         }
     };
     let size_id = format!("{id}-size");
+    let nav_id = id.clone();
     let size_select = on_size.map(|cb| {
         view! {
             <label class="pager-size" for=size_id.clone()>
@@ -43,7 +44,7 @@ pub fn Pager(
         }
     });
     view! {
-        <nav class="pager" aria-label=label.unwrap_or_else(|| "Pagination".into())>
+        <nav class="pager" id=nav_id aria-label=label.unwrap_or_else(|| "Pagination".into())>
             <span class="pager-range" aria-live="polite">{move || range_text()}</span>
             <span class="pager-pages">{move || format!("Page {} of {}", page.get().min(pages()).max(1), pages())}</span>
             <button type="button" class="btn btn-sm" disabled=move || { page.get() <= 1 }
