@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod config;
 pub mod error;
+pub mod grid;
 pub mod lenient;
 pub mod mrs;
 pub mod mrs_jobs;
@@ -14,5 +15,6 @@ pub mod mrs_sql;
 pub mod paging;
 pub mod rules;
 pub mod sign;
+pub mod sqledit;
 pub mod sqltext;
 pub mod units;
