@@ -16,6 +16,7 @@ use crate::pages::clusters::{ClusterDetail, ClustersList, CreateCluster};
 use crate::pages::files::ClusterFiles;
 use crate::pages::jobs::{ClusterJobs, JobDetail, JobsList, SubmitJob};
 use crate::pages::settings::Settings;
+use crate::pages::sql::SqlEditor;
 use crate::pages::NotFound;
 use crate::state::session::SessionExt;
 use crate::state::{use_session, ConfigStatus, RefreshBus, Session, SessionState, SessionStateStoreFields, Theme};
@@ -50,6 +51,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Esc", "Close a dialog or this list"),
     ("g then c", "Go to Clusters"),
     ("g then j", "Go to Jobs"),
+    ("g then q", "Go to the SQL editor"),
     ("g then s", "Go to Settings"),
     ("/", "Focus the search field"),
     ("n", "New cluster"),
@@ -145,6 +147,7 @@ fn Shell() -> impl IntoView {
             "g" => g_pending.set_value(now),
             "c" if after_g => nav("/clusters", Default::default()),
             "j" if after_g => nav("/jobs", Default::default()),
+            "q" if after_g => nav("/sql", Default::default()),
             "s" if after_g => nav("/settings", Default::default()),
             "n" => nav("/clusters/create", Default::default()),
             "r" => refresh.bump(),
@@ -225,6 +228,9 @@ fn Shell() -> impl IntoView {
                     <li><a href=href("/jobs") id="nav-jobs" aria-current=move || nav_current("/jobs")>
                         <span class="nav-icon" aria-hidden="true">"≡"</span>"Jobs"
                     </a></li>
+                    <li><a href=href("/sql") id="nav-sql" aria-current=move || nav_current("/sql")>
+                        <span class="nav-icon" aria-hidden="true">"⌨"</span>"SQL editor"
+                    </a></li>
                     <li><a href=href("/settings") id="nav-settings" aria-current=move || nav_current("/settings")>
                         <span class="nav-icon" aria-hidden="true">"⚙"</span>"Settings"
                     </a></li>
@@ -243,6 +249,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/clusters/:id/files") view=ClusterFiles/>
                         <Route path=path!("/jobs") view=JobsList/>
                         <Route path=path!("/jobs/submit") view=SubmitJob/>
+                        <Route path=path!("/sql") view=SqlEditor/>
                         <Route path=path!("/settings") view=Settings/>
                     </FlatRoutes>
                 </When>

@@ -7,6 +7,7 @@
 mod error;
 pub mod jobs;
 pub mod mrs;
+pub mod sql;
 pub mod wire;
 
 pub use error::{ApiError, DECODE, NETWORK, REQUEST};

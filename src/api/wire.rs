@@ -28,6 +28,7 @@ use lakedeck_api::mrs_jobs::{
     CreateJobResponse, FileStatusV2, JobLogChunk, JobQueryBean, JobSubmitResult, ListFilesResponse, ListJobsResponse,
     ShowJobResponse,
 };
+use lakedeck_api::mrs_sql::{CancelSqlResponse, SqlExecution, SqlRowsPage};
 use serde_json::Value;
 
 /// A type the console reads from an API answer.
@@ -528,5 +529,46 @@ impl FromWire for FileStatusV2 {
 impl FromWire for ListFilesResponse {
     fn from_wire(v: &Value) -> Self {
         ListFilesResponse { total_count: int(&v["total_count"]), files: list(&v["files"]), ..Default::default() }
+    }
+}
+
+/// Rows of strings (`content`, `rows`): each row an array; other values read as empty.
+fn string_rows(v: &Value) -> Vec<Vec<String>> {
+    v.as_array().map(|rows| rows.iter().map(|r| r.as_array().map(|c| c.iter().map(s).collect()).unwrap_or_default()).collect()).unwrap_or_default()
+}
+
+fn string_list(v: &Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default()
+}
+
+impl FromWire for SqlExecution {
+    fn from_wire(v: &Value) -> Self {
+        SqlExecution {
+            id: s(&v["id"]),
+            message: s(&v["message"]),
+            statement: s(&v["statement"]),
+            status: s(&v["status"]),
+            result_location: s(&v["result_location"]),
+            content: string_rows(&v["content"]),
+            ..Default::default()
+        }
+    }
+}
+
+impl FromWire for CancelSqlResponse {
+    fn from_wire(v: &Value) -> Self {
+        CancelSqlResponse { status: s(&v["status"]), message: opt_s(&v["message"]), ..Default::default() }
+    }
+}
+
+impl FromWire for SqlRowsPage {
+    fn from_wire(v: &Value) -> Self {
+        SqlRowsPage {
+            total_rows: int(&v["total_rows"]).max(0) as u64,
+            offset: int(&v["offset"]).max(0) as u64,
+            columns: string_list(&v["columns"]),
+            rows: string_rows(&v["rows"]),
+            ..Default::default()
+        }
     }
 }

@@ -4,6 +4,7 @@ pub mod clusters;
 pub mod files;
 pub mod jobs;
 pub mod settings;
+pub mod sql;
 
 use leptos::prelude::*;
 

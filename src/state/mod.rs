@@ -4,6 +4,7 @@
 pub mod load;
 pub mod poll;
 pub mod session;
+pub mod sql;
 pub mod theme;
 
 pub use load::{load, LoadResult, Loaded};

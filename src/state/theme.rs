@@ -1,4 +1,4 @@
-//! Light / dark / system theme. The choice is the only thing kept in localStorage.
+//! Light / dark / system theme, kept in localStorage (with the SQL drafts; never the token).
 
 const KEY: &str = "lakedeck.theme";
 

@@ -1,0 +1,7 @@
+//! The SQL editor: page (tabs, runs, results), the code editor widget, the schema browser.
+
+pub mod editor;
+pub mod page;
+pub mod schema;
+
+pub use page::SqlEditor;
