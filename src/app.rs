@@ -45,6 +45,9 @@ pub fn href(path: &str) -> String {
     format!("{}{}", base_path(), path)
 }
 
+/// The search or filter field `/` focuses, whichever the current view has (first match wins).
+const SEARCH_FIELDS: &str = "#cluster-search, #job-name-filter, #files-goto, .grid-filter, #sql-history-search";
+
 /// The shortcut list shown in the sheet; the handler below implements exactly these.
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("?", "Show or hide this list"),
@@ -53,7 +56,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("g then j", "Go to Jobs"),
     ("g then q", "Go to the SQL editor"),
     ("g then s", "Go to Settings"),
-    ("/", "Focus the search field"),
+    ("/", "Focus the search or filter field of the view"),
     ("n", "New cluster"),
     ("r", "Refresh the current view"),
 ];
@@ -153,7 +156,9 @@ fn Shell() -> impl IntoView {
             "r" => refresh.bump(),
             "/" => {
                 if let Some(el) = document()
-                    .get_element_by_id("cluster-search")
+                    .query_selector(SEARCH_FIELDS)
+                    .ok()
+                    .flatten()
                     .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
                 {
                     ev.prevent_default();

@@ -293,9 +293,12 @@ pub fn ResultGrid(
     // A new result starts at the top with an empty filter box. These are DOM writes; the state
     // itself resets through the generations above.
     let filter_seq = StoredValue::new(0u64);
+    // What the last copy or export did; it speaks of the previous result once a new one arrives.
+    let status = RwSignal::new(String::new());
     Effect::watch(
         move || data_gen.get(),
         move |_, _, _| {
+            status.set(String::new());
             filter_seq.update_value(|s| *s += 1);
             if let Some(input) = filter_input.get_untracked() {
                 input.set_value("");
@@ -327,7 +330,6 @@ pub fn ResultGrid(
         );
     };
 
-    let status = RwSignal::new(String::new());
     let copy_selection = move || -> bool {
         let Some(sel) = selection.get_untracked() else { return false };
         let (text, n) = order.with_untracked(|o| {

@@ -100,6 +100,9 @@ async fn a_sparksql_job_from_the_form_runs_and_shows_its_rows() {
     let row = format!("tr[data-job-key='{cluster}/{job_id}']");
     h.wait_text(&row, "the job in the list", |t| t.contains("count_lineitem") && t.contains("analytics-prod")).await;
     assert_eq!(h.find(&format!("{row} .state-chip")).await.attr("data-state").await.unwrap().as_deref(), Some("FINISHED"));
+    // `/` focuses the view's search field.
+    h.find("body").await.send_keys("/").await.unwrap();
+    assert_eq!(h.eval("return document.activeElement.id").await, "job-name-filter");
     // A type filter that excludes it empties the list, and lives in the URL.
     h.find("#job-type-filter").await.select_by_value("DistCp").await.unwrap();
     h.wait_gone(&row).await;
