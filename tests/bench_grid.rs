@@ -17,6 +17,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
+mod support;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 const FRAME_GOAL_MS: f64 = 16.0;
@@ -112,20 +114,11 @@ fn synthetic(rows: usize) -> ResultSet {
     set
 }
 
+/// A console-sized grid; the export stays a Blob instead of a real download.
 fn host() -> web_sys::Element {
-    let doc = document();
-    if doc.get_element_by_id("grid-css").is_none() {
-        let style = doc.create_element("style").unwrap();
-        style.set_id("grid-css");
-        style.set_text_content(Some(include_str!("../style/grid.css")));
-        doc.head().unwrap().append_child(&style).unwrap();
-        // A console-sized grid; keeps the export a Blob instead of a real download.
-        js_sys::eval("HTMLAnchorElement.prototype.click = function () { window.__download = this.getAttribute('download'); };").unwrap();
-    }
-    let el = doc.create_element("div").unwrap();
-    el.set_attribute("style", "width: 1100px; --grid-height: 640px").unwrap();
-    doc.body().unwrap().append_child(&el).unwrap();
-    el
+    support::with_grid_css();
+    js_sys::eval("HTMLAnchorElement.prototype.click = function () { window.__download = this.getAttribute('download'); };").unwrap();
+    support::host_styled("width: 1100px; --grid-height: 640px").into()
 }
 
 fn q(root: &web_sys::Element, sel: &str) -> web_sys::Element {

@@ -13,13 +13,11 @@ use leptos::task::tick;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod support;
+use support::{host, query_lookup};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn host() -> web_sys::HtmlElement {
-    let el = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&el).unwrap();
-    el.unchecked_into()
-}
 
 fn q(root: &web_sys::Element, sel: &str) -> Option<web_sys::Element> {
     root.query_selector(sel).unwrap()
@@ -179,16 +177,7 @@ fn list_params_round_trip_through_the_url() {
         page: 3,
         size: 20,
     };
-    let qs = p.to_query();
-    let pairs: Vec<(String, String)> = qs
-        .trim_start_matches('?')
-        .split('&')
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap();
-            (k.to_string(), js_sys::decode_uri_component(v).unwrap().as_string().unwrap())
-        })
-        .collect();
-    let back = ListParams::from_pairs(|k| pairs.iter().find(|(pk, _)| pk == k).map(|(_, v)| v.clone()));
+    let back = ListParams::from_pairs(query_lookup(&p.to_query()));
     assert_eq!(back, p);
     assert_eq!(back.api_query().cluster_state, "terminated");
     assert_eq!(ListParams::default().to_query(), "");

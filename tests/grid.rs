@@ -12,21 +12,13 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
+mod support;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The grid's layout lives in its stylesheet; without it nothing scrolls.
 fn host() -> web_sys::HtmlElement {
-    let doc = document();
-    if doc.get_element_by_id("grid-css").is_none() {
-        let style = doc.create_element("style").unwrap();
-        style.set_id("grid-css");
-        style.set_text_content(Some(include_str!("../style/grid.css")));
-        doc.head().unwrap().append_child(&style).unwrap();
-    }
-    let el = doc.create_element("div").unwrap();
-    el.set_attribute("style", "width: 700px").unwrap();
-    doc.body().unwrap().append_child(&el).unwrap();
-    el.unchecked_into()
+    support::with_grid_css();
+    support::host_styled("width: 700px")
 }
 
 fn q(root: &web_sys::Element, sel: &str) -> web_sys::Element {

@@ -12,17 +12,13 @@ use lakedeck_api::mrs_jobs::{JobQueryBean, ListFilesResponse, ListJobsResponse, 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+
+mod support;
+use support::{host, query_lookup};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn host() -> web_sys::HtmlElement {
-    let doc = document();
-    let el = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&el).unwrap();
-    el.unchecked_into()
-}
 
 fn job(id: &str, submitted: i64) -> JobQueryBean {
     JobQueryBean { job_id: id.into(), job_name: id.into(), submitted_time: submitted, ..Default::default() }
@@ -41,16 +37,7 @@ fn job_params_round_trip_through_the_url() {
         size: 20,
         ..Default::default()
     };
-    let q = p.to_query();
-    let pairs: Vec<(String, String)> = q
-        .trim_start_matches('?')
-        .split('&')
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap();
-            (k.to_string(), js_sys::decode_uri_component(v).unwrap().as_string().unwrap())
-        })
-        .collect();
-    let back = JobParams::from_pairs(|k| pairs.iter().find(|(kk, _)| kk == k).map(|(_, v)| v.clone()));
+    let back = JobParams::from_pairs(query_lookup(&p.to_query()));
     assert_eq!(back, p);
     assert_eq!(JobParams::default().to_query(), "", "defaults stay out of the URL");
     // Values outside the API's vocabulary fall back instead of reaching the server.

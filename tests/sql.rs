@@ -13,6 +13,9 @@ use leptos::task::tick;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod support;
+use support::host;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
@@ -103,12 +106,7 @@ fn completion_names_list_tables_then_columns_once() {
 
 #[wasm_bindgen_test]
 async fn the_editor_runs_on_ctrl_enter_and_completes_names() {
-    let el: web_sys::HtmlElement = {
-        let doc = document();
-        let el = doc.create_element("div").unwrap();
-        doc.body().unwrap().append_child(&el).unwrap();
-        el.unchecked_into()
-    };
+    let el = host();
     let text = RwSignal::new(String::new());
     let runs = RwSignal::new(Vec::<bool>::new());
     let area = NodeRef::new();

@@ -8,7 +8,7 @@ use std::pin::Pin;
 
 use lakedeck_api::mrs::{Cluster, ListClustersResponse, ListNodesResponse};
 use lakedeck_api::mrs_jobs::{JobQueryBean, ListFilesResponse, SqlResults};
-use leptos::prelude::LocalResource;
+use leptos::prelude::{LocalResource, Memo, With};
 
 use crate::api::jobs::JobsPage;
 use crate::api::ApiError;
@@ -35,4 +35,10 @@ pub type Fetch = Pin<Box<dyn Future<Output = LoadResult>>>;
 pub fn load(fetch: impl Fn() -> Fetch + 'static) -> LocalResource<LoadResult> {
     let fetch: Box<dyn Fn() -> Fetch> = Box::new(fetch);
     LocalResource::new(fetch)
+}
+
+/// The error of the last load, if it failed (kept apart so an error panel re-renders only when
+/// the error changes, not on every refresh).
+pub fn load_error(data: LocalResource<LoadResult>) -> Memo<Option<ApiError>> {
+    Memo::new(move |_| data.with(|d| d.as_ref().and_then(|r| r.as_ref().err().cloned())))
 }

@@ -7,8 +7,8 @@ pub mod session;
 pub mod sql;
 pub mod theme;
 
-pub use load::{load, LoadResult, Loaded};
-pub use poll::{use_polling, RefreshBus};
+pub use load::{load, load_error, LoadResult, Loaded};
+pub use poll::{use_adaptive_polling, use_polling, RefreshBus};
 pub use session::{use_session, ConfigStatus, Session, SessionState, SessionStateStoreFields};
 pub use theme::Theme;
 

@@ -58,3 +58,13 @@ pub fn use_polling(period: Duration, active: impl Fn() -> bool + Send + Sync + '
     on_cleanup(move || vis.remove());
     tick
 }
+
+/// A tick every `period` while `busy` is true (something on the page is changing) and every fifth
+/// period otherwise, so a quiet page still picks up changes made elsewhere.
+pub fn use_adaptive_polling(period: Duration, busy: RwSignal<bool>) -> RwSignal<u64> {
+    let ticks = std::sync::atomic::AtomicU32::new(0);
+    use_polling(period, move || {
+        let n = ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        busy.get_untracked() || n % 5 == 4
+    })
+}

@@ -18,7 +18,7 @@ use crate::components::{
     TextField, Timestamp, When,
 };
 use crate::state::session::SessionExt;
-use crate::state::{load, run_effect, use_polling, use_session, LoadResult, Loaded, RefreshBus};
+use crate::state::{load, load_error, run_effect, use_adaptive_polling, use_session, LoadResult, Loaded, RefreshBus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScaleKind {
@@ -57,11 +57,7 @@ pub fn ClusterDetail() -> impl IntoView {
     let cluster_id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
 
     let transitional = RwSignal::new(false);
-    let ticks = std::sync::atomic::AtomicU32::new(0);
-    let tick = use_polling(Duration::from_secs(3), move || {
-        let n = ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        transitional.get_untracked() || n % 5 == 4
-    });
+    let tick = use_adaptive_polling(Duration::from_secs(3), transitional);
     let data = load(move || {
         tick.track();
         refresh.track();
@@ -98,7 +94,7 @@ fn DetailBody(
         Some(Ok(Loaded::Cluster(c))) => Some(Cluster::clone(c)),
         _ => None,
     }));
-    let error = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|r| r.as_ref().err().cloned())));
+    let error = load_error(data);
     run_effect(move || transitional.set(cluster.with(|c| c.as_ref().is_some_and(|c| c.cluster_state.is_transitional()))));
 
     let state = Signal::derive(move || cluster.with(|c| c.as_ref().map(|c| c.cluster_state).unwrap_or_default()));
@@ -544,10 +540,7 @@ fn Nodes(cluster_id: Memo<String>) -> impl IntoView {
         Some(Ok(Loaded::Nodes(r))) => r.node_total,
         _ => 0,
     }));
-    let error = Memo::new(move |_| nodes.with(|n| match n {
-        Some(Err(e)) => Some(e.clone()),
-        _ => None,
-    }));
+    let error = load_error(nodes);
     let columns = vec![
         Column::new("Node", |n: &ClusterNode| view! { <code class="mono">{n.node_name.clone()}</code> }),
         Column::text("Group", |n: &ClusterNode| n.node_group_name.clone()),

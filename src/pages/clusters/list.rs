@@ -1,7 +1,6 @@
 //! `/clusters`: Active/History tabs, search, state and tag filters, sort, paging — all in the URL
 //! query so back/forward and deep links work. Live refresh while clusters change.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use lakedeck_api::mrs::{Cluster, ClusterState, StateFilter};
@@ -18,7 +17,7 @@ use crate::components::{
     state_label, Column, CopyButton, DataTable, ErrorPanel, Pager, ProgressBar, Spinner, StateChip, Timestamp, When,
 };
 use crate::state::session::SessionExt;
-use crate::state::{load, run_effect, use_polling, use_session, LoadResult, Loaded, RefreshBus};
+use crate::state::{load, load_error, run_effect, use_adaptive_polling, use_session, LoadResult, Loaded, RefreshBus};
 
 pub const PAGE_SIZES: [u32; 3] = [10, 20, 50];
 
@@ -177,11 +176,7 @@ pub fn ClustersList() -> impl IntoView {
 
     // Live refresh: every 3 s while something is changing, every 15 s otherwise; paused while hidden.
     let transitional = RwSignal::new(false);
-    let ticks = AtomicU32::new(0);
-    let tick = use_polling(Duration::from_secs(3), move || {
-        let n = ticks.fetch_add(1, Ordering::Relaxed);
-        transitional.get_untracked() || n % 5 == 4
-    });
+    let tick = use_adaptive_polling(Duration::from_secs(3), transitional);
     let data = load(move || {
         tick.track();
         refresh.track();
@@ -374,10 +369,7 @@ fn ClusterRows(
         Some(Ok(Loaded::Clusters(r))) => r.cluster_total,
         _ => 0,
     }));
-    let error = Memo::new(move |_| data.with(|d| match d {
-        Some(Err(e)) => Some(e.clone()),
-        _ => None,
-    }));
+    let error = load_error(data);
     let loaded = Memo::new(move |_| data.with(|d| matches!(d, Some(Ok(_)))));
     run_effect(move || {
         let t = rows.with(|r| r.iter().any(|c| c.cluster_state.is_transitional()));

@@ -13,7 +13,7 @@ use crate::api::query_string;
 use crate::components::{Column, CopyButton, DataTable, Dialog, ErrorPanel, FormField, Pager, ProgressBar, Spinner, Timestamp, When};
 use crate::pages::clusters::ClusterHeader;
 use crate::state::session::SessionExt;
-use crate::state::{load, run_effect, use_session, Loaded, RefreshBus};
+use crate::state::{load, load_error, run_effect, use_session, Loaded, RefreshBus};
 
 const SORT_KEYS: [&str; 3] = ["path_suffix", "length", "modification_time"];
 
@@ -138,10 +138,7 @@ pub fn FileBrowser(
         Some(Ok(Loaded::Files(r))) => r.total_count,
         _ => 0,
     }));
-    let error = Memo::new(move |_| data.with(|d| match d {
-        Some(Err(e)) => Some(e.clone()),
-        _ => None,
-    }));
+    let error = load_error(data);
     let loaded = Memo::new(move |_| data.with(|d| d.is_some()));
 
     let full = move |f: &FileStatusV2| join_path(&state.with_untracked(|s| s.path.clone()), &f.path_suffix);

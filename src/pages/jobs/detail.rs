@@ -14,7 +14,7 @@ use crate::api::ApiError;
 use crate::components::{CopyButton, Dialog, ErrorPanel, ProgressBar, Spinner, Timestamp, When};
 use crate::pages::clusters::ClusterHeader;
 use crate::state::session::SessionExt;
-use crate::state::{load, run_effect, use_polling, use_session, LoadResult, Loaded, RefreshBus};
+use crate::state::{load, load_error, run_effect, use_polling, use_session, LoadResult, Loaded, RefreshBus};
 
 /// The log kept in the page; older text is dropped past this many bytes.
 const LOG_KEEP: usize = 512 * 1024;
@@ -71,7 +71,7 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
         Some(Ok(Loaded::Job(j))) => Some(JobQueryBean::clone(j)),
         _ => None,
     }));
-    let error = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|r| r.as_ref().err().cloned())));
+    let error = load_error(data);
     let field = move |f: fn(&JobQueryBean) -> String| Signal::derive(move || job.with(|j| j.as_ref().map(f).unwrap_or_default()));
     let state = field(|j| j.job_state.clone());
     let result = field(|j| j.job_result.clone());

@@ -3,7 +3,6 @@
 //! confirmation and batch delete of the selected rows.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use lakedeck_api::mrs::ListClustersResponse;
@@ -25,7 +24,7 @@ use crate::components::{
 use crate::pages::clusters::ClusterHeader;
 use crate::pages::clusters::list::short_id;
 use crate::state::session::SessionExt;
-use crate::state::{load, run_effect, use_polling, use_session, LoadResult, Loaded, RefreshBus};
+use crate::state::{load, load_error, run_effect, use_adaptive_polling, use_session, LoadResult, Loaded, RefreshBus};
 
 /// Across all clusters a page is merged from each cluster's first `page × size` jobs; past this
 /// many the view asks for one cluster instead of fetching ever larger lists.
@@ -230,11 +229,7 @@ fn JobsView(fixed_cluster: Option<String>) -> impl IntoView {
 
     // Every 2 s while a job on the page is still going, every 10 s otherwise; paused while hidden.
     let running = RwSignal::new(false);
-    let ticks = AtomicU32::new(0);
-    let tick = use_polling(Duration::from_secs(2), move || {
-        let n = ticks.fetch_add(1, Ordering::Relaxed);
-        running.get_untracked() || n % 5 == 4
-    });
+    let tick = use_adaptive_polling(Duration::from_secs(2), running);
     let fixed = fixed_cluster.clone();
     let data = load(move || {
         tick.track();
@@ -391,10 +386,7 @@ fn JobRows(
         _ => JobsPage::default(),
     }));
     let rows = Memo::new(move |_| page.with(|p| p.rows.clone()));
-    let error = Memo::new(move |_| data.with(|d| match d {
-        Some(Err(e)) => Some(e.clone()),
-        _ => None,
-    }));
+    let error = load_error(data);
     let loaded = Memo::new(move |_| data.with(|d| matches!(d, Some(Ok(_)))));
     run_effect(move || running.set(rows.with(|r| r.iter().any(|j| !is_final_state(&j.job.job_state)))));
 
