@@ -62,9 +62,9 @@ pub fn DataTable<T>(
     /// Accessible name of the table (visually hidden caption).
     #[prop(into)]
     caption: String,
-    /// Text shown in place of rows when there are none.
+    /// Text shown in place of rows when there are none (it may follow the filters).
     #[prop(optional, into)]
-    empty: Option<String>,
+    empty: MaybeProp<String>,
     #[prop(optional, into)] sort: Signal<SortState>,
     #[prop(optional)] on_sort: Option<Callback<String>>,
     /// Marks the table busy while a refresh is in flight.
@@ -78,7 +78,6 @@ where
     let ncols = columns.len();
     let columns = Arc::new(columns);
     let key_attr = key_attr.unwrap_or("data-key");
-    let empty = empty.unwrap_or_else(|| "Nothing to show.".into());
 
     let head = columns
         .iter()
@@ -129,7 +128,7 @@ where
                 <thead><tr>{head}</tr></thead>
                 <tbody>
                     <When when=move || rows.with(|r| r.is_empty())>
-                        <tr class="empty-row"><td colspan=ncols.to_string()>{empty.clone()}</td></tr>
+                        <tr class="empty-row"><td colspan=ncols.to_string()>{move || empty.get().unwrap_or_else(|| "Nothing to show.".into())}</td></tr>
                     </When>
                     <For each=keys key=|k| k.clone() children=body_row />
                 </tbody>

@@ -107,6 +107,7 @@ async fn a_sparksql_job_from_the_form_runs_and_shows_its_rows() {
     h.find("#job-type-filter").await.select_by_value("DistCp").await.unwrap();
     h.wait_gone(&row).await;
     assert!(h.client.current_url().await.unwrap().query().unwrap_or_default().contains("type=DistCp"));
+    h.wait_text("#jobs-view tbody", "the filtered empty state", |t| t.contains("No jobs match these filters")).await;
     h.close().await;
 }
 

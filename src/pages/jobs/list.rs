@@ -553,7 +553,9 @@ fn JobRows(
                 row_key=|j: &JobRow| format!("{}/{}", j.cluster_id, j.job.job_id)
                 key_attr="data-job-key"
                 caption="Jobs"
-                empty=if params.with_untracked(JobParams::has_filters) { "No jobs match these filters." } else { "No jobs yet. Submit one to see it here." }
+                empty=Signal::derive(move || {
+                    if params.with(JobParams::has_filters) { "No jobs match these filters." } else { "No jobs yet. Submit one to see it here." }.to_string()
+                })
                 sort=sort
                 on_sort=on_sort
                 busy=busy
