@@ -76,6 +76,13 @@ pub async fn delete_cluster(c: &ApiClient, cluster_id: &str) -> Result<(), ApiEr
     request::<(), ()>(c, Service::Mrs, Method::Delete, &path, None).await
 }
 
+/// `(id, name)` of the clusters in `state` (`running`, `existing`, …), for pickers; the first 100.
+pub async fn cluster_choices(c: &ApiClient, state: &str) -> Result<Vec<(String, String)>, ApiError> {
+    let q = ListClustersQuery { page_size: 100, current_page: 1, cluster_state: state.into(), ..Default::default() };
+    let r = list_clusters(c, &q).await?;
+    Ok(r.clusters.into_iter().map(|c| (c.cluster_id, c.cluster_name)).collect())
+}
+
 /// V1.1 hosts; `page` is a page number.
 pub async fn list_hosts(c: &ApiClient, cluster_id: &str, page_size: u32, page: u32) -> Result<ListHostsResponse, ApiError> {
     let q = query_string(&[("pageSize", page_size.to_string()), ("currentPage", page.max(1).to_string())]);

@@ -73,6 +73,8 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
     }));
     let error = load_error(data);
     let field = move |f: fn(&JobQueryBean) -> String| Signal::derive(move || job.with(|j| j.as_ref().map(f).unwrap_or_default()));
+    // A memo: the job is re-read every 2 s while it runs, and the log and results must not restart.
+    let job_id = Memo::new(move |_| job.with(|j| j.as_ref().map(|j| j.job_id.clone()).unwrap_or_default()));
     let state = field(|j| j.job_state.clone());
     let result = field(|j| j.job_result.clone());
     run_effect(move || running.set(job.with(|j| j.as_ref().is_none_or(|j| !is_final_state(&j.job_state)))));
@@ -165,11 +167,11 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
                 <h3>"Properties"</h3>
                 <pre class="code-block" id="job-properties">{move || job.with(|j| j.as_ref().map(|j| j.properties.clone()))}</pre>
             </section>
-            <JobLog cluster_id=cluster_id job_id=Signal::derive(move || job.with(|j| j.as_ref().map(|j| j.job_id.clone()).unwrap_or_default()))/>
+            <JobLog cluster_id=cluster_id job_id=job_id/>
             <When when=move || job.with(|j| j.as_ref().is_some_and(|j| {
                 JobType::parse(&j.job_type).is_some_and(JobType::has_sql_result) && j.job_state == "FINISHED"
             }))>
-                <SqlResultTables cluster_id=cluster_id job_id=Signal::derive(move || job.with(|j| j.as_ref().map(|j| j.job_id.clone()).unwrap_or_default()))/>
+                <SqlResultTables cluster_id=cluster_id job_id=job_id/>
             </When>
         </When>
         <Dialog open=kill_open on_close=Callback::new(move |_| kill_open.set(false)) title="Kill job" id="kill-dialog" initial_focus="#kill-cancel">
@@ -188,7 +190,7 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
 /// The job's log, read from the sandbox's log endpoint from the last offset every second until the
 /// job has ended; "Follow" keeps the newest line in view.
 #[component]
-fn JobLog(cluster_id: Memo<String>, job_id: Signal<String>) -> impl IntoView {
+fn JobLog(cluster_id: Memo<String>, job_id: Memo<String>) -> impl IntoView {
     let session = use_session();
     let text = RwSignal::new(String::new());
     let complete = RwSignal::new(false);
@@ -270,7 +272,7 @@ pub fn result_columns(rows: &[SqlRow]) -> Vec<String> {
 }
 
 #[component]
-fn SqlResultTables(cluster_id: Memo<String>, job_id: Signal<String>) -> impl IntoView {
+fn SqlResultTables(cluster_id: Memo<String>, job_id: Memo<String>) -> impl IntoView {
     let session = use_session();
     let data = load(move || {
         let (c, j) = (cluster_id.get(), job_id.get());

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use lakedeck_api::mrs::ListClustersResponse;
 use lakedeck_api::mrs_jobs::{is_final_state, JobType, ListJobsResponse, JOB_RESULTS, JOB_STATES};
 use lakedeck_api::paging::parse_bounded;
 use lakedeck_api::units::human_duration_ms;
@@ -14,7 +13,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::{job_href, killable, JobProgress, JobStateChip};
 use crate::api::jobs::{delete_jobs, list_jobs, stop_job, JobRow, JobsPage, JobsQuery};
-use crate::api::mrs::{list_clusters, ListClustersQuery};
+use crate::api::mrs::cluster_choices;
 use crate::api::{query_string, ApiClient, ApiError};
 use crate::app::href;
 use crate::components::{
@@ -187,9 +186,7 @@ async fn fetch_jobs(client: ApiClient, fixed_cluster: Option<String>, p: JobPara
 
 /// Clusters whose jobs can be listed: every existing one (jobs of deleted clusters are gone).
 async fn running_clusters(client: &ApiClient) -> Result<Vec<(String, String)>, ApiError> {
-    let q = ListClustersQuery { page_size: 100, current_page: 1, cluster_state: "existing".into(), ..Default::default() };
-    let r: ListClustersResponse = list_clusters(client, &q).await?;
-    Ok(r.clusters.into_iter().map(|c| (c.cluster_id, c.cluster_name)).collect())
+    cluster_choices(client, "existing").await
 }
 
 /// `/jobs`.

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::jobs::submit_job;
-use crate::api::mrs::{list_clusters, ListClustersQuery};
+use crate::api::mrs::cluster_choices;
 use crate::api::ApiError;
 use crate::components::{described_by, ErrorPanel, FormField, SelectField, TextField};
 use crate::pages::files::FilePicker;
@@ -117,10 +117,7 @@ pub fn SubmitJob() -> impl IntoView {
 
     let clusters = LocalResource::new(move || {
         let client = session.client();
-        async move {
-            let q = ListClustersQuery { page_size: 100, current_page: 1, cluster_state: "running".into(), ..Default::default() };
-            list_clusters(&client, &q).await.map(|r| r.clusters.into_iter().map(|c| (c.cluster_id, c.cluster_name)).collect::<Vec<_>>())
-        }
+        async move { cluster_choices(&client, "running").await }
     });
     let cluster_options = Signal::derive(move || {
         let mut opts = vec![(String::new(), "Choose a running cluster".to_string())];
@@ -271,7 +268,7 @@ pub fn SubmitJob() -> impl IntoView {
             </form>
             <FilePicker
                 open=Signal::derive(move || picking.with(Option::is_some))
-                cluster_id=Signal::derive(move || draft.with(|d| d.cluster.clone()))
+                cluster_id=Memo::new(move |_| draft.with(|d| d.cluster.clone()))
                 start=picker_start
                 on_pick=on_pick
                 on_close=Callback::new(move |_| picking.set(None))

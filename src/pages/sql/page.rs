@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 use super::editor::{cursor_byte, select_bytes, CodeEditor};
 use super::schema::SchemaBrowser;
-use crate::api::mrs::{list_clusters, ListClustersQuery};
+use crate::api::mrs::cluster_choices;
 use crate::api::sql::{cancel_sql, execute_sql, show_sql, sql_rows};
 use crate::api::{ApiClient, ApiError};
 use crate::components::{ErrorPanel, ResultGrid, Timestamp, When};
@@ -40,6 +40,16 @@ pub struct StatementRun {
     pub rows: Option<u64>,
     pub message: String,
     pub error: Option<ApiError>,
+}
+
+/// Colour of a statement status chip.
+fn status_tone(status: &str) -> &'static str {
+    match status {
+        "FINISHED" => "ok",
+        "FAILED" => "bad",
+        "QUEUED" | "RUNNING" => "busy",
+        _ => "muted",
+    }
 }
 
 /// Sleeps without blocking the page.
@@ -112,19 +122,44 @@ pub fn error_offset(tab_text: &str, statement: &str, statement_offset: Option<us
 pub fn SqlEditor() -> impl IntoView {
     let session = use_session();
     let ws = RwSignal::new(Workspace::load());
-    let save = move || ws.with_untracked(Workspace::save);
+    // localStorage writes are synchronous and the workspace carries the history, so typing saves
+    // after a short pause, and leaving or hiding the page saves at once.
+    let save_seq = StoredValue::new(0u64);
+    // `try_`: it also runs while the page's owner is being disposed.
+    let save_now = move || {
+        let _ = save_seq.try_update_value(|s| *s += 1);
+        let _ = ws.try_with_untracked(Workspace::save);
+    };
+    let save = move || {
+        save_seq.update_value(|s| *s += 1);
+        let mine = save_seq.get_value();
+        set_timeout(
+            move || {
+                if save_seq.try_get_value() == Some(mine) {
+                    ws.with_untracked(Workspace::save);
+                }
+            },
+            Duration::from_millis(250),
+        );
+    };
+    let flush = window_event_listener_untyped("pagehide", move |_| save_now());
+    let flush_hidden = window_event_listener_untyped("visibilitychange", move |_| save_now());
+    on_cleanup(move || {
+        flush.remove();
+        flush_hidden.remove();
+        save_now();
+    });
     let area = NodeRef::<Textarea>::new();
-    let text = Signal::derive(move || ws.with(|w| w.active_tab().text.clone()));
-    let cluster = Signal::derive(move || ws.with(|w| w.active_tab().cluster.clone()));
+    // Memos, not derived signals: the workspace changes on every keystroke, and what reads the
+    // cluster (the schema browser's catalog query) must rerun only when the cluster does.
+    let text = Memo::new(move |_| ws.with(|w| w.active_tab().text.clone()));
+    let cluster = Memo::new(move |_| ws.with(|w| w.active_tab().cluster.clone()));
     let row_limit = RwSignal::new(DEFAULT_ROW_LIMIT);
 
     // Running clusters; a tab without one takes the first.
     let clusters = LocalResource::new(move || {
         let client = session.client();
-        async move {
-            let q = ListClustersQuery { page_size: 100, current_page: 1, cluster_state: "running".into(), ..Default::default() };
-            list_clusters(&client, &q).await.map(|r| r.clusters.into_iter().map(|c| (c.cluster_id, c.cluster_name)).collect::<Vec<_>>())
-        }
+        async move { cluster_choices(&client, "running").await }
     });
     run_effect(move || {
         if let Some(Ok(list)) = clusters.get() {
@@ -339,12 +374,7 @@ pub fn SqlEditor() -> impl IntoView {
     };
     let status_rows = move || {
         statements.get().into_iter().enumerate().map(|(i, s)| {
-            let tone = match s.status.as_str() {
-                "FINISHED" => "ok",
-                "FAILED" => "bad",
-                "CANCELLED" | "SKIPPED" | "WAITING" => "muted",
-                _ => "busy",
-            };
+            let tone = status_tone(&s.status);
             let rows = s.rows.map(|r| r.to_string()).unwrap_or_default();
             let duration = if s.duration_ms > 0.0 { human_duration_ms(s.duration_ms as i64) } else { String::new() };
             let mut short: String = s.text.chars().take(80).collect();
@@ -436,9 +466,10 @@ pub fn SqlEditor() -> impl IntoView {
                         <button type="button" role="tab" class="tab" id="sql-side-history" aria-selected=move || (side.get() == "history").to_string()
                             on:click=move |_| side.set("history")>"History"</button>
                     </div>
-                    <When when=move || side.get() == "schema">
+                    // Kept mounted while History shows, so switching back does not read the catalog again.
+                    <div hidden=move || side.get() != "schema">
                         <SchemaBrowser cluster=cluster on_insert=insert names=names/>
-                    </When>
+                    </div>
                     <When when=move || side.get() == "history">
                         <History ws=ws on_open=Callback::new(move |(t, c, run_now): (String, String, bool)| {
                             ws.update(|w| { w.new_tab(t, c); });
@@ -515,11 +546,7 @@ fn History(ws: RwSignal<Workspace>, on_open: Callback<(String, String, bool)>) -
             .into_iter()
             .map(|h| {
                 let (t1, c1, t2, c2) = (h.text.clone(), h.cluster.clone(), h.text.clone(), h.cluster.clone());
-                let tone = match h.status.as_str() {
-                    "FINISHED" => "ok",
-                    "FAILED" => "bad",
-                    _ => "muted",
-                };
+                let tone = status_tone(&h.status);
                 view! {
                     <li class="history-entry">
                         <div class="history-meta">
