@@ -1,43 +1,34 @@
-//! Router and shell: header (product, project, theme), side navigation, keyboard shortcuts, and
-//! start-up (config.json → session store).
+//! Router and shell: header (product, project, theme), side navigation, keyboard shortcuts, start-up
+//! (configuration → session store), and the views loaded on demand.
+//!
+//! Only the clusters list (the landing view) is in the main wasm module. Every other view is a lazy
+//! route whose code `scripts/split-bundle.py` moves into its own chunk, fetched when the view is first
+//! visited, or earlier when the pointer or focus reaches a link to it.
 
-use std::sync::OnceLock;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 
 use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::path;
+use leptos_router::{path, Lazy, LazyRoute};
 use reactive_stores::Store;
 use wasm_bindgen::JsCast;
 
-use crate::api::{fetch_static, ApiError};
+use crate::api::{fetch_static, ApiError, NETWORK};
 use crate::components::{Dialog, ErrorPanel, Spinner, When};
-use crate::pages::clusters::{ClusterDetail, ClustersList, CreateCluster};
-use crate::pages::files::ClusterFiles;
-use crate::pages::jobs::{ClusterJobs, JobDetail, JobsList, SubmitJob};
-use crate::pages::settings::Settings;
-use crate::pages::sql::SqlEditor;
+use crate::embed::Portal;
+use crate::pages::clusters::ClustersList;
 use crate::pages::NotFound;
+use crate::state::host::{ConfigSource, Host, HostMode};
 use crate::state::session::SessionExt;
 use crate::state::{use_session, ConfigStatus, RefreshBus, Session, SessionState, SessionStateStoreFields, Theme};
 
-static BASE: OnceLock<String> = OnceLock::new();
-
-/// The path prefix the console is hosted under ("" at the root), from `<base href>` if present.
-pub fn base_path() -> &'static str {
-    BASE.get_or_init(|| {
-        let doc = document();
-        let has_base = doc.query_selector("base[href]").ok().flatten().is_some();
-        if !has_base {
-            return String::new();
-        }
-        let Some(uri) = doc.base_uri().ok().flatten() else { return String::new() };
-        // scheme://host/path/ → /path
-        let after_scheme = uri.split_once("://").map(|(_, r)| r).unwrap_or(&uri);
-        let path = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
-        let path = path.split(['?', '#']).next().unwrap_or("/");
-        path.trim_end_matches('/').to_string()
-    })
+/// The path prefix the console is hosted under ("" at the root).
+pub fn base_path() -> String {
+    crate::state::host::base_path()
 }
 
 /// An in-app link target: `href("/clusters")` → `/console/clusters` when hosted under `/console/`.
@@ -61,23 +52,185 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("r", "Refresh the current view"),
 ];
 
+// ---------------------------------------------------------------------------------------------
+// Views loaded on demand
+
+/// A view's chunk could not be fetched or instantiated (network, server, or a stale page after a deploy).
+pub struct ChunkError;
+
+impl From<SplitLoaderError> for ChunkError {
+    fn from(_: SplitLoaderError) -> ChunkError {
+        ChunkError
+    }
+}
+
+/// Split points: each function's body (the view and everything only it uses) moves to the chunk named
+/// by the first argument of `wasm_split`. `fallible`: a failed fetch is an error to show, not a panic
+/// (which would abort the whole console); a later visit fetches again.
+mod chunks {
+    use leptos::prelude::*;
+    use leptos::wasm_split::wasm_split;
+
+    use super::ChunkError;
+    use crate::pages;
+
+    macro_rules! split_view {
+        ($chunk:ident, $render:ident, $preload:ident, $view:path) => {
+            #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+            pub fn $render() -> Result<AnyView, ChunkError> {
+                Ok(view! { <$view/> }.into_any())
+            }
+        };
+    }
+
+    split_view!(cluster_create, create, preload_create, pages::clusters::CreateCluster);
+    split_view!(cluster_detail, detail, preload_detail, pages::clusters::ClusterDetail);
+    // The two job lists share one chunk: they are one file of code.
+    split_view!(jobs_list, jobs, preload_jobs, pages::jobs::JobsList);
+    split_view!(jobs_list, cluster_jobs, preload_cluster_jobs, pages::jobs::ClusterJobs);
+    split_view!(job_detail, job, preload_job, pages::jobs::JobDetail);
+    split_view!(job_submit, submit, preload_submit, pages::jobs::SubmitJob);
+    split_view!(cluster_files, files, preload_files, pages::files::ClusterFiles);
+    split_view!(sql_editor, sql, preload_sql, pages::sql::SqlEditor);
+    split_view!(settings, settings, preload_settings, pages::settings::Settings);
+}
+
+/// What a lazy view shows when its chunk did not arrive.
+fn chunk_view(loaded: Result<AnyView, ChunkError>) -> AnyView {
+    loaded.unwrap_or_else(|ChunkError| {
+        let error = ApiError {
+            status: 0,
+            code: NETWORK.into(),
+            message: "The code of this view could not be loaded.".into(),
+            request_id: None,
+        };
+        view! {
+            <section class="page">
+                <ErrorPanel
+                    error=error
+                    title="This view could not be loaded"
+                    hint="The network or the server did not deliver it, or the console was updated since this page was \
+                          opened. Check the connection and reload."
+                />
+                <p><button type="button" class="btn btn-primary" id="chunk-reload"
+                    on:click=|_| { let _ = window().location().reload(); }>"Reload"</button></p>
+            </section>
+        }
+        .into_any()
+    })
+}
+
+/// A lazy route: Leptos's `LazyRoute`, its view behind one of the split points above.
+macro_rules! lazy_view {
+    ($route:ident, $render:path, $preload:path) => {
+        #[derive(Clone, Copy)]
+        pub struct $route;
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            async fn view(_: Self) -> AnyView {
+                chunk_view($render().await)
+            }
+            async fn preload() {
+                let _ = $preload().await;
+            }
+        }
+    };
+}
+
+lazy_view!(CreateClusterView, chunks::create, chunks::preload_create);
+lazy_view!(ClusterDetailView, chunks::detail, chunks::preload_detail);
+lazy_view!(JobsListView, chunks::jobs, chunks::preload_jobs);
+lazy_view!(ClusterJobsView, chunks::cluster_jobs, chunks::preload_cluster_jobs);
+lazy_view!(JobDetailView, chunks::job, chunks::preload_job);
+lazy_view!(SubmitJobView, chunks::submit, chunks::preload_submit);
+lazy_view!(ClusterFilesView, chunks::files, chunks::preload_files);
+lazy_view!(SqlEditorView, chunks::sql, chunks::preload_sql);
+lazy_view!(SettingsView, chunks::settings, chunks::preload_settings);
+
+/// The segments of a console path (relative to the base, without query).
+fn segments(path: &str) -> Vec<&str> {
+    path.split(['?', '#']).next().unwrap_or("").split('/').filter(|s| !s.is_empty()).collect()
+}
+
+/// Starts fetching the chunk of the view at `path` (relative to the base); the routes below, in the
+/// same order.
+fn preload_view(path: &str) {
+    type Preload = Pin<Box<dyn Future<Output = ()>>>;
+    let preload: Option<Preload> = match segments(path).as_slice() {
+        ["clusters", "create"] => Some(Box::pin(CreateClusterView::preload())),
+        ["clusters", _] => Some(Box::pin(ClusterDetailView::preload())),
+        ["clusters", _, "jobs"] => Some(Box::pin(ClusterJobsView::preload())),
+        ["clusters", _, "jobs", _] => Some(Box::pin(JobDetailView::preload())),
+        ["clusters", _, "files"] => Some(Box::pin(ClusterFilesView::preload())),
+        ["jobs"] => Some(Box::pin(JobsListView::preload())),
+        ["jobs", "submit"] => Some(Box::pin(SubmitJobView::preload())),
+        ["sql"] => Some(Box::pin(SqlEditorView::preload())),
+        ["settings"] => Some(Box::pin(SettingsView::preload())),
+        _ => None,
+    };
+    if let Some(p) = preload {
+        leptos::task::spawn_local(p);
+    }
+}
+
+/// The title of the view at `path` (relative to the base): the document's title in a page of its own,
+/// the portal's in an iframe.
+pub fn view_title(path: &str) -> &'static str {
+    match segments(path).as_slice() {
+        [] | ["clusters"] => "Clusters",
+        ["clusters", "create"] => "Create cluster",
+        ["clusters", _] => "Cluster",
+        ["clusters", _, "jobs"] | ["jobs"] => "Jobs",
+        ["clusters", _, "jobs", _] => "Job",
+        ["clusters", _, "files"] => "Files",
+        ["jobs", "submit"] => "Submit a job",
+        ["sql"] => "SQL editor",
+        ["settings"] => "Settings",
+        _ => "Page not found",
+    }
+}
+
+/// `path` without the base path, or None when it is outside it.
+fn within_base<'a>(path: &'a str, base: &str) -> Option<&'a str> {
+    if base.is_empty() {
+        return Some(path);
+    }
+    path.strip_prefix(base).filter(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+// ---------------------------------------------------------------------------------------------
+// App and shell
+
+/// The console: the host (`crate::state::host::current`) says how it is hosted.
 #[component]
 pub fn App() -> impl IntoView {
-    let theme = Theme::load();
-    theme.apply();
+    let host = crate::state::host::current();
+    let theme = host.theme().unwrap_or_else(Theme::load);
     let session: Session = Store::new(SessionState::new(theme));
     provide_context(session);
     provide_context(RefreshBus::new());
+    host.attach_session(session);
 
+    let source = host.config_source().clone();
+    let host_token = host.token();
     leptos::task::spawn_local(async move {
-        let loaded = fetch_static::<lakedeck_api::config::ConsoleConfig>("config.json").await;
-        session.finish_loading(loaded.map_err(|e| ApiError {
-            message: format!("config.json could not be loaded: {}", e.message),
-            ..e
-        }));
+        let loaded = match source {
+            ConfigSource::Inline(config) => Ok(config),
+            ConfigSource::Url(url) => fetch_static::<lakedeck_api::config::ConsoleConfig>(&url).await.map_err(|e| ApiError {
+                message: format!("{url} could not be loaded: {}", e.message),
+                ..e
+            }),
+        };
+        session.finish_loading(loaded);
+        // A token the host handed over wins over config.json's and this tab's.
+        if let Some(token) = host_token {
+            session.token().set(token);
+        }
     });
 
-    let base = base_path().to_string();
+    let base = base_path();
     view! {
         <Router base=base>
             <Shell/>
@@ -94,15 +247,29 @@ fn is_typing_target(ev: &web_sys::KeyboardEvent) -> bool {
 
 #[component]
 fn Shell() -> impl IntoView {
+    let host = crate::state::host::current();
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let navigate = use_navigate();
+    let location = use_location();
     let sheet_open = RwSignal::new(false);
+    let mode = host.mode();
+    let root = NodeRef::<leptos::html::Div>::new();
+
+    {
+        let navigate = navigate.clone();
+        host.attach_navigate(Rc::new(move |path: &str| navigate(path, Default::default())));
+    }
+
+    // In-page: start inside the console's own URLs (the portal mounted it, so it is the console's turn).
+    if mode == HostMode::Inline && within_base(&window().location().pathname().unwrap_or_default(), &base_path()).is_none() {
+        let navigate = navigate.clone();
+        request_animation_frame(move || navigate("/clusters", leptos_router::NavigateOptions { replace: true, ..Default::default() }));
+    }
 
     // config.json failed: open Settings so the user can enter the endpoint by hand.
     {
         let navigate = navigate.clone();
-        let location = use_location();
         // Runs until the configuration is settled, then reads nothing more (and so never reruns).
         let done = StoredValue::new(false);
         crate::state::run_effect(move || {
@@ -125,10 +292,40 @@ fn Shell() -> impl IntoView {
         });
     }
 
-    // Keyboard shortcuts (see SHORTCUTS).
+    // The view's title: the document's in a page of its own, the portal's when framed.
+    let current = Memo::new(move |_| {
+        let path = location.pathname.get();
+        let rel = within_base(&path, &base_path()).unwrap_or("").to_string();
+        let search = location.search.get();
+        if search.is_empty() { rel } else { format!("{rel}?{search}") }
+    });
+    if mode == HostMode::Page {
+        crate::state::run_effect(move || {
+            document().set_title(&format!("{} · Lakedeck", view_title(&current.get())));
+        });
+    }
+
+    // Framed by a portal: the postMessage protocol, once the configuration says who may talk to us.
+    // Its listeners and effects belong to the shell (cleaned up with it), not to the effect that waits.
+    if mode == HostMode::Frame {
+        let owner = Owner::current().expect("the shell runs inside the app's owner");
+        let started = StoredValue::new(false);
+        let host = host.clone();
+        crate::state::run_effect(move || {
+            if started.get_value() || session.config_status().with(|s| *s == ConfigStatus::Loading) {
+                return;
+            }
+            started.set_value(true);
+            let host = host.clone();
+            owner.with(move || start_portal(host, session, root, current));
+        });
+    }
+
+    // Keyboard shortcuts (see SHORTCUTS): the whole window in a page of its own or a frame; inside the
+    // console only when mounted into a host page, whose own keys stay its own.
     let g_pending = StoredValue::new(0f64);
     let nav = navigate.clone();
-    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+    let on_key = move |ev: web_sys::KeyboardEvent| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() || is_typing_target(&ev) {
             return;
         }
@@ -167,8 +364,35 @@ fn Shell() -> impl IntoView {
             }
             _ => {}
         }
-    });
-    on_cleanup(move || handle.remove());
+    };
+    let inline = mode == HostMode::Inline;
+    if !inline {
+        let on_key = on_key.clone();
+        let handle = window_event_listener(leptos::ev::keydown, on_key);
+        on_cleanup(move || handle.remove());
+    }
+
+    // Fetch a view's chunk as soon as the pointer or focus reaches a link to it.
+    let last_hint = StoredValue::new(String::new());
+    let hint = move |target: Option<web_sys::EventTarget>| {
+        let Some(link) = target
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten())
+        else {
+            return;
+        };
+        let Ok(url) = web_sys::Url::new_with_base(&link.get_attribute("href").unwrap_or_default(), &document().base_uri().ok().flatten().unwrap_or_default()) else {
+            return;
+        };
+        let path = url.pathname();
+        if last_hint.with_value(|l| *l == path) {
+            return;
+        }
+        if let Some(rel) = within_base(&path, &base_path()) {
+            preload_view(rel);
+        }
+        last_hint.set_value(path);
+    };
 
     let project = move || {
         let p = session.config().with(|c| c.project_id.clone());
@@ -191,14 +415,25 @@ fn Shell() -> impl IntoView {
     let loading = move || session.config_status().with(|s| *s == ConfigStatus::Loading);
     // Side navigation: plain links (the router handles their clicks) marked `aria-current="page"`
     // while the location is inside their section, as the router's `<A>` does.
-    let location = use_location();
     let nav_current = move |section: &str| {
         let target = href(section);
         location.pathname.with(|p| p == &target || p.starts_with(&format!("{target}/"))).then_some("page")
     };
+    let mode_class = match mode {
+        HostMode::Page => "lakedeck lakedeck-page",
+        HostMode::Frame => "lakedeck lakedeck-frame",
+        HostMode::Inline => "lakedeck lakedeck-inline",
+    };
+    let chrome = mode != HostMode::Frame;
 
     view! {
+        <div class=mode_class node_ref=root data-theme=move || session.theme().get().attr()
+            on:keydown=move |ev| if inline { on_key(ev) }
+            on:pointerover=move |ev| hint(ev.target())
+            on:focusin=move |ev| hint(ev.target())
+        >
         <a class="skip-link" href="#main">"Skip to content"</a>
+        <When when=move || chrome>
         <header class="app-header">
             <a class="brand" href=href("/clusters")>
                 <span class="brand-mark" aria-hidden="true"></span>
@@ -224,7 +459,9 @@ fn Shell() -> impl IntoView {
                 </button>
             </div>
         </header>
+        </When>
         <div class="layout">
+            <When when=move || chrome>
             <nav class="side-nav" aria-label="Main">
                 <ul>
                     <li><a href=href("/clusters") id="nav-clusters" aria-current=move || nav_current("/clusters")>
@@ -241,21 +478,22 @@ fn Shell() -> impl IntoView {
                     </a></li>
                 </ul>
             </nav>
+            </When>
             <main id="main" class="content" tabindex="-1">
                 {move || config_error()}
                 <When when=move || !loading() fallback=|| view! { <Spinner label="Loading configuration…"/> }>
                     <FlatRoutes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=|| view! { <RedirectTo path="/clusters"/> }/>
                         <Route path=path!("/clusters") view=ClustersList/>
-                        <Route path=path!("/clusters/create") view=CreateCluster/>
-                        <Route path=path!("/clusters/:id") view=ClusterDetail/>
-                        <Route path=path!("/clusters/:id/jobs") view=ClusterJobs/>
-                        <Route path=path!("/clusters/:id/jobs/:job") view=JobDetail/>
-                        <Route path=path!("/clusters/:id/files") view=ClusterFiles/>
-                        <Route path=path!("/jobs") view=JobsList/>
-                        <Route path=path!("/jobs/submit") view=SubmitJob/>
-                        <Route path=path!("/sql") view=SqlEditor/>
-                        <Route path=path!("/settings") view=Settings/>
+                        <Route path=path!("/clusters/create") view={Lazy::<CreateClusterView>::new()}/>
+                        <Route path=path!("/clusters/:id") view={Lazy::<ClusterDetailView>::new()}/>
+                        <Route path=path!("/clusters/:id/jobs") view={Lazy::<ClusterJobsView>::new()}/>
+                        <Route path=path!("/clusters/:id/jobs/:job") view={Lazy::<JobDetailView>::new()}/>
+                        <Route path=path!("/clusters/:id/files") view={Lazy::<ClusterFilesView>::new()}/>
+                        <Route path=path!("/jobs") view={Lazy::<JobsListView>::new()}/>
+                        <Route path=path!("/jobs/submit") view={Lazy::<SubmitJobView>::new()}/>
+                        <Route path=path!("/sql") view={Lazy::<SqlEditorView>::new()}/>
+                        <Route path=path!("/settings") view={Lazy::<SettingsView>::new()}/>
                     </FlatRoutes>
                 </When>
             </main>
@@ -276,7 +514,29 @@ fn Shell() -> impl IntoView {
             </table>
             <p class="hint">"Shortcuts are ignored while typing in a field."</p>
         </Dialog>
+        </div>
     }
+}
+
+/// The portal end of an embedded console (`crate::embed`): listens to the portal, then tells it that
+/// the console is ready, where it is, what the view is called, how tall it is and when the token failed.
+fn start_portal(host: Host, session: Session, root: NodeRef<leptos::html::Div>, current: Memo<String>) {
+    let Some(portal) = session.config().with_untracked(|c| Portal::connect(&c.embed)) else { return };
+    portal.listen(host);
+    {
+        let portal = portal.clone();
+        crate::api::on_unauthorized(Some(Rc::new(move || portal.post("token-expired", &[("status", 401.into())]))));
+        on_cleanup(|| crate::api::on_unauthorized(None));
+    }
+    if let Some(el) = root.get_untracked() {
+        portal.report_height(el.into());
+    }
+    portal.post("ready", &[("version", crate::embed::PROTOCOL_VERSION.into())]);
+    crate::state::run_effect(move || {
+        let at = current.get();
+        portal.post("location", &[("path", at.as_str().into())]);
+        portal.post("title", &[("title", view_title(&at).into())]);
+    });
 }
 
 /// Client-side redirect (replaces the history entry); goes to Settings instead when the

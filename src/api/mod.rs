@@ -12,9 +12,22 @@ pub mod wire;
 
 pub use error::{ApiError, DECODE, NETWORK, REQUEST};
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use lakedeck_api::config::ConsoleConfig;
 use serde::Serialize;
 use wire::FromWire;
+
+thread_local! {
+    static ON_UNAUTHORIZED: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` whenever an API answers 401 (the token is missing, wrong or expired): an embedding portal
+/// is told so it can hand over a new one. `None` removes it.
+pub fn on_unauthorized(f: Option<Rc<dyn Fn()>>) {
+    ON_UNAUTHORIZED.with(|h| *h.borrow_mut() = f);
+}
 
 /// HTTP methods the console uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +157,11 @@ pub(crate) async fn send(
     if (200..300).contains(&status) {
         Ok((status, text, request_id))
     } else {
+        if status == 401 {
+            if let Some(f) = ON_UNAUTHORIZED.with(|h| h.borrow().clone()) {
+                f();
+            }
+        }
         Err(ApiError::from_response(status, &text, request_id))
     }
 }

@@ -17,7 +17,7 @@
 // as its default until it is listed here (the sample tests point at it) instead of breaking the build.
 #![allow(clippy::needless_update)]
 
-use lakedeck_api::config::{ConsoleConfig, Endpoints};
+use lakedeck_api::config::{ConsoleConfig, EmbedConfig, Endpoints};
 use lakedeck_api::mrs::{
     BootstrapScript, Cluster, ClusterNode, ClusterState, ComponentAmb, ComponentInfo,
     CreateClusterResponse, ExpandClusterResponse, Host, ListClustersResponse, ListHostsResponse,
@@ -127,6 +127,7 @@ impl FromWire for ConsoleConfig {
             region: s(&v["region"]),
             token: opt_s(&v["token"]),
             sandbox: boolean(&v["sandbox"]),
+            embed: EmbedConfig { allowed_parents: list(&v["embed"]["allowed_parents"]) },
             ..Default::default()
         }
     }

@@ -1,6 +1,8 @@
 //! Application state shared through context: the session store (config, token, theme), the
-//! refresh bus used by the `r` shortcut, and the polling helper pages use for live data.
+//! refresh bus used by the `r` shortcut, the polling helper pages use for live data, and how the
+//! console is hosted (`host`).
 
+pub mod host;
 pub mod load;
 pub mod poll;
 pub mod session;

@@ -132,7 +132,6 @@ impl SessionExt for Session {
 
     fn set_theme(&self, theme: Theme) {
         theme.store();
-        theme.apply();
         self.theme().set(theme);
     }
 }

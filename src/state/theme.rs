@@ -52,15 +52,12 @@ impl Theme {
         }
     }
 
-    /// Sets `data-theme` on `<html>` (`light`/`dark`); System removes it so the CSS follows
-    /// `prefers-color-scheme`.
-    pub fn apply(self) {
-        let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
-            return;
-        };
-        let _ = match self {
-            Theme::System => root.remove_attribute("data-theme"),
-            t => root.set_attribute("data-theme", t.as_str()),
-        };
+    /// The console root's `data-theme` (`light`/`dark`); none for System, so the CSS follows
+    /// `prefers-color-scheme`. On the root element, not `<html>`: a host page's theme stays its own.
+    pub fn attr(self) -> Option<&'static str> {
+        match self {
+            Theme::System => None,
+            t => Some(t.as_str()),
+        }
     }
 }

@@ -11,6 +11,23 @@ pub struct Endpoints {
     pub mrs: String,
 }
 
+/// Embedding in a portal's iframe (`index.html?embed=1`, README "Embedding").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EmbedConfig {
+    /// Origins (`https://portal.example.com`) whose pages may frame the console and talk to it through
+    /// postMessage; the console ignores messages from any other origin and posts only to its parent's
+    /// origin when it is listed. Empty: no postMessage at all.
+    pub allowed_parents: Vec<String>,
+}
+
+impl EmbedConfig {
+    /// Whether `origin` is listed (exact match, as browsers serialize origins: no trailing slash).
+    pub fn allows(&self, origin: &str) -> bool {
+        !origin.is_empty() && origin != "null" && self.allowed_parents.iter().any(|o| o.trim_end_matches('/') == origin)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ConsoleConfig {
@@ -22,6 +39,7 @@ pub struct ConsoleConfig {
     pub token: Option<String>,
     /// True when the endpoints are a Lakedeck sandbox (the console labels it so).
     pub sandbox: bool,
+    pub embed: EmbedConfig,
 }
 
 impl ConsoleConfig {
@@ -45,5 +63,18 @@ mod tests {
         assert_eq!(c.mrs_url("/v2/p/clusters"), "http://h:1/v2/p/clusters");
         let parsed: ConsoleConfig = serde_json::from_str(r#"{"project_id":"x"}"#).unwrap();
         assert_eq!(parsed.project_id, "x");
+        assert!(parsed.embed.allowed_parents.is_empty());
+    }
+
+    #[test]
+    fn embed_origins_match_exactly() {
+        let e = EmbedConfig { allowed_parents: vec!["https://portal.example.com/".into(), "http://127.0.0.1:9000".into()] };
+        assert!(e.allows("https://portal.example.com"));
+        assert!(e.allows("http://127.0.0.1:9000"));
+        assert!(!e.allows("https://portal.example.com.evil.test"));
+        assert!(!e.allows("http://127.0.0.1:9001"));
+        assert!(!e.allows("null"));
+        assert!(!e.allows(""));
+        assert!(!EmbedConfig::default().allows("https://portal.example.com"));
     }
 }

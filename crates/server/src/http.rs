@@ -248,6 +248,7 @@ async fn config_json(State(st): State<Shared>) -> Response {
         region: "cn-north-4".into(),
         token: st.expose_token.then(|| st.creds.token.clone()),
         sandbox: true,
+        embed: Default::default(),
     };
     let mut r = json(StatusCode::OK, &cfg);
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
