@@ -222,70 +222,159 @@ impl Harness {
     }
 }
 
+/// What a [`StaticSite`] answers under a path prefix (the longest matching prefix wins).
+#[derive(Clone, Debug)]
+pub enum Mount {
+    /// Files of a directory; an unknown path that accepts HTML gets the directory's `index.html`, as
+    /// a CDN's SPA rule does.
+    Dir(PathBuf),
+    /// One file for every path under the prefix (a host page that owns those URLs).
+    File(PathBuf),
+    /// A fixed body with its content type.
+    Body(&'static str, Vec<u8>),
+}
+
 /// A plain static web server on another loopback port: a second origin for cross-origin tests (a
-/// page of "another web site", or the console hosted as on a CDN). Files come from `dir`; unknown
-/// paths that accept HTML get `index.html`, as a CDN's SPA rule does.
+/// page of "another web site", a portal embedding the console, or the console hosted as on a CDN).
+/// It can send a Content-Security-Policy with its HTML pages and records the violation reports
+/// browsers POST to `/csp-reports`.
 pub struct StaticSite {
     pub url: String,
+    reports: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl StaticSite {
     /// Serves `dir` on `host` (e.g. `localhost`, so the origin differs from the sandbox's `127.0.0.1`).
     pub fn serve(dir: &Path, host: &str) -> StaticSite {
-        use std::io::{Read, Write};
+        StaticSite::serve_mounts(host, vec![("/", Mount::Dir(dir.to_path_buf()))], None)
+    }
+
+    /// Serves `mounts` on `host`, with `csp` (if any) on every HTML answer.
+    pub fn serve_mounts(host: &str, mounts: Vec<(&str, Mount)>, csp: Option<String>) -> StaticSite {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind static site");
         let port = listener.local_addr().expect("addr").port();
         listener.set_nonblocking(true).expect("nonblocking");
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (dir, flag) = (dir.to_path_buf(), stop.clone());
+        let stop = Arc::new(AtomicBool::new(false));
+        let reports = Arc::new(Mutex::new(Vec::new()));
+        let mut mounts: Vec<(String, Mount)> = mounts.into_iter().map(|(p, m)| (p.to_string(), m)).collect();
+        mounts.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        let site = Arc::new((mounts, csp, reports.clone()));
+        let flag = stop.clone();
         std::thread::spawn(move || {
-            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
-                let Ok((mut conn, _)) = listener.accept() else {
+            while !flag.load(Ordering::Relaxed) {
+                let Ok((conn, _)) = listener.accept() else {
                     std::thread::sleep(Duration::from_millis(10));
                     continue;
                 };
-                let _ = conn.set_nonblocking(false);
-                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut head = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match conn.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let head = String::from_utf8_lossy(&head).into_owned();
-                let path = head.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
-                let rel = path.trim_start_matches('/');
-                let safe = !rel.split('/').any(|s| s == "..");
-                let file = if rel.is_empty() { dir.join("index.html") } else { dir.join(rel) };
-                let (status, file) = if safe && file.is_file() {
-                    ("200 OK", file)
-                } else if head.contains("text/html") {
-                    ("200 OK", dir.join("index.html"))
-                } else {
-                    ("404 Not Found", PathBuf::new())
-                };
-                let body = std::fs::read(&file).unwrap_or_default();
-                let kind = match file.extension().and_then(|e| e.to_str()) {
-                    Some("html") => "text/html; charset=utf-8",
-                    Some("js") => "text/javascript",
-                    Some("wasm") => "application/wasm",
-                    Some("css") => "text/css",
-                    Some("json") => "application/json",
-                    Some("svg") => "image/svg+xml",
-                    _ => "application/octet-stream",
-                };
-                let _ = conn.write_all(
-                    format!("HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
-                        .as_bytes(),
-                );
-                let _ = conn.write_all(&body);
+                // One thread per connection: a browser's idle preconnect must not hold up the others.
+                let site = site.clone();
+                std::thread::spawn(move || answer(conn, &site.0, site.1.as_deref(), &site.2));
             }
         });
-        StaticSite { url: format!("http://{host}:{port}"), stop }
+        StaticSite { url: format!("http://{host}:{port}"), reports, stop }
     }
+
+    /// The bodies of the CSP violation reports received so far.
+    pub fn reports(&self) -> Vec<String> {
+        self.reports.lock().unwrap().clone()
+    }
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+fn answer(
+    mut conn: std::net::TcpStream,
+    mounts: &[(String, Mount)],
+    csp: Option<&str>,
+    reports: &std::sync::Mutex<Vec<String>>,
+) {
+    use std::io::{Read, Write};
+    let _ = conn.set_nonblocking(false);
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut data = Vec::new();
+    let mut buf = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        match conn.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => data.extend_from_slice(&buf[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let mut words = head.split_whitespace();
+    let method = words.next().unwrap_or("").to_string();
+    let path = words.next().unwrap_or("/").split(['?', '#']).next().unwrap_or("/").to_string();
+    let header = |name: &str| {
+        head.lines().find_map(|l| l.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string()))
+    };
+    let respond = |conn: &mut std::net::TcpStream, status: &str, kind: &str, body: &[u8]| {
+        let policy = if kind.starts_with("text/html") { csp.map(|c| format!("Content-Security-Policy: {c}\r\n")) } else { None };
+        let _ = conn.write_all(
+            format!(
+                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\n{}Connection: close\r\n\r\n",
+                body.len(),
+                policy.unwrap_or_default()
+            )
+            .as_bytes(),
+        );
+        let _ = conn.write_all(body);
+    };
+    if method == "POST" && path == "/csp-reports" {
+        let len: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let mut body = data[head_end..].to_vec();
+        while body.len() < len {
+            match conn.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => body.extend_from_slice(&buf[..n]),
+            }
+        }
+        reports.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
+        return respond(&mut conn, "204 No Content", "text/plain", b"");
+    }
+    let wants_html = header("accept").is_some_and(|a| a.contains("text/html"));
+    for (prefix, mount) in mounts {
+        let rest = if prefix == "/" {
+            Some(path.as_str())
+        } else {
+            path.strip_prefix(prefix.as_str()).filter(|r| r.is_empty() || r.starts_with('/'))
+        };
+        let Some(rest) = rest else { continue };
+        let file = match mount {
+            Mount::Body(kind, body) => return respond(&mut conn, "200 OK", kind, body),
+            Mount::File(file) => file.clone(),
+            Mount::Dir(dir) => {
+                let rel = rest.trim_start_matches('/');
+                let file = if rel.is_empty() { dir.join("index.html") } else { dir.join(rel) };
+                if !rel.split('/').any(|s| s == "..") && file.is_file() {
+                    file
+                } else if wants_html {
+                    dir.join("index.html")
+                } else {
+                    break;
+                }
+            }
+        };
+        if let Ok(body) = std::fs::read(&file) {
+            return respond(&mut conn, "200 OK", content_type(&file), &body);
+        }
+        break;
+    }
+    respond(&mut conn, "404 Not Found", "text/plain", b"not found\n")
 }
 
 impl Drop for StaticSite {

@@ -10,6 +10,7 @@ use crate::util;
 pub const USAGE: &str = "\
 Usage: lakedeck-server [--listen ADDR:PORT] [--data-dir DIR] [--dist DIR] [--step-ms N]
                        [--allowed-host HOST[:PORT]]... [--allow-origin ORIGIN]...
+                       [--base-path PATH] [--embed-origin ORIGIN]... [--csp-report-uri URL]
 
 Runs the Lakedeck sandbox: the console bundle plus a local emulation of the MRS APIs.
 
@@ -26,6 +27,14 @@ Options:
   --allow-origin O    let a console served from the web origin O (e.g. https://cdn.example.com)
                       call the APIs: CORS answers that exact origin on the API paths only, never
                       config.json. Off by default. Repeatable.
+  --base-path PATH    serve the console under PATH (e.g. /ops/lakedeck) instead of /: the same
+                      bundle, with index.html's <base href> set to it; the APIs stay where the
+                      vendor has them. Default /.
+  --embed-origin O    let pages of the web origin O frame the console (?embed=1) and talk to it by
+                      postMessage: O goes into the CSP's frame-ancestors and into config.json's
+                      embed.allowed_parents. Default: no framing. Repeatable.
+  --csp-report-uri U  add `report-uri U` to the console's Content-Security-Policy (browsers POST
+                      what the policy blocked there)
   -h, --help          print this help
 
 Credentials come from LAKEDECK_SANDBOX_TOKEN, LAKEDECK_SANDBOX_AK, LAKEDECK_SANDBOX_SK and
@@ -39,11 +48,15 @@ pub struct Args {
     pub step_ms: u64,
     pub allowed_hosts: Vec<String>,
     pub allow_origins: Vec<String>,
+    /// "" or `/ops/lakedeck` (no trailing slash).
+    pub base_path: String,
+    pub embed_origins: Vec<String>,
+    pub csp_report_uri: Option<String>,
 }
 
 #[derive(Debug, PartialEq)]
 pub enum ArgsOutcome {
-    Run(Args),
+    Run(Box<Args>),
     Help,
 }
 
@@ -76,15 +89,41 @@ fn parse_host(raw: &str) -> Result<String, String> {
 }
 
 /// A web origin exactly as browsers send it: `http(s)://host[:port]`, no path, no wildcard.
-fn parse_origin(raw: &str) -> Result<String, String> {
+fn parse_origin(raw: &str, flag: &str) -> Result<String, String> {
     let o = raw.trim();
     let rest = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
     match rest {
         Some(host) if !host.contains('/') && parse_host(host).is_ok() => Ok(o.to_ascii_lowercase()),
         _ => Err(format!(
-            "--allow-origin must be one exact origin such as https://cdn.example.com or http://localhost:3000 (scheme, host, optional port; no path, no '*'), not '{raw}'"
+            "{flag} must be one exact origin such as https://cdn.example.com or http://localhost:3000 (scheme, host, optional port; no path, no '*'), not '{raw}'"
         )),
     }
+}
+
+/// A URL path prefix: `/`, `/console`, `/ops/tools/lakedeck/`; letters, digits and `-._~` between
+/// slashes (it is written into index.html and matched against request paths). Returned without the
+/// trailing slash, "" for the root.
+fn parse_base_path(raw: &str) -> Result<String, String> {
+    let p = raw.trim();
+    let segments: Vec<&str> = p.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    let ok = p.starts_with('/')
+        && !p.contains("//")
+        && segments.iter().all(|s| *s != "." && *s != ".." && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)));
+    if !ok {
+        return Err(format!("--base-path must be a path such as /console or /ops/tools/lakedeck/ (letters, digits, -._~ between slashes), not '{raw}'"));
+    }
+    Ok(segments.iter().map(|s| format!("/{s}")).collect())
+}
+
+/// Where browsers send CSP violation reports: an absolute http(s) URL or a path on this server.
+fn parse_report_uri(raw: &str) -> Result<String, String> {
+    let u = raw.trim();
+    let ok = (u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/'))
+        && !u.bytes().any(|b| b.is_ascii_whitespace() || b.is_ascii_control() || b == b';' || b == b',' || b == b'\'');
+    if !ok {
+        return Err(format!("--csp-report-uri must be an http(s) URL or a path without spaces, ';' or ',', not '{raw}'"));
+    }
+    Ok(u.to_string())
 }
 
 /// Parses the arguments after the program name. `env_step` is LAKEDECK_SANDBOX_STEP_MS; the flag wins.
@@ -96,6 +135,9 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
         step_ms: DEFAULT_STEP_MS,
         allowed_hosts: Vec::new(),
         allow_origins: Vec::new(),
+        base_path: String::new(),
+        embed_origins: Vec::new(),
+        csp_report_uri: None,
     };
     if let Some(raw) = env_step.filter(|s| !s.trim().is_empty()) {
         out.step_ms = parse_step(raw, "LAKEDECK_SANDBOX_STEP_MS")?;
@@ -111,7 +153,11 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
         if flag == "-h" || flag == "--help" {
             return Ok(ArgsOutcome::Help);
         }
-        if !matches!(flag, "--listen" | "--data-dir" | "--dist" | "--step-ms" | "--allowed-host" | "--allow-origin") {
+        if !matches!(
+            flag,
+            "--listen" | "--data-dir" | "--dist" | "--step-ms" | "--allowed-host" | "--allow-origin" | "--base-path" | "--embed-origin"
+                | "--csp-report-uri"
+        ) {
             return Err(format!("unknown argument '{arg}'"));
         }
         let value = match inline {
@@ -130,12 +176,15 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
             "--data-dir" => out.data_dir = PathBuf::from(value),
             "--dist" => out.dist = PathBuf::from(value),
             "--allowed-host" => out.allowed_hosts.push(parse_host(&value)?),
-            "--allow-origin" => out.allow_origins.push(parse_origin(&value)?),
+            "--allow-origin" => out.allow_origins.push(parse_origin(&value, "--allow-origin")?),
+            "--base-path" => out.base_path = parse_base_path(&value)?,
+            "--embed-origin" => out.embed_origins.push(parse_origin(&value, "--embed-origin")?),
+            "--csp-report-uri" => out.csp_report_uri = Some(parse_report_uri(&value)?),
             _ => out.step_ms = parse_step(&value, "--step-ms")?,
         }
         i += 1;
     }
-    Ok(ArgsOutcome::Run(out))
+    Ok(ArgsOutcome::Run(Box::new(out)))
 }
 
 /// The sandbox's one identity: a token for `X-Auth-Token`, an AK/SK pair for signed calls and the
@@ -260,6 +309,29 @@ mod tests {
             assert!(parse_args(&args(&["--allowed-host", bad]), None).is_err(), "{bad}");
         }
         assert!(parse_args(&args(&["--allowed-host", "[::1]:8080"]), None).is_ok());
+    }
+
+    #[test]
+    fn base_path_embedding_and_reports() {
+        let run = |a: &[&str]| match parse_args(&args(a), None) {
+            Ok(ArgsOutcome::Run(r)) => Ok(*r),
+            Ok(ArgsOutcome::Help) => panic!("help"),
+            Err(e) => Err(e),
+        };
+        assert_eq!(run(&[]).unwrap().base_path, "");
+        assert_eq!(run(&["--base-path", "/"]).unwrap().base_path, "");
+        assert_eq!(run(&["--base-path", "/console/"]).unwrap().base_path, "/console");
+        assert_eq!(run(&["--base-path=/ops/tools/lakedeck"]).unwrap().base_path, "/ops/tools/lakedeck");
+        for bad in ["console", "/a/../b", "/a//b", "/a b", "/<x>", "/a\"b"] {
+            assert!(run(&["--base-path", bad]).unwrap_err().contains("--base-path"), "{bad}");
+        }
+        let a = run(&["--embed-origin", "https://Portal.example.com", "--embed-origin", "http://127.0.0.1:9000"]).unwrap();
+        assert_eq!(a.embed_origins, vec!["https://portal.example.com", "http://127.0.0.1:9000"]);
+        assert!(run(&["--embed-origin", "*"]).unwrap_err().contains("--embed-origin"));
+        assert_eq!(run(&["--csp-report-uri", "/csp"]).unwrap().csp_report_uri.as_deref(), Some("/csp"));
+        for bad in ["javascript:x", "/a; script-src *", "http://x/ y"] {
+            assert!(run(&["--csp-report-uri", bad]).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use lakedeck_api::config::{ConsoleConfig, Endpoints};
+use lakedeck_api::config::{ConsoleConfig, EmbedConfig, Endpoints};
 use lakedeck_api::error::{MrsCamelErrorBody, MrsErrorBody};
 use lakedeck_api::sign;
 use serde::Serialize;
@@ -30,6 +30,48 @@ pub struct AppState {
     /// Whether `config.json` may hand out the token: only when nothing but this machine can connect.
     pub expose_token: bool,
     pub access: Access,
+    pub console: ConsoleSite,
+}
+
+/// Where and how the console bundle is served: its path prefix, who may frame it, and the
+/// Content-Security-Policy its page runs under.
+#[derive(Clone, Debug, Default)]
+pub struct ConsoleSite {
+    /// "" (the root) or `/ops/lakedeck`, without the trailing slash.
+    pub base: String,
+    /// Origins whose pages may frame the console and talk to it (`--embed-origin`).
+    pub embed_origins: Vec<String>,
+    pub csp_report_uri: Option<String>,
+}
+
+impl ConsoleSite {
+    /// The policy of the console's page (README "Content-Security-Policy"): scripts from this origin
+    /// only, no inline script or style, no eval (`'wasm-unsafe-eval'` compiles WebAssembly and
+    /// nothing else), API calls to this origin (the sandbox is the endpoint config.json names), and
+    /// framing only by the `--embed-origin` pages.
+    pub fn csp(&self) -> String {
+        let ancestors = if self.embed_origins.is_empty() { "'none'".to_string() } else { self.embed_origins.join(" ") };
+        let mut policy = format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; \
+             img-src 'self' data:; frame-ancestors {ancestors}"
+        );
+        if let Some(uri) = &self.csp_report_uri {
+            policy.push_str(&format!("; report-uri {uri}"));
+        }
+        policy
+    }
+
+    pub fn config_path(&self) -> String {
+        format!("{}/config.json", self.base)
+    }
+
+    /// The part of a request path inside the console's base path (`/ops/x/clusters` → `/clusters`).
+    fn strip<'a>(&self, path: &'a str) -> Option<&'a str> {
+        if self.base.is_empty() {
+            return Some(path);
+        }
+        path.strip_prefix(self.base.as_str()).filter(|rest| rest.is_empty() || rest.starts_with('/'))
+    }
 }
 
 pub type Shared = Arc<AppState>;
@@ -46,7 +88,7 @@ pub const INTERNAL: &str = "12000004";
 pub fn app(state: Shared) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/config.json", get(config_json))
+        .route(&state.console.config_path(), get(config_json))
         .merge(mrs::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
@@ -257,7 +299,7 @@ async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
                     Err(e) => e.into_response(),
                 };
             }
-            if path == "/config.json" && (foreign || kind == OriginKind::Granted) {
+            if path == st.console.config_path() && (foreign || kind == OriginKind::Granted) {
                 // The configuration may carry the token: same origin only, whatever CORS allows.
                 return plain(StatusCode::FORBIDDEN, "config.json is only served to the console's own origin\n");
             }
@@ -378,7 +420,7 @@ async fn fallback(State(st): State<Shared>, method: Method, uri: Uri, headers: H
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
     }
-    serve_static(&st.dist, path, &headers).await
+    serve_static(&st.dist, &st.console, path, &headers).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,7 +433,7 @@ async fn config_json(State(st): State<Shared>) -> Response {
         region: "cn-north-4".into(),
         token: st.expose_token.then(|| st.creds.token.clone()),
         sandbox: true,
-        embed: Default::default(),
+        embed: EmbedConfig { allowed_parents: st.console.embed_origins.clone() },
     };
     let mut r = json(StatusCode::OK, &cfg);
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -400,7 +442,7 @@ async fn config_json(State(st): State<Shared>) -> Response {
 
 const NOT_BUILT: &str = "<!doctype html>
 <html lang=\"en\"><head><meta charset=\"utf-8\"><title>Lakedeck sandbox</title></head>
-<body style=\"font-family: sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5\">
+<body>
 <h1>Lakedeck sandbox is running</h1>
 <p>The console bundle is not built yet, so there is nothing to show here. The MRS APIs under
 <code>/v1.1/</code> and <code>/v2/</code> work already.</p>
@@ -471,21 +513,63 @@ fn file_response(bytes: Vec<u8>, name: &str) -> Response {
         .into_response()
 }
 
-async fn index_page(dist: &Path) -> Response {
-    match tokio::fs::read(dist.join("index.html")).await {
-        Ok(bytes) => file_response(bytes, "index.html"),
-        Err(_) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
-            NOT_BUILT,
-        )
-            .into_response(),
+/// `index.html` with its `<base href>` set to where it is served, so the one bundle works under any
+/// base path, and the console's Content-Security-Policy.
+async fn index_page(dist: &Path, console: &ConsoleSite) -> Response {
+    let (body, cache) = match tokio::fs::read_to_string(dist.join("index.html")).await {
+        Ok(html) => (with_base_href(&html, &format!("{}/", console.base)), "no-cache"),
+        Err(_) => (NOT_BUILT.to_string(), "no-cache"),
+    };
+    let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, cache)], body)
+        .into_response();
+    let h = r.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Ok(v) = HeaderValue::from_str(&console.csp()) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    r
+}
+
+/// Replaces the `href` of the first `<base>` tag (quoted or not, as a minifier leaves it) with `href`,
+/// or adds a `<base>` at the start of `<head>` when there is none (and `href` is not the root).
+pub fn with_base_href(html: &str, href: &str) -> String {
+    let tag = format!("<base href=\"{href}\">");
+    let lower = html.to_ascii_lowercase();
+    if let Some(start) = lower.find("<base").filter(|&i| lower[i + 5..].starts_with([' ', '>', '/', '\t', '\n'])) {
+        if let Some(len) = html[start..].find('>') {
+            return format!("{}{}{}", &html[..start], tag, &html[start + len + 1..]);
+        }
+    }
+    if href == "/" {
+        return html.to_string();
+    }
+    match lower.find("<head>") {
+        Some(i) => format!("{}{}{}", &html[..i + 6], tag, &html[i + 6..]),
+        None => format!("{tag}{html}"),
     }
 }
 
-async fn serve_static(dist: &Path, path: &str, headers: &HeaderMap) -> Response {
+fn redirect(to: &str) -> Response {
+    match HeaderValue::from_str(to) {
+        Ok(v) => (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, v)]).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn serve_static(dist: &Path, console: &ConsoleSite, path: &str, headers: &HeaderMap) -> Response {
+    let Some(path) = console.strip(path) else {
+        // Outside the base path: the root leads to the console, anything else is not ours.
+        return if path == "/" {
+            redirect(&format!("{}/", console.base))
+        } else {
+            (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found\n").into_response()
+        };
+    };
+    if path.is_empty() {
+        return redirect(&format!("{}/", console.base));
+    }
     if path == "/" || path == "/index.html" {
-        return index_page(dist).await;
+        return index_page(dist, console).await;
     }
     if let Some(file) = resolve(dist, path) {
         if tokio::fs::metadata(&file).await.is_ok_and(|m| m.is_file()) {
@@ -502,7 +586,7 @@ async fn serve_static(dist: &Path, path: &str, headers: &HeaderMap) -> Response 
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     if wants_html {
-        return index_page(dist).await;
+        return index_page(dist, console).await;
     }
     (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found\n").into_response()
 }
@@ -519,6 +603,29 @@ mod tests {
         assert!(!is_hashed_asset("lakedeck-3f2a9c1b.js"));
         assert!(!is_hashed_asset("index.html"));
         assert!(!is_hashed_asset("logo-3f2a9c1b0d4e5f67.png"));
+    }
+
+    #[test]
+    fn base_href_and_paths() {
+        let min = "<!doctype html><html><head><base href=/><link href=./a.css rel=stylesheet>";
+        assert_eq!(with_base_href(min, "/ops/x/"), "<!doctype html><html><head><base href=\"/ops/x/\"><link href=./a.css rel=stylesheet>");
+        let pretty = "<head>\n<base href=\"/\" />\n<baseline>";
+        assert_eq!(with_base_href(pretty, "/c/"), "<head>\n<base href=\"/c/\">\n<baseline>");
+        assert_eq!(with_base_href("<html><head><title>t</title>", "/c/"), "<html><head><base href=\"/c/\"><title>t</title>");
+        assert_eq!(with_base_href("<html>console</html>", "/"), "<html>console</html>");
+        let site = ConsoleSite { base: "/ops/x".into(), ..Default::default() };
+        assert_eq!(site.strip("/ops/x/clusters"), Some("/clusters"));
+        assert_eq!(site.strip("/ops/x"), Some(""));
+        assert_eq!(site.strip("/ops/xy"), None);
+        assert_eq!(site.strip("/clusters"), None);
+        assert_eq!(site.config_path(), "/ops/x/config.json");
+        assert_eq!(ConsoleSite::default().strip("/a"), Some("/a"));
+        let csp = ConsoleSite { embed_origins: vec!["https://p.example".into()], csp_report_uri: Some("/r".into()), ..Default::default() }.csp();
+        assert!(csp.contains("frame-ancestors https://p.example; report-uri /r"), "{csp}");
+        assert!(ConsoleSite::default().csp().contains("frame-ancestors 'none'"));
+        for bad in ["'unsafe-inline'", "'unsafe-eval'", "*"] {
+            assert!(!ConsoleSite::default().csp().contains(bad), "{bad}");
+        }
     }
 
     #[test]

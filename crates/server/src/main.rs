@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let step_env = std::env::var("LAKEDECK_SANDBOX_STEP_MS").ok();
     let args = match config::parse_args(&argv, step_env.as_deref()) {
-        Ok(ArgsOutcome::Run(a)) => a,
+        Ok(ArgsOutcome::Run(a)) => *a,
         Ok(ArgsOutcome::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -77,6 +77,11 @@ async fn serve(args: config::Args) -> Result<(), String> {
         // handed out when nothing but this machine can connect.
         expose_token: args.listen.ip().is_loopback(),
         access: http::Access::new(bound, &args.allowed_hosts, &args.allow_origins),
+        console: http::ConsoleSite {
+            base: args.base_path.clone(),
+            embed_origins: args.embed_origins.clone(),
+            csp_report_uri: args.csp_report_uri.clone(),
+        },
     });
     engine.spawn_ticker();
 
@@ -91,6 +96,12 @@ async fn serve(args: config::Args) -> Result<(), String> {
         "token and secret key: in {} (values set through the environment are not stored there)",
         args.data_dir.join("credentials.json").display()
     );
+    if !args.base_path.is_empty() {
+        let _ = writeln!(out, "console: http://{bound}{}/", args.base_path);
+    }
+    if !args.embed_origins.is_empty() {
+        let _ = writeln!(out, "may be framed by: {}", args.embed_origins.join(", "));
+    }
     if !state.access.cors_origins.is_empty() {
         let _ = writeln!(out, "CORS allowed for: {}", state.access.cors_origins.join(", "));
     }
