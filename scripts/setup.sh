@@ -13,6 +13,8 @@ locked_wasm_bindgen() {
 }
 
 TRUNK_VERSION=0.22.1
+# The wasm splitter trunk's post_build hook runs (scripts/split-bundle.py); its CLI is behind a feature.
+WASM_SPLIT_VERSION=0.2.4
 
 apt_install() {
   local missing=()
@@ -37,6 +39,12 @@ ensure_build_tools() {
     # Without --locked: the CLI's own lockfile names a crate version the registry mirror lacks.
     say "cargo install wasm-bindgen-cli $wbg (a few minutes, once)"
     cargo install -q wasm-bindgen-cli --version "$wbg" --force
+  fi
+  # The CLI prints no version; cargo's install list knows it.
+  if ! command -v wasm-split-cli >/dev/null \
+    || ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (a few minutes, once)"
+    cargo install -q --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --force
   fi
   if ! trunk --version 2>/dev/null | grep -qx "trunk $TRUNK_VERSION"; then
     # trunk 0.22.1 declares rustc 1.96.1 but builds and runs on 1.95.

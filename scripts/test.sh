@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Lakedeck test: lints, host unit tests, server HTTP tests, browser component tests,
-# the release bundle, end-to-end browser tests and the vendor-SDK conformance tests.
+# the release bundle and its size budget, end-to-end browser tests and the vendor-SDK conformance tests.
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
@@ -20,6 +20,7 @@ say "browser component tests (wasm-bindgen-test, headless Chromium)"
 cargo test --locked -p lakedeck --target wasm32-unknown-unknown --tests
 
 build_bundle
+"$ROOT/scripts/bench-bundle.sh" --no-build
 
 say "end-to-end tests (Chromium via chromedriver against lakedeck-server and dist/)"
 cargo build --locked -q -p lakedeck-server
