@@ -296,7 +296,7 @@ fn Shell() -> impl IntoView {
     let current = Memo::new(move |_| {
         let path = location.pathname.get();
         let rel = within_base(&path, &base_path()).unwrap_or("").to_string();
-        let search = location.search.get();
+        let search = crate::embed::without_embed(&location.search.get());
         if search.is_empty() { rel } else { format!("{rel}?{search}") }
     });
     if mode == HostMode::Page {

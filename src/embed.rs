@@ -27,10 +27,28 @@ use crate::state::Theme;
 /// The protocol's version, sent with `ready`.
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// Whether the page was opened as an embedded console (`?embed=1`).
+const EMBED_KEY: &str = "lakedeck.embed";
+
+/// Whether the page runs as an embedded console: opened with `?embed=1`, or reloaded inside the frame
+/// that was (the console's own links drop the query; this tab's sessionStorage remembers).
 pub fn embed_requested() -> bool {
-    let search = window().location().search().unwrap_or_default();
-    search.trim_start_matches('?').split('&').any(|kv| kv == "embed=1" || kv == "embed=true")
+    let win = window();
+    let framed = win.parent().ok().flatten().is_some_and(|p| p != win);
+    let storage = win.session_storage().ok().flatten();
+    let search = win.location().search().unwrap_or_default();
+    if search.trim_start_matches('?').split('&').any(|kv| kv == "embed=1" || kv == "embed=true") {
+        if let (true, Some(s)) = (framed, &storage) {
+            let _ = s.set_item(EMBED_KEY, "1");
+        }
+        return true;
+    }
+    framed && storage.and_then(|s| s.get_item(EMBED_KEY).ok().flatten()).is_some()
+}
+
+/// A query string without the `embed` marker (`embed=1&tab=history` → `tab=history`): the portal is
+/// told the view's own state.
+pub fn without_embed(search: &str) -> String {
+    search.trim_start_matches('?').split('&').filter(|kv| !kv.is_empty() && *kv != "embed" && !kv.starts_with("embed=")).collect::<Vec<_>>().join("&")
 }
 
 /// The origin of the page framing this one: `location.ancestorOrigins[0]` where the browser has it,

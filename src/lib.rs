@@ -4,8 +4,11 @@
 //! `components` (reusable widgets), `pages/<area>` (one file per view), `app` (router, shell and the
 //! views loaded on demand), `embed` (iframe protocol, in-page style sheets).
 //!
-//! Loading the module mounts nothing. The stand-alone page (`index.html`) calls [`start`]; a host page
-//! calls [`mount`] with an element and options and keeps the returned [`ConsoleHandle`].
+//! Loading the module mounts nothing. The stand-alone page (`index.html`) calls `start()`; a host page
+//! calls `mount(element, options)` and keeps the returned handle. Those JavaScript exports live in the
+//! binary (src/main.rs) over [`start_page`] and [`mount_console`] here, so that test binaries, which
+//! link this library but not the binary, do not pull in the app's lazily loaded views (only a split
+//! build can load those).
 
 pub mod api;
 pub mod app;
@@ -32,30 +35,31 @@ thread_local! {
     static MOUNTED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// A console mounted into a host page. `unmount()` removes it with everything it added to the page
-/// (nodes, style sheets, listeners, timers).
-#[wasm_bindgen]
-pub struct ConsoleHandle {
+/// A console mounted into a host page. Unmounting (or dropping) it removes it with everything it
+/// added to the page (nodes, style sheets, listeners, timers).
+pub struct Console {
     mounted: Option<Mounted>,
+    /// The parent of the app's owner. Dropping the mount handle cleans up the app's owner only once
+    /// nothing else holds it, and pending tasks (a route's data, the router's own) do: the router's
+    /// `click` and `popstate` listeners on `window` stayed behind (found by the in-page e2e test).
+    /// Cleaning up this parent cleans up the app's owner at once, whoever still holds it.
+    owner: Owner,
     host: Host,
     styles: embed::AddedStyles,
 }
 
-#[wasm_bindgen]
-impl ConsoleHandle {
-    /// Removes the console from the page. The handle is unusable afterwards.
+impl Console {
+    /// Removes the console from the page.
     pub fn unmount(mut self) {
         self.unmount_now();
     }
 
     /// Hands over a new token (kept in memory only), e.g. after the host refreshed it.
-    #[wasm_bindgen(js_name = setToken)]
     pub fn set_token(&self, token: &str) {
         self.host.set_token(token);
     }
 
     /// `light`, `dark` or `system`.
-    #[wasm_bindgen(js_name = setTheme)]
     pub fn set_theme(&self, theme: &str) {
         self.host.set_theme(Theme::parse(theme));
     }
@@ -64,12 +68,11 @@ impl ConsoleHandle {
     pub fn navigate(&self, path: &str) {
         self.host.navigate(path);
     }
-}
 
-impl ConsoleHandle {
     fn unmount_now(&mut self) {
         if let Some(m) = self.mounted.take() {
             drop(m);
+            self.owner.cleanup();
             self.host.uninstall();
             self.styles.remove();
             MOUNTED.with(|c| c.set(false));
@@ -77,7 +80,7 @@ impl ConsoleHandle {
     }
 }
 
-impl Drop for ConsoleHandle {
+impl Drop for Console {
     fn drop(&mut self) {
         self.unmount_now();
     }
@@ -95,8 +98,7 @@ fn string_option(options: &JsValue, key: &str) -> Option<String> {
 /// - `token`: the MRS token (kept in memory only); `theme`: `light`, `dark` or `system`;
 ///   `locale`: `en` or `zh-CN`;
 /// - `styles`: style sheet URLs to add to the page while mounted (`lakedeck.js` passes the bundle's own).
-#[wasm_bindgen]
-pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<ConsoleHandle, JsValue> {
+pub fn mount_console(element: web_sys::HtmlElement, options: JsValue) -> Result<Console, JsValue> {
     let options = if options.is_object() { options } else { js_sys::Object::new().into() };
     let config = Reflect::get(&options, &JsValue::from_str("config")).unwrap_or(JsValue::UNDEFINED);
     let config = if let Some(url) = config.as_string() {
@@ -128,8 +130,7 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<ConsoleH
 
 /// Starts the stand-alone console (what index.html runs): it fills the page's `<body>`, under the
 /// document's `<base href>`; with `?embed=1` it runs as an iframe of a portal (README "Embedding").
-#[wasm_bindgen]
-pub fn start() -> Result<(), JsValue> {
+pub fn start_page() -> Result<(), JsValue> {
     // The hook's message formatting costs ~0.6 kB brotli in the release bundle; release builds
     // abort on panic with the browser's plain "unreachable" trap instead.
     #[cfg(debug_assertions)]
@@ -142,12 +143,13 @@ pub fn start() -> Result<(), JsValue> {
     Ok(())
 }
 
-fn start_console(element: web_sys::HtmlElement, host: Host, styles: &[String]) -> Result<ConsoleHandle, JsValue> {
+fn start_console(element: web_sys::HtmlElement, host: Host, styles: &[String]) -> Result<Console, JsValue> {
     if MOUNTED.with(|c| c.replace(true)) {
         return Err(JsValue::from_str("a Lakedeck console is already mounted in this page: unmount it first"));
     }
     host.install();
     let styles = embed::AddedStyles::add(styles);
-    let mounted = leptos::mount::mount_to(element, || view! { <App/> }.into_any());
-    Ok(ConsoleHandle { mounted: Some(mounted), host, styles })
+    let owner = Owner::new();
+    let mounted = owner.with(|| leptos::mount::mount_to(element, || view! { <App/> }.into_any()));
+    Ok(Console { mounted: Some(mounted), owner, host, styles })
 }

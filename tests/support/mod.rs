@@ -27,6 +27,8 @@ pub fn with_grid_css() {
         style.set_id("grid-css");
         style.set_text_content(Some(include_str!("../../style/grid.css")));
         doc.head().unwrap().append_child(&style).unwrap();
+        // The console's rules apply under its root element (`.lakedeck`); here the page is the root.
+        doc.body().unwrap().set_class_name("lakedeck");
     }
 }
 
