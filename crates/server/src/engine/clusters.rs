@@ -372,6 +372,7 @@ fn v10_group(
         data_volume_count: data.2,
         data_volume_product_id: id("data-product"),
         data_volume_resource_type: "hws.resource.type.volume".into(),
+        auto_scaling_policy: None,
     }
 }
 
