@@ -1,15 +1,18 @@
 //! The sandbox's engines: state, rules and time, with no HTTP in them. Handlers translate
 //! requests into calls here and `EngineError`s into vendor error bodies.
 
+pub mod autoscaler;
 pub mod clusters;
 pub mod hdfs;
 pub mod jobs;
 pub mod lifecycle;
 pub mod nodes;
+pub mod scaling;
 pub mod seed;
 pub mod sql;
 pub mod sqlexec;
 pub mod store;
+pub mod tags;
 pub mod warehouse;
 
 use std::path::{Path, PathBuf};
@@ -51,6 +54,7 @@ pub struct Engine {
     cache_dir: PathBuf,
     jobs: jobs::JobRuntime,
     sql: sqlexec::SqlRuntime,
+    autoscale: autoscaler::AutoscaleRuntime,
 }
 
 impl Engine {
@@ -62,6 +66,7 @@ impl Engine {
             cache_dir: cache_dir.to_path_buf(),
             jobs: jobs::JobRuntime::default(),
             sql: sqlexec::SqlRuntime::default(),
+            autoscale: autoscaler::AutoscaleRuntime::default(),
         })
     }
 
