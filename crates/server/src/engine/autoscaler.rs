@@ -422,8 +422,8 @@ impl Engine {
             }
             match self.run_script(cluster_id, s, ctx) {
                 Ok(()) => notes.push(Message::note(&with(Problem::new("scaling.event.script_ok")))),
-                Err(reason) => {
-                    notes.push(Message::note(&with(Problem::new("scaling.event.script_failed")).with("reason", &reason)));
+                Err(failure) => {
+                    notes.push(Message::note(&with(failure)));
                     if s.fail_action.as_deref() == Some("errorout") {
                         notes.push(Message::note(&with(Problem::new("scaling.event.script_aborted"))));
                         return (notes, true);
@@ -434,16 +434,19 @@ impl Engine {
         (notes, false)
     }
 
-    fn run_script(&self, cluster_id: &str, s: &ScaleScript, ctx: &ScriptContext) -> Result<(), String> {
+    /// Runs one script; a failure is the note's problem (without the script's name and stage).
+    fn run_script(&self, cluster_id: &str, s: &ScaleScript, ctx: &ScriptContext) -> Result<(), Problem> {
+        // Words of the OS or of the path rules, passed on as they are.
+        let failed = |reason: String| Problem::new("scaling.event.script_failed").with("reason", reason);
         let uri = s.uri.as_deref().unwrap_or_default();
         // The same checked resolver as job arguments: inside the cluster's HDFS or the OBS tree,
         // links included.
-        let path = hdfs::ClusterFs::new(&self.data_dir, cluster_id).resolve(uri)?;
+        let path = hdfs::ClusterFs::new(&self.data_dir, cluster_id).resolve(uri).map_err(failed)?;
         if !path.is_file() {
-            return Err(format!("{uri} does not exist"));
+            return Err(Problem::new("scaling.event.script_missing").with("uri", uri));
         }
         let work: PathBuf = self.data_dir.join("scaling").join(cluster_id);
-        std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(&work).map_err(|e| failed(e.to_string()))?;
         let mut cmd = std::process::Command::new("bash");
         cmd.arg(&path)
             .args(substitute(s.parameters.as_deref().unwrap_or_default(), ctx))
@@ -463,7 +466,7 @@ impl Engine {
             use std::os::unix::process::CommandExt;
             cmd.process_group(0);
         }
-        let mut child = cmd.spawn().map_err(|e| format!("cannot start bash: {e}"))?;
+        let mut child = cmd.spawn().map_err(|e| Problem::new("scaling.event.script_no_bash").with("reason", e))?;
         let started = Instant::now();
         loop {
             match child.try_wait() {
@@ -476,19 +479,20 @@ impl Engine {
                     }
                     let _ = child.kill();
                     let _ = child.wait();
-                    return Err(format!("killed after {} s", SCRIPT_TIMEOUT.as_secs()));
+                    return Err(Problem::new("scaling.event.script_timeout").with("seconds", SCRIPT_TIMEOUT.as_secs()));
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-                Err(e) => return Err(e.to_string()),
+                Err(e) => return Err(failed(e.to_string())),
             }
         }
-        let out = child.wait_with_output().map_err(|e| e.to_string())?;
+        let out = child.wait_with_output().map_err(|e| failed(e.to_string()))?;
         if out.status.success() {
-            Ok(())
-        } else {
-            let code = out.status.code().map_or("a signal".to_string(), |c| format!("status {c}"));
-            Err(format!("exit {code}: {}", tail(&out.stderr)))
+            return Ok(());
         }
+        Err(match out.status.code() {
+            Some(code) => Problem::new("scaling.event.script_exit").with("status", code).with("stderr", tail(&out.stderr)),
+            None => Problem::new("scaling.event.script_killed").with("stderr", tail(&out.stderr)),
+        })
     }
 }
 

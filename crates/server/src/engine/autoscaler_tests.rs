@@ -515,7 +515,8 @@ fn scripts_run_only_when_allowed_and_errorout_stops_the_action() {
         let inn = events(&e, &id).into_iter().find(|ev| ev.action == "scale_in").unwrap();
         if allowed {
             assert_eq!(inn.result, "failed");
-            assert!(inn.notes.iter().any(|n| n.key == "scaling.event.script_failed" && n.en.contains("exit status 3: nope")), "{:?}", inn.notes);
+            assert!(inn.notes.iter().any(|n| n.key == "scaling.event.script_exit" && n.en.contains("exited with status 3: nope")), "{:?}", inn.notes);
+            assert!(inn.notes.iter().any(|n| n.zh.contains("退出状态 3")), "{:?}", inn.notes);
             assert_eq!(task_nodes(&e, &id).len(), 2);
         } else {
             assert_eq!(inn.result, "succeeded");

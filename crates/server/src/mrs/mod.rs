@@ -135,12 +135,12 @@ impl QueryPairs {
 
 /// Parses a JSON body; any failure is the V2 invalid-parameter answer with serde's own words.
 pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad(V2_INVALID, format!("Invalid request body: {e}")))
+    serde_json::from_slice(body).map_err(|e| ApiError::bad(V2_INVALID, crate::text!("Invalid request body: {e}", "请求体无效：{e}")))
 }
 
 /// Like [`parse_body`], answered with the V1.1 family's invalid-parameter code.
 pub fn parse_body_v11<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad(V11_INVALID, format!("Invalid request body: {e}")))
+    serde_json::from_slice(body).map_err(|e| ApiError::bad(V11_INVALID, crate::text!("Invalid request body: {e}", "请求体无效：{e}")))
 }
 
 /// Runs engine work on the blocking pool: SQLite calls wait on locks (the end-to-end suite writes

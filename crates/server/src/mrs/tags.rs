@@ -45,7 +45,7 @@ fn v11(e: crate::engine::EngineError) -> ApiError {
 
 pub async fn create(State(st): State<Shared>, ids: ClusterPath, body: Bytes) -> Result<Response, ApiError> {
     let req: CreateTagReq = parse_body_v11(&body)?;
-    let tag = req.tag.ok_or_else(|| v11(field_refusal(&FieldProblem { field: "tag".into(), code: lakedeck_api::rules::INVALID_PARAM, problem: Problem::new("scaling.required") })))?;
+    let tag = req.tag.ok_or_else(|| v11(field_refusal(&FieldProblem { field: "tag".into(), code: lakedeck_api::rules::INVALID_PARAM, problem: Problem::new("tag.tag_required") })))?;
     run(&st, move |e| e.create_tag(&ids.project, &ids.cluster, &tag)).await.map_err(v11)?;
     Ok(no_content())
 }
