@@ -648,9 +648,17 @@ impl Engine {
         // Nodes that are gone (removed by hand, cluster deleted) are no longer drained.
         let members: HashSet<String> =
             row.as_ref().map(|r| group_nodes(r, &p.node_group).into_iter().map(|n| n.resource_id).collect()).unwrap_or_default();
-        let before = p.runtime.draining.len();
-        p.runtime.draining.retain(|d| members.contains(&d.resource_id));
-        let changed = before != p.runtime.draining.len();
+        let (kept, gone): (Vec<Drain>, Vec<Drain>) = p.runtime.draining.iter().cloned().partition(|d| members.contains(&d.resource_id));
+        let changed = !gone.is_empty();
+        p.runtime.draining = kept;
+        // A scale-in whose last draining node went another way (a manual shrink) is over.
+        let waiting: HashSet<i64> = p.runtime.draining.iter().map(|d| d.event).chain(p.runtime.pending.iter().flat_map(|x| x.events.clone())).collect();
+        for id in gone.iter().map(|d| d.event).collect::<HashSet<_>>() {
+            if !waiting.contains(&id) {
+                let nodes = row.as_ref().map_or(0, |r| group_nodes(r, &p.node_group).len() as i64);
+                finish_event(conn, id, "succeeded", nodes)?;
+            }
+        }
         let Some(pending) = p.runtime.pending.clone() else {
             if changed {
                 scaling::save_runtime(conn, &p)?;

@@ -570,3 +570,29 @@ fn the_clock_scales_time_and_continues_across_starts() {
     assert_eq!(c2.mrs_time(20_500), MONDAY + 11 * PERIOD_MS);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_draining_node_removed_by_hand_ends_its_scale_in() {
+    let (e, dir) = engine(AutoscaleConfig::default());
+    let id = cluster(&e, 3, 2);
+    let nodes = task_nodes(&e, &id);
+    job_on(&e, &id, &nodes[0]);
+    job_on(&e, &id, &nodes[1]);
+    set_policy(&e, &id, AutoScalingPolicy {
+        auto_scaling_enable: Some(true),
+        min_capacity: Some(1),
+        max_capacity: Some(2),
+        rules: Some(vec![rule("shrink", false, Metric::YarnAppPending, "LTOE", "0", 1, 1, 0)]),
+        ..Default::default()
+    });
+    period(&e, &id, MONDAY, values(&[(Metric::YarnAppPending, 0.0)]));
+    assert_eq!(events(&e, &id)[0].result, "in_progress", "node 2 drains");
+    e.shrink_cluster(PROJECT, &id, "task_node_analysis_group", ShrinkBy::Resources(vec![nodes[1].resource_id.clone()])).unwrap();
+    settle(&e);
+    period(&e, &id, MONDAY + PERIOD_MS, values(&[(Metric::YarnAppPending, 0.0)]));
+    let ev = &events(&e, &id)[0];
+    assert_eq!((ev.result.as_str(), ev.nodes), ("succeeded", Some(1)));
+    let row = e.store.read(|conn| super::super::jobs::load_cluster(conn, PROJECT, &id)).unwrap();
+    assert!(e.store.read(|conn| leaving_nodes(conn, &row)).unwrap().is_empty());
+    std::fs::remove_dir_all(dir).unwrap();
+}
