@@ -7,6 +7,7 @@ mod engine;
 mod http;
 mod lang;
 mod mrs;
+mod problems;
 mod util;
 
 use std::io::Write;
@@ -65,7 +66,14 @@ async fn serve(args: config::Args) -> Result<(), String> {
         .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| args.data_dir.join("cache"));
-    let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms)?);
+    let metric_env = std::env::var("LAKEDECK_SANDBOX_METRIC_PERIOD_MS").ok();
+    let autoscale = engine::autoscaler::AutoscaleConfig {
+        period_ms: config::metric_period(args.metric_period_ms, metric_env.as_deref())?,
+        allow_scripts: args.allow_scripts,
+        clock_start_ms: args.clock_start_ms,
+    };
+    let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms)?.with_autoscaler(autoscale));
+    engine.start_clock(util::now_ms()).map_err(|e| format!("cannot start the autoscaler's clock: {e:?}"))?;
     engine.seed(&creds.project_id).map_err(|e| format!("cannot seed the sandbox: {e:?}"))?;
     let lost_sql = engine.recover_sql().map_err(|e| format!("cannot recover the SQL execution records: {e:?}"))?;
     if lost_sql > 0 {
@@ -91,7 +99,8 @@ async fn serve(args: config::Args) -> Result<(), String> {
         assets: Arc::new(compress::AssetCache::default()),
     });
     state.assets.warm(&args.dist);
-    engine.spawn_ticker();
+    engine.clone().spawn_ticker();
+    engine.clone().spawn_autoscaler();
 
     let mut out = std::io::stdout().lock();
     // Scripts and tests read these lines (the URL has the real port when --listen used port 0).

@@ -1,15 +1,18 @@
 //! The sandbox's engines: state, rules and time, with no HTTP in them. Handlers translate
 //! requests into calls here and `EngineError`s into vendor error bodies.
 
+pub mod autoscaler;
 pub mod clusters;
 pub mod hdfs;
 pub mod jobs;
 pub mod lifecycle;
 pub mod nodes;
+pub mod scaling;
 pub mod seed;
 pub mod sql;
 pub mod sqlexec;
 pub mod store;
+pub mod tags;
 pub mod warehouse;
 
 use std::path::{Path, PathBuf};
@@ -53,6 +56,7 @@ pub struct Engine {
     sql: sqlexec::SqlRuntime,
     /// Opened warehouse tables, shared by SQL jobs and SQL execution.
     tables: Arc<sql::TableCache>,
+    autoscale: autoscaler::AutoscaleRuntime,
 }
 
 impl Engine {
@@ -65,6 +69,7 @@ impl Engine {
             jobs: jobs::JobRuntime::default(),
             sql: sqlexec::SqlRuntime::default(),
             tables: Arc::default(),
+            autoscale: autoscaler::AutoscaleRuntime::default(),
         })
     }
 
