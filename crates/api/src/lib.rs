@@ -7,6 +7,8 @@
 pub mod acs;
 pub mod catalog;
 pub mod config;
+pub mod emr;
+pub mod emr_flow;
 pub mod error;
 pub mod grid;
 pub mod lenient;
