@@ -9,7 +9,7 @@ use crate::util;
 
 pub const USAGE: &str = "\
 Usage: lakedeck-server [--listen ADDR:PORT] [--data-dir DIR] [--dist DIR] [--step-ms N]
-                       [--allowed-host HOST[:PORT]]... [--allow-origin ORIGIN]...
+                       [--allowed-host HOST[:PORT]]... [--allow-origin ORIGIN]... [--allow-scripts]
 
 Runs the Lakedeck sandbox: the console bundle plus a local emulation of the MRS APIs.
 
@@ -26,6 +26,8 @@ Options:
   --allow-origin O    let a console served from the web origin O (e.g. https://cdn.example.com)
                       call the APIs: CORS answers that exact origin on the API paths only, never
                       config.json. Off by default. Repeatable.
+  --allow-scripts     let EMR SHELL flow jobs run their Params with bash on this machine, as the
+                      sandbox's user (off by default: such jobs end FAILED saying so)
   -h, --help          print this help
 
 Credentials come from LAKEDECK_SANDBOX_TOKEN, LAKEDECK_SANDBOX_AK, LAKEDECK_SANDBOX_SK and
@@ -39,6 +41,8 @@ pub struct Args {
     pub step_ms: u64,
     pub allowed_hosts: Vec<String>,
     pub allow_origins: Vec<String>,
+    /// `--allow-scripts`: EMR SHELL jobs may run commands on this machine.
+    pub allow_scripts: bool,
 }
 
 #[derive(Debug, PartialEq)]
@@ -96,6 +100,7 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
         step_ms: DEFAULT_STEP_MS,
         allowed_hosts: Vec::new(),
         allow_origins: Vec::new(),
+        allow_scripts: false,
     };
     if let Some(raw) = env_step.filter(|s| !s.trim().is_empty()) {
         out.step_ms = parse_step(raw, "LAKEDECK_SANDBOX_STEP_MS")?;
@@ -110,6 +115,14 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
         };
         if flag == "-h" || flag == "--help" {
             return Ok(ArgsOutcome::Help);
+        }
+        if flag == "--allow-scripts" {
+            if inline.is_some() {
+                return Err("--allow-scripts takes no value".into());
+            }
+            out.allow_scripts = true;
+            i += 1;
+            continue;
         }
         if !matches!(flag, "--listen" | "--data-dir" | "--dist" | "--step-ms" | "--allowed-host" | "--allow-origin") {
             return Err(format!("unknown argument '{arg}'"));
@@ -260,6 +273,10 @@ mod tests {
             assert!(parse_args(&args(&["--allowed-host", bad]), None).is_err(), "{bad}");
         }
         assert!(parse_args(&args(&["--allowed-host", "[::1]:8080"]), None).is_ok());
+        let ArgsOutcome::Run(a) = parse_args(&args(&["--allow-scripts", "--step-ms", "5"]), None).unwrap() else { panic!() };
+        assert!(a.allow_scripts && a.step_ms == 5);
+        assert!(!parse_args(&[], None).map(|o| matches!(o, ArgsOutcome::Run(a) if a.allow_scripts)).unwrap());
+        assert!(parse_args(&args(&["--allow-scripts=yes"]), None).is_err());
     }
 
     #[test]
