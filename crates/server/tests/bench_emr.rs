@@ -9,7 +9,8 @@
 //! workspace straight into `DATA_DIR/sandbox.db` in the format engine/emr_spark.rs stores (its
 //! `RunRecord` JSON in `emr_runs.data`, the filter columns, tags and settings in `emr_run_attrs`),
 //! restarts it and times `BENCH_N` (default 20) signed ListJobRuns requests of each query.
-//! `LAKEDECK_BENCH_BIN` picks the server binary (default: the one cargo built for this test).
+//! `LAKEDECK_BENCH_BIN` picks the server binary (default: the one cargo built for this test);
+//! `BENCH_KEEP=1` keeps the data directory (to study the queries on the database).
 
 mod emr_support;
 mod support;
@@ -41,11 +42,13 @@ fn insert_runs(db: &Path, ws: &str, n: u64) {
     {
         let mut run = tx
             .prepare(
-                "INSERT INTO emr_runs (job_run_id, workspace_id, seq, submit_ms, start_ms, end_ms, state, queue, name_lower, creator,
-                 code_type, job_id, workflow, client_token, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, '', ?14)",
+                "INSERT INTO emr_runs (id, job_run_id, workspace_id, seq, submit_ms, start_ms, end_ms, state, queue, name_lower, creator,
+                 code_type, job_id, workflow, client_token, data) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, '', ?14)",
             )
             .unwrap();
-        let mut attr = tx.prepare("INSERT INTO emr_run_attrs (job_run_id, kind, key, value) VALUES (?1, ?2, ?3, ?4)").unwrap();
+        let mut attr = tx
+            .prepare("INSERT INTO emr_run_attrs (run, workspace_id, kind, key, value, submit_ms, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?1)")
+            .unwrap();
         for i in 0..n {
             let id = format!("jr-{:016x}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
             let submit = T0 - i as i64 * 30_000;
@@ -70,14 +73,16 @@ fn insert_runs(db: &Path, ws: &str, n: u64) {
                 "log": {"driverStdOut": format!("oss://bench/logs/{id}/driver/stdout")}
             });
             run.execute(rusqlite::params![
-                id, ws, (n - i) as i64, submit, start, end, state, queue, name, "1234567890123456", "SQL", "", workflow as i64, data.to_string()
+                id, ws, (n - i) as i64, submit, start, end, state, queue, name, "1234567890123456", "SQL", "", workflow as i64, data.to_string(),
+                (n - i) as i64
             ])
             .unwrap();
-            attr.execute(rusqlite::params![id, "tag", "team", team]).unwrap();
+            let run = (n - i) as i64;
+            attr.execute(rusqlite::params![run, ws, "tag", "team", team, submit]).unwrap();
             if workflow {
-                attr.execute(rusqlite::params![id, "tag", "workflow", "true"]).unwrap();
+                attr.execute(rusqlite::params![run, ws, "tag", "workflow", "true", submit]).unwrap();
             }
-            attr.execute(rusqlite::params![id, "app", "spark.app.name", format!("app-{}", i % 10)]).unwrap();
+            attr.execute(rusqlite::params![run, ws, "app", "spark.app.name", format!("app-{}", i % 10), submit]).unwrap();
         }
     }
     tx.commit().unwrap();
@@ -124,10 +129,10 @@ fn bench_list_job_runs() {
         ("first page", vec![("maxResults", "20")]),
         ("page 101 (token)", vec![("maxResults", "20"), ("nextToken", &token)]),
         ("states", vec![("maxResults", "20"), ("states", r#"["Failed","Cancelled"]"#)]),
-        ("name", vec![("maxResults", "20"), ("name", "orders-rollup-4")]),
+        ("name", vec![("maxResults", "20"), ("name", "orders-rollup-7")]),
         ("tag", vec![("maxResults", "20"), ("tags", r#"[{"key":"team","value":"data"}]"#)]),
         ("submit window", vec![("maxResults", "50"), ("startTime", &window)]),
-        ("queue+workflow+state", vec![("maxResults", "20"), ("resourceQueueId", "dev_queue"), ("isWorkflow", "true"), ("states", r#"["Success"]"#)]),
+        ("queue+workflow+state", vec![("maxResults", "20"), ("resourceQueueId", "root_queue"), ("isWorkflow", "true"), ("states", r#"["Success"]"#)]),
         ("minDuration", vec![("maxResults", "20"), ("minDuration", "500000")]),
         ("app config", vec![("maxResults", "20"), ("applicationConfigs", r#"[{"key":"spark.app.name","value":"app-7"}]"#)]),
         ("groupByState", vec![("maxResults", "20"), ("groupByState", "true")]),
@@ -154,5 +159,9 @@ fn bench_list_job_runs() {
         );
     }
     drop(s);
-    let _ = std::fs::remove_dir_all(&root);
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        println!("kept {}", root.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

@@ -336,6 +336,8 @@ fn list_job_runs_filters_and_pages() {
         (vec![("applicationConfigs", app)], pick(&|i| i % 3 == 0), 3),
         (vec![("runtimeConfigs", rt)], pick(&|i| i % 2 == 1), 4),
         (vec![("minDuration", "0")], pick(&|_| true), 7),
+        (vec![("tags", wf), ("states", r#"["Success"]"#), ("name", "page")], pick(&|i| i % 2 == 0 && i % 5 != 0), 3),
+        (vec![("runtimeConfigs", rt), ("applicationConfigs", app)], pick(&|i| i % 2 == 1 && i % 3 == 0), 2),
     ];
     for (query, want, size) in cases {
         let (got, pages, total) = page_all(&query, size);

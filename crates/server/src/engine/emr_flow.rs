@@ -1138,7 +1138,7 @@ impl Engine {
                 work.await
             };
             match &outcome {
-                Ok(m) => engine.flow_launcher(&inst, &format!("Attempt {attempt} succeeded: {m}")),
+                Ok(m) => engine.flow_launcher(&inst, &format!("Attempt {attempt} succeeded: {}", m.en)),
                 Err(m) => engine.flow_launcher(&inst, &format!("Attempt {attempt} failed: {}", m.en)),
             }
             let e = engine.clone();
@@ -1149,7 +1149,7 @@ impl Engine {
         }
     }
 
-    fn flow_finish(&self, id: &str, outcome: Result<String, Text>) -> Result<(), EngineError> {
+    fn flow_finish(&self, id: &str, outcome: Result<Text, Text>) -> Result<(), EngineError> {
         lock(&self.flow.timed_out).remove(id);
         let ended = self.store.tx(|conn| {
             if lock(&self.flow.running).remove(id).is_none() {
@@ -1160,7 +1160,7 @@ impl Engine {
             let now = util::now_ms();
             let note = match outcome {
                 Ok(m) => {
-                    i.finish("SUCCESS", "SUCCESS", Text::from(m), now);
+                    i.finish("SUCCESS", "SUCCESS", m, now);
                     "SUCCESS.".to_string()
                 }
                 Err(m) if i.retries < i.spec.max_retry => {
@@ -1210,7 +1210,7 @@ fn sql_input(params: &str) -> Result<(SqlInput, Vec<String>), Text> {
     if !trimmed.starts_with('-') {
         return Ok((SqlInput::Text(params.to_string()), Vec::new()));
     }
-    let words = shell_words(trimmed).map_err(|p| Text::from(format!("Params: {}", p.key)))?;
+    let words = shell_words(trimmed).map_err(|p| crate::emr::problem_text(&p))?;
     let mut notes = Vec::new();
     let mut input = None;
     let mut i = 0;
@@ -1260,10 +1260,10 @@ impl RowSink for LogSink {
 }
 
 impl Engine {
-    async fn flow_execute(self: &Arc<Self>, inst: &InstanceRecord, cancel: &Arc<AtomicBool>) -> Result<String, Text> {
+    async fn flow_execute(self: &Arc<Self>, inst: &InstanceRecord, cancel: &Arc<AtomicBool>) -> Result<Text, Text> {
         let now = util::now_ms();
         let s = wire::substitute(&inst.params, &inst.spec.param_conf, &inst.spec.custom_variables, now)
-            .map_err(|p| Text::from(format!("variables: {}", p.key)))?;
+            .map_err(|p| crate::emr::problem_text(&p))?;
         self.flow_launcher(inst, &format!("Params: {}", s.shown));
         if !s.unresolved.is_empty() {
             self.flow_launcher(inst, &format!("Warning: no value for {}; left as written.", s.unresolved.iter().map(|u| format!("${{{u}}}")).collect::<Vec<_>>().join(", ")));
@@ -1280,7 +1280,7 @@ impl Engine {
         match inst.job_type.as_str() {
             "SPARK_SQL" | "HIVE_SQL" | "HIVE" => self.flow_sql(inst, &fs, &s.text, cancel).await,
             "SPARK" => {
-                let args = shell_words(&s.text).map_err(|p| Text::from(format!("Params: {}", p.key)))?;
+                let args = shell_words(&s.text).map_err(|p| crate::emr::problem_text(&p))?;
                 self.flow_program(inst, &fs, "spark-submit", args).await
             }
             "SHELL" => {
@@ -1299,7 +1299,7 @@ impl Engine {
         }
     }
 
-    async fn flow_sql(self: &Arc<Self>, inst: &InstanceRecord, fs: &ClusterFs, params: &str, cancel: &Arc<AtomicBool>) -> Result<String, Text> {
+    async fn flow_sql(self: &Arc<Self>, inst: &InstanceRecord, fs: &ClusterFs, params: &str, cancel: &Arc<AtomicBool>) -> Result<Text, Text> {
         let (input, notes) = sql_input(params)?;
         for n in notes {
             self.flow_launcher(inst, &n);
@@ -1357,13 +1357,13 @@ impl Engine {
                 }
             }
         }
-        Ok(format!("{n} statement(s) ran."))
+        Ok(text!("{n} statement(s) ran.", "{n} 条语句已执行。"))
     }
 
     /// Runs `program` with `args` in the instance's work directory: ResourceList files are
     /// copied there under their alias, `oss://`/`ossref://`/`hdfs://` arguments point at the local
     /// files, EnvConf becomes the environment. Output goes to the launcher log.
-    async fn flow_program(self: &Arc<Self>, inst: &InstanceRecord, fs: &ClusterFs, program: &str, args: Vec<String>) -> Result<String, Text> {
+    async fn flow_program(self: &Arc<Self>, inst: &InstanceRecord, fs: &ClusterFs, program: &str, args: Vec<String>) -> Result<Text, Text> {
         let Some(exe) = find_on_path(program) else {
             return Err(text!(
                 "{program} is not on the sandbox's PATH, so this job cannot run here (for spark-submit: pip install pyspark, with a Java runtime).",
@@ -1398,7 +1398,7 @@ impl Engine {
             // spark-submit: options pass through, paths are made local.
             args.iter().map(|a| local(a)).collect::<Result<_, _>>()?
         };
-        let env = wire::env_conf(&inst.spec.env_conf).map_err(|p| Text::from(format!("EnvConf: {}", p.key)))?;
+        let env = wire::env_conf(&inst.spec.env_conf).map_err(|p| crate::emr::problem_text(&p))?;
         let shown: Vec<String> = if program == "bash" { vec!["-c".into(), "<Params>".into()] } else { args.clone() };
         self.flow_launcher(inst, &format!("Starting {} {}", exe.display(), shown.join(" ")));
         let mut cmd = tokio::process::Command::new(&exe);
@@ -1435,7 +1435,7 @@ impl Engine {
             let _ = t.await;
         }
         if status.success() {
-            Ok(format!("{program} exited with status 0."))
+            Ok(text!("{program} exited with status 0.", "{program} 以状态 0 退出。"))
         } else {
             let s = status.to_string();
             Err(text!("{program} exited with {s}.", "{program} 以 {s} 退出。"))

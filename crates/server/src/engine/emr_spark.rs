@@ -2,10 +2,10 @@
 //! runs that really execute — SQL on DataFusion over the workspace's TPC-H warehouse, JAR and
 //! PYTHON through `spark-submit` from the PATH.
 //!
-//! Storage (SQLite, see store.rs for the schema): `emr_workspaces` (seeded once), `emr_runs` (one
-//! row per run: the columns ListJobRuns filters and orders on, and the record JSON in `data`) and
-//! `emr_run_attrs` (tags, Spark settings and spark-submit options of each run, one row per pair,
-//! indexed for the `tags`, `applicationConfigs` and `runtimeConfigs` filters).
+//! Storage (SQLite, [`SCHEMA`]): `emr_workspaces` (seeded once), `emr_runs` (one row per run: the
+//! columns ListJobRuns filters and orders on, and the record JSON in `data`) and `emr_run_attrs`
+//! (tags, Spark settings and spark-submit options of each run, one row per pair, indexed for the
+//! `tags`, `applicationConfigs` and `runtimeConfigs` filters).
 //!
 //! States: a run is `Submitted`, moves to `Pending` after half a lifecycle step, and to `Running`
 //! when its queue has room: a queue runs runs while the cores and memory they were allocated (the
@@ -61,8 +61,15 @@ pub const REGION: &str = "cn-hangzhou";
 /// The resource group every sandbox workspace belongs to.
 pub const RESOURCE_GROUP: &str = "rg-lakedeck-default";
 
-/// Tables of this module (created at start, idempotent). The list index covers every column
-/// ListJobRuns filters on, in list order, so counts and pages of a workspace never read the JSON.
+/// Tables of this module (created at start, idempotent). ListJobRuns runs in SQL on these indexes
+/// (see `list_runs`): `emr_runs_list` covers every filtered column in list order, so a page is read
+/// in order without touching the JSON; `emr_runs_by_state` does the same within states;
+/// `emr_runs_count`, `emr_runs_names` and `emr_runs_durations` are the narrow ones counts of a
+/// time window, a name or a duration (with states) scan; tags and settings are looked
+/// up by (workspace, kind, key, value) in `emr_run_attrs`, in list order, and joined by the runs'
+/// integer ids. Triggers keep `emr_run_counts` (runs per workspace and state) in step with every
+/// insert, state change and delete, whoever writes the rows, so a total that depends on the states
+/// alone is read, not counted.
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS emr_workspaces (
     workspace_id TEXT PRIMARY KEY,
@@ -70,7 +77,8 @@ CREATE TABLE IF NOT EXISTS emr_workspaces (
     data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS emr_runs (
-    job_run_id TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    job_run_id TEXT NOT NULL UNIQUE,
     workspace_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     submit_ms INTEGER NOT NULL,
@@ -88,15 +96,39 @@ CREATE TABLE IF NOT EXISTS emr_runs (
 );
 CREATE INDEX IF NOT EXISTS emr_runs_list ON emr_runs(workspace_id, submit_ms, seq, state, queue, creator, workflow, end_ms, start_ms, job_id, name_lower);
 CREATE INDEX IF NOT EXISTS emr_runs_by_state ON emr_runs(workspace_id, state, submit_ms, seq, queue, creator, workflow, end_ms, start_ms, job_id, name_lower);
+CREATE INDEX IF NOT EXISTS emr_runs_count ON emr_runs(workspace_id, submit_ms);
+CREATE INDEX IF NOT EXISTS emr_runs_names ON emr_runs(workspace_id, name_lower, state);
+CREATE INDEX IF NOT EXISTS emr_runs_durations ON emr_runs(workspace_id, start_ms, end_ms, state);
 CREATE INDEX IF NOT EXISTS emr_runs_active ON emr_runs(state) WHERE state IN ('Submitted', 'Pending', 'Running', 'Cancelling');
 CREATE INDEX IF NOT EXISTS emr_runs_token ON emr_runs(workspace_id, client_token) WHERE client_token <> '';
 CREATE TABLE IF NOT EXISTS emr_run_attrs (
-    job_run_id TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    workspace_id TEXT NOT NULL,
     kind TEXT NOT NULL,
     key TEXT NOT NULL,
-    value TEXT NOT NULL
+    value TEXT NOT NULL,
+    submit_ms INTEGER NOT NULL,
+    seq INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS emr_run_attrs_lookup ON emr_run_attrs(kind, key, value, job_run_id);
+CREATE INDEX IF NOT EXISTS emr_run_attrs_lookup ON emr_run_attrs(workspace_id, kind, key, value, submit_ms, seq, run);
+CREATE TABLE IF NOT EXISTS emr_run_counts (
+    workspace_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (workspace_id, state)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS emr_runs_counted AFTER INSERT ON emr_runs BEGIN
+    INSERT INTO emr_run_counts (workspace_id, state, n) VALUES (NEW.workspace_id, NEW.state, 1)
+        ON CONFLICT (workspace_id, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS emr_runs_recounted AFTER UPDATE OF state ON emr_runs WHEN OLD.state <> NEW.state BEGIN
+    UPDATE emr_run_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND state = OLD.state;
+    INSERT INTO emr_run_counts (workspace_id, state, n) VALUES (NEW.workspace_id, NEW.state, 1)
+        ON CONFLICT (workspace_id, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS emr_runs_uncounted AFTER DELETE ON emr_runs BEGIN
+    UPDATE emr_run_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND state = OLD.state;
+END;
 ";
 
 /// A message stored with a record, in both languages (the request that reads it picks one).
@@ -416,18 +448,18 @@ fn active_runs(conn: &Connection) -> Result<Vec<RunRecord>, EngineError> {
 }
 
 /// Inserts a run's filterable pairs (tags, Spark settings, spark-submit options).
-fn insert_attrs(conn: &Connection, r: &RunRecord, checked: Option<&CheckedRun>) -> Result<(), EngineError> {
-    let mut stmt = conn.prepare("INSERT INTO emr_run_attrs (job_run_id, kind, key, value) VALUES (?1, ?2, ?3, ?4)")?;
-    for t in &r.tags {
-        stmt.execute(params![r.job_run_id, "tag", t.key, t.value])?;
-    }
-    if let Some(c) = checked {
-        for (k, v) in c.application_configs() {
-            stmt.execute(params![r.job_run_id, "app", k, v])?;
-        }
-        for (k, v) in c.runtime_configs() {
-            stmt.execute(params![r.job_run_id, "rt", k, v])?;
-        }
+fn insert_attrs(conn: &Connection, r: &RunRecord, checked: &CheckedRun) -> Result<(), EngineError> {
+    let run: i64 = conn.query_row("SELECT id FROM emr_runs WHERE job_run_id = ?1", [&r.job_run_id], |row| row.get(0))?;
+    let mut stmt =
+        conn.prepare("INSERT INTO emr_run_attrs (run, workspace_id, kind, key, value, submit_ms, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
+    let pairs = r
+        .tags
+        .iter()
+        .map(|t| ("tag", t.key.clone(), t.value.clone()))
+        .chain(checked.application_configs().into_iter().map(|(k, v)| ("app", k, v)))
+        .chain(checked.runtime_configs().into_iter().map(|(k, v)| ("rt", k, v)));
+    for (kind, k, v) in pairs {
+        stmt.execute(params![run, r.workspace_id, kind, k, v, r.submit_ms, r.seq])?;
     }
     Ok(())
 }
@@ -444,52 +476,53 @@ fn parse_token(t: &str) -> Option<(i64, i64)> {
     Some((i64::from_str_radix(a, 16).ok()?, i64::from_str_radix(b, 16).ok()?))
 }
 
-/// The WHERE clause of a filter (without the token), and its arguments.
-fn where_clause(ws: &str, f: &JobRunFilter, now: i64, with_states: bool) -> (String, Vec<rusqlite::types::Value>) {
+/// The WHERE clause of a filter (without the token) and its arguments, its run columns prefixed
+/// with `r` (`"r."` inside a join). `with_states: false` leaves the states out (groupByState);
+/// `skip_attr` leaves out the attribute filter a join already applies.
+fn where_clause(ws: &str, f: &JobRunFilter, now: i64, with_states: bool, r: &str, skip_attr: Option<usize>) -> (String, Vec<rusqlite::types::Value>) {
     use rusqlite::types::Value;
-    let mut sql = String::from("workspace_id = ?");
+    let mut sql = format!("{r}workspace_id = ?");
     let mut args: Vec<Value> = vec![ws.to_string().into()];
     for (column, value) in [("job_run_id", &f.job_run_id), ("creator", &f.creator), ("queue", &f.resource_queue_id), ("job_id", &f.job_run_deployment_id)] {
         if let Some(v) = value {
-            sql.push_str(&format!(" AND {column} = ?"));
+            sql.push_str(&format!(" AND {r}{column} = ?"));
             args.push(v.clone().into());
         }
     }
+    // `name_lower` is the name lowercased by Rust, so this is a case-insensitive substring test.
     if let Some(n) = &f.name {
-        sql.push_str(" AND instr(name_lower, ?) > 0");
+        sql.push_str(&format!(" AND instr({r}name_lower, ?) > 0"));
         args.push(n.to_lowercase().into());
     }
     if with_states && !f.states.is_empty() {
-        sql.push_str(&format!(" AND state IN ({})", vec!["?"; f.states.len()].join(", ")));
+        sql.push_str(&format!(" AND {r}state IN ({})", vec!["?"; f.states.len()].join(", ")));
         args.extend(f.states.iter().map(|s| Value::from(s.to_string())));
     }
     if let Some(w) = f.is_workflow {
-        sql.push_str(" AND workflow = ?");
+        sql.push_str(&format!(" AND {r}workflow = ?"));
         args.push((w as i64).into());
     }
     for (column, range) in [("submit_ms", f.submit_time), ("end_ms", f.end_time)] {
         if let Some(a) = range.start {
-            sql.push_str(&format!(" AND {column} >= ?"));
+            sql.push_str(&format!(" AND {r}{column} >= ?"));
             args.push(a.into());
         }
         if let Some(b) = range.end {
-            sql.push_str(&format!(" AND {column} <= ?"));
+            sql.push_str(&format!(" AND {r}{column} <= ?"));
             args.push(b.into());
         }
     }
     if let Some(d) = f.min_duration_ms {
-        sql.push_str(" AND start_ms IS NOT NULL AND coalesce(end_ms, ?) - start_ms >= ?");
+        sql.push_str(&format!(" AND {r}start_ms IS NOT NULL AND coalesce({r}end_ms, ?) - {r}start_ms >= ?"));
         args.push(now.into());
         args.push(d.into());
     }
-    let pairs = f
-        .tags
-        .iter()
-        .map(|t| ("tag", &t.key, &t.value))
-        .chain(f.application_configs.iter().map(|(k, v)| ("app", k, v)))
-        .chain(f.runtime_configs.iter().map(|(k, v)| ("rt", k, v)));
-    for (kind, k, v) in pairs {
-        sql.push_str(" AND job_run_id IN (SELECT job_run_id FROM emr_run_attrs WHERE kind = ? AND key = ? AND value = ?)");
+    for (i, (kind, k, v)) in attr_filters(f).enumerate() {
+        if skip_attr == Some(i) {
+            continue;
+        }
+        sql.push_str(&format!(" AND {r}id IN (SELECT run FROM emr_run_attrs WHERE workspace_id = ? AND kind = ? AND key = ? AND value = ?)"));
+        args.push(ws.to_string().into());
         args.push(kind.to_string().into());
         args.push(k.clone().into());
         args.push(v.clone().into());
@@ -497,21 +530,115 @@ fn where_clause(ws: &str, f: &JobRunFilter, now: i64, with_states: bool) -> (Str
     (sql, args)
 }
 
+fn attr_filters(f: &JobRunFilter) -> impl Iterator<Item = (&'static str, &String, &String)> {
+    f.tags
+        .iter()
+        .map(|t| ("tag", &t.key, &t.value))
+        .chain(f.application_configs.iter().map(|(k, v)| ("app", k, v)))
+        .chain(f.runtime_configs.iter().map(|(k, v)| ("rt", k, v)))
+}
+
+/// Whether the filter has conditions besides the workspace and the states (and paging).
+fn narrows_beyond_states(f: &JobRunFilter) -> bool {
+    f.job_run_id.is_some()
+        || f.name.is_some()
+        || f.creator.is_some()
+        || f.resource_queue_id.is_some()
+        || f.job_run_deployment_id.is_some()
+        || f.is_workflow.is_some()
+        || f.submit_time != Default::default()
+        || f.end_time != Default::default()
+        || f.min_duration_ms.is_some()
+        || attr_filters(f).next().is_some()
+}
+
+/// Which index a ListJobRuns count or page reads (`INDEXED BY`: left to itself the planner may
+/// pick a narrow index and then read every row's JSON).
+fn index_for(f: &JobRunFilter, counting: bool) -> &'static str {
+    if f.job_run_id.is_some() {
+        return "";
+    }
+    let only_time = f.end_time == Default::default() && f.min_duration_ms.is_none() && {
+        let mut g = f.clone();
+        g.submit_time = Default::default();
+        g.end_time = Default::default();
+        !narrows_beyond_states(&g) && g.states.is_empty()
+    };
+    // The filter without its states, to see which single condition is left.
+    let mut rest = f.clone();
+    rest.states.clear();
+    let only = |keep: fn(&mut JobRunFilter)| {
+        let mut g = rest.clone();
+        keep(&mut g);
+        !narrows_beyond_states(&g)
+    };
+    if counting && only_time {
+        " INDEXED BY emr_runs_count"
+    } else if counting && f.name.is_some() && only(|g| g.name = None) {
+        " INDEXED BY emr_runs_names"
+    } else if counting && f.min_duration_ms.is_some() && only(|g| g.min_duration_ms = None) {
+        " INDEXED BY emr_runs_durations"
+    } else if !f.states.is_empty() && (counting || f.states.len() == 1) {
+        // One state keeps list order inside the state index; several would need a sort there.
+        " INDEXED BY emr_runs_by_state"
+    } else {
+        " INDEXED BY emr_runs_list"
+    }
+}
+
+/// Runs per state from the trigger-kept counters (`states` empty: all).
+fn counted(conn: &Connection, ws: &str, states: &[&str]) -> Result<BTreeMap<String, i64>, EngineError> {
+    let mut stmt = conn.prepare("SELECT state, n FROM emr_run_counts WHERE workspace_id = ?1 AND n > 0")?;
+    let rows = stmt.query_map([ws], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows.into_iter().filter(|(s, _)| states.is_empty() || states.contains(&s.as_str())).collect())
+}
+
 fn list_runs(conn: &Connection, ws: &str, f: &JobRunFilter, now: i64) -> Result<RunPage, EngineError> {
-    let (filter, args) = where_clause(ws, f, now, true);
-    let total: i64 =
-        conn.query_row(&format!("SELECT count(*) FROM emr_runs WHERE {filter}"), rusqlite::params_from_iter(&args), |r| r.get(0))?;
-    let mut page_sql = format!("SELECT data, submit_ms, seq FROM emr_runs WHERE {filter}");
-    let mut page_args = args;
-    if let Some(t) = &f.next_token {
-        let (submit, seq) = parse_token(t).ok_or_else(|| {
+    let attrs: Vec<(&str, &String, &String)> = attr_filters(f).collect();
+    let total: i64 = if !narrows_beyond_states(f) {
+        counted(conn, ws, &f.states)?.values().sum()
+    } else if attrs.len() == 1 && !narrows_beyond_states(&JobRunFilter { tags: vec![], application_configs: vec![], runtime_configs: vec![], ..f.clone() }) && f.states.is_empty() {
+        // One tag or setting and nothing else: its index range is the answer.
+        let (kind, k, v) = attrs[0];
+        conn.query_row(
+            "SELECT count(*) FROM emr_run_attrs WHERE workspace_id = ?1 AND kind = ?2 AND key = ?3 AND value = ?4",
+            params![ws, kind, k, v],
+            |r| r.get(0),
+        )?
+    } else {
+        let (filter, args) = where_clause(ws, f, now, true, "", None);
+        conn.query_row(&format!("SELECT count(*) FROM emr_runs{} WHERE {filter}", index_for(f, true)), rusqlite::params_from_iter(&args), |r| r.get(0))?
+    };
+    let position = match &f.next_token {
+        None => None,
+        Some(t) => Some(parse_token(t).ok_or_else(|| {
             EngineError::invalid(INVALID, text!("nextToken '{t}' is not a token this service gave out.", "nextToken '{t}' 不是本服务返回的令牌。"))
-        })?;
-        page_sql.push_str(" AND (submit_ms, seq) < (?, ?)");
+        })?),
+    };
+    let (mut page_sql, mut page_args, order) = match attrs.first() {
+        // A tag or setting leads: its index is in list order, each match joins its run by id.
+        Some(&(kind, k, v)) if f.job_run_id.is_none() => {
+            let (filter, mut args) = where_clause(ws, f, now, true, "r.", Some(0));
+            let mut sql = String::from(
+                "SELECT r.data, a.submit_ms, a.seq FROM emr_run_attrs a JOIN emr_runs r ON r.id = a.run
+                 WHERE a.workspace_id = ? AND a.kind = ? AND a.key = ? AND a.value = ? AND ",
+            );
+            sql.push_str(&filter);
+            let mut lead: Vec<rusqlite::types::Value> = vec![ws.to_string().into(), kind.to_string().into(), k.clone().into(), v.clone().into()];
+            lead.append(&mut args);
+            (sql, lead, "a.")
+        }
+        _ => {
+            let (filter, args) = where_clause(ws, f, now, true, "", None);
+            (format!("SELECT data, submit_ms, seq FROM emr_runs{} WHERE {filter}", index_for(f, false)), args, "")
+        }
+    };
+    if let Some((submit, seq)) = position {
+        page_sql.push_str(&format!(" AND ({order}submit_ms, {order}seq) < (?, ?)"));
         page_args.push(submit.into());
         page_args.push(seq.into());
     }
-    page_sql.push_str(" ORDER BY submit_ms DESC, seq DESC LIMIT ?");
+    page_sql.push_str(&format!(" ORDER BY {order}submit_ms DESC, {order}seq DESC LIMIT ?"));
     page_args.push((f.max_results + 1).into());
     let mut stmt = conn.prepare(&page_sql)?;
     let rows = stmt
@@ -523,16 +650,19 @@ fn list_runs(conn: &Connection, ws: &str, f: &JobRunFilter, now: i64) -> Result<
         Some((_, submit, seq)) if more => token(*submit, *seq),
         _ => String::new(),
     };
-    let aggregations = if f.group_by_state {
+    let aggregations = if !f.group_by_state {
+        None
+    } else if !narrows_beyond_states(f) {
         // Every filter but the states, so a console can show the count behind each state chip.
-        let (filter, args) = where_clause(ws, f, now, false);
-        let mut stmt = conn.prepare(&format!("SELECT state, count(*) FROM emr_runs WHERE {filter} GROUP BY state"))?;
+        Some(counted(conn, ws, &[])?.into_iter().map(|(s, n)| (s, n.to_string())).collect())
+    } else {
+        let (filter, args) = where_clause(ws, f, now, false, "", None);
+        let index = if f.job_run_id.is_some() { "" } else { " INDEXED BY emr_runs_by_state" };
+        let mut stmt = conn.prepare(&format!("SELECT state, count(*) FROM emr_runs{index} WHERE {filter} GROUP BY state"))?;
         let counts = stmt
             .query_map(rusqlite::params_from_iter(&args), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         Some(counts.into_iter().map(|(s, n)| (s, n.to_string())).collect())
-    } else {
-        None
     };
     Ok(RunPage { total, runs: kept.iter().filter_map(|(d, _, _)| decode_run(d)).collect(), next_token, aggregations })
 }
@@ -741,7 +871,7 @@ impl Engine {
                 ..Default::default()
             };
             save_run(conn, &record, true)?;
-            insert_attrs(conn, &record, Some(run))?;
+            insert_attrs(conn, &record, run)?;
             Ok(id)
         })
         .inspect(|id| {
@@ -1049,7 +1179,7 @@ impl Engine {
         }
     }
 
-    fn emr_finish(&self, id: &str, outcome: Result<String, Text>) -> Result<(), EngineError> {
+    fn emr_finish(&self, id: &str, outcome: Result<Text, Text>) -> Result<(), EngineError> {
         let timed_out = lock(&self.emr.timed_out).remove(id);
         let ended = self.store.tx(|conn| {
             if lock(&self.emr.running).remove(id).is_none() {
@@ -1062,11 +1192,12 @@ impl Engine {
                 let reason = r.reason.text();
                 r.end("Cancelled", "CancelledByUser", reason, now);
             } else if timed_out {
-                let m = outcome.err().unwrap_or_else(|| Text::from("timeout".to_string()));
+                let t = r.timeout_s;
+                let m = outcome.err().unwrap_or_else(|| text!("The run exceeded its executionTimeoutSeconds ({t} s).", "运行超过 executionTimeoutSeconds（{t} 秒）。"));
                 r.end("Failed", "ExecutionTimeout", m, now);
             } else {
                 match outcome {
-                    Ok(m) => r.end("Success", "0", Text::from(m), now),
+                    Ok(m) => r.end("Success", "0", m, now),
                     Err(m) => r.end("Failed", "JobRunFailed", m, now),
                 }
             }
@@ -1082,6 +1213,10 @@ impl Engine {
 
 // ---------------------------------------------------------------------------------------------
 // Executors
+
+fn no_log() -> Text {
+    text!("The run's log files cannot be placed in the sandbox's OSS.", "无法在沙箱的 OSS 中放置该运行的日志文件。")
+}
 
 /// Escapes what would break a tab-separated line.
 fn tsv_field(s: &str) -> String {
@@ -1108,7 +1243,7 @@ impl RowSink for TsvSink {
 }
 
 impl Engine {
-    async fn emr_execute(self: &Arc<Self>, run: &RunRecord, cancel: &Arc<AtomicBool>) -> Result<String, Text> {
+    async fn emr_execute(self: &Arc<Self>, run: &RunRecord, cancel: &Arc<AtomicBool>) -> Result<Text, Text> {
         let ws = run.workspace_id.clone();
         self.emr_append(
             run,
@@ -1145,14 +1280,14 @@ impl Engine {
         }
     }
 
-    async fn emr_run_sql(self: &Arc<Self>, run: &RunRecord, cancel: &Arc<AtomicBool>) -> Result<String, Text> {
+    async fn emr_run_sql(self: &Arc<Self>, run: &RunRecord, cancel: &Arc<AtomicBool>) -> Result<Text, Text> {
         let fs = self.oss_fs(&run.workspace_id);
         let checked = wire::check_start(&wire::StartJobRunRequest {
             code_type: Some("SQL".into()),
             job_driver: Some(JobDriver { spark_submit: Some(run.spark_submit.clone()) }),
             ..Default::default()
         });
-        let source = checked.ok().and_then(|c| c.sql).ok_or_else(|| Text::from("The run has no SQL.".to_string()))?;
+        let source = checked.ok().and_then(|c| c.sql).ok_or_else(|| text!("The run has no SQL to run.", "该运行没有可执行的 SQL。"))?;
         let text = match source {
             SqlSource::Inline(s) => s,
             SqlSource::File(uri) => {
@@ -1169,7 +1304,7 @@ impl Engine {
         if statements.is_empty() {
             return Err(text!("The SQL text has no statement to run.", "SQL 文本中没有可执行的语句。"));
         }
-        let stdout = self.emr_log_path(run, &run.log.driver_std_out).ok_or_else(|| Text::from("no stdout path".to_string()))?;
+        let stdout = self.emr_log_path(run, &run.log.driver_std_out).ok_or_else(no_log)?;
         if let Some(dir) = stdout.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Text::from(e.to_string()))?;
         }
@@ -1200,10 +1335,11 @@ impl Engine {
                 }
             }
         }
-        Ok(format!("{n} statement(s) ran, {} row(s) written to the driver's stdout.", sink.rows))
+        let rows = sink.rows;
+        Ok(text!("{n} statement(s) ran, {rows} row(s) written to the driver's stdout.", "{n} 条语句已执行，{rows} 行写入驱动的 stdout。"))
     }
 
-    async fn emr_spark_submit(self: &Arc<Self>, run: &RunRecord) -> Result<String, Text> {
+    async fn emr_spark_submit(self: &Arc<Self>, run: &RunRecord) -> Result<Text, Text> {
         let Some(exe) = find_on_path("spark-submit") else {
             let code = &run.code_type;
             return Err(text!(
@@ -1220,7 +1356,7 @@ impl Engine {
             }
         };
         let params = wire::parse_submit_parameters(&run.spark_submit.spark_submit_parameters)
-            .map_err(|p| Text::from(format!("sparkSubmitParameters: {}", p.key)))?;
+            .map_err(|p| crate::emr::problem_text(&p))?;
         let mut args = vec!["--name".to_string(), run.name.clone()];
         for (k, v) in &params.options {
             args.push(format!("--{k}"));
@@ -1265,8 +1401,8 @@ impl Engine {
                 _ => kill_group(pid as i32),
             }
         }
-        let out = self.emr_log_path(run, &run.log.driver_std_out).ok_or_else(|| Text::from("no stdout path".to_string()))?;
-        let err = self.emr_log_path(run, &run.log.driver_std_error).ok_or_else(|| Text::from("no stderr path".to_string()))?;
+        let out = self.emr_log_path(run, &run.log.driver_std_out).ok_or_else(no_log)?;
+        let err = self.emr_log_path(run, &run.log.driver_std_error).ok_or_else(no_log)?;
         let tees = [
             child.stdout.take().map(|s| tokio::spawn(tee(s, out.clone(), dir.join("stdout.copy")))),
             child.stderr.take().map(|s| tokio::spawn(tee(s, err.clone(), dir.join("stderr.copy")))),
@@ -1277,7 +1413,7 @@ impl Engine {
         }
         let _ = std::fs::remove_dir_all(&dir);
         if status.success() {
-            Ok("spark-submit exited with status 0.".into())
+            Ok(text!("spark-submit exited with status 0.", "spark-submit 以状态 0 退出。"))
         } else {
             let s = status.to_string();
             Err(text!("spark-submit exited with {s}; see the driver's stderr.", "spark-submit 以 {s} 退出；请查看驱动的 stderr。"))
