@@ -107,6 +107,20 @@ fn signatures_and_vendor_errors() {
     roa_error(&send(&s, "GET", path, &q, &h, None), 400, "InvalidVersion");
     roa_error(&roa(&s, "GET", "/api/v1/nothing", &[], None), 404, "InvalidAction.NotFound");
     roa_error(&roa(&s, "PUT", path, &[], Some(&json!({}))), 404, "InvalidAction.NotFound");
+    // A page on another web origin cannot call the API, even with the token (no CORS for it).
+    let evil = [("X-Auth-Token".to_string(), s.token.clone()), ("Origin".to_string(), "http://evil.example".to_string())];
+    roa_error(&send(&s, "GET", path, &q, &evil, None), 403, "Forbidden");
+    let rpc_q = pairs(&[("Action", "ListFlowProject"), ("RegionId", "cn-hangzhou")]);
+    rpc_error(&send(&s, "POST", "/", &rpc_q, &evil, None), 403, "Forbidden");
+    // A link planted in the OSS tree does not lead a log read out of the data directory.
+    let w = ok_json(&roa(&s, "GET", path, &[("name", "lakedeck-sandbox")], None))["workspaces"][0].clone();
+    let (ws, bucket) = (w["workspaceId"].as_str().unwrap(), w["storage"].as_str().unwrap());
+    let dir = s.data_dir.join("oss").join(bucket).join("logs/jr-planted/driver");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("stdout")).unwrap();
+    let file = format!("oss://{bucket}/logs/jr-planted/driver/stdout");
+    let m = roa_error(&roa(&s, "GET", &format!("/api/v1/workspaces/{ws}/action/listLogContents"), &[("fileName", &file)], None), 400, "InvalidParameter");
+    assert!(!m.contains("root:"), "{m}");
     // Messages follow the caller's language.
     let r = send(&s, "GET", path, &q, &[("X-Auth-Token".into(), "nope".into()), ("Accept-Language".into(), "zh-CN".into())], None);
     assert!(roa_error(&r, 403, "InvalidSecurityToken.Mismatch").contains("令牌"));

@@ -328,10 +328,6 @@ impl RunRecord {
         self.reason_code = code.into();
         self.reason = reason.into();
         self.end_ms = now;
-        if self.start_ms == 0 && state != "Success" {
-            // Never ran: no usage.
-            self.start_ms = 0;
-        }
     }
 }
 
