@@ -131,7 +131,8 @@ fn catalog_queues_and_sql_runs() {
     // No spark-submit on this server's PATH, whatever the machine has.
     let mut env = env_credentials();
     env.push(("PATH", "/nonexistent".to_string()));
-    let s = Server::start_with(&support::temp_dir("emr-runs"), Options { env, ..Default::default() });
+    let root = support::temp_dir("emr-runs");
+    let s = Server::start_with(&root, Options { env, ..Default::default() });
     // Workspaces: filters and paging.
     let all = ok_json(&roa(&s, "GET", "/api/v1/workspaces", &[("maxResults", "1")], None));
     assert_eq!((all["totalCount"].as_i64(), all["workspaces"].as_array().unwrap().len()), (Some(2), 1));
@@ -244,12 +245,56 @@ fn catalog_queues_and_sql_runs() {
     assert!(text.split(", ").any(|p| p.split('=').nth(1).unwrap().trim_end_matches('}').parse::<f64>().unwrap() > 0.0), "{text}");
     roa_error(&roa(&s, "GET", &format!("/api/v1/workspaces/{ws}/metric/cuHours/dev_queue"), &[("startTime", "2025-01-01")], None), 400, "MissingParameter");
     roa_error(&roa(&s, "GET", &format!("/api/v1/workspaces/{ws}/metric/cuHours/dev_queue"), &[("startTime", "2025-01-01"), ("endTime", "2025-01-02")], None), 400, "InvalidParameter");
+    drop(s);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A fake `spark-submit` first on the server's PATH: prints its arguments, or holds with `hold`.
+fn fake_spark(root: &std::path::Path) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = root.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = bin.join("spark-submit");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = hold ] && exec sleep 60; done\necho \"fake spark-submit got: $*\"\necho 'a driver line on stderr' >&2\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    format!("{}:/usr/bin:/bin", bin.display())
 }
 
 #[test]
 fn cancel_timeout_and_queue_room() {
-    let s = Server::start("emr-cancel");
+    let root = support::temp_dir("emr-cancel");
+    let mut env = env_credentials();
+    env.push(("PATH", fake_spark(&root)));
+    let s = Server::start_with(&root, Options { env, ..Default::default() });
     let ws = workspace(&s, "lakedeck-sandbox");
+    // JAR through spark-submit: options, settings and OSS paths as the program sees them.
+    let jar = start(&s, &ws, &json!({"name": "jar-ok", "codeType": "JAR",
+        "configurationOverrides": {"configurations": [{"configFileName": "spark-defaults.conf", "configItemKey": "spark.app.name", "configItemValue": "x"}]},
+        "jobDriver": {"sparkSubmit": {"entryPoint": "oss://lakedeck-demo/app.jar", "entryPointArguments": ["oss://lakedeck-demo/in.txt", "plain"],
+            "sparkSubmitParameters": "--class org.example.Main --jars oss://lakedeck-demo/dep.jar"}}}));
+    let r = wait_final(&s, &ws, &jar);
+    assert_eq!(r["state"], "Success", "{r}");
+    let oss = s.data_dir.join("oss/lakedeck-demo");
+    let (_, out) = log_lines(&s, &ws, r["log"]["driverStdOut"].as_str().unwrap(), &[]);
+    let expected = format!(
+        "fake spark-submit got: --name jar-ok --class org.example.Main --jars {d}/dep.jar --conf spark.app.name=x {d}/app.jar {d}/in.txt plain\n",
+        d = oss.display()
+    );
+    assert_eq!(out, vec![expected]);
+    let (_, err) = log_lines(&s, &ws, r["log"]["driverStdError"].as_str().unwrap(), &[]);
+    assert!(err.iter().any(|l| l == "a driver line on stderr\n"), "{err:?}");
+    // Cancel stops the program (its whole process group).
+    let held = start(&s, &ws, &json!({"name": "held", "codeType": "PYTHON", "jobDriver": {"sparkSubmit": {"entryPoint": "oss://lakedeck-demo/job.py", "entryPointArguments": ["hold"]}}}));
+    wait_run(&s, &ws, &held, |r| r["state"] == "Running");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    ok_json(&roa(&s, "DELETE", &format!("{}/{held}", runs_path(&ws)), &[], None));
+    let started = std::time::Instant::now();
+    assert_eq!(wait_final(&s, &ws, &held)["state"], "Cancelled");
+    assert!(started.elapsed() < std::time::Duration::from_secs(8), "the held program was stopped, not waited for");
     // dev_queue holds 4 cores; a default run takes 2 (driver + one executor), so two run at once.
     let ids: Vec<String> = (0..3).map(|i| start(&s, &ws, &json!({"name": format!("long-{i}"), "resourceQueueId": "dev_queue",
         "jobDriver": {"sparkSubmit": {"entryPointArguments": ["-e", CROSS_JOIN]}}}))).collect();
@@ -274,12 +319,15 @@ fn cancel_timeout_and_queue_room() {
     let t = start(&s, &ws, &json!({"name": "slow", "executionTimeoutSeconds": 1, "jobDriver": {"sparkSubmit": {"entryPointArguments": ["-e", CROSS_JOIN]}}}));
     let r = wait_final(&s, &ws, &t);
     assert_eq!((r["state"].as_str(), r["stateChangeReason"]["code"].as_str()), (Some("Failed"), Some("ExecutionTimeout")), "{r}");
+    drop(s);
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 /// ListJobRuns pages through runs with each filter; every page but the last carries a token.
 #[test]
 fn list_job_runs_filters_and_pages() {
-    let s = Server::start_with(&support::temp_dir("emr-list"), Options { env: env_credentials(), step_ms: 20, ..Default::default() });
+    let root = support::temp_dir("emr-list");
+    let s = Server::start_with(&root, Options { env: env_credentials(), step_ms: 20, ..Default::default() });
     let ws = workspace(&s, "analytics-lab");
     let mut ids = Vec::new();
     let first_submit = now_ms() - 1;
@@ -379,4 +427,6 @@ fn list_job_runs_filters_and_pages() {
     for (k, v) in [("maxResults", "101"), ("states", "[\"Running\""), ("states", "[\"Sleeping\"]"), ("tags", "{}"), ("startTime", "[]"), ("isWorkflow", "maybe"), ("nextToken", "not-a-token")] {
         roa_error(&roa(&s, "GET", &runs_path(&ws), &[(k, v)], None), 400, "InvalidParameter");
     }
+    drop(s);
+    let _ = std::fs::remove_dir_all(&root);
 }
