@@ -4,9 +4,12 @@
 //! rules both sides must agree on (validation, paging, request signing), so the console can refuse a
 //! bad input next to the field with exactly the message the sandbox would answer.
 
+pub mod acs;
 pub mod autoscale;
 pub mod catalog;
 pub mod config;
+pub mod emr;
+pub mod emr_flow;
 pub mod error;
 pub mod grid;
 pub mod lenient;

@@ -31,8 +31,9 @@ Options:
                       minutes (default 5000; env LAKEDECK_SANDBOX_METRIC_PERIOD_MS)
   --clock-start TIME  start the autoscaler's MRS clock at TIME (2026-03-02T21:50:00+08:00 or
                       epoch milliseconds); without it the clock continues from the last run
-  --allow-scripts     shell scripts may run on this machine (auto-scaling exec scripts run with
-                      bash); off by default: scripts are recorded as skipped
+  --allow-scripts     shell scripts may run on this machine, as the sandbox's user: auto-scaling
+                      exec scripts and EMR SHELL flow jobs run with bash (off by default: scripts
+                      are recorded as skipped and SHELL jobs end FAILED saying so)
   -h, --help          print this help
 
 Credentials come from LAKEDECK_SANDBOX_TOKEN, LAKEDECK_SANDBOX_AK, LAKEDECK_SANDBOX_SK and
@@ -49,7 +50,7 @@ pub struct Args {
     /// `--metric-period-ms` (the environment's value applies when absent: [`metric_period`]).
     pub metric_period_ms: Option<u64>,
     pub clock_start_ms: Option<i64>,
-    /// Shell scripts may run on this machine.
+    /// `--allow-scripts`: shell scripts (auto-scaling exec scripts, EMR SHELL jobs) may run on this machine.
     pub allow_scripts: bool,
 }
 
@@ -343,6 +344,10 @@ mod tests {
             assert!(parse_args(&args(&["--allowed-host", bad]), None).is_err(), "{bad}");
         }
         assert!(parse_args(&args(&["--allowed-host", "[::1]:8080"]), None).is_ok());
+        let ArgsOutcome::Run(a) = parse_args(&args(&["--allow-scripts", "--step-ms", "5"]), None).unwrap() else { panic!() };
+        assert!(a.allow_scripts && a.step_ms == 5);
+        assert!(!parse_args(&[], None).map(|o| matches!(o, ArgsOutcome::Run(a) if a.allow_scripts)).unwrap());
+        assert!(parse_args(&args(&["--allow-scripts=yes"]), None).is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod compress;
 mod config;
+mod emr;
 mod engine;
 mod http;
 mod lang;
@@ -79,6 +80,16 @@ async fn serve(args: config::Args) -> Result<(), String> {
     if lost_sql > 0 {
         eprintln!("note: {lost_sql} SQL statement(s) were unfinished when the sandbox stopped; they are now FAILED");
     }
+    engine.set_allow_scripts(args.allow_scripts);
+    engine.emr_seed().map_err(|e| format!("cannot seed the EMR Serverless Spark workspaces: {e:?}"))?;
+    engine
+        .flow_seed(&emr::account_uid(&creds.access_key))
+        .map_err(|e| format!("cannot seed the EMR data-development projects: {e:?}"))?;
+    let lost_emr = engine.emr_recover().map_err(|e| format!("cannot recover the EMR job runs: {e:?}"))?
+        + engine.flow_recover().map_err(|e| format!("cannot recover the EMR job instances: {e:?}"))?;
+    if lost_emr > 0 {
+        eprintln!("note: {lost_emr} EMR job run(s) or instance(s) were unfinished when the sandbox stopped; they are now Failed");
+    }
     let lost = engine.recover_jobs().map_err(|e| format!("cannot recover the job records: {e:?}"))?;
     if lost > 0 {
         eprintln!("note: {lost} job(s) were unfinished when the sandbox stopped; they are now FAILED");
@@ -97,6 +108,7 @@ async fn serve(args: config::Args) -> Result<(), String> {
         expose_token: args.listen.ip().is_loopback(),
         access: http::Access::new(bound, &args.allowed_hosts, &args.allow_origins),
         assets: Arc::new(compress::AssetCache::default()),
+        acs_nonces: emr::auth::Nonces::default(),
     });
     state.assets.warm(&args.dist);
     engine.clone().spawn_ticker();

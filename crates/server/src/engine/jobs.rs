@@ -199,7 +199,7 @@ impl Running {
 }
 
 #[cfg(unix)]
-fn kill_group(pgid: i32) {
+pub(super) fn kill_group(pgid: i32) {
     // The whole group: spark-submit is a script that starts a JVM, which must die with it.
     // SAFETY: kill(2) has no memory-safety preconditions; a stale id only yields ESRCH.
     unsafe {
@@ -208,7 +208,7 @@ fn kill_group(pgid: i32) {
 }
 
 #[cfg(not(unix))]
-fn kill_group(_pgid: i32) {}
+pub(super) fn kill_group(_pgid: i32) {}
 
 /// In-memory side of the job engine.
 #[derive(Default)]
@@ -442,7 +442,7 @@ impl JobLog {
     }
 }
 
-fn find_on_path(program: &str) -> Option<PathBuf> {
+pub(super) fn find_on_path(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|d| d.join(program)).find(|p| is_executable(p))
 }
@@ -812,7 +812,7 @@ impl Engine {
         ready
     }
 
-    fn start_seeding(self: &Arc<Self>, cluster_id: &str) {
+    pub(super) fn start_seeding(self: &Arc<Self>, cluster_id: &str) {
         if lock(&self.jobs.seed_failed).contains(cluster_id) || !self.jobs.seeding.begin(cluster_id) {
             return;
         }
@@ -1218,7 +1218,7 @@ impl Engine {
 }
 
 /// Copies a program's output stream into its own file and the job log as it arrives.
-async fn tee(mut stream: impl tokio::io::AsyncRead + Unpin, own: PathBuf, combined: PathBuf) {
+pub(super) async fn tee(mut stream: impl tokio::io::AsyncRead + Unpin, own: PathBuf, combined: PathBuf) {
     use tokio::io::AsyncReadExt;
     let open = |p: &Path| std::fs::OpenOptions::new().create(true).append(true).open(p);
     let (Ok(mut a), Ok(mut b)) = (open(&own), open(&combined)) else { return };
