@@ -38,7 +38,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::hdfs::ClusterFs;
-use super::jobs::{find_on_path, kill_group, lock, tee};
+use super::jobs::lock;
+use super::process::{self, find_on_path, kill_group, tee};
 use super::sql::{Ran, RowSink, Session};
 use super::{store, Engine, EngineError};
 use crate::lang::Text;
@@ -1375,17 +1376,10 @@ impl Engine {
         let dir = self.data_dir.join("emr-runs").join(&run.job_run_id);
         std::fs::create_dir_all(&dir).map_err(|e| Text::from(e.to_string()))?;
         self.emr_stderr(run, &format!("Starting {} {}", exe.display(), args.join(" ")));
-        let mut cmd = tokio::process::Command::new(&exe);
+        let mut cmd = process::user_command(&exe, &dir);
         cmd.args(&args)
-            .current_dir(&dir)
             .env("LAKEDECK_JOB_RUN_ID", &run.job_run_id)
-            .env("LAKEDECK_OSS_ROOT", super::hdfs::oss_root(&self.data_dir))
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true);
-        #[cfg(unix)]
-        cmd.process_group(0);
+            .env("LAKEDECK_OSS_ROOT", super::hdfs::oss_root(&self.data_dir));
         let mut child = cmd.spawn().map_err(|e| {
             let e = e.to_string();
             text!("Cannot start spark-submit: {e}", "无法启动 spark-submit：{e}")

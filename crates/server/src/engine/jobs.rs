@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use super::lifecycle::{self, Op, OpKind};
 use super::nodes::Node;
 use super::store::{self, ClusterRow};
+use super::process::{self, find_on_path, kill_group, tee};
 use super::{autoscaler, hdfs, sql, warehouse, Engine, EngineError};
 use crate::util;
 
@@ -197,18 +198,6 @@ impl Running {
         }
     }
 }
-
-#[cfg(unix)]
-pub(super) fn kill_group(pgid: i32) {
-    // The whole group: spark-submit is a script that starts a JVM, which must die with it.
-    // SAFETY: kill(2) has no memory-safety preconditions; a stale id only yields ESRCH.
-    unsafe {
-        libc::kill(-pgid, libc::SIGKILL);
-    }
-}
-
-#[cfg(not(unix))]
-pub(super) fn kill_group(_pgid: i32) {}
 
 /// In-memory side of the job engine.
 #[derive(Default)]
@@ -440,22 +429,6 @@ impl JobLog {
             let _ = f.write_all(line.as_bytes());
         }
     }
-}
-
-pub(super) fn find_on_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| is_executable(p))
-}
-
-#[cfg(unix)]
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(p: &Path) -> bool {
-    p.is_file()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1176,22 +1149,11 @@ impl Engine {
         let dir = self.job_dir(&job.job_id);
         let _ = std::fs::create_dir_all(&dir);
         log.append(&format!("Starting {} {}", exe.display(), args.join(" ")));
-        let mut cmd = tokio::process::Command::new(&exe);
+        let mut cmd = process::user_command(&exe, &dir);
         cmd.args(&args)
-            .current_dir(&dir)
             .env("LAKEDECK_JOB_ID", &job.job_id)
             .env("LAKEDECK_HDFS_ROOT", hdfs::hdfs_root(&self.data_dir, &job.cluster_id))
-            .env("LAKEDECK_OBS_ROOT", hdfs::obs_root(&self.data_dir))
-            // The sandbox's own secrets stay with the sandbox.
-            .env_remove("LAKEDECK_SANDBOX_TOKEN")
-            .env_remove("LAKEDECK_SANDBOX_SK")
-            .env_remove("LAKEDECK_SANDBOX_AK")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true);
-        #[cfg(unix)]
-        cmd.process_group(0);
+            .env("LAKEDECK_OBS_ROOT", hdfs::obs_root(&self.data_dir));
         let mut child = cmd.spawn().map_err(|e| format!("Cannot start {program}: {e}"))?;
         if let Some(pid) = child.id() {
             let mut running = lock(&self.jobs.running);
@@ -1214,21 +1176,6 @@ impl Engine {
         } else {
             Err(format!("{program} exited with {status}."))
         }
-    }
-}
-
-/// Copies a program's output stream into its own file and the job log as it arrives.
-pub(super) async fn tee(mut stream: impl tokio::io::AsyncRead + Unpin, own: PathBuf, combined: PathBuf) {
-    use tokio::io::AsyncReadExt;
-    let open = |p: &Path| std::fs::OpenOptions::new().create(true).append(true).open(p);
-    let (Ok(mut a), Ok(mut b)) = (open(&own), open(&combined)) else { return };
-    let mut buf = vec![0u8; 8192];
-    while let Ok(n) = stream.read(&mut buf).await {
-        if n == 0 {
-            break;
-        }
-        let _ = a.write_all(&buf[..n]);
-        let _ = b.write_all(&buf[..n]);
     }
 }
 
