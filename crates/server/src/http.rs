@@ -17,11 +17,12 @@ use lakedeck_api::error::{MrsCamelErrorBody, MrsErrorBody};
 use lakedeck_api::sign;
 use serde::Serialize;
 
+use crate::compress::{self, AssetCache};
 use crate::config::Credentials;
 use crate::lang::{Lang, Text};
 use crate::text;
 use crate::engine::Engine;
-use crate::{mrs, util};
+use crate::{emr, mrs, util};
 
 pub struct AppState {
     pub engine: Arc<Engine>,
@@ -31,6 +32,10 @@ pub struct AppState {
     pub expose_token: bool,
     pub access: Access,
     pub console: ConsoleSite,
+    /// Compressed copies of the bundle's files.
+    pub assets: Arc<AssetCache>,
+    /// Signature nonces already used by Alibaba-signed calls (emr/auth.rs).
+    pub acs_nonces: crate::emr::auth::Nonces,
 }
 
 /// Where and how the console bundle is served: its path prefix, who may frame it, and the
@@ -76,6 +81,10 @@ impl ConsoleSite {
 
 pub type Shared = Arc<AppState>;
 
+/// The request's id (also sent as `X-Request-Id`), for services that put it in their bodies.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
 /// Largest request body accepted (the biggest real one, a create request, is a few KiB).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// Signed requests older or newer than this are refused. Huawei does not publish its gateway's
@@ -90,6 +99,7 @@ pub fn app(state: Shared) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route(&state.console.config_path(), get(config_json))
         .merge(mrs::routes())
+        .merge(emr::routes(state.clone()))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), edge))
@@ -255,14 +265,19 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
-async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
+async fn edge(State(st): State<Shared>, mut req: Request, next: Next) -> Response {
     let request_id = util::uuid_v4();
+    req.extensions_mut().insert(RequestId(request_id.clone()));
     let lang = Lang::from_headers(req.headers());
     let path = req.uri().path().to_string();
-    let api = is_api_path(&path);
+    // Alibaba's APIs (emr/) authenticate in their own layer and answer in their own format; the
+    // Origin and CORS rules here cover them like the MRS paths.
+    let acs = emr::is_roa_path(&path) || (path == "/" && emr::is_rpc_call(req.method(), req.uri().query(), req.headers()));
+    let api = is_api_path(&path) || acs;
     let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
     let kind = st.access.classify(origin.as_deref());
-    let mut resp = lang
+    let coding = if api { compress::negotiate(req.headers()) } else { None };
+    let resp = lang
         .scope(async {
             if !st.access.host_allowed(req.headers()) {
                 // DNS rebinding: a page whose name resolves to this machine is still on a foreign Host.
@@ -283,6 +298,20 @@ async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
             }
             let foreign = kind == OriginKind::Foreign;
             if api {
+                if foreign && acs {
+                    let style = if emr::is_roa_path(&path) { emr::Style::Roa } else { emr::Style::Rpc };
+                    return emr::AcsError::new(
+                        StatusCode::FORBIDDEN,
+                        "Forbidden",
+                        text!(
+                            "Requests from this web origin are not allowed (start the sandbox with --allow-origin to permit one).",
+                            "不允许来自此网页来源的请求（可用 --allow-origin 启动沙箱以允许某个来源）。"
+                        ),
+                    )
+                    .style(style)
+                    .id(&request_id.to_ascii_uppercase())
+                    .into_response();
+                }
                 if foreign {
                     return ApiError::new(
                         StatusCode::FORBIDDEN,
@@ -293,6 +322,9 @@ async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
                         ),
                     )
                     .into_response();
+                }
+                if acs {
+                    return next.run(req).await;
                 }
                 return match authenticate(&st, req).await {
                     Ok(req) => next.run(req).await,
@@ -306,6 +338,7 @@ async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
             next.run(req).await
         })
         .await;
+    let mut resp = compress_api(resp, coding).await;
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         h.insert(HeaderName::from_static("x-request-id"), v);
@@ -420,7 +453,7 @@ async fn fallback(State(st): State<Shared>, method: Method, uri: Uri, headers: H
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
     }
-    serve_static(&st.dist, &st.console, path, &headers).await
+    serve_static(&st, path, &headers).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,7 +486,7 @@ const NOT_BUILT: &str = "<!doctype html>
 </body></html>
 ";
 
-fn content_type(name: &str) -> &'static str {
+pub fn content_type(name: &str) -> &'static str {
     match name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
         Some("html" | "htm") => "text/html; charset=utf-8",
         Some("js" | "mjs") => "text/javascript; charset=utf-8",
@@ -499,33 +532,60 @@ fn resolve(dist: &Path, url_path: &str) -> Option<PathBuf> {
     Some(out)
 }
 
-fn file_response(bytes: Vec<u8>, name: &str) -> Response {
+/// A file of the bundle, compressed when the client accepts it and a compressed copy is ready.
+fn file_response(bytes: Vec<u8>, name: &str, encoded: Option<(compress::Coding, Arc<Vec<u8>>)>) -> Response {
     let cache = if is_hashed_asset(name) { "public, max-age=31536000, immutable" } else { "no-cache" };
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, content_type(name)),
-            (header::CACHE_CONTROL, cache),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        bytes,
-    )
-        .into_response()
+    let kind = content_type(name);
+    let mut r = match encoded {
+        Some((coding, data)) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, cache), (header::CONTENT_ENCODING, coding.token())],
+            Body::from(data.as_ref().clone()),
+        )
+            .into_response(),
+        None => (StatusCode::OK, [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, cache)], bytes).into_response(),
+    };
+    let h = r.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if compress::compressible(kind) {
+        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+    r
+}
+
+async fn send_file(assets: &Arc<AssetCache>, file: &Path, headers: &HeaderMap) -> Option<Response> {
+    let meta = tokio::fs::metadata(file).await.ok().filter(|m| m.is_file())?;
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let encoded = compress::negotiate(headers)
+        .filter(|_| compress::compressible(content_type(name)))
+        .and_then(|c| assets.get(file, &meta, c).map(|d| (c, d)));
+    if let Some(enc) = encoded {
+        return Some(file_response(Vec::new(), name, Some(enc)));
+    }
+    let bytes = tokio::fs::read(file).await.ok()?;
+    Some(file_response(bytes, name, None))
 }
 
 /// `index.html` with its `<base href>` set to where it is served, so the one bundle works under any
-/// base path, and the console's Content-Security-Policy.
-async fn index_page(dist: &Path, console: &ConsoleSite) -> Response {
-    let (body, cache) = match tokio::fs::read_to_string(dist.join("index.html")).await {
-        Ok(html) => (with_base_href(&html, &format!("{}/", console.base)), "no-cache"),
-        Err(_) => (NOT_BUILT.to_string(), "no-cache"),
+/// base path (compressed per request: it is a kilobyte), and the console's Content-Security-Policy.
+async fn index_page(st: &AppState, headers: &HeaderMap) -> Response {
+    let mut r = match tokio::fs::read_to_string(st.dist.join("index.html")).await {
+        Ok(html) => {
+            let html = with_base_href(&html, &format!("{}/", st.console.base)).into_bytes();
+            match compress::negotiate(headers) {
+                Some(c) => file_response(Vec::new(), "index.html", Some((c, Arc::new(compress::encode(c, &html, false))))),
+                None => file_response(html, "index.html", None),
+            }
+        }
+        Err(_) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+            NOT_BUILT,
+        )
+            .into_response(),
     };
-    let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, cache)], body)
-        .into_response();
-    let h = r.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if let Ok(v) = HeaderValue::from_str(&console.csp()) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    if let Ok(v) = HeaderValue::from_str(&st.console.csp()) {
+        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
     }
     r
 }
@@ -556,7 +616,8 @@ fn redirect(to: &str) -> Response {
     }
 }
 
-async fn serve_static(dist: &Path, console: &ConsoleSite, path: &str, headers: &HeaderMap) -> Response {
+pub(crate) async fn serve_static(st: &AppState, path: &str, headers: &HeaderMap) -> Response {
+    let console = &st.console;
     let Some(path) = console.strip(path) else {
         // Outside the base path: the root leads to the console, anything else is not ours.
         return if path == "/" {
@@ -569,14 +630,11 @@ async fn serve_static(dist: &Path, console: &ConsoleSite, path: &str, headers: &
         return redirect(&format!("{}/", console.base));
     }
     if path == "/" || path == "/index.html" {
-        return index_page(dist, console).await;
+        return index_page(st, headers).await;
     }
-    if let Some(file) = resolve(dist, path) {
-        if tokio::fs::metadata(&file).await.is_ok_and(|m| m.is_file()) {
-            if let Ok(bytes) = tokio::fs::read(&file).await {
-                let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                return file_response(bytes, name);
-            }
+    if let Some(file) = resolve(&st.dist, path) {
+        if let Some(r) = send_file(&st.assets, &file, headers).await {
+            return r;
         }
     }
     // Client-side routes (`/clusters/abc`) are pages of the single-page app; a missing script or
@@ -586,9 +644,31 @@ async fn serve_static(dist: &Path, console: &ConsoleSite, path: &str, headers: &
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     if wants_html {
-        return index_page(dist, console).await;
+        return index_page(st, headers).await;
     }
     (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found\n").into_response()
+}
+
+/// Compresses an API answer of `MIN_SIZE` bytes or more when the client accepts a coding.
+async fn compress_api(resp: Response, coding: Option<compress::Coding>) -> Response {
+    let Some(coding) = coding else { return resp };
+    let kind = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !compress::compressible(kind) || resp.headers().contains_key(header::CONTENT_ENCODING) {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    // API answers are built in memory; a body past the limit is sent as it is.
+    let Ok(bytes) = to_bytes(body, 64 * 1024 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    if bytes.len() < compress::MIN_SIZE {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let encoded = tokio::task::spawn_blocking(move || compress::encode(coding, &bytes, false)).await.unwrap_or_default();
+    parts.headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding.token()));
+    parts.headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(encoded))
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
 //! `lakedeck-server`: the Lakedeck sandbox. Serves the console bundle and emulates the MRS APIs
 //! over a local SQLite state, so the console can be tried without a cloud account.
 
+mod compress;
 mod config;
+mod emr;
 mod engine;
 mod http;
 mod lang;
 mod mrs;
+mod problems;
 mod util;
 
 use std::io::Write;
@@ -16,6 +19,16 @@ use config::{ArgsOutcome, USAGE};
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some(engine::warehouse::GENERATE_COMMAND) {
+        return match argv.get(1).map(|d| engine::warehouse::generate(std::path::Path::new(d))) {
+            Some(Ok(())) => ExitCode::SUCCESS,
+            Some(Err(e)) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+            None => ExitCode::from(2),
+        };
+    }
     let step_env = std::env::var("LAKEDECK_SANDBOX_STEP_MS").ok();
     let args = match config::parse_args(&argv, step_env.as_deref()) {
         Ok(ArgsOutcome::Run(a)) => *a,
@@ -54,11 +67,28 @@ async fn serve(args: config::Args) -> Result<(), String> {
         .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| args.data_dir.join("cache"));
-    let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms)?);
+    let metric_env = std::env::var("LAKEDECK_SANDBOX_METRIC_PERIOD_MS").ok();
+    let autoscale = engine::autoscaler::AutoscaleConfig {
+        period_ms: config::metric_period(args.metric_period_ms, metric_env.as_deref())?,
+        allow_scripts: args.allow_scripts,
+        clock_start_ms: args.clock_start_ms,
+    };
+    let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms)?.with_autoscaler(autoscale));
+    engine.start_clock(util::now_ms()).map_err(|e| format!("cannot start the autoscaler's clock: {e:?}"))?;
     engine.seed(&creds.project_id).map_err(|e| format!("cannot seed the sandbox: {e:?}"))?;
     let lost_sql = engine.recover_sql().map_err(|e| format!("cannot recover the SQL execution records: {e:?}"))?;
     if lost_sql > 0 {
         eprintln!("note: {lost_sql} SQL statement(s) were unfinished when the sandbox stopped; they are now FAILED");
+    }
+    engine.set_allow_scripts(args.allow_scripts);
+    engine.emr_seed().map_err(|e| format!("cannot seed the EMR Serverless Spark workspaces: {e:?}"))?;
+    engine
+        .flow_seed(&emr::account_uid(&creds.access_key))
+        .map_err(|e| format!("cannot seed the EMR data-development projects: {e:?}"))?;
+    let lost_emr = engine.emr_recover().map_err(|e| format!("cannot recover the EMR job runs: {e:?}"))?
+        + engine.flow_recover().map_err(|e| format!("cannot recover the EMR job instances: {e:?}"))?;
+    if lost_emr > 0 {
+        eprintln!("note: {lost_emr} EMR job run(s) or instance(s) were unfinished when the sandbox stopped; they are now Failed");
     }
     let lost = engine.recover_jobs().map_err(|e| format!("cannot recover the job records: {e:?}"))?;
     if lost > 0 {
@@ -82,8 +112,12 @@ async fn serve(args: config::Args) -> Result<(), String> {
             embed_origins: args.embed_origins.clone(),
             csp_report_uri: args.csp_report_uri.clone(),
         },
+        assets: Arc::new(compress::AssetCache::default()),
+        acs_nonces: emr::auth::Nonces::default(),
     });
-    engine.spawn_ticker();
+    state.assets.warm(&args.dist);
+    engine.clone().spawn_ticker();
+    engine.clone().spawn_autoscaler();
 
     let mut out = std::io::stdout().lock();
     // Scripts and tests read these lines (the URL has the real port when --listen used port 0).
