@@ -8,7 +8,7 @@ use lakedeck::pages::jobs::detail::{result_columns, safe_link};
 use lakedeck::pages::jobs::list::{merge_job_lists, JobParams};
 use lakedeck::pages::jobs::submit::{error_for, JobDraft};
 use lakedeck::pages::jobs::{JobProgress, JobStateChip};
-use lakedeck_api::mrs_jobs::{JobQueryBean, ListJobsResponse, SqlResultResponse};
+use lakedeck_api::mrs_jobs::{JobQueryBean, ListFilesResponse, ListJobsResponse, SqlResultResponse};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
@@ -105,9 +105,23 @@ fn the_submit_form_builds_each_type_and_checks_like_the_service() {
 }
 
 #[wasm_bindgen_test]
-fn sql_result_columns_keep_the_query_order() {
+fn job_answers_read_like_the_shared_decoders() {
+    let list = serde_json::json!({"total_record": 2, "job_list": [{
+        "job_id": "j1", "user": "u", "job_name": "n", "job_result": "SUCCEEDED", "job_state": "FINISHED",
+        "job_progress": 100.0, "job_type": "SparkSql", "started_time": 2, "submitted_time": 1, "finished_time": 3,
+        "elapsed_time": 1, "arguments": "[a]", "launcher_id": "l", "properties": "{}", "app_id": "app",
+        "tracking_url": "/t", "queue": "default"
+    }]});
+    let want: ListJobsResponse = serde_json::from_value(list.clone()).unwrap();
+    assert_eq!(decode::<ListJobsResponse>(&list.to_string()).unwrap(), want);
+    let files = serde_json::json!({"total_count": 1, "files": [{
+        "path_suffix": "a.csv", "owner": "o", "group": "g", "permission": "644", "replication": 3,
+        "block_size": 128, "length": 10, "type": "FILE", "children_num": 0, "access_time": 1, "modification_time": 2
+    }]});
+    let want: ListFilesResponse = serde_json::from_value(files.clone()).unwrap();
+    assert_eq!(decode::<ListFilesResponse>(&files.to_string()).unwrap(), want);
     // Result columns keep the query's order, not alphabetical order.
-    let r: SqlResultResponse = decode(r#"{"sql_results":{"0":[{"z":"1","a":"2"}]}}"#).unwrap();
+    let r: SqlResultResponse = serde_json::from_str(r#"{"sql_results":{"0":[{"z":"1","a":"2"}]}}"#).unwrap();
     assert_eq!(result_columns(&r.sql_results.0[0].1), ["z", "a"]);
 }
 

@@ -6,7 +6,7 @@ use lakedeck_api::mrs_jobs::{
     ListJobsResponse, SqlResultResponse, SqlResults, ShowJobResponse,
 };
 
-use super::{encode_component as enc, query_string, request, ApiClient, ApiError, Method, Service};
+use super::{encode_component as enc, query_string, request, send, ApiClient, ApiError, Method, Service};
 
 /// Query of ShowJobList. Empty strings are not sent; `page` is a page number (the API's `offset`).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -76,10 +76,14 @@ pub async fn delete_jobs(c: &ApiClient, cluster_id: &str, job_ids: Vec<String>) 
     request::<(), _>(c, Service::Mrs, Method::Post, &path, Some(&body)).await
 }
 
-/// ShowSqlResultWithJob (a row's columns keep the query's order: `SqlResults` reads them in order).
+/// ShowSqlResultWithJob. Read with the typed decoder, not the `Value` readers: a row's columns
+/// must keep the query's order, which a `serde_json::Value` object does not.
 pub async fn sql_result(c: &ApiClient, cluster_id: &str, job_id: &str) -> Result<SqlResults, ApiError> {
     let path = format!("{}/{}/sql-result", jobs_path(c, cluster_id), enc(job_id));
-    request::<SqlResultResponse, ()>(c, Service::Mrs, Method::Get, &path, None).await.map(|r| r.sql_results)
+    let (status, text, request_id) = send(c, Service::Mrs, Method::Get, &path, None).await?;
+    serde_json::from_str::<SqlResultResponse>(&text)
+        .map(|r| r.sql_results)
+        .map_err(|e| ApiError::decode(status, e.to_string(), request_id))
 }
 
 /// Sandbox-only: the job's log from byte `offset`.

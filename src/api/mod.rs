@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use lakedeck_api::config::ConsoleConfig;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use wire::FromWire;
 
 thread_local! {
     static ON_UNAUTHORIZED: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
@@ -90,7 +90,7 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
 
 /// Reads a successful answer: an empty body (204 and friends) reads as JSON `null`, so `()` and
 /// `Option<T>` work for operations without a body.
-pub fn decode_success<T: DeserializeOwned>(status: u16, body: &str, request_id: Option<String>) -> Result<T, ApiError> {
+pub fn decode_success<T: FromWire>(status: u16, body: &str, request_id: Option<String>) -> Result<T, ApiError> {
     let text = if body.trim().is_empty() { "null" } else { body };
     wire::decode(text).map_err(|e| ApiError::decode(status, e, request_id))
 }
@@ -104,7 +104,7 @@ pub async fn request<T, B>(
     body: Option<&B>,
 ) -> Result<T, ApiError>
 where
-    T: DeserializeOwned,
+    T: FromWire,
     B: Serialize + ?Sized,
 {
     let body = match body {
@@ -167,7 +167,7 @@ pub(crate) async fn send(
 }
 
 /// Fetches a same-origin static JSON document relative to the page (used for `config.json`).
-pub async fn fetch_static<T: DeserializeOwned>(relative_url: &str) -> Result<T, ApiError> {
+pub async fn fetch_static<T: FromWire>(relative_url: &str) -> Result<T, ApiError> {
     let (status, text) = fetch_text(relative_url).await?;
     wire::decode(&text).map_err(|e| ApiError::decode(status, e, None))
 }

@@ -44,6 +44,13 @@ pub struct Overrides {
     pub project_id: String,
 }
 
+impl crate::api::wire::FromWire for Overrides {
+    fn from_wire(v: &serde_json::Value) -> Self {
+        use crate::api::wire::s;
+        Overrides { mrs: s(&v["mrs"]), project_id: s(&v["project_id"]) }
+    }
+}
+
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.session_storage().ok().flatten())
 }
