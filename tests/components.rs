@@ -361,3 +361,25 @@ fn list_ids_are_shortened_and_detail_counts_task_nodes() {
     c.task_node_groups = vec![group("task_node_analysis_group", 2)];
     assert_eq!(node_summary(&c), "8 total (2 master, 4 core, 2 task)");
 }
+
+#[wasm_bindgen_test]
+fn hosting_paths_and_view_titles() {
+    use lakedeck::app::view_title;
+    use lakedeck::state::host::{normalize_base, url_path};
+    assert_eq!(normalize_base("/"), "");
+    assert_eq!(normalize_base(""), "");
+    assert_eq!(normalize_base("/console/"), "/console");
+    assert_eq!(normalize_base("ops/tools/lakedeck"), "/ops/tools/lakedeck");
+    assert_eq!(url_path("https://h.example/ops/x/?a=1#f").as_deref(), Some("/ops/x/"));
+    assert_eq!(url_path("http://h:8080").as_deref(), Some("/"));
+    assert_eq!(view_title("/clusters?tab=history"), "Clusters");
+    assert_eq!(view_title("/"), "Clusters");
+    assert_eq!(view_title("/clusters/create"), "Create cluster");
+    assert_eq!(view_title("/clusters/abc/jobs/j1"), "Job");
+    assert_eq!(view_title("/jobs/submit?cluster=c"), "Submit a job");
+    assert_eq!(view_title("/nope/x"), "Page not found");
+    use lakedeck::embed::without_embed;
+    assert_eq!(without_embed("embed=1"), "");
+    assert_eq!(without_embed("?embed=1&tab=history"), "tab=history");
+    assert_eq!(without_embed("tab=history&embedded=x&embed"), "tab=history&embedded=x");
+}

@@ -26,6 +26,19 @@ async fn every_view_runs_under_the_policy_without_a_violation() {
     let id = h.eval("return document.querySelector('tr[data-cluster-id]').getAttribute('data-cluster-id')").await;
     let id = id.as_str().unwrap().to_string();
 
+    // Pointing at a link fetches its view's chunk before the click.
+    let fetched = "return performance.getEntriesByType('resource').some(e => e.name.includes('/split_sql_editor-'))";
+    assert_eq!(h.eval(fetched).await, json!(false), "the SQL editor's chunk is not part of the first load");
+    h.client
+        .execute("document.getElementById('nav-sql').dispatchEvent(new PointerEvent('pointerover', {bubbles: true}))", vec![])
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.eval(fetched).await != json!(true) {
+        assert!(Instant::now() < deadline, "hovering the SQL editor's link did not fetch its chunk");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     // Every view, reached the way a user does (links, so the views' chunks load under the policy),
     // then each again by a fresh page load (a deep link).
     let views = [
