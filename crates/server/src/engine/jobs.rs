@@ -411,7 +411,7 @@ pub(super) fn runs_jobs(state: ClusterState) -> bool {
 }
 
 pub(super) fn load_cluster(conn: &Connection, project: &str, id: &str) -> Result<ClusterRow, EngineError> {
-    store::cluster(conn, project, id)?.ok_or_else(|| EngineError::NotFound(format!("The cluster {id} does not exist.")))
+    store::cluster(conn, project, id)?.ok_or_else(|| EngineError::NotFound(crate::text!("The cluster {id} does not exist.", "集群 {id} 不存在。")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,7 +459,9 @@ fn is_executable(p: &Path) -> bool {
 
 impl Engine {
     pub fn job_dir(&self, job_id: &str) -> PathBuf {
-        self.data_dir.join("jobs").join(job_id)
+        // Ids are the sandbox's own UUIDs; anything else must not become a path segment.
+        let safe = !job_id.is_empty() && job_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        self.data_dir.join("jobs").join(if safe { job_id } else { "invalid-job-id" })
     }
 
     fn job_log(&self, job_id: &str) -> JobLog {
@@ -1062,7 +1064,7 @@ impl Engine {
             sql::MAX_ROWS_KEPT
         ));
         let results_path = self.job_dir(&job.job_id).join("sql-results.json");
-        let mut session = sql::Session::new(hdfs::warehouse_dir(&self.data_dir, &job.cluster_id), cancel.clone());
+        let mut session = sql::Session::new(hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id), cancel.clone());
         let mut results = SqlResults::default();
         let n = statements.len();
         for (i, stmt) in statements.iter().enumerate() {
@@ -1089,11 +1091,15 @@ impl Engine {
         let [src_uri, dst_uri] = job.arguments.as_slice() else {
             return Err("DistCp takes exactly two arguments: source and target.".into());
         };
-        let src = hdfs::resolve(&self.data_dir, &job.cluster_id, src_uri)?;
-        let dst = hdfs::resolve(&self.data_dir, &job.cluster_id, dst_uri)?;
+        let fs = hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id);
+        let src = fs.resolve(src_uri)?;
+        let dst = fs.resolve(dst_uri)?;
         if !src.exists() {
             return Err(format!("The source {src_uri} does not exist."));
         }
+        // The copy follows links on both sides: every link must stay inside the trees.
+        fs.confine_tree(&src, src_uri)?;
+        fs.confine_tree(&dst, dst_uri)?;
         let files = hdfs::files_under(&src).map_err(|e| format!("Cannot read {src_uri}: {e}"))?;
         let total: u64 = files.iter().map(|(_, n)| n).sum();
         log.append(&format!("Copying {} file(s), {total} bytes, from {src_uri} to {dst_uri}.", files.len()));
@@ -1155,6 +1161,10 @@ impl Engine {
             .env("LAKEDECK_JOB_ID", &job.job_id)
             .env("LAKEDECK_HDFS_ROOT", hdfs::hdfs_root(&self.data_dir, &job.cluster_id))
             .env("LAKEDECK_OBS_ROOT", hdfs::obs_root(&self.data_dir))
+            // The sandbox's own secrets stay with the sandbox.
+            .env_remove("LAKEDECK_SANDBOX_TOKEN")
+            .env_remove("LAKEDECK_SANDBOX_SK")
+            .env_remove("LAKEDECK_SANDBOX_AK")
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
