@@ -50,9 +50,11 @@ pub fn href(path: &str) -> String {
 /// The search or filter field `/` focuses, whichever the current view has (first match wins).
 const SEARCH_FIELDS: &str = "#cluster-search, #job-name-filter, #files-goto, .grid-filter, #sql-history-search";
 
-/// The shortcut list shown in the sheet: keys (as typed, after "then" a second key) and what they
-/// do; the handler below implements exactly these.
-pub const SHORTCUTS: &[(&[&str], fn() -> String)] = &[
+/// A shortcut: its keys (typed one after the other) and what it does, in the current language.
+pub type Shortcut = (&'static [&'static str], fn() -> String);
+
+/// The shortcut list shown in the sheet; the handler below implements exactly these.
+pub const SHORTCUTS: &[Shortcut] = &[
     (&["?"], || t!(shortcuts.toggle_sheet)),
     (&["Esc"], || t!(shortcuts.close)),
     (&["g", "c"], || t!(shortcuts.go_clusters)),
@@ -108,6 +110,7 @@ pub fn App() -> impl IntoView {
         <When when=i18n::is_ready fallback=move || texts_error.get().map(|e| view! {
             // No catalog could be loaded, so this one message is in both languages.
             <div class="error-panel" role="alert" lang="en">
+                // i18n-allow: shown when no catalog could be loaded.
                 <strong class="error-title">"The console's texts could not be loaded. 无法加载控制台的界面文本。"</strong>
                 <p class="error-message">{format!("{}: {:?}", e.code, e.detail)}</p>
             </div>

@@ -35,7 +35,7 @@ fn locales(l: Lang) -> Array {
 fn cached(name: &'static str, make: impl FnOnce(Lang) -> JsValue) -> JsValue {
     let l = lang();
     let key = (l, name);
-    if let Some(v) = FORMATTERS.with(|f| f.borrow().get(key).cloned()) {
+    if let Some(v) = FORMATTERS.with(|f| f.borrow().get(&key).cloned()) {
         return v;
     }
     let v = make(l);

@@ -96,6 +96,7 @@ impl Lang {
     pub fn native_name(self) -> &'static str {
         match self {
             Lang::En => "English",
+            // i18n-allow: a language is named in itself, whatever the page's language.
             Lang::ZhCn => "简体中文",
         }
     }
@@ -289,8 +290,8 @@ pub fn format(index: usize, args: &[(&str, Arg<'_>)]) -> String {
 /// A shared rule's problem in the current language (tracked). A key the catalog lacks shows
 /// itself with its parameters, so nothing is silently blank.
 pub fn problem(p: &Problem) -> String {
-    let template = state().bundle.with(|b| b.problems.get(p.key.as_ref()).cloned());
-    let args: Vec<(&str, Arg<'_>)> = p.params.iter().map(|(k, v)| (k.as_ref(), Arg::Text(v as &dyn Display))).collect();
+    let template = state().bundle.with(|b| b.problems.get(p.key).cloned());
+    let args: Vec<(&str, Arg<'_>)> = p.params.iter().map(|(k, v)| (*k, Arg::Text(v as &dyn Display))).collect();
     match template {
         Some(t) => render(&t, &args),
         None => {
@@ -312,13 +313,17 @@ fn fnv1a(data: &[&str]) -> u64 {
     h
 }
 
+/// A catalog file as sorted pairs; the errors are details for the catalog error (for the people
+/// who deploy the console).
 fn flat_map(json: &str, what: &str) -> Result<Vec<(String, String)>, String> {
     let value: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("{what}: {e}"))?;
+    // i18n-allow: a deployment detail inside the catalog error.
     let serde_json::Value::Object(map) = value else { return Err(format!("{what}: not a JSON object")) };
     let mut out = Vec::with_capacity(map.len());
     for (k, v) in map {
         match v {
             serde_json::Value::String(s) => out.push((k, s)),
+            // i18n-allow: a deployment detail inside the catalog error.
             _ => return Err(format!("{what}: the value of {k} is not a string")),
         }
     }

@@ -426,7 +426,7 @@ fn SoftwareStep(wiz: Wiz) -> impl IntoView {
             <SelectField id="cluster_version" label=tr!(clusters.col_version) value=version on_change=set_version
                 options=Signal::derive(|| opts(catalog::VERSIONS.iter().map(|v| v.name))) error=wiz.error("cluster_version")/>
             <SelectField id="cluster_type" label=tr!(wizard.type_label) value=ctype on_change=set_type
-                options=move || WIZARD_TYPES.iter().map(|t| (t.to_string(), super::type_name(t))).collect::<Vec<_>>()
+                options={move || WIZARD_TYPES.iter().map(|t| (t.to_string(), super::type_name(t))).collect::<Vec<_>>()}
                 error=wiz.error("cluster_type")
                 hint=tr!(wizard.type_hint)/>
         </div>
@@ -462,7 +462,7 @@ fn SoftwareStep(wiz: Wiz) -> impl IntoView {
             </div>
         </FormField>
         <SelectField id="safe_mode" label=tr!(cluster.safe_mode) value=safe on_change=set_safe
-            options=move || vec![("SIMPLE".to_string(), t!(cluster.safe_normal)), ("KERBEROS".to_string(), t!(wizard.safe_kerberos))]
+            options={move || vec![("SIMPLE".to_string(), t!(cluster.safe_normal)), ("KERBEROS".to_string(), t!(wizard.safe_kerberos))]}
             error=wiz.error("safe_mode")/>
     }
 }
@@ -585,7 +585,7 @@ fn AdvancedStep(wiz: Wiz) -> impl IntoView {
         <TextField id="manager_admin_password_confirm" label=tr!(wizard.confirm_password) value=confirm on_input=set_confirm
             input_type="password" autocomplete="new-password" required=true error=wiz.error("manager_admin_password_confirm")/>
         <SelectField id="login_mode" label=tr!(wizard.login_mode) value=mode on_change=set_mode
-            options=move || vec![("KEYPAIR".to_string(), t!(cluster.key_pair)), ("PASSWORD".to_string(), t!(wizard.password))]
+            options={move || vec![("KEYPAIR".to_string(), t!(cluster.key_pair)), ("PASSWORD".to_string(), t!(wizard.password))]}
             error=wiz.error("login_mode")/>
         <div hidden=move || !keypair()>
             <SelectField id="node_keypair_name" label=tr!(cluster.key_pair) value=kp on_change=set_kp

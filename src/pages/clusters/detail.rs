@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use lakedeck_api::catalog::group_role;
 use lakedeck_api::mrs::{Cluster, ClusterNode, ClusterState, NodeGroupV10};
+use lakedeck_api::problem::Problem;
 use lakedeck_api::rules::{validate_expand, validate_rename, validate_shrink};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -41,7 +42,7 @@ pub fn delete_blocked_reason(state: ClusterState) -> Option<String> {
 /// Why a group cannot be scaled right now, or None when it can (tracked).
 pub fn scale_blocked_reason(state: ClusterState, group: &str) -> Option<String> {
     if group_role(group) == "Master" {
-        Some(t!(cluster.master_not_scalable))
+        Some(problem(&Problem::new("scale.master")))
     } else if !state.can_scale() {
         Some(t!(cluster.scale_blocked, state = crate::components::state_label(state)))
     } else {

@@ -321,6 +321,7 @@ pub fn ClustersList() -> impl IntoView {
                 </div>
                 <div class="filter filter-wide">
                     <label for="tag-filter">{tr!(clusters.col_tags)}</label>
+                    // i18n-allow: an example of the filter syntax (tag names are the user's data).
                     <input id="tag-filter" type="text" class="input" placeholder="env*prod,team"
                         aria-describedby="tag-filter-hint"
                         prop:value=move || tags_text.get()

@@ -20,8 +20,10 @@ use crate::{t, tr};
 /// The log kept in the page; older text is dropped past this many bytes.
 const LOG_KEEP: usize = 512 * 1024;
 
-/// Steps of the timeline: label, state names that mean the step is reached.
-const STEPS: [(fn() -> String, &[&str]); 4] = [
+/// A step of the timeline: its label, and the job states that mean it is reached.
+type Step = (fn() -> String, &'static [&'static str]);
+
+const STEPS: [Step; 4] = [
     (|| t!(job.step_submitted), &["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED"]),
     (|| t!(job.step_accepted), &["ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED"]),
     (|| t!(job.step_running), &["RUNNING", "FINISHED", "FAILED", "KILLED"]),

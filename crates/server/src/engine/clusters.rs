@@ -56,7 +56,7 @@ pub enum ShrinkBy {
 fn field_error(fe: FieldError, invalid_code: &str) -> EngineError {
     // The shared rules speak V2 (MRS.0002); the V1.1 family answers the same problem with 12000002.
     let code = if fe.code == rules::INVALID_PARAM { invalid_code.to_string() } else { fe.code.to_string() };
-    EngineError::invalid(code, fe.message)
+    EngineError::invalid(code, fe.problem)
 }
 
 fn load(conn: &Connection, project: &str, id: &str) -> Result<ClusterRow, EngineError> {
@@ -122,7 +122,7 @@ impl Engine {
     /// project's live clusters and the concurrent-create limit inside the same transaction.
     pub fn create_cluster(&self, project: &str, req: &CreateClusterReq) -> Result<String, EngineError> {
         if let Some(fe) = rules::validate_create_cluster(req).into_iter().next() {
-            return Err(EngineError::invalid(fe.code, format!("{}: {}", fe.field, fe.message)));
+            return Err(EngineError::invalid(fe.code, crate::lang::Text::at_field(&fe.field, &fe.problem)));
         }
         let name = req.cluster_name.clone().unwrap_or_default();
         self.store.tx(|conn| {

@@ -555,7 +555,7 @@ impl Engine {
                 ));
             }
             if let Some(fe) = wire::validate_job(req).into_iter().next() {
-                return Err(EngineError::invalid(fe.code, format!("{}: {}", fe.field, fe.message)));
+                return Err(EngineError::invalid(fe.code, crate::lang::Text::at_field(&fe.field, &fe.problem)));
             }
             self.insert_new_job(conn, &row, req, util::now_ms())
         })
@@ -723,7 +723,7 @@ impl Engine {
         }
         for (i, step) in steps.iter().enumerate() {
             if let Some(fe) = wire::validate_job(step).into_iter().next() {
-                return Err(EngineError::invalid(fe.code, format!("steps[{i}].job_execution.{}: {}", fe.field, fe.message)));
+                return Err(EngineError::invalid(fe.code, crate::lang::Text::at_field(&format!("steps[{i}].job_execution.{}", fe.field), &fe.problem)));
             }
         }
         let cluster_id = self.create_cluster(project, cluster)?;

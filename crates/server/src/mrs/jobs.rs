@@ -210,7 +210,7 @@ pub async fn run_job_flow(State(st): State<Shared>, ProjectPath(project): Projec
 pub async fn files(State(st): State<Shared>, ids: ClusterPath, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let q = QueryPairs::parse(q);
     let path = q.get("path").ok_or_else(|| bad("path is required.".into()))?.to_string();
-    validate_file_list_path(&path).map_err(bad)?;
+    validate_file_list_path(&path).map_err(|p| ApiError::bad(V2_INVALID, p))?;
     let page = q.bounded("offset", 1, 1, MAX_PAGE, V2_INVALID)?;
     let limit = q.bounded("limit", 100, 1, 1000, V2_INVALID)?;
     let key = q.get("sort_key").unwrap_or("path_suffix").to_string();
