@@ -106,6 +106,7 @@ fn emit(node: &Node, out: &mut String, depth: usize) {
     let pad = "    ".repeat(depth);
     if let Some((index, params)) = &node.leaf {
         if params.is_empty() {
+            let _ = writeln!(out, "{pad}pub const I: usize = {index};");
             let _ = writeln!(out, "{pad}#[inline]\n{pad}pub fn t() -> ::std::string::String {{ crate::i18n::text({index}) }}");
         } else {
             let _ = writeln!(out, "{pad}pub struct Args<'a> {{");

@@ -97,7 +97,7 @@ pub fn App() -> impl IntoView {
     });
     // The texts of the language to show, fetched beside config.json; nothing is shown before them.
     let texts_error = RwSignal::new(None);
-    if !i18n::is_ready() {
+    if !i18n::is_ready_untracked() {
         leptos::task::spawn_local(async move {
             if let Err(e) = i18n::start().await {
                 texts_error.set(Some(e));

@@ -49,11 +49,16 @@ macro_rules! t {
     };
 }
 
-/// `move || t!(…)`: a message as a reactive closure, for view text and attributes.
+/// `move || t!(…)`: a message as a reactive closure, for view text and attributes. Messages
+/// without parameters all share one closure type ([`tr`](crate::i18n::tr)), so the bundle holds one
+/// copy of the code that renders them.
 #[macro_export]
 macro_rules! tr {
-    ($($tt:tt)*) => {
-        move || $crate::t!($($tt)*)
+    ($($seg:ident).+) => {
+        $crate::i18n::tr($crate::i18n::keys::$($seg)::+::I)
+    };
+    ($($seg:ident).+, $($rest:tt)+) => {
+        move || $crate::t!($($seg).+, $($rest)+)
     };
 }
 
@@ -227,6 +232,11 @@ pub fn is_ready() -> bool {
 /// Message `index` of the console catalog in the current language (tracked).
 pub fn text(index: usize) -> String {
     state().bundle.with(|b| b.strings.get(index).cloned().unwrap_or_default())
+}
+
+/// Message `index` as a reactive closure (what `tr!` gives for a message without parameters).
+pub fn tr(index: usize) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    move || text(index)
 }
 
 /// A parameter of a message: text, or a number (formatted for the locale, and able to pick a plural).
@@ -451,7 +461,7 @@ pub fn set_host_locale(tag: Option<&str>) {
     }
 }
 
-fn is_ready_untracked() -> bool {
+pub fn is_ready_untracked() -> bool {
     state().bundle.with_untracked(|b| !b.strings.is_empty())
 }
 
