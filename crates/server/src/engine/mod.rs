@@ -51,6 +51,8 @@ pub struct Engine {
     cache_dir: PathBuf,
     jobs: jobs::JobRuntime,
     sql: sqlexec::SqlRuntime,
+    /// Opened warehouse tables, shared by SQL jobs and SQL execution.
+    tables: Arc<sql::TableCache>,
 }
 
 impl Engine {
@@ -62,6 +64,7 @@ impl Engine {
             cache_dir: cache_dir.to_path_buf(),
             jobs: jobs::JobRuntime::default(),
             sql: sqlexec::SqlRuntime::default(),
+            tables: Arc::default(),
         })
     }
 
