@@ -28,8 +28,15 @@ pub const MAX_PAGE_ROWS: i64 = 10_000;
 pub const MAX_SQL_CHARS: usize = 100_000;
 /// Bucket of the archive when the request names none: `obs://lakedeck-sql-results/<project>/`.
 pub const DEFAULT_ARCHIVE_BUCKET: &str = "lakedeck-sql-results";
-/// Message of a statement stopped by CancelSql.
+/// Message of a statement stopped by CancelSql (the SDK has no CANCELLED status, so the message
+/// tells), in English and in Chinese (the sandbox answers in the request's language).
 pub const CANCELLED_MESSAGE: &str = "cancelled by user";
+pub const CANCELLED_MESSAGE_ZH: &str = "已被用户取消";
+
+/// Whether a FAILED statement's message says it was cancelled, in either language.
+pub fn is_cancelled_message(message: &str) -> bool {
+    message.contains(CANCELLED_MESSAGE) || message.contains(CANCELLED_MESSAGE_ZH)
+}
 
 /// Body of ExecuteSql (`SqlExecutionReq`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

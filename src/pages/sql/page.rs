@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lakedeck_api::grid::ResultSet;
-use lakedeck_api::mrs_sql::{SqlExecution, CANCELLED_MESSAGE, MAX_INLINE_ROWS, MAX_PAGE_ROWS};
+use lakedeck_api::mrs_sql::{is_cancelled_message, SqlExecution, MAX_INLINE_ROWS, MAX_PAGE_ROWS};
 use lakedeck_api::sqledit::{error_position, line_col_to_byte};
 use lakedeck_api::sqltext::{format_sql, split_statements, statement_at};
 use leptos::html::Textarea;
@@ -266,7 +266,7 @@ pub fn SqlEditor() -> impl IntoView {
                 let (status, message, rows, error) = match &outcome {
                     Err(e) => ("FAILED", e.message(), None, Some(e.clone())),
                     Ok((exec, None)) => {
-                        let cancelled = exec.message.contains(CANCELLED_MESSAGE);
+                        let cancelled = is_cancelled_message(&exec.message);
                         (if cancelled { "CANCELLED" } else { "FAILED" }, exec.message.clone(), None, None)
                     }
                     Ok((exec, Some((_, total)))) => ("FINISHED", exec.message.clone(), Some(*total), None),

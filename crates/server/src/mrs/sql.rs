@@ -60,7 +60,7 @@ pub async fn cancel(State(st): State<Shared>, ids: SqlPath) -> Result<Response, 
     Ok(match outcome {
         CancelOutcome::Succeed => json(StatusCode::OK, &CancelSqlResponse { status: "SUCCEED".into(), message: None }),
         CancelOutcome::Failed(message) => {
-            json(StatusCode::BAD_REQUEST, &CancelSqlResponse { status: "FAILED".into(), message: Some(message) })
+            json(StatusCode::BAD_REQUEST, &CancelSqlResponse { status: "FAILED".into(), message: Some(message.current().to_string()) })
         }
     })
 }
