@@ -151,11 +151,8 @@ pub fn used_keys(tokens: &[Token]) -> Vec<String> {
         }
         let mut key = String::new();
         let mut j = i + 3;
-        loop {
-            match tokens.get(j).map(|t| &t.tok) {
-                Some(Tok::Ident(seg)) => key.push_str(seg),
-                _ => break,
-            }
+        while let Some(Tok::Ident(seg)) = tokens.get(j).map(|t| &t.tok) {
+            key.push_str(seg);
             if tokens.get(j + 1).map(|t| &t.tok) == Some(&Tok::Punct('.')) {
                 key.push('.');
                 j += 2;
@@ -372,12 +369,11 @@ pub fn lint_source(path: &str, src: &str) -> Vec<String> {
                         // An expression in an attribute (`title=move || "…"`).
                         _ => is_prose(value),
                     }
-                } else if CODE_CALLS.contains(&call) {
-                    false
-                } else if matches!(prev(1), Some(Tok::Punct('='))) && matches!(prev(2), Some(Tok::Punct('=' | '!'))) {
-                    false
-                } else if next(1) == Some(&Tok::Punct('=')) && next(2) == Some(&Tok::Punct('>')) {
-                    // A match arm.
+                } else if CODE_CALLS.contains(&call)
+                    // A comparison, or a match arm.
+                    || (matches!(prev(1), Some(Tok::Punct('='))) && matches!(prev(2), Some(Tok::Punct('=' | '!'))))
+                    || (next(1) == Some(&Tok::Punct('=')) && next(2) == Some(&Tok::Punct('>')))
+                {
                     false
                 } else if ((call == "Column::new" || call == "Column::text") && first_arg) || VISIBLE_CALLS.contains(&call) {
                     has_words(value)
