@@ -114,7 +114,7 @@ pub fn is_api_path(path: &str) -> bool {
 // Edge middleware: request id, Host and Origin checks, CORS, language, authentication
 
 const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
-const ALLOW_HEADERS: &str = "Content-Type, X-Auth-Token, X-Project-Id, X-Sdk-Date, Authorization, X-Language";
+const ALLOW_HEADERS: &str = "Content-Type, X-Auth-Token, X-Project-Id, X-Sdk-Date, Authorization, X-Language, Accept-Language";
 
 /// Who may reach the sandbox from a browser. The API takes a bearer token, so two things must
 /// hold for a page on another site: it must not be able to read that token from `config.json`, and
