@@ -92,61 +92,63 @@ pub fn validate_password(password: &str, user: &str) -> Result<(), Problem> {
     Ok(())
 }
 
-const TAG_FORBIDDEN: &str = "=*<>\\,|/";
+pub const TAG_FORBIDDEN: &str = "=*<>\\,|/";
+pub const MAX_TAG_KEY: usize = 36;
+pub const MAX_TAG_VALUE: usize = 43;
 
-/// `part` is `key` or `value`: the message keys are `tag.key_*` and `tag.value_*`.
-fn check_tag_text(part: &'static str, s: &str) -> Result<(), Problem> {
-    let key = |what: &str| -> &'static str {
-        match (part, what) {
-            ("key", "control") => "tag.key_control_char",
-            ("key", "char") => "tag.key_bad_char",
-            ("key", _) => "tag.key_edge_space",
-            (_, "control") => "tag.value_control_char",
-            (_, "char") => "tag.value_bad_char",
-            _ => "tag.value_edge_space",
-        }
-    };
+fn shown_char(c: char) -> String {
+    if (c as u32) < 32 {
+        format!("U+{:04X}", c as u32)
+    } else {
+        format!("'{c}'")
+    }
+}
+
+fn check_tag_text(key: bool, s: &str) -> Result<(), Problem> {
     if let Some(bad) = s.chars().find(|c| (*c as u32) < 32 || TAG_FORBIDDEN.contains(*c)) {
-        return Err(if (bad as u32) < 32 {
-            Problem::new(key("control")).with("code", format!("U+{:04X}", bad as u32))
-        } else {
-            Problem::new(key("char")).with("char", bad)
-        });
+        let k = if key { "tag.key_forbidden_char" } else { "tag.value_forbidden_char" };
+        return Err(Problem::new(k).with("char", shown_char(bad)));
     }
     if s.starts_with(' ') || s.ends_with(' ') {
-        return Err(Problem::new(key("space")));
+        return Err(Problem::new(if key { "tag.key_edge_space" } else { "tag.value_edge_space" }));
     }
     Ok(())
 }
 
-/// One tag: key 1–36 characters, value 0–43, no `= * < > \ , | /` or control characters, no edge spaces.
-pub fn validate_tag(tag: &Tag) -> Result<(), Problem> {
-    let k = tag.key.chars().count();
+/// A tag key: 1–36 characters, no `= * < > \ , | /` or control characters, no edge spaces.
+pub fn validate_tag_key(key: &str) -> Result<(), Problem> {
+    let k = key.chars().count();
     if k == 0 {
         return Err(Problem::new("tag.key_required"));
     }
-    if k > 36 {
-        return Err(Problem::new("tag.key_too_long").with("max", 36));
+    if k > MAX_TAG_KEY {
+        return Err(Problem::new("tag.key_too_long").with("max", MAX_TAG_KEY));
     }
-    check_tag_text("key", &tag.key)?;
-    if tag.value.chars().count() > 43 {
-        return Err(Problem::new("tag.value_too_long").with("max", 43));
-    }
-    check_tag_text("value", &tag.value)
+    check_tag_text(true, key)
 }
 
-/// A cluster's tag set: at most 10, each valid, keys unique.
-pub fn validate_tags(tags: &[Tag]) -> Vec<FieldError> {
+/// One tag: the key rules, and a value of 0–43 characters under the same character rules.
+pub fn validate_tag(tag: &Tag) -> Result<(), Problem> {
+    validate_tag_key(&tag.key)?;
+    if tag.value.chars().count() > MAX_TAG_VALUE {
+        return Err(Problem::new("tag.value_too_long").with("max", MAX_TAG_VALUE));
+    }
+    check_tag_text(false, &tag.value)
+}
+
+/// A tag set: at most `max` tags (12005001), each valid with its key used once (12005002).
+pub fn validate_tags(tags: &[Tag], max: usize) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if tags.len() > MAX_TAGS {
-        errors.push(FieldError::new("tags", TOO_MANY_TAGS, Problem::new("tag.too_many").with("max", MAX_TAGS).with("count", tags.len())));
+    if tags.len() > max {
+        errors.push(FieldError::new("tags", TOO_MANY_TAGS, Problem::new("tag.too_many").with("max", max).with("count", tags.len())));
     }
     for (i, t) in tags.iter().enumerate() {
-        if let Err(p) = validate_tag(t) {
-            errors.push(FieldError::new(format!("tags[{i}]"), BAD_TAG, p));
-        } else if tags[..i].iter().any(|o| o.key == t.key) {
-            errors.push(FieldError::new(format!("tags[{i}]"), BAD_TAG, Problem::new("tag.duplicate_key").with("key", &t.key)));
-        }
+        let problem = match validate_tag(t) {
+            Err(p) => p,
+            Ok(()) if tags[..i].iter().any(|o| o.key == t.key) => Problem::new("tag.key_twice").with("key", &t.key),
+            Ok(()) => continue,
+        };
+        errors.push(FieldError::new(format!("tags[{i}]"), BAD_TAG, problem));
     }
     errors
 }
@@ -396,7 +398,7 @@ pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
         }
     }
     if let Some(tags) = &req.tags {
-        e.extend(validate_tags(tags));
+        e.extend(validate_tags(tags, MAX_TAGS));
     }
     validate_node_groups(req.node_groups.as_deref(), cluster_type.unwrap_or_default(), &mut e);
     e
@@ -565,15 +567,29 @@ mod tests {
     #[test]
     fn tags() {
         let t = |k: &str, v: &str| Tag { key: k.into(), value: v.into() };
-        assert!(validate_tag(&t("env", "")).is_ok());
-        assert!(validate_tag(&t("", "x")).is_err());
-        assert!(validate_tag(&t("a=b", "x")).is_err());
-        assert!(validate_tag(&t(" lead", "x")).is_err());
-        assert!(validate_tag(&t("k", &"v".repeat(44))).is_err());
-        assert!(validate_tag(&t("k\u{1}", "v")).is_err());
+        let key = |k: &str, v: &str| validate_tag(&t(k, v)).err().map(|p| p.key);
+        assert_eq!(key("env", ""), None);
+        assert_eq!(key(&"k".repeat(36), &"v".repeat(43)), None);
+        assert_eq!(key("环境", "生产"), None);
+        assert_eq!(key("", "x"), Some("tag.key_required"));
+        assert_eq!(key(&"k".repeat(37), ""), Some("tag.key_too_long"));
+        assert_eq!(key("a=b", "x"), Some("tag.key_forbidden_char"));
+        assert_eq!(key(" lead", "x"), Some("tag.key_edge_space"));
+        assert_eq!(key("k", "trail "), Some("tag.value_edge_space"));
+        assert_eq!(key("k", &"v".repeat(44)), Some("tag.value_too_long"));
+        assert_eq!(key("k\u{1}", "v"), Some("tag.key_forbidden_char"));
+        assert_eq!(key("k", "a/b"), Some("tag.value_forbidden_char"));
+        assert_eq!(validate_tag(&t("k", "a|b")).unwrap_err().param("char"), Some("'|'"));
+        assert_eq!(validate_tag(&t("k\u{7}", "")).unwrap_err().param("char"), Some("U+0007"));
         let many: Vec<Tag> = (0..11).map(|i| t(&format!("k{i}"), "v")).collect();
-        assert_eq!(validate_tags(&many)[0].code, TOO_MANY_TAGS);
-        assert_eq!(validate_tags(&[t("a", "1"), t("a", "2")])[0].code, BAD_TAG);
+        assert_eq!(validate_tags(&many, MAX_TAGS)[0].code, TOO_MANY_TAGS);
+        let twice = validate_tags(&[t("a", "1"), t("a", "2")], MAX_TAGS);
+        assert_eq!((twice[0].field.as_str(), twice[0].code, twice[0].problem.key), ("tags[1]", BAD_TAG, "tag.key_twice"));
+        // The create rules report tag problems at their field.
+        let mut r = valid_request();
+        r.tags = Some(vec![t("a*b", "1")]);
+        let e = validate_create_cluster(&r);
+        assert_eq!((e[0].field.as_str(), e[0].code, e[0].problem.param("char")), ("tags[0]", BAD_TAG, Some("'*'")));
     }
 
     #[test]

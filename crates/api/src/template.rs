@@ -9,7 +9,8 @@
 //!   number `count` (`zero`, `one`, `two`, `few`, `many`, `other`, or an exact `=N`); `#` in a
 //!   branch is the number, formatted for the locale; `other` is required.
 //!
-//! Braces are always syntax (messages have no use for literal braces).
+//! A `{` that cannot start a parameter (followed by `"`, `[`, `<`…) is text, and so is the `}` that
+//! closes it: messages may quote JSON shapes (`{"type":"range"}`) as they are.
 //!
 //! Plural categories and number formatting come from the caller ([`Locale`]): the console asks the
 //! browser's `Intl`, the server has a fixed rule for its two languages.
@@ -71,17 +72,38 @@ impl<'a> Parser<'a> {
         &self.src[start..self.pos]
     }
 
+    /// Whether the `{` at the current position opens a parameter (its first non-space character
+    /// could start a name) rather than being text.
+    fn opens_argument(&self) -> bool {
+        self.src[self.pos + 1..].chars().find(|c| !c.is_whitespace()).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+    }
+
     /// Pieces up to the end, or up to the `}` closing a plural branch when `in_branch`.
     fn pieces(&mut self, in_branch: bool) -> Result<Vec<Piece<'a>>, String> {
         let mut out = Vec::new();
         let mut text_start = self.pos;
+        // Literal braces still open in the text.
+        let mut literal = 0usize;
         loop {
             let Some(c) = self.peek() else {
                 if in_branch {
                     return Err(self.err("unclosed plural branch"));
                 }
+                if literal > 0 {
+                    return Err(self.err("unclosed '{'"));
+                }
                 break;
             };
+            if c == '{' && !self.opens_argument() {
+                literal += 1;
+                self.pos += 1;
+                continue;
+            }
+            if c == '}' && literal > 0 {
+                literal -= 1;
+                self.pos += 1;
+                continue;
+            }
             let special = c == '{' || c == '}' || (in_branch && c == '#');
             if !special {
                 self.pos += c.len_utf8();
@@ -390,8 +412,16 @@ mod tests {
     }
 
     #[test]
+    fn json_shapes_are_text() {
+        let t = r#"TimeRange must be {"type":"range","from":<ms>} or [{"name":…}], not {value}."#;
+        let a = [("value", Value::Text("x"))];
+        assert_eq!(render(t, &args(&a), &en()), r#"TimeRange must be {"type":"range","from":<ms>} or [{"name":…}], not x."#);
+        assert_eq!(parameters(t).unwrap().keys().collect::<Vec<_>>(), ["value"]);
+    }
+
+    #[test]
     fn bad_templates_are_refused_with_a_reason() {
-        for bad in ["{", "}", "{{x}}", "{Name}", "{n, select, a {b}}", "{n, plural, one {x}}", "{n, plural, lots {x} other {y}}", "{n, plural, other {x}"] {
+        for bad in ["{", "}", "{Name}", "{n, select, a {b}}", "{n, plural, one {x}}", "{n, plural, lots {x} other {y}}", "{n, plural, other {x}"] {
             assert!(parse(bad).is_err(), "{bad} should not parse");
         }
         assert!(parse("100% # done").is_ok(), "# is literal outside a plural");

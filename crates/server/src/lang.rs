@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use axum::http::HeaderMap;
-use lakedeck_api::problem::{Catalog, Problem};
+use lakedeck_api::problem::Problem;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -100,7 +100,7 @@ impl From<&'static str> for Text {
 /// A shared rule's problem, worded from both catalogs (`crates/api/locales`).
 impl From<&Problem> for Text {
     fn from(p: &Problem) -> Text {
-        Text::new(Catalog::english().word(p), Catalog::chinese().word(p))
+        crate::problems::problem_text(p)
     }
 }
 
@@ -113,8 +113,7 @@ impl From<Problem> for Text {
 impl Text {
     /// `field: message` in both languages (how the vendor's create errors name the field).
     pub fn at_field(field: &str, p: &Problem) -> Text {
-        let t = Text::from(p);
-        Text::new(format!("{field}: {}", t.en), format!("{field}: {}", t.zh))
+        Text::from(p).prefixed(&format!("{field}: "))
     }
 }
 
