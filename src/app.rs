@@ -17,14 +17,16 @@ use leptos_router::{path, Lazy, LazyRoute};
 use reactive_stores::Store;
 use wasm_bindgen::JsCast;
 
-use crate::api::{fetch_static, ApiError, NETWORK};
+use crate::api::{fetch_static, ApiError, Detail, NETWORK};
 use crate::components::{Dialog, ErrorPanel, Spinner, When};
 use crate::embed::Portal;
+use crate::i18n::{self, Choice, Lang};
 use crate::pages::clusters::ClustersList;
 use crate::pages::NotFound;
 use crate::state::host::{ConfigSource, Host, HostMode};
 use crate::state::session::SessionExt;
 use crate::state::{use_session, ConfigStatus, RefreshBus, Session, SessionState, SessionStateStoreFields, Theme};
+use crate::{t, tr};
 
 /// The path prefix the console is hosted under ("" at the root).
 pub fn base_path() -> String {
@@ -39,17 +41,20 @@ pub fn href(path: &str) -> String {
 /// The search or filter field `/` focuses, whichever the current view has (first match wins).
 const SEARCH_FIELDS: &str = "#cluster-search, #job-name-filter, #files-goto, .grid-filter, #sql-history-search";
 
+/// A shortcut: its keys (typed one after the other) and what it does, in the current language.
+pub type Shortcut = (&'static [&'static str], fn() -> String);
+
 /// The shortcut list shown in the sheet; the handler below implements exactly these.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("?", "Show or hide this list"),
-    ("Esc", "Close a dialog or this list"),
-    ("g then c", "Go to Clusters"),
-    ("g then j", "Go to Jobs"),
-    ("g then q", "Go to the SQL editor"),
-    ("g then s", "Go to Settings"),
-    ("/", "Focus the search or filter field of the view"),
-    ("n", "New cluster"),
-    ("r", "Refresh the current view"),
+pub const SHORTCUTS: &[Shortcut] = &[
+    (&["?"], || t!(shortcuts.toggle_sheet)),
+    (&["Esc"], || t!(shortcuts.close)),
+    (&["g", "c"], || t!(shortcuts.go_clusters)),
+    (&["g", "j"], || t!(shortcuts.go_jobs)),
+    (&["g", "q"], || t!(shortcuts.go_sql)),
+    (&["g", "s"], || t!(shortcuts.go_settings)),
+    (&["/"], || t!(shortcuts.focus_search)),
+    (&["n"], || t!(shortcuts.new_cluster)),
+    (&["r"], || t!(shortcuts.refresh)),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -98,22 +103,16 @@ mod chunks {
 /// What a lazy view shows when its chunk did not arrive.
 fn chunk_view(loaded: Result<AnyView, ChunkError>) -> AnyView {
     loaded.unwrap_or_else(|ChunkError| {
-        let error = ApiError {
-            status: 0,
-            code: NETWORK.into(),
-            message: "The code of this view could not be loaded.".into(),
-            request_id: None,
-        };
+        let error = ApiError { status: 0, code: NETWORK.into(), detail: Detail::ViewCode, request_id: None };
         view! {
             <section class="page">
                 <ErrorPanel
                     error=error
-                    title="This view could not be loaded"
-                    hint="The network or the server did not deliver it, or the console was updated since this page was \
-                          opened. Check the connection and reload."
+                    title=tr!(app.view_failed)
+                    hint=tr!(app.view_failed_hint)
                 />
                 <p><button type="button" class="btn btn-primary" id="chunk-reload"
-                    on:click=|_| { let _ = window().location().reload(); }>"Reload"</button></p>
+                    on:click=|_| { let _ = window().location().reload(); }>{tr!(app.reload)}</button></p>
             </section>
         }
         .into_any()
@@ -175,20 +174,20 @@ fn preload_view(path: &str) {
     }
 }
 
-/// The title of the view at `path` (relative to the base): the document's title in a page of its own,
-/// the portal's in an iframe.
-pub fn view_title(path: &str) -> &'static str {
+/// The name of the view at `path` (relative to the base), in the current language: the document's
+/// title in a page of its own, the portal's in an iframe.
+pub fn view_title(path: &str) -> String {
     match segments(path).as_slice() {
-        [] | ["clusters"] => "Clusters",
-        ["clusters", "create"] => "Create cluster",
-        ["clusters", _] => "Cluster",
-        ["clusters", _, "jobs"] | ["jobs"] => "Jobs",
-        ["clusters", _, "jobs", _] => "Job",
-        ["clusters", _, "files"] => "Files",
-        ["jobs", "submit"] => "Submit a job",
-        ["sql"] => "SQL editor",
-        ["settings"] => "Settings",
-        _ => "Page not found",
+        [] | ["clusters"] => t!(nav.clusters),
+        ["clusters", "create"] => t!(wizard.title),
+        ["clusters", _] => t!(view.cluster),
+        ["clusters", _, "jobs"] | ["jobs"] => t!(nav.jobs),
+        ["clusters", _, "jobs", _] => t!(view.job),
+        ["clusters", _, "files"] => t!(files.title),
+        ["jobs", "submit"] => t!(submit.title),
+        ["sql"] => t!(nav.sql),
+        ["settings"] => t!(nav.settings),
+        _ => t!(not_found.title),
     }
 }
 
@@ -218,10 +217,7 @@ pub fn App() -> impl IntoView {
     leptos::task::spawn_local(async move {
         let loaded = match source {
             ConfigSource::Inline(config) => Ok(config),
-            ConfigSource::Url(url) => fetch_static::<lakedeck_api::config::ConsoleConfig>(&url).await.map_err(|e| ApiError {
-                message: format!("{url} could not be loaded: {}", e.message),
-                ..e
-            }),
+            ConfigSource::Url(url) => fetch_static::<lakedeck_api::config::ConsoleConfig>(&url).await,
         };
         session.finish_loading(loaded);
         // A token the host handed over wins over config.json's and this tab's.
@@ -229,12 +225,30 @@ pub fn App() -> impl IntoView {
             session.token().set(token);
         }
     });
+    // The texts of the language to show, fetched beside config.json; nothing is shown before them.
+    let texts_error = RwSignal::new(None);
+    if !i18n::is_ready_untracked() {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = i18n::start().await {
+                texts_error.set(Some(e));
+            }
+        });
+    }
 
     let base = base_path();
     view! {
-        <Router base=base>
-            <Shell/>
-        </Router>
+        <When when=i18n::is_ready fallback=move || texts_error.get().map(|e| view! {
+            // No catalog could be loaded, so this one message is in both languages.
+            <div class="error-panel" role="alert" lang="en">
+                // i18n-allow: shown when no catalog could be loaded.
+                <strong class="error-title">"The console's texts could not be loaded. 无法加载控制台的界面文本。"</strong>
+                <p class="error-message">{format!("{}: {:?}", e.code, e.detail)}</p>
+            </div>
+        })>
+            <Router base=base.clone()>
+                <Shell/>
+            </Router>
+        </When>
     }
 }
 
@@ -396,19 +410,15 @@ fn Shell() -> impl IntoView {
 
     let project = move || {
         let p = session.config().with(|c| c.project_id.clone());
-        if p.is_empty() { "no project".to_string() } else { p }
+        if p.is_empty() { t!(app.no_project) } else { p }
     };
     let sandbox = move || session.config().with(|c| c.sandbox);
     let on_theme = move |ev: leptos::ev::Event| session.set_theme(Theme::parse(&event_target_value(&ev)));
+    let on_lang = move |ev: leptos::ev::Event| i18n::choose(Choice::parse(&event_target_value(&ev)));
 
     let config_error = move || match session.config_status().get() {
         ConfigStatus::Failed(e) => Some(view! {
-            <ErrorPanel
-                error=e
-                title="The console configuration could not be loaded"
-                hint="The console reads config.json next to index.html to learn the MRS endpoint and project. \
-                      Enter them in Settings to continue (kept for this tab only), or add a config.json to the deployment."
-            />
+            <ErrorPanel error=e title=tr!(app.config_failed) hint=tr!(app.config_failed_hint)/>
         }.into_any()),
         _ => None,
     };
@@ -432,28 +442,38 @@ fn Shell() -> impl IntoView {
             on:pointerover=move |ev| hint(ev.target())
             on:focusin=move |ev| hint(ev.target())
         >
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{tr!(app.skip)}</a>
         <When when=move || chrome>
         <header class="app-header">
             <a class="brand" href=href("/clusters")>
                 <span class="brand-mark" aria-hidden="true"></span>
                 <span class="brand-name">"Lakedeck"</span>
             </a>
-            <div class="header-project" title="Current project id">
-                <span class="muted">"Project "</span>
+            <div class="header-project" title=tr!(app.project_title)>
+                <span class="muted">{tr!(app.project)}</span>
                 <code id="header-project">{move || project()}</code>
                 <When when=sandbox>
-                    <span class="badge badge-sandbox" title="The endpoints are a local Lakedeck sandbox">"sandbox"</span>
+                    <span class="badge badge-sandbox" title=tr!(app.sandbox_title)>{tr!(app.sandbox)}</span>
                 </When>
             </div>
             <div class="header-tools">
-                <label class="theme-label" for="theme-select">"Theme"</label>
-                <select id="theme-select" class="input input-sm" on:change=on_theme>
-                    {Theme::ALL.into_iter().map(|t| view! {
-                        <option value=t.as_str() selected=move || session.theme().get() == t>{t.label()}</option>
+                <label class="theme-label" for="lang-select">{tr!(app.language)}</label>
+                <select id="lang-select" class="input input-sm" on:change=on_lang
+                    aria-busy=move || i18n::pending().is_some().to_string()>
+                    <option value="auto" selected=move || i18n::choice() == Choice::Auto>
+                        {move || t!(app.language_auto, language = i18n::lang().native_name())}
+                    </option>
+                    {Lang::ALL.into_iter().map(|l| view! {
+                        <option value=l.tag() lang=l.tag() selected=move || i18n::choice() == Choice::Fixed(l)>{l.native_name()}</option>
                     }).collect_view()}
                 </select>
-                <button type="button" class="btn-icon" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
+                <label class="theme-label" for="theme-select">{tr!(app.theme)}</label>
+                <select id="theme-select" class="input input-sm" on:change=on_theme>
+                    {Theme::ALL.into_iter().map(|t| view! {
+                        <option value=t.as_str() selected=move || session.theme().get() == t>{move || t.label()}</option>
+                    }).collect_view()}
+                </select>
+                <button type="button" class="btn-icon" aria-label=tr!(app.shortcuts) title=tr!(app.shortcuts_title)
                     aria-haspopup="dialog" on:click=move |_| sheet_open.set(true)>
                     "?"
                 </button>
@@ -462,26 +482,26 @@ fn Shell() -> impl IntoView {
         </When>
         <div class="layout">
             <When when=move || chrome>
-            <nav class="side-nav" aria-label="Main">
+            <nav class="side-nav" aria-label=tr!(app.main_nav)>
                 <ul>
                     <li><a href=href("/clusters") id="nav-clusters" aria-current=move || nav_current("/clusters")>
-                        <span class="nav-icon" aria-hidden="true">"▦"</span>"Clusters"
+                        <span class="nav-icon" aria-hidden="true">"▦"</span>{tr!(nav.clusters)}
                     </a></li>
                     <li><a href=href("/jobs") id="nav-jobs" aria-current=move || nav_current("/jobs")>
-                        <span class="nav-icon" aria-hidden="true">"≡"</span>"Jobs"
+                        <span class="nav-icon" aria-hidden="true">"≡"</span>{tr!(nav.jobs)}
                     </a></li>
                     <li><a href=href("/sql") id="nav-sql" aria-current=move || nav_current("/sql")>
-                        <span class="nav-icon" aria-hidden="true">"⌨"</span>"SQL editor"
+                        <span class="nav-icon" aria-hidden="true">"⌨"</span>{tr!(nav.sql)}
                     </a></li>
                     <li><a href=href("/settings") id="nav-settings" aria-current=move || nav_current("/settings")>
-                        <span class="nav-icon" aria-hidden="true">"⚙"</span>"Settings"
+                        <span class="nav-icon" aria-hidden="true">"⚙"</span>{tr!(nav.settings)}
                     </a></li>
                 </ul>
             </nav>
             </When>
             <main id="main" class="content" tabindex="-1">
                 {move || config_error()}
-                <When when=move || !loading() fallback=|| view! { <Spinner label="Loading configuration…"/> }>
+                <When when=move || !loading() fallback=|| view! { <Spinner label=tr!(app.loading_config)/> }>
                     <FlatRoutes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=|| view! { <RedirectTo path="/clusters"/> }/>
                         <Route path=path!("/clusters") view=ClustersList/>
@@ -501,18 +521,21 @@ fn Shell() -> impl IntoView {
         <Dialog
             open=sheet_open
             on_close=Callback::new(move |_| sheet_open.set(false))
-            title="Keyboard shortcuts"
+            title=tr!(app.shortcuts)
             id="shortcut-sheet"
         >
             <table class="shortcut-table">
-                <caption class="visually-hidden">"Keyboard shortcuts"</caption>
+                <caption class="visually-hidden">{tr!(app.shortcuts)}</caption>
                 <tbody>
-                    {SHORTCUTS.iter().map(|(k, what)| view! {
-                        <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr>
+                    {SHORTCUTS.iter().map(|(keys, what)| {
+                        let keys = keys.iter().enumerate().map(|(i, k)| view! {
+                            {(i > 0).then(|| view! { " " {tr!(shortcuts.then)} " " })}<kbd>{*k}</kbd>
+                        }).collect_view();
+                        view! { <tr><th scope="row">{keys}</th><td>{move || what()}</td></tr> }
                     }).collect_view()}
                 </tbody>
             </table>
-            <p class="hint">"Shortcuts are ignored while typing in a field."</p>
+            <p class="hint">{tr!(shortcuts.typing_hint)}</p>
         </Dialog>
         </div>
     }

@@ -92,6 +92,7 @@ impl Portal {
         let origin = parent_origin()?;
         if !embed.allows(&origin) {
             web_sys::console::warn_1(&JsValue::from_str(&format!(
+                // i18n-allow: a deployment message for the portal's developer, in the browser's console.
                 "Lakedeck: the framing page's origin {origin} is not in config.json embed.allowed_parents; postMessage is off"
             )));
             return None;

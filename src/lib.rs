@@ -2,7 +2,8 @@
 //!
 //! Layout: `api` (the only HTTP code), `state` (session store, polling, how the console is hosted),
 //! `components` (reusable widgets), `pages/<area>` (one file per view), `app` (router, shell and the
-//! views loaded on demand), `embed` (iframe protocol, in-page style sheets).
+//! views loaded on demand), `embed` (iframe protocol, in-page style sheets), `i18n` (the translation
+//! layer: every user-visible string goes through `t!`/`tr!`).
 //!
 //! Loading the module mounts nothing. The stand-alone page (`index.html`) calls `start()`; a host page
 //! calls `mount(element, options)` and keeps the returned handle. Those JavaScript exports live in the
@@ -14,6 +15,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod embed;
+pub mod i18n;
 pub mod pages;
 pub mod state;
 
@@ -105,6 +107,7 @@ pub fn mount_console(element: web_sys::HtmlElement, options: JsValue) -> Result<
         ConfigSource::Url(url)
     } else if config.is_object() {
         let text: String = js_sys::JSON::stringify(&config)?.into();
+        // i18n-allow: an exception for the host page's developer, not for the console's user.
         let parsed = api::wire::decode(&text).map_err(|e| JsValue::from_str(&format!("options.config: {e}")))?;
         ConfigSource::Inline(parsed)
     } else {

@@ -145,6 +145,7 @@ impl Host {
     pub fn preset(&self, token: Option<String>, theme: Option<Theme>, locale: Option<String>) {
         *self.0.token.borrow_mut() = token;
         self.0.theme.set(theme);
+        crate::i18n::set_host_locale(locale.as_deref());
         *self.0.locale.borrow_mut() = locale;
     }
 
@@ -187,7 +188,9 @@ impl Host {
         }
     }
 
+    /// The host's language: used unless the user chose one in Settings (switches without a reload).
     pub fn set_locale(&self, locale: &str) {
+        crate::i18n::set_host_locale(Some(locale));
         *self.0.locale.borrow_mut() = Some(locale.to_string());
     }
 

@@ -6,8 +6,9 @@
 //! ```
 //!
 //! Headless Chromium opens `/clusters` on the sandbox serving the release bundle and waits for the
-//! first cluster row; every bundle file (HTML, JS, wasm, CSS) the page fetched before that row is the
-//! initial load, counted at `brotli -q 11` (the sandbox does not compress; a CDN would). Then each
+//! first cluster row; every bundle file (HTML, JS, wasm, CSS, and the English translation catalogs)
+//! the page fetched before that row is the initial load (checked again with the zh-CN catalogs in
+//! place of the English ones: one language's catalogs are ever fetched), counted at `brotli -q 11` (the sandbox does not compress; a CDN would). Then each
 //! other view is opened on a fresh page load: the files it fetched beyond the initial load are its
 //! chunk, checked against `lakedeck-manifest.json` (written by scripts/split-bundle.py). Last, every
 //! file of the bundle with its raw, `gzip -9` and brotli size.
@@ -102,7 +103,10 @@ fn sizes(file: &Path) -> Sizes {
 fn bundle_file(url: &str, base: &str) -> Option<String> {
     let path = url.strip_prefix(base)?.split(['?', '#']).next()?.trim_start_matches('/');
     let ext = path.rsplit_once('.').map(|(_, e)| e)?;
-    (matches!(ext, "js" | "wasm" | "css" | "html") && !path.contains('/')).then(|| path.to_string())
+    let code = matches!(ext, "js" | "wasm" | "css" | "html") && !path.contains('/');
+    // The translation catalogs of the current language (`locales/<lang>.json`, `locales/problems/<lang>.json`).
+    let catalog = ext == "json" && path.starts_with("locales/");
+    (code || catalog).then(|| path.to_string())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -211,7 +215,16 @@ async fn initial_load_and_chunks() {
     assert!(missing.is_empty(), "chunks no view fetched: {missing:?}");
 
     let initial_br: u64 = initial.iter().map(|f| sizes(&dist.join(f)).brotli).sum();
-    println!("\nInitial load: {initial_br} bytes brotli, budget {BUDGET}");
+    let catalogs = |lang: &str| -> u64 {
+        [format!("locales/{lang}.json"), format!("locales/problems/{lang}.json")].iter().map(|f| sizes(&dist.join(f)).brotli).sum()
+    };
+    let english: Vec<&String> = initial.iter().filter(|f| f.starts_with("locales/")).collect();
+    assert_eq!(english.len(), 2, "the English catalogs (and no other) belong to the initial load: {english:?}");
+    assert!(english.iter().all(|f| f.ends_with("/en.json")), "only the English catalogs are fetched: {english:?}");
+    let (en, zh) = (catalogs("en"), catalogs("zh-CN"));
+    let chinese_br = initial_br - en + zh;
+    println!("\nInitial load: {initial_br} bytes brotli in English (catalogs {en}), {chinese_br} in Chinese (catalogs {zh}), budget {BUDGET}");
     assert!(initial_br <= BUDGET, "the initial load of /clusters is {initial_br} bytes brotli, over the {BUDGET}-byte budget");
+    assert!(chinese_br <= BUDGET, "the initial load of /clusters in Chinese is {chinese_br} bytes brotli, over the {BUDGET}-byte budget");
     h.close().await;
 }
