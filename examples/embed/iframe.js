@@ -34,6 +34,7 @@ window.addEventListener("message", (event) => {
       ready = true;
       $("portal-notice").textContent = "console ready";
       send({ type: "lakedeck:theme", theme: $("portal-theme").value });
+      send({ type: "lakedeck:locale", locale: $("portal-locale").value });
       sendToken();
       break;
     case "lakedeck:location":
@@ -57,3 +58,4 @@ window.addEventListener("message", (event) => {
 $("portal-send-token").addEventListener("click", sendToken);
 $("portal-show-jobs").addEventListener("click", () => send({ type: "lakedeck:navigate", path: "/jobs" }));
 $("portal-theme").addEventListener("change", (e) => send({ type: "lakedeck:theme", theme: e.target.value }));
+$("portal-locale").addEventListener("change", (e) => send({ type: "lakedeck:locale", locale: e.target.value }));

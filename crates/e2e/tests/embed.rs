@@ -92,6 +92,13 @@ async fn a_portal_frames_the_console_and_drives_it_by_postmessage() {
     h.find(".lakedeck[data-theme='dark']").await;
     h.client.enter_parent_frame().await.unwrap();
 
+    // The portal's language: the console's texts and the title it reports switch without a reload.
+    h.client.execute("const s = document.getElementById('portal-locale'); s.value = 'zh-CN'; s.dispatchEvent(new Event('change'));", vec![]).await.unwrap();
+    h.wait_text("#portal-title", "the title in Chinese", |t| t == "作业").await;
+    h.client.enter_frame(0).await.unwrap();
+    h.wait_text("label[for='job-name-filter']", "the filter's label in Chinese", |t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))).await;
+    h.client.enter_parent_frame().await.unwrap();
+
     // Nothing the console did violated its Content-Security-Policy.
     let reports = reports_until(&portal, 2, |r| !r.is_empty()).await;
     assert!(reports.is_empty(), "CSP violations: {reports:?}");
