@@ -129,7 +129,9 @@ macro_rules! lazy_view {
                 $route
             }
             async fn view(_: Self) -> AnyView {
-                chunk_view($render().await)
+                // The shared rules' messages travel with the views that check input, not the landing view.
+                let (loaded, ()) = futures_util::future::join($render(), crate::i18n::need_problems()).await;
+                chunk_view(loaded)
             }
             async fn preload() {
                 let _ = $preload().await;

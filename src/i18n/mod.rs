@@ -6,8 +6,10 @@
 //!   key path into a call of that module, so a misspelt key or a missing or unknown parameter does
 //!   not compile.
 //! - Only the current language's strings are in memory: they are fetched at start-up (and on a
-//!   switch) from `locales/<lang>.json`, with the shared rules' messages from
-//!   `locales/problems/<lang>.json` (`crates/api/locales`, one source for the console and the server).
+//!   switch) from `locales/<lang>.json`. The shared rules' messages (`locales/problems/<lang>.json`,
+//!   from `crates/api/locales`, one source for the console and the server) are fetched when a view
+//!   that checks input is first loaded ([`need_problems`]), not with the landing view: 4.9 kB
+//!   brotli that the initial load of /clusters (budget 250 kB, issue 13) does not need.
 //! - Templates are `lakedeck_api::template`s: `{name}` parameters and ICU-style plurals, with plural
 //!   categories and numbers from the browser's `Intl`.
 //! - The strings live in one signal: every text read through [`t!`](crate::t) inside a reactive
@@ -20,6 +22,7 @@ pub mod format;
 
 use std::collections::HashMap;
 use std::fmt::Display;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use lakedeck_api::problem::Problem;
@@ -151,7 +154,8 @@ struct Bundle {
     lang: Lang,
     /// Indexed as the generated keys (sorted key order).
     strings: Vec<String>,
-    problems: HashMap<String, String>,
+    /// The shared rules' messages, once a view needs them ([`need_problems`]).
+    problems: Option<HashMap<String, String>>,
 }
 
 #[derive(Clone)]
@@ -163,16 +167,19 @@ struct State {
     pending: ArcRwSignal<Option<Lang>>,
     /// The languages fetched so far (a switch back is immediate).
     cache: Arc<Mutex<HashMap<Lang, Arc<Bundle>>>>,
+    /// Whether the rules' messages are wanted (every language fetched from then on brings them).
+    want_problems: Arc<AtomicBool>,
 }
 
 fn state() -> &'static State {
     static STATE: OnceLock<State> = OnceLock::new();
     STATE.get_or_init(|| State {
-        bundle: ArcRwSignal::new(Arc::new(Bundle { lang: Lang::En, strings: Vec::new(), problems: HashMap::new() })),
+        bundle: ArcRwSignal::new(Arc::new(Bundle { lang: Lang::En, strings: Vec::new(), problems: None })),
         choice: ArcRwSignal::new(stored_choice()),
         host: ArcRwSignal::new(None),
         pending: ArcRwSignal::new(None),
         cache: Arc::new(Mutex::new(HashMap::new())),
+        want_problems: Arc::new(AtomicBool::new(false)),
     })
 }
 
@@ -300,7 +307,7 @@ pub fn format(index: usize, args: &[(&str, Arg<'_>)]) -> String {
 /// A shared rule's problem in the current language (tracked). A key the catalog lacks shows
 /// itself with its parameters, so nothing is silently blank.
 pub fn problem(p: &Problem) -> String {
-    let template = state().bundle.with(|b| b.problems.get(p.key).cloned());
+    let template = state().bundle.with(|b| b.problems.as_ref().and_then(|m| m.get(p.key).cloned()));
     let args: Vec<(&str, Arg<'_>)> = p.params.iter().map(|(k, v)| (*k, Arg::Text(v as &dyn Display))).collect();
     match template {
         Some(t) => render(&t, &args),
@@ -343,20 +350,24 @@ fn flat_map(json: &str, what: &str) -> Result<Vec<(String, String)>, String> {
 
 /// Parses a language's catalogs. The console catalog must hold exactly the keys this build was
 /// compiled with (a stale cached file is refused instead of showing wrong texts).
-fn parse_bundle(lang: Lang, console_json: &str, problems_json: &str) -> Result<Bundle, String> {
+fn parse_bundle(lang: Lang, console_json: &str, problems_json: Option<&str>) -> Result<Bundle, String> {
     let console = flat_map(console_json, &format!("locales/{}.json", lang.tag()))?;
     let keys: Vec<&str> = console.iter().map(|(k, _)| k.as_str()).collect();
     if console.len() != COUNT || fnv1a(&keys) != KEYS_HASH {
         return Err(format!("locales/{}.json does not match this build of the console", lang.tag()));
     }
-    let problems = flat_map(problems_json, &format!("locales/problems/{}.json", lang.tag()))?;
-    Ok(Bundle { lang, strings: console.into_iter().map(|(_, v)| v).collect(), problems: problems.into_iter().collect() })
+    let problems = problems_json.map(|json| parse_problems(lang, json)).transpose()?;
+    Ok(Bundle { lang, strings: console.into_iter().map(|(_, v)| v).collect(), problems })
+}
+
+fn parse_problems(lang: Lang, json: &str) -> Result<HashMap<String, String>, String> {
+    Ok(flat_map(json, &format!("locales/problems/{}.json", lang.tag()))?.into_iter().collect())
 }
 
 /// Makes `lang` current with the given catalogs (what a fetch would deliver); used at start-up
 /// and by tests, which include the files instead of fetching them.
 pub fn install(lang: Lang, console_json: &str, problems_json: &str) -> Result<(), String> {
-    let bundle = Arc::new(parse_bundle(lang, console_json, problems_json)?);
+    let bundle = Arc::new(parse_bundle(lang, console_json, Some(problems_json))?);
     let s = state();
     if let Ok(mut c) = s.cache.lock() {
         c.insert(lang, bundle.clone());
@@ -381,13 +392,30 @@ pub fn catalog_paths(lang: Lang) -> (String, String) {
 }
 
 async fn fetch_bundle(lang: Lang) -> Result<Arc<Bundle>, crate::api::ApiError> {
-    if let Some(b) = state().cache.lock().ok().and_then(|c| c.get(&lang).cloned()) {
-        return Ok(b);
-    }
-    let (console, problems) = catalog_paths(lang);
-    let (console, problems) =
-        futures_util::future::join(crate::api::fetch_text_file(&console), crate::api::fetch_text_file(&problems)).await;
-    let bundle = parse_bundle(lang, &console?, &problems?).map_err(crate::api::ApiError::catalog)?;
+    let want_problems = state().want_problems.load(Ordering::Relaxed);
+    let cached = state().cache.lock().ok().and_then(|c| c.get(&lang).cloned());
+    let (console_path, problems_path) = catalog_paths(lang);
+    let bundle = match cached {
+        Some(b) if b.problems.is_some() || !want_problems => return Ok(b),
+        // The strings are here; only the rules' messages are missing.
+        Some(b) => {
+            let problems = crate::api::fetch_text_file(&problems_path).await?;
+            let problems = parse_problems(lang, &problems).map_err(crate::api::ApiError::catalog)?;
+            Bundle { lang, strings: b.strings.clone(), problems: Some(problems) }
+        }
+        None if want_problems => {
+            let (console, problems) = futures_util::future::join(
+                crate::api::fetch_text_file(&console_path),
+                crate::api::fetch_text_file(&problems_path),
+            )
+            .await;
+            parse_bundle(lang, &console?, Some(&problems?)).map_err(crate::api::ApiError::catalog)?
+        }
+        None => {
+            let console = crate::api::fetch_text_file(&console_path).await?;
+            parse_bundle(lang, &console, None).map_err(crate::api::ApiError::catalog)?
+        }
+    };
     let bundle = Arc::new(bundle);
     if let Ok(mut c) = state().cache.lock() {
         c.insert(lang, bundle.clone());
@@ -436,6 +464,23 @@ fn apply() {
             Err(e) => leptos::logging::warn!("could not load the {} texts: {e}", wanted.tag()),
         }
     });
+}
+
+/// A view that shows the shared rules' messages is about to render: fetches them for the language
+/// on screen (once; later switches bring them along). Until they arrive, [`problem`] shows the
+/// key, and re-words when they do (it is tracked). A failure leaves the keys and is logged.
+pub async fn need_problems() {
+    let s = state();
+    if s.want_problems.swap(true, Ordering::Relaxed) || !is_ready_untracked() {
+        return;
+    }
+    let lang = lang_untracked();
+    match fetch_bundle(lang).await {
+        // Unless a switch happened meanwhile (it fetched with the messages).
+        Ok(b) if lang_untracked() == lang && s.pending.get_untracked().is_none() => show(b),
+        Ok(_) => {}
+        Err(e) => leptos::logging::warn!("could not load the {} rule messages: {e}", lang.tag()),
+    }
 }
 
 /// Settings: remember the choice in localStorage and switch now, without a reload.
