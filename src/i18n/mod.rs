@@ -155,12 +155,17 @@ struct Bundle {
     /// Indexed as the generated keys (sorted key order).
     strings: Vec<String>,
     /// The shared rules' messages, once a view needs them ([`need_problems`]).
-    problems: Option<HashMap<String, String>>,
+    problems: Option<Arc<HashMap<String, String>>>,
 }
 
 #[derive(Clone)]
 struct State {
     bundle: ArcRwSignal<Arc<Bundle>>,
+    /// The rules' messages of the language on screen. A signal of their own: their late arrival
+    /// ([`need_problems`], while the router swaps views) re-words only the texts that show a rule's
+    /// message. Replacing `bundle` then re-ran every text of the outgoing view after the router
+    /// had disposed its signals, a panic that stopped the console.
+    problems: ArcRwSignal<Option<Arc<HashMap<String, String>>>>,
     choice: ArcRwSignal<Choice>,
     host: ArcRwSignal<Option<Lang>>,
     /// A language being fetched for a switch.
@@ -175,6 +180,7 @@ fn state() -> &'static State {
     static STATE: OnceLock<State> = OnceLock::new();
     STATE.get_or_init(|| State {
         bundle: ArcRwSignal::new(Arc::new(Bundle { lang: Lang::En, strings: Vec::new(), problems: None })),
+        problems: ArcRwSignal::new(None),
         choice: ArcRwSignal::new(stored_choice()),
         host: ArcRwSignal::new(None),
         pending: ArcRwSignal::new(None),
@@ -307,7 +313,7 @@ pub fn format(index: usize, args: &[(&str, Arg<'_>)]) -> String {
 /// A shared rule's problem in the current language (tracked). A key the catalog lacks shows
 /// itself with its parameters, so nothing is silently blank.
 pub fn problem(p: &Problem) -> String {
-    let template = state().bundle.with(|b| b.problems.as_ref().and_then(|m| m.get(p.key).cloned()));
+    let template = state().problems.with(|m| m.as_ref().and_then(|m| m.get(p.key).cloned()));
     let args: Vec<(&str, Arg<'_>)> = p.params.iter().map(|(k, v)| (*k, Arg::Text(v as &dyn Display))).collect();
     match template {
         Some(t) => render(&t, &args),
@@ -356,7 +362,7 @@ fn parse_bundle(lang: Lang, console_json: &str, problems_json: Option<&str>) -> 
     if console.len() != COUNT || fnv1a(&keys) != KEYS_HASH {
         return Err(format!("locales/{}.json does not match this build of the console", lang.tag()));
     }
-    let problems = problems_json.map(|json| parse_problems(lang, json)).transpose()?;
+    let problems = problems_json.map(|json| parse_problems(lang, json)).transpose()?.map(Arc::new);
     Ok(Bundle { lang, strings: console.into_iter().map(|(_, v)| v).collect(), problems })
 }
 
@@ -379,6 +385,7 @@ pub fn install(lang: Lang, console_json: &str, problems_json: &str) -> Result<()
 fn show(bundle: Arc<Bundle>) {
     let s = state();
     let lang = bundle.lang;
+    s.problems.set(bundle.problems.clone());
     s.bundle.set(bundle);
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("lang", lang.tag());
@@ -401,7 +408,7 @@ async fn fetch_bundle(lang: Lang) -> Result<Arc<Bundle>, crate::api::ApiError> {
         Some(b) => {
             let problems = crate::api::fetch_text_file(&problems_path).await?;
             let problems = parse_problems(lang, &problems).map_err(crate::api::ApiError::catalog)?;
-            Bundle { lang, strings: b.strings.clone(), problems: Some(problems) }
+            Bundle { lang, strings: b.strings.clone(), problems: Some(Arc::new(problems)) }
         }
         None if want_problems => {
             let (console, problems) = futures_util::future::join(
@@ -477,7 +484,8 @@ pub async fn need_problems() {
     let lang = lang_untracked();
     match fetch_bundle(lang).await {
         // Unless a switch happened meanwhile (it fetched with the messages).
-        Ok(b) if lang_untracked() == lang && s.pending.get_untracked().is_none() => show(b),
+        // Only the messages' own signal changes, not the texts' (see `State::problems`).
+        Ok(b) if lang_untracked() == lang && s.pending.get_untracked().is_none() => s.problems.set(b.problems.clone()),
         Ok(_) => {}
         Err(e) => leptos::logging::warn!("could not load the {} rule messages: {e}", lang.tag()),
     }
