@@ -216,9 +216,11 @@ def main():
              f'import init, {{ mount as mountConsole }} from "./{glue_name}";\n'
              f'export default init;\n'
              f'const styles = {json.dumps(styles)}.map((name) => new URL(name, import.meta.url).href);\n'
+             f'// The language catalogs are beside this file, not beside the host page.\n'
+             f'const assetBase = new URL("./", import.meta.url).href;\n'
              f'/** Mounts a console into `element`; returns a handle with unmount(), setToken(), setTheme(), navigate(). */\n'
              f'export function mount(element, options = {{}}) {{\n'
-             f'  return mountConsole(element, {{ ...options, styles }});\n'
+             f'  return mountConsole(element, {{ ...options, styles, assetBase }});\n'
              f'}}\n')
     (staging / f"{BIN}.js").write_text(entry)
 

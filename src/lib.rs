@@ -99,7 +99,9 @@ fn string_option(options: &JsValue, key: &str) -> Option<String> {
 ///   history stay inside it; default: the document's `<base href>` path;
 /// - `token`: the MRS token (kept in memory only); `theme`: `light`, `dark` or `system`;
 ///   `locale`: `en` or `zh-CN`;
-/// - `styles`: style sheet URLs to add to the page while mounted (`lakedeck.js` passes the bundle's own).
+/// - `styles`: style sheet URLs to add to the page while mounted (`lakedeck.js` passes the bundle's own);
+/// - `assetBase`: the bundle's URL, ending in `/`, where the language catalogs are (`lakedeck.js` passes
+///   it); default: relative to the page.
 pub fn mount_console(element: web_sys::HtmlElement, options: JsValue) -> Result<Console, JsValue> {
     let options = if options.is_object() { options } else { js_sys::Object::new().into() };
     let config = Reflect::get(&options, &JsValue::from_str("config")).unwrap_or(JsValue::UNDEFINED);
@@ -122,6 +124,9 @@ pub fn mount_console(element: web_sys::HtmlElement, options: JsValue) -> Result<
         .filter(js_sys::Array::is_array)
         .map(|v| js_sys::Array::from(&v).iter().filter_map(|s| s.as_string()).collect())
         .unwrap_or_default();
+    if let Some(assets) = string_option(&options, "assetBase") {
+        i18n::set_catalog_base(&assets);
+    }
     let host = Host::new(HostMode::Inline, base, config);
     host.preset(
         string_option(&options, "token"),

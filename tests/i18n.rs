@@ -46,6 +46,19 @@ fn only_catalogs_of_this_build_are_installed() {
 }
 
 #[wasm_bindgen_test]
+fn catalogs_are_beside_the_page_or_under_the_bundle_a_mount_names() {
+    let (console, problems) = i18n::catalog_paths(Lang::ZhCn);
+    assert!(console.starts_with("locales/zh-CN.json?v="), "{console}");
+    assert!(problems.starts_with("locales/problems/zh-CN.json?v="), "{problems}");
+    // What lakedeck.js passes as `assetBase` for a portal's page in another directory.
+    i18n::set_catalog_base("https://portal.example.com/lakedeck/");
+    let (console, problems) = i18n::catalog_paths(Lang::En);
+    i18n::set_catalog_base("");
+    assert!(console.starts_with("https://portal.example.com/lakedeck/locales/en.json?v="), "{console}");
+    assert!(problems.starts_with("https://portal.example.com/lakedeck/locales/problems/en.json?v="), "{problems}");
+}
+
+#[wasm_bindgen_test]
 fn language_tags_and_the_order_of_choices() {
     assert_eq!(Lang::from_tag("zh-Hans-CN"), Some(Lang::ZhCn));
     assert_eq!(Lang::from_tag("zh_tw"), Some(Lang::ZhCn));

@@ -174,6 +174,9 @@ struct State {
     cache: Arc<Mutex<HashMap<Lang, Arc<Bundle>>>>,
     /// Whether the rules' messages are wanted (every language fetched from then on brings them).
     want_problems: Arc<AtomicBool>,
+    /// Where the catalogs are (the bundle's URL with a slash): empty for a page of the bundle's own,
+    /// whose `<base href>` is the bundle; an in-page mount gets it from `lakedeck.js`.
+    catalog_base: Arc<Mutex<String>>,
 }
 
 fn state() -> &'static State {
@@ -186,6 +189,7 @@ fn state() -> &'static State {
         pending: ArcRwSignal::new(None),
         cache: Arc::new(Mutex::new(HashMap::new())),
         want_problems: Arc::new(AtomicBool::new(false)),
+        catalog_base: Arc::new(Mutex::new(String::new())),
     })
 }
 
@@ -392,10 +396,22 @@ fn show(bundle: Arc<Bundle>) {
     }
 }
 
-/// Where a language's catalogs are, relative to the page (`?v=` changes with their content, so a
-/// cache never serves a previous build's texts).
+/// The catalogs are under `base` (a URL ending in `/`, the bundle's) instead of relative to the
+/// page: a portal's page that mounts the console is not in the bundle's directory.
+pub fn set_catalog_base(base: &str) {
+    if let Ok(mut b) = state().catalog_base.lock() {
+        *b = base.to_string();
+    }
+}
+
+/// Where a language's catalogs are: relative to the page, or under [`set_catalog_base`]'s URL
+/// (`?v=` changes with their content, so a cache never serves a previous build's texts).
 pub fn catalog_paths(lang: Lang) -> (String, String) {
-    (format!("locales/{}.json?v={VERSION}", lang.tag()), format!("locales/problems/{}.json?v={VERSION}", lang.tag()))
+    let base = state().catalog_base.lock().map(|b| b.clone()).unwrap_or_default();
+    (
+        format!("{base}locales/{}.json?v={VERSION}", lang.tag()),
+        format!("{base}locales/problems/{}.json?v={VERSION}", lang.tag()),
+    )
 }
 
 async fn fetch_bundle(lang: Lang) -> Result<Arc<Bundle>, crate::api::ApiError> {
