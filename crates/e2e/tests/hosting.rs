@@ -96,6 +96,19 @@ async fn every_view_runs_under_the_policy_without_a_violation() {
     h.close().await;
 }
 
+/// `dist/` as a deployment copies it: every file, the language catalogs under `locales/` too.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let (path, target) = (entry.path(), to.join(entry.file_name()));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else if path.is_file() {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_bundle_runs_under_a_sub_path() {
     // The sandbox with --base-path: deep links, reloads, chunks and config.json under it.
@@ -130,12 +143,7 @@ async fn the_same_bundle_runs_under_a_sub_path() {
     // The same dist/ on a plain static host at /console/, only index.html's <base href> edited.
     let site_dir = temp_site_dir("subpath");
     let console_dir = site_dir.join("console");
-    std::fs::create_dir_all(&console_dir).unwrap();
-    for entry in std::fs::read_dir(dist_dir()).unwrap().flatten() {
-        if entry.path().is_file() {
-            std::fs::copy(entry.path(), console_dir.join(entry.file_name())).unwrap();
-        }
-    }
+    copy_tree(&dist_dir(), &console_dir);
     let index = std::fs::read_to_string(console_dir.join("index.html")).unwrap();
     assert!(index.contains("<base href=/>"), "dist/index.html's base: {index}");
     std::fs::write(console_dir.join("index.html"), index.replace("<base href=/>", "<base href=/console/>")).unwrap();
