@@ -23,5 +23,6 @@ pub mod problem;
 pub mod rules;
 pub mod sign;
 pub mod sqledit;
+pub mod sqlrun;
 pub mod sqltext;
 pub mod units;
