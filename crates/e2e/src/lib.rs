@@ -303,3 +303,109 @@ pub fn temp_site_dir(tag: &str) -> PathBuf {
 pub fn dist_dir() -> PathBuf {
     std::env::var_os("DIST_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("dist"))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility: axe-core (npm, pinned in tools/package.json) injected into the page under test.
+
+/// One axe-core rule a page breaks, with the elements that break it.
+#[derive(Clone, Debug)]
+pub struct AxeViolation {
+    pub id: String,
+    /// critical, serious, moderate or minor.
+    pub impact: String,
+    pub help: String,
+    /// CSS selector and HTML of each element, as axe reports them.
+    pub nodes: Vec<String>,
+}
+
+impl AxeViolation {
+    /// What fails the axe stage: critical and serious violations.
+    pub fn is_blocking(&self) -> bool {
+        matches!(self.impact.as_str(), "critical" | "serious")
+    }
+}
+
+impl std::fmt::Display for AxeViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "[{}] {}: {} ({} elements)", self.impact, self.id, self.help, self.nodes.len())?;
+        for n in self.nodes.iter().take(6) {
+            writeln!(f, "    {n}")?;
+        }
+        Ok(())
+    }
+}
+
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = workspace_root().join("tools/node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{} missing ({e}): run `cd tools && npm ci` (scripts/setup.sh does)", path.display()))
+    })
+}
+
+impl Harness {
+    /// Runs axe-core over the whole document as it is now (WCAG 2.x A and AA rules and axe's best
+    /// practices) and returns every violation.
+    pub async fn axe(&self) -> Vec<AxeViolation> {
+        let loaded = self.eval("return typeof window.axe === 'object'").await;
+        if loaded.as_bool() != Some(true) {
+            // A WebDriver script is not subject to the page's Content-Security-Policy.
+            self.client
+                .execute(&format!("{}\n;return typeof window.axe;", axe_source()), vec![])
+                .await
+                .unwrap_or_else(|e| panic!("injecting axe-core failed: {e}"));
+        }
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {
+                   runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+                   resultTypes: ['violations']
+                 }).then(r => done(r.violations.map(v => ({
+                   id: v.id, impact: v.impact || '', help: v.help,
+                   nodes: v.nodes.map(n => n.target.join(' ') + '  ' + n.html.slice(0, 160))
+                 }))), e => done({ error: String(e) }));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("axe.run failed: {e}"));
+        if let Some(err) = result.get("error") {
+            panic!("axe.run failed: {err}");
+        }
+        let list = result.as_array().cloned().unwrap_or_default();
+        list.iter()
+            .map(|v| AxeViolation {
+                id: v["id"].as_str().unwrap_or_default().to_string(),
+                impact: v["impact"].as_str().unwrap_or_default().to_string(),
+                help: v["help"].as_str().unwrap_or_default().to_string(),
+                nodes: v["nodes"].as_array().map(|n| n.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// Picks the console's theme (`light`, `dark` or `system`) as the header's control does.
+    pub async fn set_theme(&self, theme: &str) {
+        let js = format!(
+            "const s = document.getElementById('theme-select'); if (!s) return false;
+             s.value = '{theme}'; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
+        );
+        assert_eq!(self.eval(&js).await.as_bool(), Some(true), "no theme control on the page");
+        // Let the theme apply and transitions end before colours are measured.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+
+    /// The page as it is now, in the light and in the dark theme, has no critical or serious axe-core
+    /// violation; panics listing them (with `state` naming what the page shows). Leaves the light theme.
+    pub async fn assert_accessible(&self, state: &str) {
+        let mut report = String::new();
+        for theme in ["dark", "light"] {
+            self.set_theme(theme).await;
+            for v in self.axe().await.into_iter().filter(AxeViolation::is_blocking) {
+                report.push_str(&format!("  {theme}: {v}"));
+            }
+        }
+        assert!(report.is_empty(), "axe-core: critical or serious violations on {state}:\n{report}");
+    }
+}
