@@ -233,7 +233,7 @@ pub fn complete(text: &str, cursor: usize, explicit: bool, catalog: &CompletionC
         }
     }
     let mut items: Vec<CompletionItem> = Vec::new();
-    let mut push = |items: &mut Vec<CompletionItem>, label: &str, kind: CompletionKind, detail: &str| {
+    let push = |items: &mut Vec<CompletionItem>, label: &str, kind: CompletionKind, detail: &str| {
         if items.len() < max
             && starts_with_ignore_case(label, word)
             && !label.eq_ignore_ascii_case(word)

@@ -372,7 +372,7 @@ pub fn statement_at(script: &str, cursor: usize) -> Option<(Range<usize>, String
 pub fn statement_spans(script: &str) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
     let mut code: Option<Range<usize>> = None;
-    let mut flush = |code: Option<Range<usize>>, out: &mut Vec<(Range<usize>, String)>| {
+    let flush = |code: Option<Range<usize>>, out: &mut Vec<(Range<usize>, String)>| {
         if let Some(range) = code {
             if let Some(text) = split_statements(&script[range.clone()]).into_iter().next() {
                 out.push((range, text));
@@ -696,7 +696,7 @@ mod editor_tests {
             let texts: Vec<String> = spans.iter().map(|(_, t)| t.clone()).collect();
             assert_eq!(texts, split_statements(s), "{s:?}");
             for (range, text) in &spans {
-                assert_eq!(split_statements(&s[range.clone()]), [text.clone()], "{s:?}");
+                assert_eq!(split_statements(&s[range.clone()]), std::slice::from_ref(text), "{s:?}");
                 assert_eq!(statement_at(s, range.start).map(|(r, _)| r), Some(range.clone()));
             }
         }
