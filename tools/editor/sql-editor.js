@@ -76,6 +76,7 @@ const theme = EditorView.theme({
 export function createSqlEditor(parent, options) {
   const phrases = new Compartment();
   const attributes = new Compartment();
+  let currentPhrases = options.phrases || {};
 
   const source = (context) => {
     const answer = options.complete(context.state.doc.toString(), context.pos, context.explicit);
@@ -124,7 +125,7 @@ export function createSqlEditor(parent, options) {
     search({ top: false }),
     sql({ dialect }),
     theme,
-    phrases.of(EditorState.phrases.of(options.phrases || {})),
+    phrases.of(EditorState.phrases.of(currentPhrases)),
     attributes.of(contentAttributes(options)),
     Prec.highest(keymap.of([
       { key: "Mod-Enter", run: () => { options.onRun(false); return true; } },
@@ -144,7 +145,7 @@ export function createSqlEditor(parent, options) {
   const saved = new Map();
   let current = null;
 
-  return {
+  const api = {
     text: () => view.state.doc.toString(),
     /** Shows tab `key` with `text`: its own undo history when it was shown before with this text. */
     load(key, text) {
@@ -153,6 +154,8 @@ export function createSqlEditor(parent, options) {
       const keep = saved.get(key);
       if (keep && keep.doc.toString() === text) {
         view.setState(keep);
+        // Words may have changed language while the tab was away.
+        view.dispatch({ effects: [phrases.reconfigure(EditorState.phrases.of(currentPhrases)), attributes.reconfigure(contentAttributes(options))] });
       } else if (view.state.doc.toString() !== text || keep) {
         view.setState(newState(text));
       }
@@ -187,13 +190,21 @@ export function createSqlEditor(parent, options) {
       view.dispatch(setDiagnostics(view.state, []));
     },
     setPhrases(map, label, describedBy) {
+      currentPhrases = map || {};
       options.label = label;
       options.describedBy = describedBy;
-      view.dispatch({ effects: [phrases.reconfigure(EditorState.phrases.of(map || {})), attributes.reconfigure(contentAttributes(options))] });
+      view.dispatch({ effects: [phrases.reconfigure(EditorState.phrases.of(currentPhrases)), attributes.reconfigure(contentAttributes(options))] });
     },
     focus: () => view.focus(),
-    destroy: () => view.destroy(),
+    destroy() {
+      view.destroy();
+      delete parent.lakedeckSqlEditor;
+    },
   };
+  // For automation (the end-to-end tests, a host page's scripts): the element holding the editor
+  // carries its API.
+  parent.lakedeckSqlEditor = api;
+  return api;
 }
 
 function contentAttributes(options) {
