@@ -23,5 +23,5 @@ pub use progress::{ProgressBar, Spinner};
 pub use splitter::Splitter;
 pub use state_chip::{state_label, StateChip};
 pub use table::{Column, DataTable};
-pub use time::{format_epoch_secs, format_offset, parse_local_datetime, Timestamp};
+pub use time::{parse_local_datetime, Timestamp};
 pub use when::When;

@@ -441,7 +441,7 @@ impl Engine {
         let uri = s.uri.as_deref().unwrap_or_default();
         // The same checked resolver as job arguments: inside the cluster's HDFS or the OBS tree,
         // links included.
-        let path = hdfs::ClusterFs::new(&self.data_dir, cluster_id).resolve(uri).map_err(failed)?;
+        let path = hdfs::ClusterFs::new(&self.data_dir, cluster_id).resolve(uri).map_err(|t| failed(t.en.into_owned()))?;
         if !path.is_file() {
             return Err(Problem::new("scaling.event.script_missing").with("uri", uri));
         }

@@ -1309,7 +1309,7 @@ impl Engine {
             SqlInput::Text(t) => t,
             SqlInput::File(f) => {
                 let uri = f.replacen("ossref://", "oss://", 1);
-                let path = fs.resolve(&uri).map_err(Text::from)?;
+                let path = fs.resolve(&uri)?;
                 tokio::fs::read_to_string(&path).await.map_err(|e| {
                     let e = e.to_string();
                     text!("Cannot read the SQL file {f}: {e}", "无法读取 SQL 文件 {f}：{e}")
@@ -1376,7 +1376,7 @@ impl Engine {
         let local = |a: &str| -> Result<String, Text> {
             let uri = a.replacen("ossref://", "oss://", 1);
             if uri.starts_with("oss://") || uri.starts_with("hdfs://") {
-                fs.resolve(&uri).map(|p| p.display().to_string()).map_err(Text::from)
+                fs.resolve(&uri).map(|p| p.display().to_string())
             } else {
                 Ok(a.to_string())
             }
