@@ -271,8 +271,10 @@ pub fn ResultGrid(
     let selection = Memo::new(move |_| sel_state.get().filter(|s| s.order == order.with(|o| o.id)));
 
     let viewport = RwSignal::new(Viewport { top: 0.0, left: 0.0, height: FALLBACK_VIEW.0, width: FALLBACK_VIEW.1 });
+    // Also called from a frame callback and the ResizeObserver, which may fire after the grid was
+    // removed (a new run replaced it): then there is nothing to measure.
     let measure = move || {
-        let Some(el) = grid.get_untracked() else { return };
+        let Some(el) = grid.try_get_untracked().flatten() else { return };
         let (h, w) = (el.client_height() as f64, el.client_width() as f64);
         let next = Viewport {
             top: el.scroll_top() as f64,
@@ -280,7 +282,7 @@ pub fn ResultGrid(
             height: if h > 0.0 { h } else { FALLBACK_VIEW.0 },
             width: if w > 0.0 { w } else { FALLBACK_VIEW.1 },
         };
-        if viewport.get_untracked() != next {
+        if viewport.try_get_untracked().is_some_and(|v| v != next) {
             viewport.set(next);
         }
     };

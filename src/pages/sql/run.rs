@@ -159,3 +159,103 @@ pub fn changes_catalog(statement: &str) -> bool {
     let first = statement.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
     matches!(first.as_str(), "CREATE" | "DROP" | "ALTER")
 }
+
+/// Where a statement of a run is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Step {
+    /// Not sent yet (an earlier statement of the script is running).
+    #[default]
+    Waiting,
+    Queued,
+    Running,
+    /// Accepted, then the service could not be reached: still asking.
+    Lost,
+    Finished,
+    Failed,
+    Cancelled,
+    /// What became of it cannot be known (no answer to ExecuteSql, or the service lost the id).
+    Unknown,
+    /// Not sent: an earlier statement did not finish, or the run was cancelled.
+    Skipped,
+}
+
+impl Step {
+    /// The step a ShowSqlResult status stands for.
+    pub fn from_service(status: &str) -> Step {
+        match status {
+            "FINISHED" => Step::Finished,
+            "FAILED" => Step::Failed,
+            "QUEUED" | "WAITING_FOR_RESOURCES" | "PLANNING" | "STARTING" => Step::Queued,
+            _ => Step::Running,
+        }
+    }
+
+    /// Stable name (the `data-status` of the statements table, the history's status).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Waiting => "WAITING",
+            Step::Queued => "QUEUED",
+            Step::Running => "RUNNING",
+            Step::Lost => "LOST",
+            Step::Finished => "FINISHED",
+            Step::Failed => "FAILED",
+            Step::Cancelled => "CANCELLED",
+            Step::Unknown => "UNKNOWN",
+            Step::Skipped => "SKIPPED",
+        }
+    }
+
+    pub fn is_active(self) -> bool {
+        matches!(self, Step::Queued | Step::Running | Step::Lost)
+    }
+
+    /// Colour of its status chip.
+    pub fn tone(self) -> &'static str {
+        match self {
+            Step::Finished => "ok",
+            Step::Failed => "bad",
+            Step::Queued | Step::Running => "busy",
+            Step::Lost | Step::Unknown => "warn",
+            _ => "muted",
+        }
+    }
+}
+
+/// One statement of a run and how it went.
+#[derive(Clone, Debug, Default)]
+pub struct StatementRun {
+    pub text: String,
+    /// Its byte range in the text of tab `tab` when the run started.
+    pub span: Option<std::ops::Range<usize>>,
+    pub tab: u64,
+    pub step: Step,
+    pub sql_id: String,
+    pub started_ms: f64,
+    pub duration_ms: f64,
+    /// The service's message.
+    pub message: String,
+    /// Why it has no outcome from the engine: refused, no answer, status unreadable, rows unreadable.
+    pub error: Option<RunFailure>,
+    /// Status polls that failed in a row while the connection is lost.
+    pub lost_tries: u32,
+    pub rows: Option<std::sync::Arc<lakedeck_api::grid::ResultSet>>,
+    pub total: Option<lakedeck_api::sqlrun::RowTotal>,
+    pub limit: u64,
+    /// EXPLAIN's plan.
+    pub plan: Option<String>,
+    /// The final answer, kept to read the rows again.
+    pub exec: Option<lakedeck_api::mrs_sql::SqlExecution>,
+}
+
+/// A statement without an engine outcome, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunFailure {
+    /// ExecuteSql was refused: it did not run.
+    Refused(ApiError),
+    /// ExecuteSql got no answer: it may or may not have run.
+    NoAnswer(ApiError),
+    /// The service answered a status poll with an error.
+    Untracked(ApiError),
+    /// It finished; reading its rows failed.
+    Rows(ApiError),
+}
