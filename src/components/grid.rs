@@ -266,6 +266,9 @@ pub fn ResultGrid(
     let shown = Memo::new(move |_| order.with(|o| o.rows.len()));
     let total = Memo::new(move |_| data.with(|d| d.len()));
     let ncols = Memo::new(move |_| data.with(|d| d.column_count()));
+    // Columns of numbers are right-aligned, as numbers are read (judged on the first rows).
+    let numeric = Memo::new(move |_| data.with(|d| (0..d.column_count()).map(|c| d.column_looks_numeric(c, 1000)).collect::<Vec<_>>()));
+    let is_numeric = move |c: usize| numeric.with(|n| n.get(c).copied().unwrap_or(false));
 
     let sel_state = RwSignal::new(None::<Selection>);
     let selection = Memo::new(move |_| sel_state.get().filter(|s| s.order == order.with(|o| o.id)));
@@ -535,7 +538,7 @@ pub fn ResultGrid(
             set_width(c, width() + step);
         };
         view! {
-            <div role="columnheader" class="grid-th" aria-colindex=c + 1 aria-sort=aria_sort style:width=move || px(width())>
+            <div role="columnheader" class="grid-th" class:num=move || is_numeric(c) aria-colindex=c + 1 aria-sort=aria_sort style:width=move || px(width())>
                 <button type="button" class="grid-sort" on:click=move |_| cycle_sort(c)>
                     <span class="grid-th-name">{name}</span>
                     <span class="grid-sort-arrow" aria-hidden="true">{arrow}</span>
@@ -579,6 +582,7 @@ pub fn ResultGrid(
                 <div
                     role="gridcell"
                     class="grid-cell"
+                    class:num=move || is_numeric(c)
                     aria-colindex=c + 1
                     aria-selected=move || if selected() { "true" } else { "false" }
                     id=active

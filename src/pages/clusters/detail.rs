@@ -73,12 +73,15 @@ pub fn ClusterDetail() -> impl IntoView {
             <nav class="breadcrumb" aria-label=tr!(common.breadcrumb)>
                 <a href=href("/clusters")>{tr!(nav.clusters)}</a>
                 <span aria-hidden="true">" / "</span>
-                <span aria-current="page">{move || cluster_id.get()}</span>
+                <span aria-current="page" id="crumb-cluster">{move || data.with(|d| match d {
+                    Some(Ok(Loaded::Cluster(c))) if !c.cluster_name.is_empty() => c.cluster_name.clone(),
+                    _ => cluster_id.get(),
+                })}</span>
             </nav>
             <super::ClusterTabs cluster_id=cluster_id current="overview"/>
             <ProgressBar busy=refreshing label=tr!(cluster.refreshing)/>
             <Transition fallback=|| view! { <Spinner label=tr!(cluster.loading)/> } set_pending=refreshing.write_only()>
-                <DetailBody data=data cluster_id=cluster_id transitional=transitional/>
+                <DetailBody data=data cluster_id=cluster_id transitional=transitional tick=tick/>
             </Transition>
         </section>
     }
@@ -89,6 +92,8 @@ fn DetailBody(
     data: LocalResource<LoadResult>,
     cluster_id: Memo<String>,
     transitional: RwSignal<bool>,
+    /// The page's polling tick: every panel reloads on it, so none shows an older state than another.
+    tick: RwSignal<u64>,
 ) -> impl IntoView {
     let refresh = expect_context::<RefreshBus>();
     let cluster = Memo::new(move |_| data.with(|d| match d {
@@ -121,7 +126,7 @@ fn DetailBody(
                 .map(|info| view! { <p class="notice notice-bad" role="status">{info}</p> }.into_any())}
             <Overview cluster=cluster/>
             <NodeGroups cluster=cluster cluster_id=cluster_id/>
-            <Nodes cluster_id=cluster_id/>
+            <Nodes cluster_id=cluster_id tick=tick/>
         </When>
     }
 }
@@ -555,13 +560,16 @@ fn ScaleDialog(scale: RwSignal<Option<(ScaleKind, String)>>, cluster: Memo<Optio
 }
 
 #[component]
-fn Nodes(cluster_id: Memo<String>) -> impl IntoView {
+fn Nodes(cluster_id: Memo<String>, tick: RwSignal<u64>) -> impl IntoView {
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let page = RwSignal::new(1u32);
     let size = RwSignal::new(10u32);
+    // Read again with the overview and node groups (the page's tick and refresh), so after an
+    // expand or shrink the nodes follow the cluster as it scales instead of waiting for Refresh.
     let nodes = load(move || {
         refresh.track();
+        tick.track();
         let (id, p, s) = (cluster_id.get(), page.get(), size.get());
         let client = session.client();
         Box::pin(async move { list_nodes(&client, &id, s, p).await.map(Loaded::Nodes) })

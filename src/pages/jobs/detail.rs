@@ -159,7 +159,7 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
             <div class="card job-status">
                 <div class="job-status-line">
                     <JobStateChip state=state result=result/>
-                    <JobProgress percent=Signal::derive(move || job.with(|j| j.as_ref().map(|j| j.job_progress).unwrap_or(0.0))) label=tr!(job.progress)/>
+                    <JobProgress percent=Signal::derive(move || job.with(|j| j.as_ref().map(|j| j.job_progress).unwrap_or(0.0))) state=state label=tr!(job.progress)/>
                 </div>
                 <ol class="timeline" aria-label=tr!(job.timeline)>{timeline}</ol>
             </div>

@@ -482,7 +482,7 @@ fn JobRows(
         Column::new(tr!(clusters.col_state), |j: &JobRow| view! { <JobStateChip state=j.job.job_state.clone() result=j.job.job_result.clone()/> }),
         Column::new(tr!(jobs.col_progress), |j: &JobRow| {
             let name = j.job.job_name.clone();
-            view! { <JobProgress percent=j.job.job_progress label=move || t!(jobs.progress_of, name = name)/> }
+            view! { <JobProgress percent=j.job.job_progress state=j.job.job_state.clone() label=move || t!(jobs.progress_of, name = name)/> }
         }),
         Column::new(tr!(jobs.col_submitted), |j: &JobRow| view! { <Timestamp epoch=j.job.submitted_time.to_string()/> }).sortable("submitted"),
         Column::new(tr!(jobs.col_duration), |j: &JobRow| {
