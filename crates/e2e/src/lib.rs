@@ -45,6 +45,46 @@ pub struct Harness {
     pub data_dir: PathBuf,
     _server: Killed,
     _driver: Killed,
+    /// How the sandbox was started, to start it again ([`Harness::restart_server`]).
+    launch: Launch,
+}
+
+/// The sandbox's command line: binary, bundle, lifecycle step and the test's extra arguments.
+struct Launch {
+    bin: PathBuf,
+    dist: PathBuf,
+    step_ms: u32,
+    args: Vec<String>,
+}
+
+/// Starts the sandbox listening on `listen` and returns it with its URL once it serves.
+fn spawn_sandbox(launch: &Launch, data_dir: &Path, listen: &str) -> (Child, String) {
+    let mut server = Command::new(&launch.bin)
+        .args(["--listen", listen, "--data-dir"])
+        .arg(data_dir)
+        .arg("--dist")
+        .arg(&launch.dist)
+        .args(["--step-ms", &launch.step_ms.to_string()])
+        .args(&launch.args)
+        .env("LAKEDECK_SANDBOX_TOKEN", TOKEN)
+        .env("LAKEDECK_SANDBOX_PROJECT_ID", PROJECT)
+        .env("LAKEDECK_SANDBOX_AK", "E2EAK")
+        .env("LAKEDECK_SANDBOX_SK", "E2ESK")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start lakedeck-server");
+    let stdout = server.stdout.take().expect("server stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines.next().expect("server exited before printing its URL").expect("read server stdout");
+        if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+            break url.trim_end_matches('/').to_string();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (server, base)
 }
 
 /// What a test may add to the server's and the browser's command lines.
@@ -77,31 +117,8 @@ impl Harness {
             dist.display()
         );
         let data_dir = unique_dir("data");
-        let mut server = Command::new(&bin)
-            .args(["--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(&data_dir)
-            .arg("--dist")
-            .arg(&dist)
-            .args(["--step-ms", &step_ms.to_string()])
-            .args(&extra.server_args)
-            .env("LAKEDECK_SANDBOX_TOKEN", TOKEN)
-            .env("LAKEDECK_SANDBOX_PROJECT_ID", PROJECT)
-            .env("LAKEDECK_SANDBOX_AK", "E2EAK")
-            .env("LAKEDECK_SANDBOX_SK", "E2ESK")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start lakedeck-server");
-        let stdout = server.stdout.take().expect("server stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            let line = lines.next().expect("server exited before printing its URL").expect("read server stdout");
-            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
-                break url.trim_end_matches('/').to_string();
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let launch = Launch { bin, dist, step_ms, args: extra.server_args.clone() };
+        let (server, base) = spawn_sandbox(&launch, &data_dir, "127.0.0.1:0");
         let server = Killed(server);
 
         let driver_port = free_port();
@@ -151,7 +168,23 @@ impl Harness {
                 Err(e) => panic!("chromedriver did not start a session: {e}"),
             }
         };
-        Harness { client, base, data_dir, _server: server, _driver: driver }
+        Harness { client, base, data_dir, _server: server, _driver: driver, launch }
+    }
+
+    /// Stops the sandbox the way a crash or a lost network would look to the page: killed, nothing
+    /// answers on its address any more.
+    pub fn stop_server(&mut self) {
+        let _ = self._server.0.kill();
+        let _ = self._server.0.wait();
+    }
+
+    /// Starts the sandbox again on the same address with the same data dir (after
+    /// [`Harness::stop_server`]).
+    pub fn restart_server(&mut self) {
+        let listen = self.base.trim_start_matches("http://").to_string();
+        let (server, base) = spawn_sandbox(&self.launch, &self.data_dir, &listen);
+        assert_eq!(base, self.base, "the sandbox came back on another address");
+        self._server = Killed(server);
     }
 
     pub async fn goto(&self, path: &str) {
@@ -407,13 +440,21 @@ impl Harness {
     /// The page as it is now, in the light and in the dark theme, has no critical or serious axe-core
     /// violation; panics listing them (with `state` naming what the page shows). Leaves the light theme.
     pub async fn assert_accessible(&self, state: &str) {
+        let report = self.accessibility_report(state).await;
+        assert!(report.is_empty(), "axe-core: critical or serious violations:\n{report}");
+    }
+
+    /// The critical and serious axe-core violations of the page as it is now, in the dark and in the
+    /// light theme, one block per theme headed by `state`; empty when there are none. Leaves the light
+    /// theme. A test visiting many states collects these and fails once with all of them.
+    pub async fn accessibility_report(&self, state: &str) -> String {
         let mut report = String::new();
         for theme in ["dark", "light"] {
             self.set_theme(theme).await;
             for v in self.axe().await.into_iter().filter(AxeViolation::is_blocking) {
-                report.push_str(&format!("  {theme}: {v}"));
+                report.push_str(&format!("{state}, {theme}: {v}"));
             }
         }
-        assert!(report.is_empty(), "axe-core: critical or serious violations on {state}:\n{report}");
+        report
     }
 }

@@ -117,10 +117,13 @@ pub fn Results(
                 .map(|(i, s)| {
                     let step = s.step;
                     let rows = s.total.map(rows_label).unwrap_or_default();
-                    let duration = match step {
-                        _ if s.duration_ms > 0.0 => format::duration_ms(s.duration_ms as i64),
-                        Step::Queued | Step::Running | Step::Lost if s.started_ms > 0.0 => {
-                            format::duration_ms((now.get() - s.started_ms).max(0.0) as i64)
+                    // Only this cell follows the clock: re-rendering the whole row every tick would
+                    // take the focus from its button and replace the row under a reader's pointer.
+                    let (duration_ms, started_ms) = (s.duration_ms, s.started_ms);
+                    let duration = move || match step {
+                        _ if duration_ms > 0.0 => format::duration_ms(duration_ms as i64),
+                        Step::Queued | Step::Running | Step::Lost if started_ms > 0.0 => {
+                            format::duration_ms((now.get() - started_ms).max(0.0) as i64)
                         }
                         _ => String::new(),
                     };
