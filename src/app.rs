@@ -66,6 +66,54 @@ pub const SHORTCUTS: &[Shortcut] = &[
     (&["r"], || t!(shortcuts.refresh)),
 ];
 
+/// Keys of the SQL editor (bound in tools/editor/sql-editor.js), listed in the sheet for reference.
+pub const EDITOR_KEYS: &[Shortcut] = &[
+    (&["Ctrl+Enter"], || t!(shortcuts.sql_run)),
+    (&["Ctrl+Shift+Enter"], || t!(shortcuts.sql_run_script)),
+    (&["Ctrl+Shift+F"], || t!(shortcuts.sql_format)),
+    (&["Ctrl+Space"], || t!(shortcuts.sql_complete)),
+    (&["Tab"], || t!(shortcuts.sql_accept)),
+    (&["↓", "Enter"], || t!(shortcuts.sql_choose)),
+    (&["Ctrl+Z"], || t!(shortcuts.sql_undo)),
+    (&["Ctrl+Shift+Z"], || t!(shortcuts.sql_redo)),
+    (&["Ctrl+F"], || t!(shortcuts.sql_search)),
+];
+
+/// Keys of a result grid (src/components/grid.rs), listed in the sheet for reference.
+pub const GRID_KEYS: &[Shortcut] = &[
+    (&["← ↑ → ↓"], || t!(shortcuts.grid_move)),
+    (&["Shift+← ↑ → ↓"], || t!(shortcuts.grid_extend)),
+    (&["PageUp", "PageDown"], || t!(shortcuts.grid_page)),
+    (&["Home", "End"], || t!(shortcuts.grid_row_ends)),
+    (&["Ctrl+Home", "Ctrl+End"], || t!(shortcuts.grid_corners)),
+    (&["Ctrl+C"], || t!(shortcuts.grid_copy)),
+];
+
+/// One table of the shortcut sheet: `keys` typed one after the other ("then" between them) unless
+/// `alternatives`, when each key alone does it ("or" between them).
+fn shortcut_table(
+    caption: impl Fn() -> String + Send + Sync + Copy + 'static,
+    list: &'static [Shortcut],
+    alternatives: bool,
+) -> impl IntoView {
+    view! {
+        <table class="shortcut-table">
+            <caption class="shortcut-caption">{caption}</caption>
+            <tbody>
+                {list.iter().map(|(keys, what)| {
+                    let keys = keys.iter().enumerate().map(|(i, k)| view! {
+                        {(i > 0).then(|| {
+                            let joint = if alternatives { tr!(shortcuts.or) } else { tr!(shortcuts.then) };
+                            view! { " " {joint} " " }
+                        })}<kbd>{*k}</kbd>
+                    }).collect_view();
+                    view! { <tr><th scope="row">{keys}</th><td>{move || what()}</td></tr> }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
 /// The document title for a path: the view's name, then the product.
 fn view_title(path: &str) -> String {
     let rest = path.strip_prefix(base_path()).unwrap_or(path);
@@ -318,18 +366,10 @@ fn Shell() -> impl IntoView {
             title=tr!(app.shortcuts)
             id="shortcut-sheet"
         >
-            <table class="shortcut-table">
-                <caption class="visually-hidden">{tr!(app.shortcuts)}</caption>
-                <tbody>
-                    {SHORTCUTS.iter().map(|(keys, what)| {
-                        let keys = keys.iter().enumerate().map(|(i, k)| view! {
-                            {(i > 0).then(|| view! { " " {tr!(shortcuts.then)} " " })}<kbd>{*k}</kbd>
-                        }).collect_view();
-                        view! { <tr><th scope="row">{keys}</th><td>{move || what()}</td></tr> }
-                    }).collect_view()}
-                </tbody>
-            </table>
-            <p class="hint">{tr!(shortcuts.typing_hint)}</p>
+            {shortcut_table(tr!(shortcuts.general_title), SHORTCUTS, false)}
+            {shortcut_table(tr!(shortcuts.sql_title), EDITOR_KEYS, false)}
+            {shortcut_table(tr!(shortcuts.grid_title), GRID_KEYS, true)}
+            <p class="hint">{tr!(shortcuts.typing_hint)} {tr!(shortcuts.mac_hint)}</p>
         </Dialog>
     }
 }
