@@ -196,7 +196,7 @@ fn list_params_round_trip_through_the_url() {
 async fn request_reads_json_and_reports_network_errors() {
     // A data: URL stands in for the server: base "data:application/json," + a JSON "path".
     let client = ApiClient::new(
-        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "data:application/json,".into() }, ..Default::default() },
+        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "data:application/json,".into(), ..Default::default() }, ..Default::default() },
         Some("tok".into()),
     );
     let body = js_sys::encode_uri_component(r#"{"clusterTotal":1,"clusters":[{"clusterId":"c1","clusterState":"running"}]}"#);
@@ -208,7 +208,7 @@ async fn request_reads_json_and_reports_network_errors() {
     assert_eq!((cfg.project_id.as_str(), cfg.sandbox), ("p1", true));
 
     let offline = ApiClient::new(
-        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "http://127.0.0.1:9".into() }, ..Default::default() },
+        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "http://127.0.0.1:9".into(), ..Default::default() }, ..Default::default() },
         None,
     );
     let e = request::<ListClustersResponse, ()>(&offline, Service::Mrs, Method::Get, "/v1.1/p/cluster_infos", None).await.unwrap_err();

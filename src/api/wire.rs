@@ -115,7 +115,7 @@ impl FromWire for String {
 
 impl FromWire for Endpoints {
     fn from_wire(v: &Value) -> Self {
-        Endpoints { mrs: s(&v["mrs"]) }
+        Endpoints { mrs: s(&v["mrs"]), vpc: s(&v["vpc"]) }
     }
 }
 
@@ -127,7 +127,7 @@ impl FromWire for ConsoleConfig {
             region: s(&v["region"]),
             token: opt_s(&v["token"]),
             sandbox: boolean(&v["sandbox"]),
-            ..Default::default()
+            gateway: boolean(&v["gateway"]),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod grid;
 pub mod lenient;
 pub mod mrs;
 pub mod mrs_jobs;
+pub mod mrs_meta;
 pub mod mrs_sql;
 pub mod paging;
 pub mod problem;

@@ -1,7 +1,7 @@
 //! Validation rules of the MRS APIs. The sandbox answers the first error with its vendor code; the
 //! console shows every error next to its field. Field paths use wire names (`node_groups[1].node_num`).
 
-use crate::catalog;
+use crate::catalog::{self, Catalog};
 use crate::mrs::{ClusterState, CreateClusterReq, NodeGroupV2, Tag, Volume};
 
 /// Generic invalid-parameter code of the V2 cluster APIs (doc example of CreateCluster).
@@ -144,7 +144,7 @@ fn validate_volume(field: &str, v: &Volume, errors: &mut Vec<FieldError>) {
     }
 }
 
-fn validate_group(i: usize, g: &NodeGroupV2, cluster_type: &str, errors: &mut Vec<FieldError>) {
+fn validate_group(i: usize, g: &NodeGroupV2, cluster_type: &str, offer: &Catalog, errors: &mut Vec<FieldError>) {
     let f = |s: &str| format!("node_groups[{i}].{s}");
     let custom = cluster_type == "CUSTOM";
     let allowed: Vec<&str> = catalog::standard_groups(cluster_type).iter().map(|(n, _)| *n).collect();
@@ -182,8 +182,16 @@ fn validate_group(i: usize, g: &NodeGroupV2, cluster_type: &str, errors: &mut Ve
     }
     if g.node_size.is_empty() {
         errors.push(FieldError::new(f("node_size"), INVALID_PARAM, "The node flavor is required."));
-    } else if catalog::flavor(&g.node_size).is_none() {
-        errors.push(FieldError::new(f("node_size"), INVALID_PARAM, format!("Flavor '{}' is not available.", g.node_size)));
+    } else {
+        match offer.flavor(&g.node_size) {
+            None => errors.push(FieldError::new(f("node_size"), INVALID_PARAM, format!("Flavor '{}' is not available.", g.node_size))),
+            Some(fl) if !fl.allows(role) => errors.push(FieldError::new(
+                f("node_size"),
+                INVALID_PARAM,
+                format!("Flavor '{}' is not available for {role} nodes.", g.node_size),
+            )),
+            Some(_) => {}
+        }
     }
     match &g.root_volume {
         Some(v) => validate_volume(&f("root_volume"), v, errors),
@@ -213,14 +221,14 @@ fn required<'a>(v: &'a Option<String>, field: &str, code: &'static str, errors: 
     }
 }
 
-/// Every problem of a CreateCluster request, in field order. Does not know other clusters, so the
-/// duplicate-name check (12000043) is the caller's.
-pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
+/// Every problem of a CreateCluster request against what the account offers (`offer`), in field
+/// order. Does not know other clusters, so the duplicate-name check (12000043) is the caller's.
+pub fn validate_create_cluster(req: &CreateClusterReq, offer: &Catalog) -> Vec<FieldError> {
     let mut e = Vec::new();
     let version = required(&req.cluster_version, "cluster_version", INVALID_PARAM, &mut e);
-    let version_info = version.and_then(catalog::version);
+    let version_info = version.and_then(|v| offer.version(v));
     if let (Some(v), None) = (version, version_info) {
-        let known: Vec<&str> = catalog::VERSIONS.iter().map(|v| v.name).collect();
+        let known: Vec<&str> = offer.versions.iter().map(|v| v.name.as_str()).collect();
         e.push(FieldError::new("cluster_version", INVALID_PARAM, format!("Version '{v}' is not supported; use one of {}.", known.join(", "))));
     }
     match req.cluster_name.as_deref() {
@@ -252,19 +260,20 @@ pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
         }
     }
     let region = required(&req.region, "region", INVALID_PARAM, &mut e);
-    let region_info = region.and_then(catalog::region);
+    let region_info = region.and_then(|r| offer.region(r));
     if let (Some(r), None) = (region, region_info) {
         e.push(FieldError::new("region", INVALID_PARAM, format!("Region '{r}' is not available.")));
     }
     if let Some(az) = required(&req.availability_zone, "availability_zone", INVALID_PARAM, &mut e) {
         if let Some(r) = region_info {
-            if !r.zones.contains(&az) {
-                e.push(FieldError::new("availability_zone", INVALID_PARAM, format!("Availability zone '{az}' is not in region {}; use {}.", r.id, r.zones.join(", "))));
+            if !r.has_zone(az) {
+                let zones: Vec<&str> = r.zones.iter().map(|z| z.code.as_str()).collect();
+                e.push(FieldError::new("availability_zone", INVALID_PARAM, format!("Availability zone '{az}' is not in region {}; use {}.", r.id, zones.join(", "))));
             }
         }
     }
     let vpc = required(&req.vpc_name, "vpc_name", VPC_REQUIRED, &mut e).and_then(|name| {
-        let v = catalog::vpc(name);
+        let v = offer.vpc(name);
         if v.is_none() {
             e.push(FieldError::new("vpc_name", VPC_MISSING, format!("VPC '{name}' does not exist.")));
         }
@@ -275,8 +284,8 @@ pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
     if subnet_id.is_none() && subnet_name.is_none() {
         e.push(FieldError::new("subnet_id", SUBNET_REQUIRED, "subnet_id or subnet_name is required."));
     } else if let Some(v) = vpc {
-        let by_id = subnet_id.map(|id| v.subnets.iter().find(|(_, i)| *i == id));
-        let by_name = subnet_name.map(|n| v.subnets.iter().find(|(sn, _)| *sn == n));
+        let by_id = subnet_id.map(|id| v.subnet_by_id(id));
+        let by_name = subnet_name.map(|n| v.subnet_by_name(n));
         match (by_id, by_name) {
             (Some(None), _) => e.push(FieldError::new("subnet_id", INVALID_PARAM, format!("Subnet '{}' is not in VPC {}.", subnet_id.unwrap_or_default(), v.name))),
             (_, Some(None)) => e.push(FieldError::new("subnet_name", INVALID_PARAM, format!("Subnet '{}' is not in VPC {}.", subnet_name.unwrap_or_default(), v.name))),
@@ -290,7 +299,7 @@ pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
         let names: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
         if let Some(v) = version_info {
             for (i, n) in names.iter().enumerate() {
-                if !v.components.iter().any(|(c, _, _)| c == n) {
+                if v.component(n).is_none() {
                     e.push(FieldError::new("components", INVALID_PARAM, format!("Component '{n}' is not part of {}.", v.name)));
                 } else if names[..i].contains(n) {
                     e.push(FieldError::new("components", INVALID_PARAM, format!("Component '{n}' is listed twice.")));
@@ -327,7 +336,7 @@ pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
         },
         Some("KEYPAIR") => match req.node_keypair_name.as_deref() {
             None | Some("") => e.push(FieldError::new("node_keypair_name", INVALID_PARAM, "node_keypair_name is required when login_mode is KEYPAIR.")),
-            Some(k) if !catalog::KEY_PAIRS.contains(&k) => {
+            Some(k) if offer.key_pairs.as_ref().is_some_and(|known| !known.iter().any(|x| x == k)) => {
                 e.push(FieldError::new("node_keypair_name", KEYPAIR_MISSING, format!("Key pair '{k}' does not exist.")))
             }
             _ => {}
@@ -357,11 +366,11 @@ pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
     if let Some(tags) = &req.tags {
         e.extend(validate_tags(tags));
     }
-    validate_node_groups(req.node_groups.as_deref(), cluster_type.unwrap_or_default(), &mut e);
+    validate_node_groups(req.node_groups.as_deref(), cluster_type.unwrap_or_default(), offer, &mut e);
     e
 }
 
-fn validate_node_groups(groups: Option<&[NodeGroupV2]>, cluster_type: &str, e: &mut Vec<FieldError>) {
+fn validate_node_groups(groups: Option<&[NodeGroupV2]>, cluster_type: &str, offer: &Catalog, e: &mut Vec<FieldError>) {
     let groups = match groups {
         Some(g) if !g.is_empty() => g,
         _ => {
@@ -370,7 +379,7 @@ fn validate_node_groups(groups: Option<&[NodeGroupV2]>, cluster_type: &str, e: &
         }
     };
     for (i, g) in groups.iter().enumerate() {
-        validate_group(i, g, cluster_type, e);
+        validate_group(i, g, cluster_type, offer, e);
         if groups[..i].iter().any(|o| o.group_name == g.group_name) {
             e.push(FieldError::new(format!("node_groups[{i}].group_name"), INVALID_PARAM, format!("Node group '{}' is listed twice.", g.group_name)));
         }
@@ -466,13 +475,32 @@ mod tests {
         }
     }
 
+    /// A small offer in the sandbox's shape.
+    pub fn offer() -> Catalog {
+        serde_json::from_str(
+            r#"{"versions": [{"name": "MRS 3.1.0", "components": [
+                    {"name": "Hadoop"}, {"name": "Spark2x"}, {"name": "Hive"}, {"name": "Kafka"}, {"name": "ZooKeeper"}]}],
+                "flavors": [{"name": "c6.4xlarge.4.linux.bigdata"}, {"name": "c6.2xlarge.4.linux.bigdata", "roles": ["core", "task"]}],
+                "regions": [{"id": "cn-north-4", "zones": [{"code": "cn-north-4a"}, {"code": "cn-north-4b"}]},
+                            {"id": "cn-east-3", "zones": [{"code": "cn-east-3a"}]}],
+                "vpcs": [{"name": "vpc-lakedeck", "id": "v1", "subnets": [{"name": "subnet-data", "id": "s1"}]},
+                         {"name": "vpc-analytics", "id": "v2", "subnets": [{"name": "subnet-analytics", "id": "s3"}]}],
+                "key_pairs": ["KeyPair-lakedeck", "KeyPair-ops"]}"#,
+        )
+        .unwrap()
+    }
+
+    fn validate(req: &CreateClusterReq) -> Vec<FieldError> {
+        validate_create_cluster(req, &offer())
+    }
+
     fn fields(req: &CreateClusterReq) -> Vec<String> {
-        validate_create_cluster(req).into_iter().map(|e| e.field).collect()
+        validate(req).into_iter().map(|e| e.field).collect()
     }
 
     #[test]
     fn a_complete_request_passes() {
-        assert_eq!(validate_create_cluster(&valid_request()), vec![]);
+        assert_eq!(validate(&valid_request()), vec![]);
     }
 
     #[test]
@@ -481,7 +509,7 @@ mod tests {
         for name in ["cluster_version", "cluster_name", "cluster_type", "region", "availability_zone", "vpc_name", "subnet_id", "components", "safe_mode", "manager_admin_password", "login_mode", "node_groups"] {
             assert!(f.contains(&name.to_string()), "{name} missing from {f:?}");
         }
-        let e = validate_create_cluster(&CreateClusterReq::default());
+        let e = validate(&CreateClusterReq::default());
         assert_eq!(e.iter().find(|e| e.field == "vpc_name").unwrap().code, VPC_REQUIRED);
         assert_eq!(e.iter().find(|e| e.field == "subnet_id").unwrap().code, SUBNET_REQUIRED);
     }
@@ -536,7 +564,7 @@ mod tests {
 
         let mut r = valid_request();
         r.node_groups.as_mut().unwrap()[1].node_num = 501;
-        let e = validate_create_cluster(&r);
+        let e = validate(&r);
         assert!(e.iter().any(|e| e.code == TOO_MANY_NODES));
 
         let mut r = valid_request();
@@ -548,13 +576,16 @@ mod tests {
     fn network_and_login_rules() {
         let mut r = valid_request();
         r.vpc_name = Some("nope".into());
-        assert_eq!(validate_create_cluster(&r)[0].code, VPC_MISSING);
+        assert_eq!(validate(&r)[0].code, VPC_MISSING);
         let mut r = valid_request();
         r.subnet_name = Some("subnet-analytics".into());
         assert_eq!(fields(&r), vec!["subnet_name"]);
         let mut r = valid_request();
         r.node_keypair_name = Some("missing".into());
-        assert_eq!(validate_create_cluster(&r)[0].code, KEYPAIR_MISSING);
+        assert_eq!(validate(&r)[0].code, KEYPAIR_MISSING);
+        let mut unknown_pairs = offer();
+        unknown_pairs.key_pairs = None;
+        assert!(validate_create_cluster(&r, &unknown_pairs).is_empty(), "key pairs that cannot be listed are not checked");
         let mut r = valid_request();
         r.login_mode = Some("PASSWORD".into());
         assert_eq!(fields(&r), vec!["node_root_password"]);
@@ -566,6 +597,14 @@ mod tests {
         let mut r = valid_request();
         r.components = Some("Spark2x".into());
         assert_eq!(fields(&r), vec!["components"]);
+        let mut r = valid_request();
+        r.node_groups.as_mut().unwrap()[0].node_size = "c6.2xlarge.4.linux.bigdata".into();
+        let e = validate(&r);
+        assert_eq!(e.len(), 1);
+        assert!(e[0].message.contains("not available for Master nodes"), "{e:?}");
+        let mut r = valid_request();
+        r.cluster_version = Some("MRS 9.9.9".into());
+        assert!(validate(&r)[0].message.contains("use one of MRS 3.1.0"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::util;
 pub const USAGE: &str = "\
 Usage: lakedeck-server [--listen ADDR:PORT] [--data-dir DIR] [--dist DIR] [--step-ms N]
                        [--allowed-host HOST[:PORT]]... [--allow-origin ORIGIN]...
+       lakedeck-server gateway --config FILE [--listen ADDR:PORT] [--dist DIR]   (see gateway --help)
 
 Runs the Lakedeck sandbox: the console bundle plus a local emulation of the MRS APIs.
 
@@ -57,7 +58,7 @@ fn parse_step(raw: &str, origin: &str) -> Result<u64, String> {
 }
 
 /// A `Host` header value: a DNS name or IP literal (IPv6 in brackets), optionally with a port.
-fn parse_host(raw: &str) -> Result<String, String> {
+pub(crate) fn parse_host(raw: &str) -> Result<String, String> {
     let h = raw.trim();
     let (name, port) = match h.rsplit_once(':') {
         Some((n, p)) if !h.ends_with(']') => (n, Some(p)),
@@ -76,7 +77,7 @@ fn parse_host(raw: &str) -> Result<String, String> {
 }
 
 /// A web origin exactly as browsers send it: `http(s)://host[:port]`, no path, no wildcard.
-fn parse_origin(raw: &str) -> Result<String, String> {
+pub(crate) fn parse_origin(raw: &str) -> Result<String, String> {
     let o = raw.trim();
     let rest = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
     match rest {

@@ -21,7 +21,7 @@ use crate::config::Credentials;
 use crate::lang::{Lang, Text};
 use crate::text;
 use crate::engine::Engine;
-use crate::{mrs, util};
+use crate::{mrs, util, vpc};
 
 pub struct AppState {
     pub engine: Arc<Engine>,
@@ -48,6 +48,7 @@ pub fn app(state: Shared) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/config.json", get(config_json))
         .merge(mrs::routes())
+        .merge(vpc::routes())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), edge))
@@ -104,13 +105,13 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
 }
 
 pub fn is_api_path(path: &str) -> bool {
-    ["/v1.1", "/v2"].iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+    ["/v1", "/v1.1", "/v2"].iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Edge middleware: request id, Host and Origin checks, CORS, language, authentication
 
-const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
+pub(crate) const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
 const ALLOW_HEADERS: &str = "Content-Type, X-Auth-Token, X-Project-Id, X-Sdk-Date, Authorization, X-Language";
 
 /// Who may reach the sandbox from a browser. The API takes a bearer token, so two things must
@@ -181,7 +182,7 @@ impl Access {
             .any(|scheme| origin.strip_prefix(scheme).is_some_and(|host| self.hosts.iter().any(|h| h == host)))
     }
 
-    fn classify(&self, origin: Option<&str>) -> OriginKind {
+    pub(crate) fn classify(&self, origin: Option<&str>) -> OriginKind {
         match origin {
             None => OriginKind::None,
             Some(o) if self.is_own_origin(o) => OriginKind::Own,
@@ -200,7 +201,7 @@ fn host_has_port(h: &str) -> bool {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum OriginKind {
+pub(crate) enum OriginKind {
     /// No `Origin` header: not a cross-origin browser request (SDKs, curl, same-origin GETs).
     None,
     Own,
@@ -209,7 +210,7 @@ enum OriginKind {
     Foreign,
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Response {
+pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
@@ -386,11 +387,12 @@ async fn fallback(State(st): State<Shared>, method: Method, uri: Uri, headers: H
 
 async fn config_json(State(st): State<Shared>) -> Response {
     let cfg = ConsoleConfig {
-        endpoints: Endpoints { mrs: String::new() },
+        endpoints: Endpoints::default(),
         project_id: st.creds.project_id.clone(),
         region: "cn-north-4".into(),
         token: st.expose_token.then(|| st.creds.token.clone()),
         sandbox: true,
+        gateway: false,
     };
     let mut r = json(StatusCode::OK, &cfg);
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -482,7 +484,7 @@ async fn index_page(dist: &Path) -> Response {
     }
 }
 
-async fn serve_static(dist: &Path, path: &str, headers: &HeaderMap) -> Response {
+pub(crate) async fn serve_static(dist: &Path, path: &str, headers: &HeaderMap) -> Response {
     if path == "/" || path == "/index.html" {
         return index_page(dist).await;
     }
@@ -524,6 +526,7 @@ mod tests {
     fn api_paths_and_resolution() {
         assert!(is_api_path("/v1.1/p/cluster_infos"));
         assert!(is_api_path("/v2"));
+        assert!(is_api_path("/v1/p/vpcs"));
         assert!(!is_api_path("/v2x/a"));
         assert!(!is_api_path("/clusters"));
         let d = Path::new("/d");

@@ -1,12 +1,15 @@
 //! `lakedeck-server`: the Lakedeck sandbox. Serves the console bundle and emulates the MRS APIs
 //! over a local SQLite state, so the console can be tried without a cloud account.
+//! `lakedeck-server gateway` instead serves the console in front of the real clouds (gateway/).
 
 mod config;
 mod engine;
+mod gateway;
 mod http;
 mod lang;
 mod mrs;
 mod util;
+mod vpc;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -16,6 +19,9 @@ use config::{ArgsOutcome, USAGE};
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("gateway") {
+        return run_gateway(&argv[1..]);
+    }
     let step_env = std::env::var("LAKEDECK_SANDBOX_STEP_MS").ok();
     let args = match config::parse_args(&argv, step_env.as_deref()) {
         Ok(ArgsOutcome::Run(a)) => a,
@@ -28,14 +34,43 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     match runtime.block_on(serve(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| {
+        eprintln!("error: cannot start the async runtime: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+fn run_gateway(argv: &[String]) -> ExitCode {
+    let args = match gateway::parse_args(argv) {
+        Ok(gateway::ArgsOutcome::Run(a)) => a,
+        Ok(gateway::ArgsOutcome::Help) => {
+            println!("{}", gateway::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("error: {e}\n\n{}", gateway::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    match runtime.block_on(gateway::run(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -1,6 +1,7 @@
 //! The sandbox's engines: state, rules and time, with no HTTP in them. Handlers translate
 //! requests into calls here and `EngineError`s into vendor error bodies.
 
+pub mod catalog;
 pub mod clusters;
 pub mod hdfs;
 pub mod jobs;
