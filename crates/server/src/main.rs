@@ -2,6 +2,7 @@
 //! over a local SQLite state, so the console can be tried without a cloud account.
 //! `lakedeck-server gateway` instead serves the console in front of the real clouds (gateway/).
 
+mod compress;
 mod config;
 mod engine;
 mod gateway;
@@ -21,6 +22,16 @@ fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.first().map(String::as_str) == Some("gateway") {
         return run_gateway(&argv[1..]);
+    }
+    if argv.first().map(String::as_str) == Some(engine::warehouse::GENERATE_COMMAND) {
+        return match argv.get(1).map(|d| engine::warehouse::generate(std::path::Path::new(d))) {
+            Some(Ok(())) => ExitCode::SUCCESS,
+            Some(Err(e)) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+            None => ExitCode::from(2),
+        };
     }
     let step_env = std::env::var("LAKEDECK_SANDBOX_STEP_MS").ok();
     let args = match config::parse_args(&argv, step_env.as_deref()) {
@@ -80,6 +91,7 @@ fn run_gateway(argv: &[String]) -> ExitCode {
 }
 
 async fn serve(args: config::Args) -> Result<(), String> {
+    config::check_exposure(args.listen, std::env::var("LAKEDECK_SANDBOX_TOKEN").ok().as_deref())?;
     std::fs::create_dir_all(&args.data_dir)
         .map_err(|e| format!("cannot create the data directory {}: {e}", args.data_dir.display()))?;
     let creds = config::load_credentials(&args.data_dir, |k| std::env::var(k).ok())?;
@@ -89,7 +101,11 @@ async fn serve(args: config::Args) -> Result<(), String> {
         .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| args.data_dir.join("cache"));
-    let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms)?);
+    let limits = engine::Limits {
+        sql_timeout: std::time::Duration::from_secs(args.sql_timeout_secs),
+        max_result_bytes: args.max_result_mb * 1024 * 1024,
+    };
+    let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms)?.with_limits(limits));
     engine.seed(&creds.project_id).map_err(|e| format!("cannot seed the sandbox: {e:?}"))?;
     let lost_sql = engine.recover_sql().map_err(|e| format!("cannot recover the SQL execution records: {e:?}"))?;
     if lost_sql > 0 {
@@ -112,7 +128,9 @@ async fn serve(args: config::Args) -> Result<(), String> {
         // handed out when nothing but this machine can connect.
         expose_token: args.listen.ip().is_loopback(),
         access: http::Access::new(bound, &args.allowed_hosts, &args.allow_origins),
+        assets: Arc::new(compress::AssetCache::default()),
     });
+    state.assets.warm(&args.dist);
     engine.spawn_ticker();
 
     let mut out = std::io::stdout().lock();

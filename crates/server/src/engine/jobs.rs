@@ -1064,13 +1064,16 @@ impl Engine {
             sql::MAX_ROWS_KEPT
         ));
         let results_path = self.job_dir(&job.job_id).join("sql-results.json");
-        let mut session = sql::Session::new(hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id), cancel.clone());
+        let mut session = sql::Session::new(hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id), cancel.clone(), self.tables.clone());
         let mut results = SqlResults::default();
         let n = statements.len();
         for (i, stmt) in statements.iter().enumerate() {
             log.append(&format!("Statement {i}: {stmt}"));
             let started = std::time::Instant::now();
-            let outcome = session.run(stmt).await;
+            let outcome = match tokio::time::timeout(self.limits.sql_timeout, session.run(stmt)).await {
+                Ok(o) => o,
+                Err(_) => Err(self.limits.timeout_message()),
+            };
             match outcome {
                 Ok(o) => {
                     log.append(&format!("Statement {i} succeeded in {} ms: {}.", started.elapsed().as_millis(), o.summary));

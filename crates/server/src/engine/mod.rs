@@ -43,15 +43,44 @@ impl From<rusqlite::Error> for EngineError {
     }
 }
 
+/// How much one statement may take: time, and bytes of result written to its archive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub sql_timeout: Duration,
+    pub max_result_bytes: u64,
+}
+
+pub const DEFAULT_SQL_TIMEOUT_SECS: u64 = 600;
+pub const DEFAULT_MAX_RESULT_MB: u64 = 1024;
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { sql_timeout: Duration::from_secs(DEFAULT_SQL_TIMEOUT_SECS), max_result_bytes: DEFAULT_MAX_RESULT_MB * 1024 * 1024 }
+    }
+}
+
+impl Limits {
+    /// The refusal a statement gets when it runs past `sql_timeout` (jobs and SQL execution alike).
+    pub fn timeout_message(&self) -> String {
+        format!(
+            "The statement ran longer than the sandbox's limit of {} s and was stopped (start the sandbox with a larger --sql-timeout to allow more).",
+            self.sql_timeout.as_secs()
+        )
+    }
+}
+
 pub struct Engine {
     store: Store,
     step_ms: u64,
+    limits: Limits,
     /// Root of the cluster file systems (`hdfs/`, `obs/`) and job files (`jobs/`).
     data_dir: PathBuf,
     /// Where the generated TPC-H dataset is kept (see warehouse.rs).
     cache_dir: PathBuf,
     jobs: jobs::JobRuntime,
     sql: sqlexec::SqlRuntime,
+    /// Opened warehouse tables, shared by SQL jobs and SQL execution.
+    tables: Arc<sql::TableCache>,
 }
 
 impl Engine {
@@ -59,15 +88,22 @@ impl Engine {
         Ok(Engine {
             store: Store::open(&data_dir.join("sandbox.db"))?,
             step_ms,
+            limits: Limits::default(),
             data_dir: data_dir.to_path_buf(),
             cache_dir: cache_dir.to_path_buf(),
             jobs: jobs::JobRuntime::default(),
             sql: sqlexec::SqlRuntime::default(),
+            tables: Arc::default(),
         })
     }
 
     pub fn step_ms(&self) -> u64 {
         self.step_ms
+    }
+
+    pub fn with_limits(mut self, limits: Limits) -> Engine {
+        self.limits = limits;
+        self
     }
 
     pub fn tick(&self) -> Result<usize, EngineError> {

@@ -130,12 +130,24 @@ struct CsvSink {
     file: Option<BufWriter<std::fs::File>>,
     columns: Vec<String>,
     inline: Vec<Vec<String>>,
+    /// Bytes written so far, and the most the archive may hold.
+    written: u64,
+    max_bytes: u64,
 }
 
 impl CsvSink {
     fn write_line(&mut self, fields: &[String]) -> Result<(), String> {
+        let line = wire::csv_line(fields);
+        self.written += line.len() as u64 + 1;
+        if self.written > self.max_bytes {
+            return Err(format!(
+                "The result is larger than the sandbox's limit of {} MiB and was not kept; narrow it with WHERE, LIMIT or an aggregate \
+                 (or start the sandbox with a larger --max-result-mb).",
+                self.max_bytes / (1024 * 1024)
+            ));
+        }
         let file = self.file.as_mut().ok_or("the result has no columns")?;
-        file.write_all(wire::csv_line(fields).as_bytes())
+        file.write_all(line.as_bytes())
             .and_then(|()| file.write_all(b"\n"))
             .map_err(|e| format!("cannot write the result archive: {e}"))
     }
@@ -377,9 +389,20 @@ impl Engine {
         }
         self.set_sql_status(&record.sql_id, "RUNNING").await;
         let dir = self.archive_dir(&record.cluster_id, &record.archive_path)?;
-        let mut sink = CsvSink { tmp: tmp_name(&dir, &record.sql_id), file: None, columns: Vec::new(), inline: Vec::new() };
-        let mut session = Session::new(hdfs::ClusterFs::new(&self.data_dir, &record.cluster_id), cancel.clone());
-        let ran = session.execute(&record.statement, &mut sink).await;
+        let mut sink = CsvSink {
+            tmp: tmp_name(&dir, &record.sql_id),
+            file: None,
+            columns: Vec::new(),
+            inline: Vec::new(),
+            written: 0,
+            max_bytes: self.limits.max_result_bytes,
+        };
+        let mut session = Session::new(hdfs::ClusterFs::new(&self.data_dir, &record.cluster_id), cancel.clone(), self.tables.clone());
+        // Past the limit the query future is dropped, which stops every DataFusion operator of it.
+        let ran = match tokio::time::timeout(self.limits.sql_timeout, session.execute(&record.statement, &mut sink)).await {
+            Ok(ran) => ran,
+            Err(_) => Err(self.limits.timeout_message()),
+        };
         let flushed = match sink.file.take() {
             Some(mut f) => f.flush().map_err(|e| format!("cannot write the result archive: {e}")),
             None => Ok(()),

@@ -30,6 +30,7 @@ use lakedeck_api::config::{ConsoleConfig, Endpoints};
 use lakedeck_api::sign;
 use serde::Serialize;
 
+use crate::compress::AssetCache;
 use crate::http::{self as edge, Access, OriginKind};
 use crate::lang::{Lang, Text};
 use crate::{text, util};
@@ -123,6 +124,8 @@ pub struct Gateway {
     access: Access,
     client: forward::Client,
     audit: Option<audit::Audit>,
+    /// Compressed copies of the console bundle, as the sandbox serves them.
+    assets: Arc<AssetCache>,
 }
 
 /// Which API family a request belongs to; it decides the shape of the gateway's own error bodies,
@@ -222,7 +225,9 @@ impl Gateway {
     pub fn new(cfg: GatewayConfig, access: Access) -> Result<Gateway, String> {
         let audit = cfg.audit_log.as_deref().map(audit::Audit::open).transpose()?;
         let client = forward::client(&cfg.limits)?;
-        Ok(Gateway { cfg, access, client, audit })
+        let assets = Arc::new(AssetCache::default());
+        assets.warm(&cfg.dist);
+        Ok(Gateway { cfg, access, client, audit, assets })
     }
 
     fn authenticate(&self, headers: &HeaderMap, peer: SocketAddr) -> Auth {
@@ -421,7 +426,7 @@ async fn dispatch(gw: &Arc<Gateway>, req: Request, peer: SocketAddr, family: Opt
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
     }
-    edge::serve_static(&gw.cfg.dist, &path, req.headers()).await
+    edge::serve_static(&gw.cfg.dist, &gw.assets, &path, req.headers()).await
 }
 
 fn gateway_endpoint(gw: &Gateway, req: &Request, peer: SocketAddr, path: &str, request_id: &str) -> Response {

@@ -54,7 +54,7 @@ impl Default for Options<'_> {
 /// Test credentials passed through the environment (the generated ones are covered separately).
 pub fn env_credentials() -> Vec<(&'static str, String)> {
     vec![
-        ("LAKEDECK_SANDBOX_TOKEN", "test-token-123".to_string()),
+        ("LAKEDECK_SANDBOX_TOKEN", "test-token-0123456789abcdef".to_string()),
         ("LAKEDECK_SANDBOX_AK", "TESTAK0000000000".to_string()),
         ("LAKEDECK_SANDBOX_SK", "TESTSK-secret-key".to_string()),
         ("LAKEDECK_SANDBOX_PROJECT_ID", "0123456789abcdef0123456789abcdef".to_string()),
