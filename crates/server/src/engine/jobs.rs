@@ -1070,6 +1070,7 @@ impl Engine {
         for (i, stmt) in statements.iter().enumerate() {
             log.append(&format!("Statement {i}: {stmt}"));
             let started = std::time::Instant::now();
+            session.set_deadline(self.limits.deadline());
             let outcome = match tokio::time::timeout(self.limits.sql_timeout, session.run(stmt)).await {
                 Ok(o) => o,
                 Err(_) => Err(self.limits.timeout_message()),

@@ -60,6 +60,11 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The deadline of a statement starting now.
+    pub fn deadline(&self) -> sql::Deadline {
+        sql::Deadline { at: std::time::Instant::now() + self.sql_timeout, message: self.timeout_message().into() }
+    }
+
     /// The refusal a statement gets when it runs past `sql_timeout` (jobs and SQL execution alike).
     pub fn timeout_message(&self) -> String {
         format!(

@@ -398,7 +398,9 @@ impl Engine {
             max_bytes: self.limits.max_result_bytes,
         };
         let mut session = Session::new(hdfs::ClusterFs::new(&self.data_dir, &record.cluster_id), cancel.clone(), self.tables.clone());
-        // Past the limit the query future is dropped, which stops every DataFusion operator of it.
+        // Past the limit the plan's operators stop on their next batch; the timer is the backstop
+        // for a statement that produces none.
+        session.set_deadline(self.limits.deadline());
         let ran = match tokio::time::timeout(self.limits.sql_timeout, session.execute(&record.statement, &mut sink)).await {
             Ok(ran) => ran,
             Err(_) => Err(self.limits.timeout_message()),
