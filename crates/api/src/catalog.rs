@@ -67,12 +67,24 @@ impl FlavorInfo {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RegionInfo {
     pub id: String,
     pub zones: Vec<ZoneInfo>,
+    /// The region's time zone, minutes east of UTC (auto-scaling resource plans are read in it).
+    pub utc_offset_minutes: i32,
 }
+
+impl Default for RegionInfo {
+    fn default() -> RegionInfo {
+        RegionInfo { id: String::new(), zones: Vec::new(), utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES }
+    }
+}
+
+/// The zone of a region that does not say (a record written by hand): UTC+8, where the Chinese
+/// regions are.
+pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 480;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

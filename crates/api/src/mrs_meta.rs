@@ -238,6 +238,7 @@ pub fn offer(
     let region = RegionInfo {
         id: region.to_string(),
         zones: zones.available_zones.iter().map(|z| ZoneInfo { code: z.az_code.clone(), name: z.az_name.clone() }).collect(),
+        ..Default::default()
     };
     let vpcs = vpcs
         .iter()

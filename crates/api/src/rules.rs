@@ -1,8 +1,11 @@
 //! Validation rules of the MRS APIs. The sandbox answers the first error with its vendor code; the
 //! console shows every error next to its field. Field paths use wire names (`node_groups[1].node_num`).
 
-use crate::catalog::{self, Catalog};
+use std::sync::OnceLock;
+
+use crate::catalog::{self, Catalog as Offer};
 use crate::mrs::{ClusterState, CreateClusterReq, NodeGroupV2, Tag, Volume};
+use crate::problem::{Catalog, Problem, EN_JSON};
 
 /// Generic invalid-parameter code of the V2 cluster APIs (doc example of CreateCluster).
 pub const INVALID_PARAM: &str = "MRS.0002";
@@ -86,47 +89,82 @@ pub fn validate_password(password: &str, user: &str) -> Result<(), String> {
     Ok(())
 }
 
-const TAG_FORBIDDEN: &str = "=*<>\\,|/";
+pub const TAG_FORBIDDEN: &str = "=*<>\\,|/";
+pub const MAX_TAG_KEY: usize = 36;
+pub const MAX_TAG_VALUE: usize = 43;
 
-fn check_tag_text(what: &str, s: &str) -> Result<(), String> {
+/// A broken rule of one field, for rules that speak in [`Problem`]s: the field path (wire names),
+/// the vendor code to answer and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: &'static str,
+    pub problem: Problem,
+}
+
+/// The English wording of a problem, for callers that report [`FieldError`]s (one language).
+pub fn english(p: &Problem) -> String {
+    static EN: OnceLock<Catalog> = OnceLock::new();
+    EN.get_or_init(|| Catalog::parse(EN_JSON).unwrap_or_default()).word(p)
+}
+
+fn shown_char(c: char) -> String {
+    if (c as u32) < 32 {
+        format!("U+{:04X}", c as u32)
+    } else {
+        format!("'{c}'")
+    }
+}
+
+fn check_tag_text(key: bool, s: &str) -> Result<(), Problem> {
     if let Some(bad) = s.chars().find(|c| (*c as u32) < 32 || TAG_FORBIDDEN.contains(*c)) {
-        let shown = if (bad as u32) < 32 { format!("control character U+{:04X}", bad as u32) } else { format!("'{bad}'") };
-        return Err(format!("The tag {what} cannot contain {shown} (forbidden: = * < > \\ , | / and control characters)."));
+        let k = if key { "tag.key_forbidden_char" } else { "tag.value_forbidden_char" };
+        return Err(Problem::new(k).with("char", shown_char(bad)));
     }
     if s.starts_with(' ') || s.ends_with(' ') {
-        return Err(format!("The tag {what} cannot start or end with a space."));
+        return Err(Problem::new(if key { "tag.key_edge_space" } else { "tag.value_edge_space" }));
     }
     Ok(())
 }
 
-/// One tag: key 1–36 characters, value 0–43, no `= * < > \ , | /` or control characters, no edge spaces.
-pub fn validate_tag(tag: &Tag) -> Result<(), String> {
-    let k = tag.key.chars().count();
+/// A tag key: 1–36 characters, no `= * < > \ , | /` or control characters, no edge spaces.
+pub fn validate_tag_key(key: &str) -> Result<(), Problem> {
+    let k = key.chars().count();
     if k == 0 {
-        return Err("The tag key is required.".into());
+        return Err(Problem::new("tag.key_required"));
     }
-    if k > 36 {
-        return Err("The tag key can have at most 36 characters.".into());
+    if k > MAX_TAG_KEY {
+        return Err(Problem::new("tag.key_too_long").with("max", MAX_TAG_KEY));
     }
-    check_tag_text("key", &tag.key)?;
-    if tag.value.chars().count() > 43 {
-        return Err("The tag value can have at most 43 characters.".into());
-    }
-    check_tag_text("value", &tag.value)
+    check_tag_text(true, key)
 }
 
-/// A cluster's tag set: at most 10, each valid, keys unique.
-pub fn validate_tags(tags: &[Tag]) -> Vec<FieldError> {
+/// One tag: the key rules, and a value of 0–43 characters under the same character rules.
+pub fn validate_tag(tag: &Tag) -> Result<(), Problem> {
+    validate_tag_key(&tag.key)?;
+    if tag.value.chars().count() > MAX_TAG_VALUE {
+        return Err(Problem::new("tag.value_too_long").with("max", MAX_TAG_VALUE));
+    }
+    check_tag_text(false, &tag.value)
+}
+
+/// A tag set: at most `max` tags (12005001), each valid with its key used once (12005002).
+pub fn validate_tags(tags: &[Tag], max: usize) -> Vec<FieldProblem> {
     let mut errors = Vec::new();
-    if tags.len() > MAX_TAGS {
-        errors.push(FieldError::new("tags", TOO_MANY_TAGS, format!("A cluster can have at most {MAX_TAGS} tags; {} were given.", tags.len())));
+    if tags.len() > max {
+        errors.push(FieldProblem {
+            field: "tags".into(),
+            code: TOO_MANY_TAGS,
+            problem: Problem::new("tag.too_many").with("max", max).with("count", tags.len()),
+        });
     }
     for (i, t) in tags.iter().enumerate() {
-        if let Err(m) = validate_tag(t) {
-            errors.push(FieldError::new(format!("tags[{i}]"), BAD_TAG, m));
-        } else if tags[..i].iter().any(|o| o.key == t.key) {
-            errors.push(FieldError::new(format!("tags[{i}]"), BAD_TAG, format!("The tag key '{}' is used twice.", t.key)));
-        }
+        let problem = match validate_tag(t) {
+            Err(p) => p,
+            Ok(()) if tags[..i].iter().any(|o| o.key == t.key) => Problem::new("tag.key_twice").with("key", &t.key),
+            Ok(()) => continue,
+        };
+        errors.push(FieldProblem { field: format!("tags[{i}]"), code: BAD_TAG, problem });
     }
     errors
 }
@@ -144,7 +182,7 @@ fn validate_volume(field: &str, v: &Volume, errors: &mut Vec<FieldError>) {
     }
 }
 
-fn validate_group(i: usize, g: &NodeGroupV2, cluster_type: &str, offer: &Catalog, errors: &mut Vec<FieldError>) {
+fn validate_group(i: usize, g: &NodeGroupV2, cluster_type: &str, offer: &Offer, errors: &mut Vec<FieldError>) {
     let f = |s: &str| format!("node_groups[{i}].{s}");
     let custom = cluster_type == "CUSTOM";
     let allowed: Vec<&str> = catalog::standard_groups(cluster_type).iter().map(|(n, _)| *n).collect();
@@ -223,7 +261,7 @@ fn required<'a>(v: &'a Option<String>, field: &str, code: &'static str, errors: 
 
 /// Every problem of a CreateCluster request against what the account offers (`offer`), in field
 /// order. Does not know other clusters, so the duplicate-name check (12000043) is the caller's.
-pub fn validate_create_cluster(req: &CreateClusterReq, offer: &Catalog) -> Vec<FieldError> {
+pub fn validate_create_cluster(req: &CreateClusterReq, offer: &Offer) -> Vec<FieldError> {
     let mut e = Vec::new();
     let version = required(&req.cluster_version, "cluster_version", INVALID_PARAM, &mut e);
     let version_info = version.and_then(|v| offer.version(v));
@@ -364,13 +402,13 @@ pub fn validate_create_cluster(req: &CreateClusterReq, offer: &Catalog) -> Vec<F
         }
     }
     if let Some(tags) = &req.tags {
-        e.extend(validate_tags(tags));
+        e.extend(validate_tags(tags, MAX_TAGS).into_iter().map(|fp| FieldError::new(fp.field, fp.code, english(&fp.problem))));
     }
     validate_node_groups(req.node_groups.as_deref(), cluster_type.unwrap_or_default(), offer, &mut e);
     e
 }
 
-fn validate_node_groups(groups: Option<&[NodeGroupV2]>, cluster_type: &str, offer: &Catalog, e: &mut Vec<FieldError>) {
+fn validate_node_groups(groups: Option<&[NodeGroupV2]>, cluster_type: &str, offer: &Offer, e: &mut Vec<FieldError>) {
     let groups = match groups {
         Some(g) if !g.is_empty() => g,
         _ => {
@@ -476,7 +514,7 @@ mod tests {
     }
 
     /// A small offer in the sandbox's shape.
-    pub fn offer() -> Catalog {
+    pub fn offer() -> Offer {
         serde_json::from_str(
             r#"{"versions": [{"name": "MRS 3.1.0", "components": [
                     {"name": "Hadoop"}, {"name": "Spark2x"}, {"name": "Hive"}, {"name": "Kafka"}, {"name": "ZooKeeper"}]}],
@@ -539,15 +577,30 @@ mod tests {
     #[test]
     fn tags() {
         let t = |k: &str, v: &str| Tag { key: k.into(), value: v.into() };
-        assert!(validate_tag(&t("env", "")).is_ok());
-        assert!(validate_tag(&t("", "x")).is_err());
-        assert!(validate_tag(&t("a=b", "x")).is_err());
-        assert!(validate_tag(&t(" lead", "x")).is_err());
-        assert!(validate_tag(&t("k", &"v".repeat(44))).is_err());
-        assert!(validate_tag(&t("k\u{1}", "v")).is_err());
+        let key = |k: &str, v: &str| validate_tag(&t(k, v)).err().map(|p| p.key);
+        assert_eq!(key("env", ""), None);
+        assert_eq!(key(&"k".repeat(36), &"v".repeat(43)), None);
+        assert_eq!(key("环境", "生产"), None);
+        assert_eq!(key("", "x"), Some("tag.key_required"));
+        assert_eq!(key(&"k".repeat(37), ""), Some("tag.key_too_long"));
+        assert_eq!(key("a=b", "x"), Some("tag.key_forbidden_char"));
+        assert_eq!(key(" lead", "x"), Some("tag.key_edge_space"));
+        assert_eq!(key("k", "trail "), Some("tag.value_edge_space"));
+        assert_eq!(key("k", &"v".repeat(44)), Some("tag.value_too_long"));
+        assert_eq!(key("k\u{1}", "v"), Some("tag.key_forbidden_char"));
+        assert_eq!(key("k", "a/b"), Some("tag.value_forbidden_char"));
+        assert_eq!(validate_tag(&t("k", "a|b")).unwrap_err().param("char"), Some("'|'"));
+        assert_eq!(validate_tag(&t("k\u{7}", "")).unwrap_err().param("char"), Some("U+0007"));
         let many: Vec<Tag> = (0..11).map(|i| t(&format!("k{i}"), "v")).collect();
-        assert_eq!(validate_tags(&many)[0].code, TOO_MANY_TAGS);
-        assert_eq!(validate_tags(&[t("a", "1"), t("a", "2")])[0].code, BAD_TAG);
+        assert_eq!(validate_tags(&many, MAX_TAGS)[0].code, TOO_MANY_TAGS);
+        let twice = validate_tags(&[t("a", "1"), t("a", "2")], MAX_TAGS);
+        assert_eq!((twice[0].field.as_str(), twice[0].code, twice[0].problem.key), ("tags[1]", BAD_TAG, "tag.key_twice"));
+        // The create rules word tag problems in English with the catalog.
+        let mut r = valid_request();
+        r.tags = Some(vec![t("a*b", "1")]);
+        let e = validate(&r);
+        assert_eq!((e[0].field.as_str(), e[0].code), ("tags[0]", BAD_TAG));
+        assert!(e[0].message.contains("'*'"), "{}", e[0].message);
     }
 
     #[test]

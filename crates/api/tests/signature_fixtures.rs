@@ -42,3 +42,29 @@ fn huawei_signatures_equal_the_sdk() {
         assert_eq!(got, s(&case["authorization"]), "case {}", case["name"]);
     }
 }
+
+#[test]
+fn acs3_signatures_equal_the_sdk() {
+    use lakedeck_api::acs;
+    let all = fixtures();
+    let cases = all["acs3"].as_array().unwrap();
+    assert!(cases.len() >= 6);
+    for case in cases {
+        let headers = headers(case);
+        let signed: Vec<String> = headers.iter().map(|(k, _)| k.to_ascii_lowercase()).collect();
+        let query = acs::parse_form(s(&case["query"]));
+        let body = s(&case["body"]).as_bytes();
+        let payload_hash = acs::content_sha256(body);
+        assert_eq!(headers.iter().find(|(k, _)| k == "x-acs-content-sha256").map(|(_, v)| v.as_str()), Some(payload_hash.as_str()));
+        let input = acs::V3Input {
+            method: s(&case["method"]),
+            path: s(&case["path"]),
+            query: &query,
+            headers: &headers,
+            signed_headers: &signed,
+            payload_hash: &payload_hash,
+        };
+        let got = acs::v3_authorization(s(&case["ak"]), s(&case["sk"]), &input);
+        assert_eq!(got, s(&case["authorization"]), "case {}", case["name"]);
+    }
+}

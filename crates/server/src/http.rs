@@ -22,7 +22,7 @@ use crate::config::Credentials;
 use crate::lang::{Lang, Text};
 use crate::text;
 use crate::engine::Engine;
-use crate::{mrs, util, vpc};
+use crate::{emr, mrs, util, vpc};
 
 pub struct AppState {
     pub engine: Arc<Engine>,
@@ -33,9 +33,15 @@ pub struct AppState {
     pub access: Access,
     /// Compressed copies of the bundle's files.
     pub assets: Arc<AssetCache>,
+    /// Signature nonces already used by Alibaba-signed calls (emr/auth.rs).
+    pub acs_nonces: crate::emr::auth::Nonces,
 }
 
 pub type Shared = Arc<AppState>;
+
+/// The request's id (also sent as `X-Request-Id`), for services that put it in their bodies.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
 
 /// Largest request body accepted (the biggest real one, a create request, is a few KiB).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -52,6 +58,7 @@ pub fn app(state: Shared) -> Router {
         .route("/config.json", get(config_json))
         .merge(mrs::routes())
         .merge(vpc::routes())
+        .merge(emr::routes(state.clone()))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), edge))
@@ -217,11 +224,15 @@ pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
-async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
+async fn edge(State(st): State<Shared>, mut req: Request, next: Next) -> Response {
     let request_id = util::uuid_v4();
+    req.extensions_mut().insert(RequestId(request_id.clone()));
     let lang = Lang::from_headers(req.headers());
     let path = req.uri().path().to_string();
-    let api = is_api_path(&path);
+    // Alibaba's APIs (emr/) authenticate in their own layer and answer in their own format; the
+    // Origin and CORS rules here cover them like the MRS paths.
+    let acs = emr::is_roa_path(&path) || (path == "/" && emr::is_rpc_call(req.method(), req.uri().query(), req.headers()));
+    let api = is_api_path(&path) || acs;
     let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
     let kind = st.access.classify(origin.as_deref());
     let coding = if api { compress::negotiate(req.headers()) } else { None };
@@ -246,6 +257,20 @@ async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
             }
             let foreign = kind == OriginKind::Foreign;
             if api {
+                if foreign && acs {
+                    let style = if emr::is_roa_path(&path) { emr::Style::Roa } else { emr::Style::Rpc };
+                    return emr::AcsError::new(
+                        StatusCode::FORBIDDEN,
+                        "Forbidden",
+                        text!(
+                            "Requests from this web origin are not allowed (start the sandbox with --allow-origin to permit one).",
+                            "不允许来自此网页来源的请求（可用 --allow-origin 启动沙箱以允许某个来源）。"
+                        ),
+                    )
+                    .style(style)
+                    .id(&request_id.to_ascii_uppercase())
+                    .into_response();
+                }
                 if foreign {
                     return ApiError::new(
                         StatusCode::FORBIDDEN,
@@ -256,6 +281,9 @@ async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
                         ),
                     )
                     .into_response();
+                }
+                if acs {
+                    return next.run(req).await;
                 }
                 return match authenticate(&st, req).await {
                     Ok(req) => next.run(req).await,

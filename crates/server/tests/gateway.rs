@@ -118,6 +118,13 @@ region = "cn-north-4"
 access_key_env = "GW_TEST_AK"
 secret_key_env = "GW_TEST_SK"
 
+[emr]
+region = "cn-hangzhou"
+serverless_endpoint = "{url}"
+endpoint = "{url}"
+access_key_env = "GW_TEST_AK"
+secret_key_env = "GW_TEST_SK"
+
 [alluxio]
 endpoint = "{alluxio}"
 token_env = "GW_TEST_ALLUXIO"
@@ -179,7 +186,10 @@ fn forwards_signed_requests_and_refuses_the_rest() {
     let r = gw.request("GET", "/gateway/whoami", &[("X-Auth-Token", "nope")], None);
     assert_eq!((r.status, code(&r).as_str()), (401, "Gateway.Unauthorized"));
     let me = gw.call(ALICE, "GET", "/gateway/whoami", None).json();
-    assert_eq!(me, json!({"user": "alice", "role": "operator", "auth": "token", "can_write": true, "services": ["mrs", "vpc", "alluxio"]}));
+    assert_eq!(
+        me,
+        json!({"user": "alice", "role": "operator", "auth": "token", "can_write": true, "services": ["mrs", "vpc", "emr-serverless", "emr", "alluxio"]})
+    );
     assert_eq!(gw.call(BOB, "GET", "/gateway/whoami", None).json()["role"], "viewer");
 
     // Reads go through, signed, with the sandbox's own request id and the gateway's.
@@ -227,8 +237,34 @@ fn forwards_signed_requests_and_refuses_the_rest() {
         assert!(r.text().contains("Gateway.NotAllowed"), "{method} {path}: {}", r.text());
     }
     assert_eq!(gw.call(ALICE, "POST", "/v3/auth/tokens", None).status, 405, "no other vendor path is forwarded");
-    let r = gw.call(ALICE, "GET", "/api/v1/workspaces", None);
-    assert_eq!((r.status, r.json()["code"].as_str()), (403, Some("Gateway.NotAllowed")), "no [emr]: refused in Alibaba's shape");
+
+    // EMR: ACS3-signed ROA and RPC calls, the region checked, RPC actions allowlisted.
+    let r = gw.call(BOB, "GET", "/api/v1/workspaces?regionId=cn-hangzhou&maxResults=5", None);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.json()["requestId"].is_string() && r.header("x-acs-request-id").is_some());
+    let r = gw.call(BOB, "GET", "/api/v1/workspaces?regionId=cn-beijing", None);
+    assert_eq!((r.status, r.json()["code"].as_str()), (403, Some("Gateway.ScopeDenied")), "{}", r.text());
+    let r = gw.call(BOB, "GET", "/api/v1/workspaces/w-1/sessionClusters", None);
+    assert_eq!((r.status, r.json()["code"].as_str()), (403, Some("Gateway.NotAllowed")));
+    let form = |token: &str, body: &str| {
+        gw.request("POST", "/", &[("X-Auth-Token", token), ("Content-Type", "application/x-www-form-urlencoded")], Some(body.as_bytes()))
+    };
+    let r = form(BOB, "Action=ListFlowProject&RegionId=cn-hangzhou&PageNumber=1&PageSize=5");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.json()["RequestId"].is_string());
+    let create = "Action=CreateFlowProject&Version=2016-04-08&RegionId=cn-hangzhou&Name=gw_project&Description=through%20the%20gateway";
+    let r = form(BOB, create);
+    assert_eq!((r.status, r.json()["Code"].as_str()), (403, Some("Gateway.RoleDenied")), "{}", r.text());
+    let r = form(ALICE, create);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = gw.request("POST", "/?Action=ListFlowProject&RegionId=cn-hangzhou", &[("X-Auth-Token", BOB)], None);
+    assert_eq!(r.status, 200, "Action in the query: {}", r.text());
+    let listed = r.json().to_string();
+    assert!(listed.contains("gw_project"), "{listed}");
+    let r = form(ALICE, "Action=DescribeClusterV2&RegionId=cn-hangzhou");
+    assert_eq!((r.status, r.json()["Code"].as_str()), (403, Some("Gateway.NotAllowed")));
+    let r = form(ALICE, "Action=ListFlowProject&RegionId=cn-shanghai");
+    assert_eq!((r.status, r.json()["Code"].as_str()), (403, Some("Gateway.ScopeDenied")));
 
     // Body limit.
     let big = json!({"cluster_name": "x".repeat(5000)});
@@ -293,6 +329,9 @@ fn forwards_signed_requests_and_refuses_the_rest() {
     assert!(lines.iter().any(|l| l["path"].as_str().unwrap().ends_with("/run-job-flow") && l["status"] == 403));
     assert!(lines.iter().any(|l| l["operation"] == "SetTtlRule" && l["status"] == 502));
     assert!(!lines.iter().any(|l| l["method"] == "GET"), "reads are not audited: {lines:?}");
+    let flow = lines.iter().find(|l| l["operation"] == "CreateFlowProject" && l["status"] == 200).expect("RPC write audited");
+    assert_eq!((flow["service"].as_str(), flow["user"].as_str()), (Some("emr"), Some("alice")));
+    assert!(flow["upstream_request_id"].is_string());
     drop(gw);
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -6,13 +6,16 @@ use lakedeck_api::mrs::{
     tag_filter_matches, tag_string, Cluster, ClusterScalingParams, ClusterState, ClusterType, ComponentAmb,
     CreateClusterReq, NodeGroupV10, NodeGroupV2, StateFilter,
 };
+use lakedeck_api::mrs_scaling::{validate_policy, AutoScalingPolicy, PolicyTarget, DEFAULT_POOL};
+use lakedeck_api::problem::Problem;
 use lakedeck_api::rules::{self, FieldError};
 use rusqlite::Connection;
 
 use super::lifecycle::{self, Op, OpKind};
 use super::nodes::{self, Node};
 use super::store::{self, ClusterRow, Slots};
-use super::{Engine, EngineError};
+use super::{scaling, Engine, EngineError};
+use crate::problems::problem_text;
 use crate::util;
 
 pub const NOT_FOUND: &str = "12000003";
@@ -108,10 +111,6 @@ impl Engine {
         Ok(clusters)
     }
 
-    pub fn cluster(&self, project: &str, id: &str) -> Result<Cluster, EngineError> {
-        self.store.read(|conn| load(conn, project, id)).map(|r| r.cluster)
-    }
-
     pub fn cluster_nodes(&self, project: &str, id: &str) -> Result<(Cluster, Vec<Node>), EngineError> {
         let row = self.store.read(|conn| load(conn, project, id))?;
         let nodes = nodes::nodes(&row.cluster, &row.slots);
@@ -122,8 +121,14 @@ impl Engine {
     /// project's live clusters and the concurrent-create limit inside the same transaction.
     pub fn create_cluster(&self, project: &str, req: &CreateClusterReq) -> Result<String, EngineError> {
         if let Some(fe) = rules::validate_create_cluster(req, super::catalog::get()).into_iter().next() {
+            // Tag problems come worded from the shared catalogs, in both languages.
+            let tag = req.tags.as_deref().and_then(|t| rules::validate_tags(t, rules::MAX_TAGS).into_iter().next());
+            if let Some(fp) = tag.filter(|fp| fp.field == fe.field) {
+                return Err(EngineError::invalid(fp.code, problem_text(&fp.problem).prefixed(&format!("{}: ", fp.field))));
+            }
             return Err(EngineError::invalid(fe.code, format!("{}: {}", fe.field, fe.message)));
         }
+        let policies = create_policies(req)?;
         let name = req.cluster_name.clone().unwrap_or_default();
         self.store.tx(|conn| {
             let rows = store::project_clusters(conn, project)?;
@@ -141,6 +146,16 @@ impl Engine {
             let mut row = ClusterRow { project_id: project.to_string(), cluster, op: None, slots };
             lifecycle::begin(&mut row, Op::new(OpKind::Create, now, self.step_ms));
             store::insert(conn, &row)?;
+            for (group, policy) in policies {
+                scaling::save(conn, &scaling::StoredPolicy {
+                    project_id: project.to_string(),
+                    cluster_id: row.cluster.cluster_id.clone(),
+                    node_group: group,
+                    resource_pool: DEFAULT_POOL.to_string(),
+                    policy: policy.normalized(),
+                    runtime: Default::default(),
+                })?;
+            }
             Ok(row.cluster.cluster_id)
         })
     }
@@ -191,6 +206,26 @@ impl Engine {
             };
             self.start_expand(conn, &mut row, group, count, new_group, rules::INVALID_PARAM)
         })
+    }
+
+    /// Starts an expand inside an open transaction: the autoscaler's way into the same lifecycle
+    /// as ExpandCluster. `new_group` defines a group the cluster does not have yet.
+    pub(super) fn begin_expand(
+        &self,
+        conn: &Connection,
+        row: &mut ClusterRow,
+        group: &str,
+        count: i64,
+        new_group: Option<NodeGroupV10>,
+    ) -> Result<(), EngineError> {
+        check_scalable(row.cluster.cluster_state)?;
+        self.start_expand(conn, row, group, count, new_group, rules::INVALID_PARAM)
+    }
+
+    /// Starts a shrink inside an open transaction (the autoscaler's scale-in of chosen nodes).
+    pub(super) fn begin_shrink(&self, conn: &Connection, row: &mut ClusterRow, group: &str, by: ShrinkBy) -> Result<(), EngineError> {
+        check_scalable(row.cluster.cluster_state)?;
+        self.start_shrink(conn, row, group, by, rules::INVALID_PARAM)
     }
 
     fn start_expand(
@@ -310,6 +345,30 @@ impl Engine {
     }
 }
 
+/// Policies given on Task node groups at create (`node_groups[i].auto_scaling_policy`, the V1.1
+/// policy shape), checked like a V1.1 policy; a refusal creates nothing.
+fn create_policies(req: &CreateClusterReq) -> Result<Vec<(String, AutoScalingPolicy)>, EngineError> {
+    let kind = req.cluster_type.as_deref().and_then(ClusterType::parse).unwrap_or(ClusterType::Analysis);
+    let groups: Vec<String> = req.node_groups.iter().flatten().map(|g| g.group_name.clone()).collect();
+    let mut out = Vec::new();
+    for (i, g) in req.node_groups.iter().flatten().enumerate() {
+        let Some(raw) = g.auto_scaling_policy.as_ref().filter(|v| !v.is_null()) else { continue };
+        let field = format!("node_groups[{i}].auto_scaling_policy");
+        if catalog::group_role(&g.group_name) != "Task" {
+            let p = Problem::new("scaling.node_group").with("value", &g.group_name).with("groups", "task_node_analysis_group, task_node_streaming_group");
+            return Err(EngineError::invalid(rules::INVALID_PARAM, problem_text(&p).prefixed(&format!("{field}: "))));
+        }
+        let policy: AutoScalingPolicy = serde_json::from_value(raw.clone())
+            .map_err(|e| EngineError::invalid(rules::INVALID_PARAM, format!("{field}: {e}")))?;
+        let target = PolicyTarget { cluster_type: kind, node_groups: &groups, v2: false };
+        if let Some(fp) = validate_policy(&policy, &target, &field).into_iter().next() {
+            return Err(EngineError::invalid(fp.code, problem_text(&fp.problem).prefixed(&format!("{}: ", fp.field))));
+        }
+        out.push((g.group_name.clone(), policy));
+    }
+    Ok(out)
+}
+
 fn new_task_group(c: &Cluster, p: &ClusterScalingParams) -> Result<NodeGroupV10, EngineError> {
     let bad = |m: &str| EngineError::invalid(V11_INVALID, m.to_string());
     let name = match c.kind() {
@@ -372,6 +431,7 @@ fn v10_group(
         data_volume_count: data.2,
         data_volume_product_id: id("data-product"),
         data_volume_resource_type: "hws.resource.type.volume".into(),
+        auto_scaling_policy: None,
     }
 }
 

@@ -4,8 +4,10 @@
 //! as on the real service.
 //!
 //! `hdfs://host:port/p`, `hdfs:///p` and plain `/p` all name `/p` of the cluster's tree;
-//! `obs://bucket/key` names the shared tree. `..` segments are refused rather than resolved: a
-//! job must never reach outside the data directory.
+//! `obs://bucket/key` names the shared tree. Alibaba's OSS (`oss://bucket/key`, and EMR's
+//! `ossref://bucket/key`) is a third tree, `DATA_DIR/oss/<bucket>/<key>`, shared by every EMR
+//! workspace and cluster. `..` segments are refused rather than resolved: a job must never reach
+//! outside the data directory.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -24,6 +26,12 @@ pub fn hdfs_root(data_dir: &Path, cluster_id: &str) -> PathBuf {
 
 pub fn obs_root(data_dir: &Path) -> PathBuf {
     data_dir.join("obs")
+}
+
+/// Alibaba Cloud OSS, shared the same way by every workspace and EMR cluster
+/// (`DATA_DIR/oss/<bucket>/<key>` for `oss://bucket/key`; `ossref://` is EMR's name for the same).
+pub fn oss_root(data_dir: &Path) -> PathBuf {
+    data_dir.join("oss")
 }
 
 pub fn warehouse_dir(data_dir: &Path, cluster_id: &str) -> PathBuf {
@@ -75,13 +83,13 @@ impl ClusterFs {
     /// Refuses `local` when its real path is outside both trees.
     pub fn confine(&self, local: &Path, shown: &str) -> Result<(), String> {
         let real = real_path(local).map_err(|e| format!("'{shown}' cannot be used: {e}"))?;
-        let inside = [self.hdfs_root(), obs_root(&self.data_dir)]
+        let inside = [self.hdfs_root(), obs_root(&self.data_dir), oss_root(&self.data_dir)]
             .iter()
             .any(|root| real_path(root).is_ok_and(|r| real.starts_with(&r)));
         if inside {
             Ok(())
         } else {
-            Err(format!("'{shown}' leads outside the cluster's HDFS and the sandbox's OBS (through a symbolic link); it is refused."))
+            Err(format!("'{shown}' leads outside the cluster's HDFS and the sandbox's OBS and OSS (through a symbolic link); it is refused."))
         }
     }
 
@@ -160,6 +168,13 @@ fn lexical(data_dir: &Path, cluster_id: &str, uri: &str) -> Result<PathBuf, Stri
         }
         return join_checked(obs_root(data_dir).join(bucket), key);
     }
+    if let Some(rest) = uri.strip_prefix("oss://").or_else(|| uri.strip_prefix("ossref://")) {
+        let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() || bucket == ".." || bucket == "." {
+            return Err(format!("'{uri}' names no OSS bucket; use oss://bucket/key."));
+        }
+        return join_checked(oss_root(data_dir).join(bucket), key);
+    }
     let path = if let Some(rest) = uri.strip_prefix("hdfs://") {
         // hdfs://namenode:port/path and hdfs:///path: the authority is the cluster's own name node.
         match rest.find('/') {
@@ -169,7 +184,7 @@ fn lexical(data_dir: &Path, cluster_id: &str, uri: &str) -> Result<PathBuf, Stri
     } else if uri.starts_with('/') {
         uri
     } else {
-        return Err(format!("'{uri}' is not an HDFS or OBS path; use /path, hdfs:///path or obs://bucket/key."));
+        return Err(format!("'{uri}' is not an HDFS, OBS or OSS path; use /path, hdfs:///path, obs://bucket/key or oss://bucket/key."));
     };
     join_checked(hdfs_root(data_dir, cluster_id), path)
 }
@@ -320,6 +335,11 @@ mod tests {
         assert!(resolve(d, "c1", "obs://b/../../x").is_err());
         assert!(resolve(d, "c1", "relative/x").is_err());
         assert!(resolve(d, "c1", "s3://b/x").is_err());
+        assert_eq!(resolve(d, "w-1", "oss://bkt/logs/x").unwrap(), PathBuf::from("/data/oss/bkt/logs/x"));
+        assert_eq!(resolve(d, "C-1", "ossref://bkt/a.jar").unwrap(), PathBuf::from("/data/oss/bkt/a.jar"));
+        assert!(resolve(d, "c1", "oss://../x").is_err());
+        assert!(resolve(d, "c1", "oss:///x").is_err());
+        assert!(resolve(d, "c1", "oss://b/a/../../../x").is_err());
     }
 
     #[test]

@@ -30,10 +30,10 @@ use lakedeck_api::sqltext::split_statements;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::clusters::core_task_nodes;
 use super::lifecycle::{self, Op, OpKind};
+use super::nodes::Node;
 use super::store::{self, ClusterRow};
-use super::{hdfs, sql, warehouse, Engine, EngineError};
+use super::{autoscaler, hdfs, sql, warehouse, Engine, EngineError};
 use crate::util;
 
 /// The IAM user jobs are reported as (the sandbox has one identity).
@@ -73,6 +73,10 @@ pub struct JobRecord {
     pub message: String,
     /// When NEW, NEW_SAVING or SUBMITTED move on.
     pub state_deadline_ms: i64,
+    /// The Core/Task node a running job occupies (`resource_id`; empty on a cluster without
+    /// Core/Task nodes, which runs one job at a time).
+    pub node: String,
+    pub node_name: String,
 }
 
 impl JobRecord {
@@ -195,7 +199,7 @@ impl Running {
 }
 
 #[cfg(unix)]
-fn kill_group(pgid: i32) {
+pub(super) fn kill_group(pgid: i32) {
     // The whole group: spark-submit is a script that starts a JVM, which must die with it.
     // SAFETY: kill(2) has no memory-safety preconditions; a stale id only yields ESRCH.
     unsafe {
@@ -204,7 +208,7 @@ fn kill_group(pgid: i32) {
 }
 
 #[cfg(not(unix))]
-fn kill_group(_pgid: i32) {}
+pub(super) fn kill_group(_pgid: i32) {}
 
 /// In-memory side of the job engine.
 #[derive(Default)]
@@ -236,7 +240,7 @@ fn derived(j: &JobRecord) -> Derived {
     (j.seq, j.listed_type(), j.job_result.clone(), j.user.clone(), j.queue.clone(), j.job_name.to_lowercase())
 }
 
-fn insert_job(conn: &Connection, j: &JobRecord) -> Result<(), EngineError> {
+pub(super) fn insert_job(conn: &Connection, j: &JobRecord) -> Result<(), EngineError> {
     let data = serde_json::to_string(j).map_err(|e| EngineError::Internal(e.to_string()))?;
     let (seq, ty, result, user, queue, name) = derived(j);
     conn.execute(
@@ -247,7 +251,7 @@ fn insert_job(conn: &Connection, j: &JobRecord) -> Result<(), EngineError> {
     Ok(())
 }
 
-fn save_job(conn: &Connection, j: &JobRecord) -> Result<(), EngineError> {
+pub(super) fn save_job(conn: &Connection, j: &JobRecord) -> Result<(), EngineError> {
     let data = serde_json::to_string(j).map_err(|e| EngineError::Internal(e.to_string()))?;
     let (seq, ty, result, user, queue, name) = derived(j);
     conn.execute(
@@ -365,7 +369,7 @@ fn list_page(
     Ok((total, rows.iter().filter_map(|d| decode(d)).collect()))
 }
 
-fn job_by_id(conn: &Connection, job_id: &str) -> Result<Option<JobRecord>, EngineError> {
+pub(super) fn job_by_id(conn: &Connection, job_id: &str) -> Result<Option<JobRecord>, EngineError> {
     let data: Option<String> = conn.query_row("SELECT data FROM jobs WHERE job_id = ?1", [job_id], |r| r.get(0)).optional()?;
     Ok(data.as_deref().and_then(decode))
 }
@@ -376,7 +380,7 @@ fn cluster_jobs(conn: &Connection, project: &str, cluster: &str) -> Result<Vec<J
     Ok(rows.iter().filter_map(|d| decode(d)).collect())
 }
 
-fn active_jobs(conn: &Connection) -> Result<Vec<JobRecord>, EngineError> {
+pub(super) fn active_jobs(conn: &Connection) -> Result<Vec<JobRecord>, EngineError> {
     let mut stmt = conn.prepare(&format!(
         "SELECT data FROM jobs WHERE state IN ({})",
         ACTIVE_STATES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
@@ -438,7 +442,7 @@ impl JobLog {
     }
 }
 
-fn find_on_path(program: &str) -> Option<PathBuf> {
+pub(super) fn find_on_path(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|d| d.join(program)).find(|p| is_executable(p))
 }
@@ -808,7 +812,7 @@ impl Engine {
         ready
     }
 
-    fn start_seeding(self: &Arc<Self>, cluster_id: &str) {
+    pub(super) fn start_seeding(self: &Arc<Self>, cluster_id: &str) {
         if lock(&self.jobs.seed_failed).contains(cluster_id) || !self.jobs.seeding.begin(cluster_id) {
             return;
         }
@@ -885,7 +889,16 @@ impl Engine {
                 continue;
             }
             let Some(row) = row else { continue };
-            let capacity = core_task_nodes(&row.cluster).max(1) as usize;
+            // One job per Core/Task node. Nodes being drained or removed take no new job; free
+            // nodes are handed out in node order (Core groups first, low numbers first), so the
+            // highest Task nodes, which a scale-in removes first, are the last to get work.
+            let leaving = autoscaler::leaving_nodes(conn, &row)?;
+            let workers = autoscaler::worker_nodes(&row);
+            let busy: HashSet<String> = jobs.iter().filter(|j| j.job_state == "RUNNING").map(|j| j.node.clone()).collect();
+            let mut free: std::collections::VecDeque<&Node> =
+                workers.iter().filter(|n| !leaving.contains(&n.resource_id) && !busy.contains(&n.resource_id)).collect();
+            let no_workers = workers.is_empty();
+            let capacity = if no_workers { 1 } else { workers.iter().filter(|n| !leaving.contains(&n.resource_id)).count() };
             let mut running = jobs.iter().filter(|j| j.job_state == "RUNNING").count();
             jobs.sort_by_key(|j| (j.submitted_time, j.seq));
             for mut j in jobs {
@@ -893,7 +906,7 @@ impl Engine {
                     "NEW" => "NEW_SAVING",
                     "NEW_SAVING" => "SUBMITTED",
                     "SUBMITTED" => "ACCEPTED",
-                    "ACCEPTED" if running < capacity => "RUNNING",
+                    "ACCEPTED" if (no_workers && running < 1) || !free.is_empty() => "RUNNING",
                     _ => continue,
                 };
                 if next != "RUNNING" && j.state_deadline_ms > now {
@@ -909,6 +922,10 @@ impl Engine {
                 }
                 if next == "RUNNING" {
                     running += 1;
+                    if let Some(n) = free.pop_front() {
+                        j.node = n.resource_id.clone();
+                        j.node_name = n.name.clone();
+                    }
                     j.started_time = now;
                     j.app_id = format!("application_{}_{:04}", row.cluster.created_unix() * 1000, j.seq * 2);
                     let cancel = Arc::new(AtomicBool::new(false));
@@ -962,7 +979,11 @@ impl Engine {
         let job_id = job.job_id.clone();
         let task = self.jobs_handle().spawn(async move {
             let log = engine.job_log(&job.job_id);
-            log.append(&format!("Running as {}.", job.app_id));
+            if job.node_name.is_empty() {
+                log.append(&format!("Running as {}.", job.app_id));
+            } else {
+                log.append(&format!("Running as {} on node {}.", job.app_id, job.node_name));
+            }
             let outcome = engine.execute(&job, &log, &cancel).await;
             match &outcome {
                 Ok(m) => log.append(&format!("Job finished: {m}")),
@@ -1201,7 +1222,7 @@ impl Engine {
 }
 
 /// Copies a program's output stream into its own file and the job log as it arrives.
-async fn tee(mut stream: impl tokio::io::AsyncRead + Unpin, own: PathBuf, combined: PathBuf) {
+pub(super) async fn tee(mut stream: impl tokio::io::AsyncRead + Unpin, own: PathBuf, combined: PathBuf) {
     use tokio::io::AsyncReadExt;
     let open = |p: &Path| std::fs::OpenOptions::new().create(true).append(true).open(p);
     let (Ok(mut a), Ok(mut b)) = (open(&own), open(&combined)) else { return };

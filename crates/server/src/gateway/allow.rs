@@ -5,7 +5,6 @@
 use lakedeck_api::sign::percent_decode;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code)] // EMR is forwarded once the shared ACS3 signer (crates/api/src/acs.rs) lands
 pub enum Service {
     /// Huawei MRS (V1.1 and V2), SDK-HMAC-SHA256.
     Mrs,
@@ -99,7 +98,6 @@ pub const HUAWEI: &[Op] = &[
 
 /// EMR Serverless Spark (ROA, emr-api.md §1.2): workspaces, queues, release versions, job runs,
 /// their logs and CU usage.
-#[allow(dead_code)]
 pub const EMR_SERVERLESS: &[Op] = &[
     op(EmrServerless, "GET", "/api/v1/workspaces", "ListWorkspaces", R),
     op(EmrServerless, "GET", "/api/v1/releaseVersions", "ListReleaseVersions", R),
@@ -113,7 +111,6 @@ pub const EMR_SERVERLESS: &[Op] = &[
 ];
 
 /// Classic EMR data development (RPC, emr-api.md §2): `Action` → write?
-#[allow(dead_code)]
 pub const EMR_FLOW_ACTIONS: &[(&str, bool)] = &[
     ("ListFlowProject", R),
     ("DescribeFlowProject", R),
@@ -256,12 +253,6 @@ pub fn find(ops: &'static [Op], method: &str, path: &str, scope: Scope) -> Found
     other_scope.unwrap_or(Found::NotAllowed)
 }
 
-/// Whether `action` is an allowed classic-EMR RPC action, and whether it writes.
-#[allow(dead_code)]
-pub fn flow_action(action: &str) -> Option<bool> {
-    EMR_FLOW_ACTIONS.iter().find(|(a, _)| *a == action).map(|(_, w)| *w)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,9 +312,14 @@ mod tests {
                 assert!(segments(&op.path.replace(['{', '}'], "")).is_some(), "{op:?}");
             }
         }
-        assert_eq!(flow_action("CreateFlowJob"), Some(true));
-        assert_eq!(flow_action("ListFlowJob"), Some(false));
-        assert_eq!(flow_action("DescribeClusterV2"), None);
+        let flow = |a: &str| EMR_FLOW_ACTIONS.iter().find(|(n, _)| *n == a).map(|(_, w)| *w);
+        assert_eq!(flow("CreateFlowJob"), Some(true));
+        assert_eq!(flow("ListFlowJob"), Some(false));
+        assert_eq!(flow("DescribeClusterV2"), None);
+        for (i, (a, w)) in EMR_FLOW_ACTIONS.iter().enumerate() {
+            assert_eq!(*w, !(a.starts_with("List") || a.starts_with("Describe")), "{a}: reads are List*/Describe*");
+            assert!(EMR_FLOW_ACTIONS[..i].iter().all(|(b, _)| b != a), "duplicate {a}");
+        }
         let ws = find(EMR_SERVERLESS, "DELETE", "/api/v1/workspaces/w-1/jobRuns/jr-2", Scope::default());
         assert!(matches!(ws, Found::Op(op) if op.name == "CancelJobRun" && op.write));
         assert!(matches!(find(ALLUXIO, "GET", "/api/v1/load", Scope::default()), Found::Op(op) if op.name == "GetLoad"));

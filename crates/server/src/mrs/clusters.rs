@@ -38,13 +38,21 @@ pub async fn list(State(st): State<Shared>, ProjectPath(project): ProjectPath, R
         state,
         tags: q.get("tags").map(parse_tag_filter).unwrap_or_default(),
     };
-    let all = run(&st, move |e| e.list_clusters(&project, &filter)).await.map_err(|e| engine_error(e, Family::V11))?;
-    let range = page_range(all.len(), page_size as usize, page as usize);
-    Ok(json(StatusCode::OK, &ListClustersResponse { cluster_total: all.len() as i64, clusters: all[range].to_vec() }))
+    let (total, clusters) = run(&st, move |e| {
+        let all = e.list_clusters(&project, &filter)?;
+        let range = page_range(all.len(), page_size as usize, page as usize);
+        let mut clusters = all[range].to_vec();
+        e.attach_policies(&project, &mut clusters)?;
+        Ok((all.len() as i64, clusters))
+    })
+    .await
+    .map_err(|e| engine_error(e, Family::V11))?;
+    Ok(json(StatusCode::OK, &ListClustersResponse { cluster_total: total, clusters }))
 }
 
 pub async fn show(State(st): State<Shared>, ids: ClusterPath) -> Result<Response, ApiError> {
-    let cluster = run(&st, move |e| e.cluster(&ids.project, &ids.cluster)).await.map_err(|e| engine_error(e, Family::V11))?;
+    let cluster =
+        run(&st, move |e| e.cluster_with_policies(&ids.project, &ids.cluster)).await.map_err(|e| engine_error(e, Family::V11))?;
     Ok(json(StatusCode::OK, &ShowClusterResponse { cluster }))
 }
 

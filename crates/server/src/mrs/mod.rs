@@ -5,7 +5,9 @@ pub mod clusters;
 pub mod jobs;
 pub mod metadata;
 pub mod nodes;
+pub mod scaling;
 pub mod sql;
+pub mod tags;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
@@ -50,6 +52,24 @@ pub fn routes() -> Router<Shared> {
         // the tracking page a browser opens (authorised by the key in its URL).
         .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}/log", get(jobs::log))
         .route("/sandbox/clusters/{cluster_id}/jobs/{job_id}/log", get(jobs::tracking))
+        // Tags (mrs-api.md §11).
+        .route("/v1.1/{project_id}/clusters/{cluster_id}/tags", post(tags::create).get(tags::list))
+        .route("/v1.1/{project_id}/clusters/{cluster_id}/tags/action", post(tags::batch))
+        .route("/v1.1/{project_id}/clusters/{cluster_id}/tags/{key}", delete(tags::delete))
+        .route("/v1.1/{project_id}/clusters/tags", get(tags::all))
+        .route("/v1.1/{project_id}/clusters/resource_instances/action", post(tags::search))
+        .route("/v2/{project_id}/clusters/{cluster_id}/tags/switch", post(tags::switch))
+        .route("/v2/{project_id}/clusters/{cluster_id}/tags/status", get(tags::status))
+        .route("/v2/{project_id}/clusters/{cluster_id}/tags/quota", get(tags::quota))
+        // Auto scaling (§10).
+        .route("/v1.1/{project_id}/autoscaling-policy/{cluster_id}", post(scaling::create_v11))
+        .route(
+            "/v2/{project_id}/autoscaling-policy/{cluster_id}",
+            get(scaling::show_v2).post(scaling::create_v2).put(scaling::update_v2).delete(scaling::delete_v2),
+        )
+        // Sandbox extensions: the autoscaler's metric history and decisions.
+        .route("/v2/{project_id}/autoscaling-policy/{cluster_id}/metrics", get(scaling::metrics))
+        .route("/v2/{project_id}/autoscaling-policy/{cluster_id}/events", get(scaling::events))
 }
 
 /// Generic invalid-parameter code of the V1.1 family.
@@ -121,7 +141,12 @@ impl QueryPairs {
 
 /// Parses a JSON body; any failure is the V2 invalid-parameter answer with serde's own words.
 pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad(V2_INVALID, format!("Invalid request body: {e}")))
+    serde_json::from_slice(body).map_err(|e| ApiError::bad(V2_INVALID, crate::text!("Invalid request body: {e}", "请求体无效：{e}")))
+}
+
+/// Like [`parse_body`], answered with the V1.1 family's invalid-parameter code.
+pub fn parse_body_v11<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad(V11_INVALID, crate::text!("Invalid request body: {e}", "请求体无效：{e}")))
 }
 
 /// Runs engine work on the blocking pool: SQLite calls wait on locks (the end-to-end suite writes
