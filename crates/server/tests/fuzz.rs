@@ -71,6 +71,33 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/{p}/vpcs"),
     ("GET", "/v1/{p}/subnets"),
     ("GET", "/sandbox/clusters/{c}/jobs/{j}/log"),
+    ("POST", "/v1.1/{p}/clusters/{c}/tags"),
+    ("GET", "/v1.1/{p}/clusters/{c}/tags"),
+    ("POST", "/v1.1/{p}/clusters/{c}/tags/action"),
+    ("DELETE", "/v1.1/{p}/clusters/{c}/tags/{k}"),
+    ("GET", "/v1.1/{p}/clusters/tags"),
+    ("POST", "/v1.1/{p}/clusters/resource_instances/action"),
+    ("POST", "/v2/{p}/clusters/{c}/tags/switch"),
+    ("GET", "/v2/{p}/clusters/{c}/tags/status"),
+    ("GET", "/v2/{p}/clusters/{c}/tags/quota"),
+    ("POST", "/v1.1/{p}/autoscaling-policy/{c}"),
+    ("GET", "/v2/{p}/autoscaling-policy/{c}"),
+    ("POST", "/v2/{p}/autoscaling-policy/{c}"),
+    ("PUT", "/v2/{p}/autoscaling-policy/{c}"),
+    ("DELETE", "/v2/{p}/autoscaling-policy/{c}"),
+    ("GET", "/v2/{p}/autoscaling-policy/{c}/metrics"),
+    ("GET", "/v2/{p}/autoscaling-policy/{c}/events"),
+    ("GET", "/api/v1/workspaces"),
+    ("GET", "/api/v1/releaseVersions"),
+    ("GET", "/api/v1/workspaces/{w}/queues"),
+    ("GET", "/api/v1/workspaces/{w}/jobRuns"),
+    ("POST", "/api/v1/workspaces/{w}/jobRuns"),
+    ("GET", "/api/v1/workspaces/{w}/jobRuns/{jr}"),
+    ("DELETE", "/api/v1/workspaces/{w}/jobRuns/{jr}"),
+    ("GET", "/api/v1/workspaces/{w}/action/listLogContents"),
+    ("GET", "/api/v1/workspaces/{w}/metric/cuHours/{q}"),
+    ("POST", "/"),
+    ("GET", "/"),
     ("GET", "/config.json"),
     ("GET", "/healthz"),
     ("GET", "/{static}"),
@@ -79,7 +106,14 @@ const ROUTES: &[(&str, &str)] = &[
 const QUERY_KEYS: &[&str] = &[
     "pageSize", "currentPage", "clusterName", "clusterState", "tags", "limit", "offset", "job_name", "job_id", "job_state",
     "job_type", "job_result", "sort_by", "submitted_time_begin", "submitted_time_end", "path", "availability_zone", "vpc_id",
-    "marker", "id", "scope", "cluster_id", "key", "direction", "order", "recursive",
+    "marker", "id", "scope", "cluster_id", "key", "direction", "order", "recursive", "regionId", "maxResults", "nextToken",
+    "states", "startTime", "tag", "name", "fileName", "length", "Action", "RegionId", "PageSize", "PageNumber", "ProjectId", "Id",
+];
+
+const RPC_ACTIONS: &[&str] = &[
+    "ListFlowProject", "DescribeFlowProject", "CreateFlowProject", "DeleteFlowProject", "ListFlowCategory", "CreateFlowCategory",
+    "ListFlowJob", "DescribeFlowJob", "CreateFlowJob", "ModifyFlowJob", "DeleteFlowJob", "SubmitFlowJob", "KillFlowJob",
+    "ListFlowCluster", "ListFlowJobHistory", "DescribeFlowNodeInstance", "DescribeFlowNodeInstanceLauncherLog", "NoSuchAction",
 ];
 
 fn odd_values(r: &mut Rng) -> String {
@@ -146,7 +180,23 @@ fn mutate(r: &mut Rng, v: &mut Value, depth: usize) {
 }
 
 fn template(path: &str, method: &str) -> Value {
-    if path.ends_with("/clusters") || path.ends_with("/run-job-flow") {
+    if path.contains("/tags/action") {
+        json!({"action": "create", "tags": [{"key": "fuzz", "value": "1"}]})
+    } else if path.contains("resource_instances") {
+        json!({"action": "filter", "limit": "10", "offset": "0", "tags": [{"key": "env", "values": ["prod"]}]})
+    } else if path.ends_with("/tags") {
+        json!({"tag": {"key": "fuzz", "value": "v"}})
+    } else if path.ends_with("/tags/switch") {
+        json!({"default_tags_enable": true})
+    } else if path.contains("autoscaling-policy") {
+        json!({"node_group_name": "task_node_analysis_group", "resource_pool_name": "default", "auto_scaling_enable": true,
+               "min_capacity": 0, "max_capacity": 3,
+               "rules": [{"name": "r1", "adjustment_type": "scale_out", "cool_down_minutes": 5, "scaling_adjustment": 1,
+                          "trigger": {"metric_name": "YARNAppPending", "metric_value": "1", "comparison_operator": "GT", "evaluation_periods": 1}}]})
+    } else if path.contains("/jobRuns") {
+        json!({"name": "fuzz", "codeType": "SQL", "releaseVersion": "esr-4.0.0 (Spark 3.5.2, Scala 2.12)",
+               "jobDriver": {"sparkSubmit": {"entryPoint": "oss://lakedeck-demo/scripts/revenue_by_nation.sql", "entryPointArguments": [], "sparkSubmitParameters": ""}}})
+    } else if path.ends_with("/clusters") || path.ends_with("/run-job-flow") {
         let mut b = create_body("fuzz_cluster");
         b["cluster_name"] = json!(format!("fuzz_{}", path.len()));
         b
@@ -174,6 +224,7 @@ struct Ctx {
     cluster: String,
     job: String,
     sql: String,
+    workspace: String,
 }
 
 fn fill(r: &mut Rng, tmpl: &str, ctx: &Ctx) -> String {
@@ -189,6 +240,8 @@ fn fill(r: &mut Rng, tmpl: &str, ctx: &Ctx) -> String {
             "{s}" if !odd => ctx.sql.clone(),
             "{v}" if !odd => "MRS%203.1.0".into(),
             "{r}" if !odd => "cn-north-4".into(),
+            "{w}" if !odd => ctx.workspace.clone(),
+            "{k}" if !odd => "env".into(),
             "{static}" => r.pick(&["", "index.html", "clusters/x", "%2e%2e/etc/passwd", "a%00b.js", "..%5c..%5cx"]).to_string(),
             s if s.starts_with('{') => r.pick(&["", "x", "%zz", "%2F", "..", "%2e%2e", "集群", "a%20b", "00000000000000000000000000000000"]).to_string()
                 + &if choice > 97 { "y".repeat(3000) } else { String::new() },
@@ -228,6 +281,20 @@ fn body(r: &mut Rng, path: &str, method: &str) -> Option<Vec<u8>> {
     if method == "GET" && !r.chance(5) {
         return None;
     }
+    // The classic EMR RPC API at `/` takes form bodies.
+    if path == "/" || path.starts_with("/?") {
+        let action = *r.pick(RPC_ACTIONS);
+        let mut pairs = vec![format!("Action={action}"), "RegionId=cn-hangzhou".to_string()];
+        for _ in 0..r.below(5) {
+            let k = *r.pick(&["ProjectId", "Id", "Name", "Type", "Description", "Params", "JobId", "ClusterId", "PageSize", "ParentId", "ResourceList.1.Path"]);
+            let v: String = odd_values(r).bytes().map(|b| format!("%{b:02X}")).collect();
+            pairs.push(format!("{k}={v}"));
+        }
+        if r.chance(10) {
+            pairs.push("%zz=%".into());
+        }
+        return Some(pairs.join("&").into_bytes());
+    }
     Some(match r.below(10) {
         0 => r.pick(&["", "{", "[1,2", "null", "\"str\"", "{\"a\":", "{}}", "tru", "{\"cluster_name\":\"\\ud800\"}"]).as_bytes().to_vec(),
         1 => vec![0xff, 0xfe, b'{', 0x80],
@@ -255,7 +322,8 @@ fn headers(r: &mut Rng, token: &str) -> Vec<(String, String)> {
         _ => h.push(("X-Auth-Token".into(), token.into())),
     }
     if !r.chance(15) {
-        h.push(("Content-Type".into(), r.pick(&["application/json", "text/plain", "application/json;charset=UTF-8", "multipart/form-data; boundary=x"]).to_string()));
+        let types = ["application/json", "text/plain", "application/json;charset=UTF-8", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"];
+        h.push(("Content-Type".into(), r.pick(&types).to_string()));
     }
     if r.chance(20) {
         h.push(("X-Language".into(), r.pick(&["zh-cn", "en-us", "xx", ""]).to_string()));
@@ -318,6 +386,7 @@ fn no_request_breaks_the_sandbox() {
         cluster,
         job: job["job_id"].as_str().unwrap().to_string(),
         sql: sql["id"].as_str().unwrap().to_string(),
+        workspace: s.get("/api/v1/workspaces").json()["workspaces"][0]["workspaceId"].as_str().expect("a seeded workspace").to_string(),
     });
 
     for (label, status) in raw_oddities(&ctx.addr) {

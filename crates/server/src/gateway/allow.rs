@@ -52,8 +52,8 @@ const R: bool = false;
 const W: bool = true;
 
 /// Huawei MRS and VPC: clusters, nodes, jobs, files, SQL, metadata for the create wizard, tags and
-/// auto-scaling policies, plus the two sandbox read extensions the console uses (job log, paged
-/// SQL rows; a real MRS answers them 404).
+/// auto-scaling policies, plus the sandbox read extensions the console uses (job log, paged SQL
+/// rows, the autoscaler's metrics and events; a real MRS answers them 404).
 pub const HUAWEI: &[Op] = &[
     op(Mrs, "GET", "/v1.1/{project_id}/cluster_infos", "ListClusters", R),
     op(Mrs, "GET", "/v1.1/{project_id}/cluster_infos/{cluster_id}", "ShowClusterDetails", R),
@@ -67,6 +67,9 @@ pub const HUAWEI: &[Op] = &[
     op(Mrs, "POST", "/v1.1/{project_id}/clusters/{cluster_id}/tags/action", "BatchCreateOrDeleteClusterTags", W),
     op(Mrs, "DELETE", "/v1.1/{project_id}/clusters/{cluster_id}/tags/{key}", "DeleteClusterTag", W),
     op(Mrs, "POST", "/v1.1/{project_id}/autoscaling-policy/{cluster_id}", "CreateScalingPolicy", W),
+    op(Mrs, "POST", "/v2/{project_id}/clusters/{cluster_id}/tags/switch", "SwitchClusterTags", W),
+    op(Mrs, "GET", "/v2/{project_id}/clusters/{cluster_id}/tags/status", "ShowTagStatus", R),
+    op(Mrs, "GET", "/v2/{project_id}/clusters/{cluster_id}/tags/quota", "ShowTagQuota", R),
     op(Mrs, "GET", "/v1.1/{project_id}/metadata/versions/{version_name}", "ShowMrsVersionMetadata", R),
     op(Mrs, "GET", "/v1.1/{region_id}/available-zones", "ListAvailableZones", R),
     op(Mrs, "POST", "/v2/{project_id}/clusters", "CreateCluster", W),
@@ -90,6 +93,9 @@ pub const HUAWEI: &[Op] = &[
     op(Mrs, "POST", "/v2/{project_id}/autoscaling-policy/{cluster_id}", "CreateAutoScalingPolicy", W),
     op(Mrs, "PUT", "/v2/{project_id}/autoscaling-policy/{cluster_id}", "UpdateAutoScalingPolicy", W),
     op(Mrs, "DELETE", "/v2/{project_id}/autoscaling-policy/{cluster_id}", "DeleteAutoScalingPolicy", W),
+    // Sandbox extensions the scaling views read (the autoscaler's metric history and decisions).
+    op(Mrs, "GET", "/v2/{project_id}/autoscaling-policy/{cluster_id}/metrics", "ShowScalingMetrics", R),
+    op(Mrs, "GET", "/v2/{project_id}/autoscaling-policy/{cluster_id}/events", "ShowScalingEvents", R),
     op(Mrs, "GET", "/v2/{project_id}/metadata/versions", "ShowMrsVersionList", R),
     op(Mrs, "GET", "/v2/{project_id}/metadata/version/{version_name}/available-flavor", "ShowMrsFlavors", R),
     op(Vpc, "GET", "/v1/{project_id}/vpcs", "ListVpcs", R),
