@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
             message: format!("config.json could not be loaded: {}", e.message),
             ..e
         }));
+        session.refresh_who();
     });
 
     let base = base_path().to_string();
@@ -210,6 +211,12 @@ fn Shell() -> impl IntoView {
                 <When when=sandbox>
                     <span class="badge badge-sandbox" title="The endpoints are a local Lakedeck sandbox">"sandbox"</span>
                 </When>
+                {move || match session.who().get() {
+                    crate::state::Who::User(w) => Some(view! {
+                        <span class="badge" id="header-user" title="Signed in to the Lakedeck gateway">{format!("{} · {}", w.user, w.role)}</span>
+                    }),
+                    _ => None,
+                }}
             </div>
             <div class="header-tools">
                 <label class="theme-label" for="theme-select">"Theme"</label>
@@ -243,6 +250,9 @@ fn Shell() -> impl IntoView {
             </nav>
             <main id="main" class="content" tabindex="-1">
                 {move || config_error()}
+                {move || session.who().with(crate::state::session::read_only_reason).map(|reason| view! {
+                    <p class="notice" id="read-only-notice" role="status">{reason}</p>
+                })}
                 <When when=move || !loading() fallback=|| view! { <Spinner label="Loading configuration…"/> }>
                     <FlatRoutes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=|| view! { <RedirectTo path="/clusters"/> }/>

@@ -72,6 +72,20 @@ impl ApiError {
     pub fn is_auth(&self) -> bool {
         self.status == 401 || self.status == 403
     }
+
+    /// What a refused call means for the user, and what to do: 401 is "sign in again", a 403 says
+    /// whether the role, the gateway's allowlist or the project was the reason.
+    pub fn auth_advice(&self) -> Option<&'static str> {
+        match (self.status, self.code.as_str()) {
+            (401, _) => Some("You are not signed in, or your token is no longer valid: sign in again with your token in Settings (press g then s)."),
+            (403, "Gateway.RoleDenied") => Some("Not allowed for your role: viewers can only read. Ask an operator, or ask your administrator for the operator role."),
+            (403, "Gateway.NotAllowed") => Some("Not on the gateway's allowlist: the gateway only forwards the operations the console uses."),
+            (403, "Gateway.ScopeDenied") => Some("The gateway serves one project and region: check the project id in Settings."),
+            (403, "Gateway.OriginDenied") => Some("This page's web origin may not call the gateway: its administrator lists allowed portals in allowed_origins."),
+            (403, _) => Some("The service refused this for your credentials: check the token and the project id in Settings (press g then s)."),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for ApiError {

@@ -18,15 +18,7 @@ pub fn ErrorPanel(
     hint: Option<String>,
 ) -> impl IntoView {
     let title = title.unwrap_or_else(|| "The request failed".to_string());
-    let auth_hint = move || {
-        error.with(|e| e.is_auth()).then(|| {
-            view! {
-                <p class="error-hint">
-                    "The token may be missing or expired: enter a valid one in Settings (press g then s)."
-                </p>
-            }
-        })
-    };
+    let auth_hint = move || error.with(|e| e.auth_advice()).map(|advice| view! { <p class="error-hint error-advice">{advice}</p> });
     view! {
         <div class="error-panel" role="alert">
             <div class="error-head">

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::{TextField, When};
 use crate::state::session::SessionExt;
-use crate::state::{use_session, ConfigStatus, RefreshBus, SessionStateStoreFields};
+use crate::state::{use_session, ConfigStatus, RefreshBus, SessionStateStoreFields, Who};
 
 #[component]
 pub fn Settings() -> impl IntoView {
@@ -36,11 +36,31 @@ pub fn Settings() -> impl IntoView {
             return;
         }
         session.save_settings(mrs.get_untracked(), project.get_untracked(), token.get_untracked());
+        session.refresh_who();
         refresh.bump();
         saved.set(true);
     };
 
     let sandbox = move || session.config().with(|c| c.sandbox);
+    let gateway = move || session.config().with(|c| c.gateway);
+    let who = move || match session.who().get() {
+        Who::User(w) => {
+            let via = if w.auth == "header" { "your portal's sign-in" } else { "your token" };
+            let can = if w.can_write { "reads and changes" } else { "reads only" };
+            view! {
+                <span id="settings-user">{w.user.clone()}</span>" · "
+                <span class="badge" id="settings-role">{w.role.clone()}</span>
+                {format!(" ({can}; signed in with {via})")}
+            }
+            .into_any()
+        }
+        Who::Refused(e) => view! {
+            <span id="settings-user-error">{e.auth_advice().unwrap_or("The gateway could not tell who you are.").to_string()}</span>
+            " " <span class="muted small">{format!("({} {})", e.status, e.code)}</span>
+        }
+        .into_any(),
+        Who::Unknown => view! { <span class="muted">"Checking…"</span> }.into_any(),
+    };
     let status = move || match session.config_status().get() {
         ConfigStatus::Loading => "Loading config.json…".to_string(),
         ConfigStatus::Loaded => "Loaded from config.json (edits below apply to this tab only).".to_string(),
@@ -60,10 +80,19 @@ pub fn Settings() -> impl IntoView {
                     <dd id="settings-sandbox">
                         {move || if sandbox() {
                             view! { <span class="badge badge-sandbox">"sandbox"</span> " A local Lakedeck sandbox: data is simulated." }.into_any()
+                        } else if gateway() {
+                            view! {
+                                <span class="badge" id="settings-backend">"gateway"</span>
+                                " A Lakedeck gateway: it signs your requests to the real services, which may cost money."
+                            }.into_any()
                         } else {
                             view! { <span class="badge">"cloud"</span> " Requests go to the real service and may cost money." }.into_any()
                         }}
                     </dd>
+                    <When when=gateway>
+                        <dt>"Signed in as"</dt>
+                        <dd id="settings-who">{who}</dd>
+                    </When>
                 </dl>
             </div>
             <form class="card form" on:submit=on_submit novalidate=true>

@@ -120,6 +120,7 @@ pub fn error_offset(tab_text: &str, statement: &str, statement_offset: Option<us
 
 #[component]
 pub fn SqlEditor() -> impl IntoView {
+    let read_only = crate::state::use_read_only();
     let session = use_session();
     let ws = RwSignal::new(Workspace::load());
     // localStorage writes are synchronous and the workspace carries the history, so typing saves
@@ -486,13 +487,13 @@ pub fn SqlEditor() -> impl IntoView {
                             disabled=move || ws.with(|w| w.closed.is_empty())>"Reopen closed tab"</button>
                     </div>
                     <div class="sql-toolbar">
-                        <button type="button" class="btn btn-primary" id="sql-run" disabled=move || running.get()
-                            on:click=move |_| run_at_cursor(false) title="Run the statement at the cursor (Ctrl+Enter)">"Run"</button>
-                        <button type="button" class="btn" id="sql-run-script" disabled=move || running.get()
-                            on:click=move |_| run_script() title="Run every statement (Shift+Ctrl+Enter)">"Run script"</button>
-                        <button type="button" class="btn btn-danger" id="sql-cancel" disabled=move || current_id.with(Option::is_none)
+                        <button type="button" class="btn btn-primary" id="sql-run" title=move || read_only.get().unwrap_or_else(|| "Run the statement at the cursor (Ctrl+Enter)".into()) disabled=move || read_only.with(Option::is_some) || running.get()
+                            on:click=move |_| run_at_cursor(false)>"Run"</button>
+                        <button type="button" class="btn" id="sql-run-script" title=move || read_only.get().unwrap_or_else(|| "Run every statement (Shift+Ctrl+Enter)".into()) disabled=move || read_only.with(Option::is_some) || running.get()
+                            on:click=move |_| run_script()>"Run script"</button>
+                        <button type="button" class="btn btn-danger" id="sql-cancel" title=move || read_only.get() disabled=move || read_only.with(Option::is_some) || current_id.with(Option::is_none)
                             on:click=cancel>"Cancel"</button>
-                        <button type="button" class="btn" id="sql-explain" disabled=move || running.get()
+                        <button type="button" class="btn" id="sql-explain" title=move || read_only.get() disabled=move || read_only.with(Option::is_some) || running.get()
                             on:click=move |_| run_at_cursor(true)>"Explain"</button>
                         <button type="button" class="btn" id="sql-format" on:click=format>"Format"</button>
                         <span class="sql-elapsed" id="sql-elapsed" aria-live="off">{elapsed}</span>
