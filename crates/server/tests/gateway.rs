@@ -96,6 +96,7 @@ fn config(sandbox: &Server, alluxio: &str, extra: &str) -> String {
     format!(
         r#"
 allowed_origins = ["{PORTAL}"]
+allowed_hosts = ["lakedeck.test"]
 audit_log = "audit/audit.jsonl"
 timeout_secs = 2
 max_body_bytes = 4096
@@ -274,6 +275,9 @@ fn forwards_signed_requests_and_refuses_the_rest() {
     // Browser rules of the sandbox: Host allow-list, exact CORS, foreign origins refused.
     let port = gw.addr.rsplit(':').next().unwrap();
     assert_eq!(gw.request("GET", "/config.json", &[("Host", &format!("evil.test:{port}"))], None).status, 421);
+    // Behind a TLS proxy: the public name without a port, and its https origin as the console's own.
+    let proxied = gw.request("GET", "/config.json", &[("Host", "lakedeck.test"), ("Origin", "https://lakedeck.test")], None);
+    assert_eq!(proxied.status, 200, "{}", proxied.text());
     let pre = gw.request("OPTIONS", &list, &[("Origin", PORTAL), ("Access-Control-Request-Method", "GET")], None);
     assert_eq!((pre.status, pre.header("access-control-allow-origin")), (204, Some(PORTAL)));
     assert!(pre.header("access-control-allow-headers").unwrap().contains("X-Auth-Token"));

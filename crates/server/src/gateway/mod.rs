@@ -447,6 +447,26 @@ fn gateway_endpoint(gw: &Gateway, req: &Request, peer: SocketAddr, path: &str, r
     }
 }
 
+/// The names browsers may use: the listening address's, and each `allowed_hosts` entry as written —
+/// behind a TLS proxy the `Host` is the public name without a port (or with :443/:80, which a
+/// bare entry also covers), unlike the sandbox's `--allowed-host`, which means the listening port.
+pub fn gateway_access(bound: SocketAddr, allowed_hosts: &[String], origins: &[String]) -> Access {
+    let mut access = Access::new(bound, &[], origins);
+    for h in allowed_hosts {
+        let bare = !h.ends_with(']') && !h.rsplit_once(':').is_some_and(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()));
+        let mut names = vec![h.clone()];
+        if bare {
+            names.extend([format!("{h}:443"), format!("{h}:80")]);
+        }
+        for n in names {
+            if !access.hosts.contains(&n) {
+                access.hosts.push(n);
+            }
+        }
+    }
+    access
+}
+
 /// Loads the configuration, binds and serves until Ctrl-C.
 pub async fn run(args: Args) -> Result<(), String> {
     let mut cfg = config::load(&args.config, &|k| std::env::var(k).ok())?;
@@ -459,7 +479,7 @@ pub async fn run(args: Args) -> Result<(), String> {
     let listener =
         tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
-    let access = Access::new(bound, &cfg.allowed_hosts, &cfg.allowed_origins);
+    let access = gateway_access(bound, &cfg.allowed_hosts, &cfg.allowed_origins);
     let gw = Arc::new(Gateway::new(cfg, access)?);
 
     let mut out = std::io::stdout().lock();
@@ -525,6 +545,15 @@ mod tests {
         assert!(parse_args(&args(&["--config"])).unwrap_err().contains("needs a value"));
         assert!(parse_args(&args(&["--data-dir", "x"])).unwrap_err().contains("unknown argument"));
         assert!(parse_args(&args(&["--config", "c", "--listen", "x"])).is_err());
+    }
+
+    #[test]
+    fn hosts_behind_a_proxy() {
+        let a = gateway_access("127.0.0.1:8443".parse().unwrap(), &["lakedeck.example.com".into(), "lan.test:9000".into()], &[]);
+        for ok in ["127.0.0.1:8443", "localhost:8443", "lakedeck.example.com", "lakedeck.example.com:443", "lan.test:9000"] {
+            assert!(a.hosts.iter().any(|h| h == ok), "{ok} in {:?}", a.hosts);
+        }
+        assert!(!a.hosts.iter().any(|h| h == "lan.test" || h == "lakedeck.example.com:8443"));
     }
 
     #[test]
