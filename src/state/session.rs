@@ -48,9 +48,7 @@ pub struct SessionState {
 /// when writes are allowed (or the service will decide).
 pub fn read_only_reason(who: &Who) -> Option<String> {
     match who {
-        Who::User(w) if !w.can_write => {
-            Some(format!("Read-only: your role ({}) can only read; changes need the operator role.", w.role))
-        }
+        Who::User(w) if !w.can_write => Some(crate::t!(session.read_only, role = w.role)),
         _ => None,
     }
 }
@@ -112,7 +110,8 @@ impl SessionState {
 
 /// Session operations on the store.
 pub trait SessionExt {
-    /// A snapshot for one request; tracked, so a resource re-fetches when Settings change.
+    /// A snapshot for one request; tracked, so a resource re-fetches when Settings or the
+    /// language change.
     fn client(&self) -> ApiClient;
     fn client_untracked(&self) -> ApiClient;
     /// config.json arrived (or failed): merge with what this tab stored.
@@ -126,11 +125,13 @@ pub trait SessionExt {
 
 impl SessionExt for Session {
     fn client(&self) -> ApiClient {
-        ApiClient::new(self.config().get(), Some(self.token().get()))
+        // The language is tracked too: a switch reloads the views, so the services' own texts
+        // (stages, messages) come back in the new language.
+        ApiClient::new(self.config().get(), Some(self.token().get()), crate::i18n::lang())
     }
 
     fn client_untracked(&self) -> ApiClient {
-        ApiClient::new(self.config().get_untracked(), Some(self.token().get_untracked()))
+        ApiClient::new(self.config().get_untracked(), Some(self.token().get_untracked()), crate::i18n::lang_untracked())
     }
 
     fn finish_loading(&self, loaded: Result<ConsoleConfig, ApiError>) {

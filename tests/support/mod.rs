@@ -81,3 +81,24 @@ pub const OFFER_ROUTES: &[(&str, &str)] = &[
     ("/vpcs", r#"{"vpcs":[{"id":"v1","name":"vpc-team","cidr":"10.0.0.0/16"},{"id":"v2","name":"vpc-other","cidr":"10.1.0.0/16"}]}"#),
     ("/subnets", r#"{"subnets":[{"id":"s1","name":"subnet-a","cidr":"10.0.1.0/24","vpc_id":"v1"},{"id":"s2","name":"subnet-b","cidr":"10.0.2.0/24","vpc_id":"v1"}]}"#),
 ];
+
+/// Makes English the console's language, with the catalogs this build ships (included here;
+/// the console fetches them at run time).
+pub fn english() {
+    lakedeck::i18n::install(
+        lakedeck::i18n::Lang::En,
+        include_str!("../../locales/en.json"),
+        include_str!("../../crates/api/locales/en.json"),
+    )
+    .expect("the English catalogs fit this build");
+}
+
+/// Makes Simplified Chinese the console's language.
+pub fn chinese() {
+    lakedeck::i18n::install(
+        lakedeck::i18n::Lang::ZhCn,
+        include_str!("../../locales/zh-CN.json"),
+        include_str!("../../crates/api/locales/zh-CN.json"),
+    )
+    .expect("the Chinese catalogs fit this build");
+}

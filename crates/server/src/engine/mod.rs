@@ -10,6 +10,7 @@ pub mod hdfs;
 pub mod jobs;
 pub mod lifecycle;
 pub mod nodes;
+pub mod process;
 pub mod scaling;
 pub mod seed;
 pub mod sql;
@@ -67,14 +68,24 @@ impl Default for Limits {
 impl Limits {
     /// The deadline of a statement starting now.
     pub fn deadline(&self) -> sql::Deadline {
-        sql::Deadline { at: std::time::Instant::now() + self.sql_timeout, message: self.timeout_message().into() }
+        sql::Deadline { at: std::time::Instant::now() + self.sql_timeout, message: self.timeout_message().en.as_ref().into() }
     }
 
     /// The refusal a statement gets when it runs past `sql_timeout` (jobs and SQL execution alike).
-    pub fn timeout_message(&self) -> String {
-        format!(
-            "The statement ran longer than the sandbox's limit of {} s and was stopped (start the sandbox with a larger --sql-timeout to allow more).",
-            self.sql_timeout.as_secs()
+    pub fn timeout_message(&self) -> Text {
+        let secs = self.sql_timeout.as_secs();
+        crate::text!(
+            "The statement ran longer than the sandbox's limit of {secs} s and was stopped (start the sandbox with a larger --sql-timeout to allow more).",
+            "语句运行时间超过沙箱 {secs} 秒的上限，已被停止（可用更大的 --sql-timeout 启动沙箱）。"
+        )
+    }
+
+    /// The refusal a statement gets when its result archive would pass `max_result_bytes`.
+    pub fn result_too_large(&self) -> Text {
+        let mib = self.max_result_bytes / (1024 * 1024);
+        crate::text!(
+            "The result is larger than the sandbox's limit of {mib} MiB and was not kept; narrow it with WHERE, LIMIT or an aggregate (or start the sandbox with a larger --max-result-mb).",
+            "结果超过沙箱 {mib} MiB 的上限，未予保留；请用 WHERE、LIMIT 或聚合缩小结果（或用更大的 --max-result-mb 启动沙箱）。"
         )
     }
 }
