@@ -1,6 +1,7 @@
 //! The axe-core stage: every view and the states a user reaches in it (lists, details, forms with
 //! their errors, dialogs, the SQL editor with results and with an error, the shortcut sheet), in the
-//! dark and the light theme, with no critical or serious violation.
+//! dark and the light theme, with no critical or serious violation; and every view usable at 390 px
+//! (no sideways page scroll, the header tools on screen) with the SQL editor first at 800 px.
 
 use fantoccini::key::Key;
 use lakedeck_e2e::Harness;
@@ -101,5 +102,53 @@ async fn every_view_has_no_critical_or_serious_violation_in_either_theme() {
     check(&h, &mut report, "settings").await;
 
     assert!(report.is_empty(), "axe-core: critical or serious violations:\n{report}");
+    h.close().await;
+}
+
+/// How far the page scrolls sideways (0 when it fits the window).
+async fn sideways(h: &Harness) -> i64 {
+    h.eval("return document.documentElement.scrollWidth - window.innerWidth").await.as_i64().unwrap_or(i64::MAX)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_view_fits_a_phone_and_the_editor_comes_first_at_800_px() {
+    let h = Harness::start(300).await;
+    let cluster = analytics(&h);
+    h.client.set_window_size(390, 844).await.unwrap();
+    for (path, ready) in [
+        ("/clusters".to_string(), "tbody .cluster-name"),
+        (format!("/clusters/{cluster}"), "#nodes-title"),
+        (format!("/clusters/{cluster}/files"), "tbody tr"),
+        ("/jobs".to_string(), "#submit-job"),
+        ("/jobs/submit".to_string(), "#job-submit"),
+        ("/sql".to_string(), "#sql-editor .cm-content"),
+        ("/settings".to_string(), "#settings-title"),
+    ] {
+        h.goto(&path).await;
+        h.find(ready).await;
+        // Let late content (tables, the editor) lay out.
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        assert_eq!(sideways(&h).await, 0, "{path} scrolls sideways at 390 px");
+        let tools_visible = h
+            .eval("const r = document.getElementById('theme-select').getBoundingClientRect(); return r.right <= window.innerWidth && r.left >= 0;")
+            .await;
+        assert_eq!(tools_visible.as_bool(), Some(true), "{path}: the theme control is on screen at 390 px");
+    }
+
+    // 800 px: the editor is on the first screen, above the schema panel.
+    h.client.set_window_size(800, 900).await.unwrap();
+    h.goto("/sql").await;
+    h.find("#sql-editor .cm-content").await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let placed = h
+        .eval(
+            "const e = document.getElementById('sql-editor').getBoundingClientRect();
+             const s = document.getElementById('sql-side');
+             const below = !s || s.hidden || s.getBoundingClientRect().top >= e.top;
+             return e.top < window.innerHeight && below;",
+        )
+        .await;
+    assert_eq!(placed.as_bool(), Some(true), "at 800 px the editor is on the first screen and above the schema");
+    assert_eq!(sideways(&h).await, 0, "/sql scrolls sideways at 800 px");
     h.close().await;
 }
