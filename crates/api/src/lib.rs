@@ -21,6 +21,7 @@ pub mod mrs_sql;
 pub mod mrs_tags;
 pub mod paging;
 pub mod problem;
+pub mod replay;
 pub mod rules;
 pub mod scaling_edit;
 pub mod sign;
