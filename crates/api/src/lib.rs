@@ -28,4 +28,5 @@ pub mod sign;
 pub mod sqledit;
 pub mod sqltext;
 pub mod tag_query;
+pub mod template;
 pub mod units;

@@ -14,7 +14,7 @@ use crate::mrs_scaling::{
     MIN_PLAN_MINUTES,
 };
 use crate::problem::Problem;
-use crate::rules::{FieldProblem, INVALID_PARAM};
+use crate::rules::{FieldError, INVALID_PARAM};
 
 /// Field paths of a policy start with this (as the service names them).
 pub const PREFIX: &str = "auto_scaling_policy";
@@ -205,12 +205,12 @@ impl PolicyDraft {
 
     /// The policy the draft stands for, and the fields that are not numbers where one is needed
     /// (those are left out of the policy, so the shared rules call them required).
-    pub fn to_policy(&self) -> (AutoScalingPolicy, Vec<FieldProblem>) {
+    pub fn to_policy(&self) -> (AutoScalingPolicy, Vec<FieldError>) {
         let mut bad = Vec::new();
         let mut int = |raw: &str, field: String| match parse_int(raw) {
             Ok(v) => v,
             Err(problem) => {
-                bad.push(FieldProblem { field: format!("{PREFIX}.{field}"), code: INVALID_PARAM, problem });
+                bad.push(FieldError { field: format!("{PREFIX}.{field}"), code: INVALID_PARAM, problem });
                 None
             }
         };
@@ -276,7 +276,7 @@ impl PolicyDraft {
 
     /// Every problem of the draft, at most one per field (a number that does not parse is reported
     /// as such, not also as missing), in field order of the shared rules.
-    pub fn problems(&self, target: &PolicyTarget) -> Vec<FieldProblem> {
+    pub fn problems(&self, target: &PolicyTarget) -> Vec<FieldError> {
         let (policy, mut out) = self.to_policy();
         for p in validate_policy(&policy, target, PREFIX) {
             if !out.iter().any(|o| o.field == p.field) {
@@ -525,7 +525,7 @@ mod tests {
         .unwrap()
     }
 
-    fn fields(problems: &[FieldProblem]) -> Vec<(String, &'static str)> {
+    fn fields(problems: &[FieldError]) -> Vec<(String, &'static str)> {
         problems.iter().map(|p| (p.field.clone(), p.problem.key)).collect()
     }
 

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::mrs::Tag;
 use crate::mrs_tags::{parse_search, NameMatch, TagFilter, TagResource, TagSearchReq, TagValues};
-use crate::rules::FieldProblem;
+use crate::rules::FieldError;
 
 /// How a list of tag conditions combines (the four lists of ListClustersByTags).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -171,7 +171,7 @@ impl TagQuery {
 
     /// What the service would refuse in the filter (the shared rules of ListClustersByTags), with
     /// field paths of the request (`tags_any[1].key`).
-    pub fn problems(&self, size: usize) -> Vec<FieldProblem> {
+    pub fn problems(&self, size: usize) -> Vec<FieldError> {
         parse_search(&self.request(false, size)).err().unwrap_or_default()
     }
 }
