@@ -33,8 +33,15 @@ export function loadUplot(file) {
 // bottom) rather than what the simulator predicts (drawn at the top).
 const OUT = 0, IN = 1, SKIP = 2, PLAN = 3, RECORDED = 4;
 
+// A colour from a CSS custom property, resolved (the theme's `light-dark()` values are only resolved on
+// a real property, so a probe element reads it as its `color`).
 function css(el, name, fallback) {
-  const v = getComputedStyle(el).getPropertyValue(name).trim();
+  const probe = document.createElement("span");
+  probe.style.color = `var(${name}, ${fallback})`;
+  probe.style.display = "none";
+  el.appendChild(probe);
+  const v = getComputedStyle(probe).color;
+  probe.remove();
   return v || fallback;
 }
 

@@ -215,6 +215,13 @@ pub async fn metric_history(c: &ApiClient, cluster_id: &str, limit: u32) -> Resu
     request::<_, ()>(c, Service::Mrs, Method::Get, &p, None).await
 }
 
+/// The samples recorded after real time `since` (epoch ms), oldest first.
+pub async fn metric_history_since(c: &ApiClient, cluster_id: &str, since: i64) -> Result<MetricHistory, ApiError> {
+    let q = query_string(&[("since", since.to_string()), ("limit", "8640".into())]);
+    let p = format!("{}/metrics{q}", path(c, "v2", cluster_id));
+    request::<_, ()>(c, Service::Mrs, Method::Get, &p, None).await
+}
+
 /// A message the sandbox recorded: its key and parameters (worded in the reader's language) and
 /// the text the server wrote in the request's language.
 #[derive(Clone, Debug, Default, PartialEq)]

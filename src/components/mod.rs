@@ -1,5 +1,6 @@
 //! Reusable widgets. Pages compose these; none of them knows about a particular API.
 
+pub mod chart;
 pub mod copy;
 pub mod dialog;
 pub mod error_panel;
@@ -9,6 +10,7 @@ pub mod pager;
 pub mod progress;
 pub mod state_chip;
 pub mod table;
+pub mod tag_rows;
 pub mod time;
 pub mod when;
 
@@ -21,5 +23,6 @@ pub use pager::Pager;
 pub use progress::{ProgressBar, Spinner};
 pub use state_chip::{state_label, StateChip};
 pub use table::{Column, DataTable};
+pub use tag_rows::{tag_row_errors, TagRows};
 pub use time::{parse_local_datetime, Timestamp};
 pub use when::When;
