@@ -27,9 +27,12 @@ apt_install() {
 ensure_build_tools() {
   rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
     || { say "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
-  if ! "$ROOT/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'version 132'; then
-    # Debian's wasm-opt 108 produces a bundle that dies in the browser; binaryen 132 from npm does not.
-    say "npm ci (binaryen 132 for wasm-opt)"
+  # tools/: binaryen 132 (Debian's wasm-opt 108 produces a bundle that dies in the browser) and uPlot,
+  # the charting library the Scaling views load on demand (scripts/vendor-js.py copies it into the bundle).
+  local uplot; uplot="$(sed -n 's/.*"uplot": "\([^"]*\)".*/\1/p' "$ROOT/tools/package.json")"
+  if ! "$ROOT/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'version 132' \
+    || ! grep -q "\"version\": \"$uplot\"" "$ROOT/tools/node_modules/uplot/package.json" 2>/dev/null; then
+    say "npm ci (binaryen 132 for wasm-opt, uplot $uplot)"
     (cd "$ROOT/tools" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   local wbg; wbg="$(locked_wasm_bindgen)"

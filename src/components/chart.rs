@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 
 use crate::{t, tr};
 
-/// uPlot's file in the bundle (`scripts/split-bundle.py` copies it from `tools/node_modules`, the
+/// uPlot's file in the bundle (`scripts/vendor-js.py` copies it from `tools/node_modules`, the
 /// version pinned in `tools/package.json`).
 pub const UPLOT_FILE: &str = "uplot-1.6.32.js";
 
