@@ -16,6 +16,7 @@ pub mod lenient;
 pub mod metric_csv;
 pub mod mrs;
 pub mod mrs_jobs;
+pub mod mrs_meta;
 pub mod mrs_scaling;
 pub mod mrs_sql;
 pub mod mrs_tags;
