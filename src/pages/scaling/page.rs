@@ -6,7 +6,7 @@
 //! the policy has or had scripts, which only the V1.1 API (the cluster's Task group, pool `default`)
 //! carries and replaces as a whole.
 
-use lakedeck_api::catalog::{region, DEFAULT_UTC_OFFSET_MINUTES};
+use lakedeck_api::catalog::DEFAULT_UTC_OFFSET_MINUTES;
 use lakedeck_api::mrs::{Cluster, ClusterState, ClusterType};
 use lakedeck_api::mrs_scaling::{resolve_group, task_groups, AutoScalingPolicy, AutoScalingPolicyV2, DEFAULT_POOL, V11_NODE_GROUP};
 use lakedeck_api::scaling_edit::{diff, needs_v11, target, Change, PolicyDraft};
@@ -66,9 +66,9 @@ pub fn ClusterScaling() -> impl IntoView {
     let groups = Memo::new(move |_| cluster.with(|c| c.as_ref().map(task_groups).unwrap_or_default()));
     let all_groups = Memo::new(move |_| cluster.with(|c| c.as_ref().map(|c| c.all_node_groups().map(|g| g.group_name.clone()).collect::<Vec<_>>()).unwrap_or_default()));
     let v11_group = Memo::new(move |_| cluster.with(|c| c.as_ref().and_then(|c| resolve_group(c, V11_NODE_GROUP).ok())));
-    let zone_offset = Memo::new(move |_| {
-        cluster.with(|c| c.as_ref().and_then(|c| region(&c.data_center)).map(|r| r.utc_offset_minutes)).unwrap_or(DEFAULT_UTC_OFFSET_MINUTES)
-    });
+    // The region catalog now comes from the service and carries no time zone the console can read: plans
+    // are shown in UTC+8 (the regions' zone), and the simulator uses the zone the sandbox's history names.
+    let zone_offset = Memo::new(move |_| DEFAULT_UTC_OFFSET_MINUTES);
 
     // The (group, pool) shown: the URL's, else the first with a policy, else the first Task group.
     let selection = Memo::new(move |_| {
