@@ -18,6 +18,8 @@ use crate::pages::files::ClusterFiles;
 use crate::pages::jobs::{ClusterJobs, JobDetail, JobsList, SubmitJob};
 use crate::pages::settings::Settings;
 use crate::pages::sql::SqlEditor;
+use crate::pages::scaling::{ClusterScaling, ScalingOverview};
+use crate::pages::tags::TagsView;
 use crate::pages::NotFound;
 use crate::state::session::SessionExt;
 use crate::state::{use_session, ConfigStatus, RefreshBus, Session, SessionState, SessionStateStoreFields, Theme};
@@ -343,6 +345,12 @@ fn Shell() -> impl IntoView {
                     <li><a href=href("/sql") id="nav-sql" aria-current=move || nav_current("/sql")>
                         <span class="nav-icon" aria-hidden="true">"⌨"</span>{tr!(nav.sql)}
                     </a></li>
+                    <li><a href=href("/tags") id="nav-tags" aria-current=move || nav_current("/tags")>
+                        <span class="nav-icon" aria-hidden="true">"#"</span>{tr!(nav.tags)}
+                    </a></li>
+                    <li><a href=href("/scaling") id="nav-scaling" aria-current=move || nav_current("/scaling")>
+                        <span class="nav-icon" aria-hidden="true">"⇅"</span>{tr!(nav.scaling)}
+                    </a></li>
                     <li><a href=href("/settings") id="nav-settings" aria-current=move || nav_current("/settings")>
                         <span class="nav-icon" aria-hidden="true">"⚙"</span>{tr!(nav.settings)}
                     </a></li>
@@ -362,6 +370,9 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/clusters/:id/jobs") view=ClusterJobs/>
                         <Route path=path!("/clusters/:id/jobs/:job") view=JobDetail/>
                         <Route path=path!("/clusters/:id/files") view=ClusterFiles/>
+                        <Route path=path!("/clusters/:id/scaling") view=ClusterScaling/>
+                        <Route path=path!("/tags") view=TagsView/>
+                        <Route path=path!("/scaling") view=ScalingOverview/>
                         <Route path=path!("/jobs") view=JobsList/>
                         <Route path=path!("/jobs/submit") view=SubmitJob/>
                         <Route path=path!("/sql") view=SqlEditor/>

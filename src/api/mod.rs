@@ -9,7 +9,9 @@ mod error;
 pub mod jobs;
 pub mod meta;
 pub mod mrs;
+pub mod scaling;
 pub mod sql;
+pub mod tags;
 pub mod wire;
 
 pub use error::{ApiError, Detail, DECODE, NETWORK, REQUEST};

@@ -1,5 +1,6 @@
 //! Reusable widgets. Pages compose these; none of them knows about a particular API.
 
+pub mod chart;
 pub mod copy;
 pub mod dialog;
 pub mod error_panel;
@@ -10,6 +11,7 @@ pub mod progress;
 pub mod splitter;
 pub mod state_chip;
 pub mod table;
+pub mod tag_rows;
 pub mod time;
 pub mod when;
 
@@ -23,5 +25,6 @@ pub use progress::{ProgressBar, Spinner};
 pub use splitter::Splitter;
 pub use state_chip::{state_label, StateChip};
 pub use table::{Column, DataTable};
+pub use tag_rows::{tag_row_errors, TagRows};
 pub use time::{parse_local_datetime, Timestamp};
 pub use when::When;

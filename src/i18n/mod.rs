@@ -311,6 +311,15 @@ pub fn problem(p: &Problem) -> String {
     }
 }
 
+/// A shared-rule message named by a key that came over the wire (e.g. a sandbox scaling event's
+/// reason) with its parameters, in the current language (tracked); `None` when the catalog lacks
+/// the key.
+pub fn problem_by_key(key: &str, params: &[(String, String)]) -> Option<String> {
+    let template = state().bundle.with(|b| b.problems.get(key).cloned())?;
+    let args: Vec<(&str, Arg<'_>)> = params.iter().map(|(k, v)| (k.as_str(), Arg::Text(v as &dyn Display))).collect();
+    Some(render(&template, &args))
+}
+
 /// 64-bit FNV-1a, the same as `build.rs` computes over the sorted keys.
 fn fnv1a(data: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

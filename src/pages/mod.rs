@@ -3,8 +3,10 @@
 pub mod clusters;
 pub mod files;
 pub mod jobs;
+pub mod scaling;
 pub mod settings;
 pub mod sql;
+pub mod tags;
 
 use leptos::prelude::*;
 

@@ -126,6 +126,8 @@ fn DetailBody(
                 .map(|info| view! { <p class="notice notice-bad" role="status">{info}</p> }.into_any())}
             <Overview cluster=cluster/>
             <NodeGroups cluster=cluster cluster_id=cluster_id/>
+            <crate::pages::tags::ClusterTags cluster_id=cluster_id
+                editable=Signal::derive(move || !matches!(state.get(), ClusterState::Terminating | ClusterState::Terminated | ClusterState::Failed))/>
             <Nodes cluster_id=cluster_id tick=tick/>
         </When>
     }
