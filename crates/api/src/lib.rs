@@ -4,6 +4,7 @@
 //! rules both sides must agree on (validation, paging, request signing), so the console can refuse a
 //! bad input next to the field with exactly the message the sandbox would answer.
 
+pub mod alluxio;
 pub mod catalog;
 pub mod config;
 pub mod error;

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::config::Credentials;
 use crate::engine::Engine;
-use crate::{mrs, util};
+use crate::{alluxio, mrs, util};
 
 pub struct AppState {
     pub engine: Arc<Engine>,
@@ -45,6 +45,7 @@ pub fn app(state: Shared) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/config.json", get(config_json))
         .merge(mrs::routes())
+        .merge(alluxio::routes(state.clone()))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), edge))

@@ -1,9 +1,11 @@
 //! `lakedeck-server`: the Lakedeck sandbox. Serves the console bundle and emulates the MRS APIs
 //! over a local SQLite state, so the console can be tried without a cloud account.
 
+mod alluxio;
 mod config;
 mod engine;
 mod http;
+mod lang;
 mod mrs;
 mod util;
 
@@ -53,7 +55,8 @@ async fn serve(args: config::Args) -> Result<(), String> {
         .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| args.data_dir.join("cache"));
-    let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms)?);
+    let cache_cfg = engine::cache::CacheConfig::from_env(|k| std::env::var(k).ok())?;
+    let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms, cache_cfg)?);
     engine.seed(&creds.project_id).map_err(|e| format!("cannot seed the sandbox: {e:?}"))?;
     let lost_sql = engine.recover_sql().map_err(|e| format!("cannot recover the SQL execution records: {e:?}"))?;
     if lost_sql > 0 {
@@ -62,6 +65,11 @@ async fn serve(args: config::Args) -> Result<(), String> {
     let lost = engine.recover_jobs().map_err(|e| format!("cannot recover the job records: {e:?}"))?;
     if lost > 0 {
         eprintln!("note: {lost} job(s) were unfinished when the sandbox stopped; they are now FAILED");
+    }
+
+    let resumed = engine.start_cache()?;
+    if resumed > 0 {
+        eprintln!("note: {resumed} cache job(s) were unfinished when the sandbox stopped; they resume now");
     }
 
     let listener = tokio::net::TcpListener::bind(args.listen)

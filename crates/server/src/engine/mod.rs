@@ -1,6 +1,7 @@
 //! The sandbox's engines: state, rules and time, with no HTTP in them. Handlers translate
 //! requests into calls here and `EngineError`s into vendor error bodies.
 
+pub mod cache;
 pub mod clusters;
 pub mod hdfs;
 pub mod jobs;
@@ -49,18 +50,41 @@ pub struct Engine {
     cache_dir: PathBuf,
     jobs: jobs::JobRuntime,
     sql: sqlexec::SqlRuntime,
+    /// The Alluxio cache cluster (engine/cache).
+    cache: Arc<cache::Cache>,
 }
 
 impl Engine {
-    pub fn open(data_dir: &Path, cache_dir: &Path, step_ms: u64) -> Result<Engine, String> {
+    pub fn open(data_dir: &Path, cache_dir: &Path, step_ms: u64, cache_cfg: cache::CacheConfig) -> Result<Engine, String> {
+        let store = Store::open(&data_dir.join("sandbox.db"))?;
+        let cache = Arc::new(cache::Cache::open(data_dir, cache_cfg)?);
         Ok(Engine {
-            store: Store::open(&data_dir.join("sandbox.db"))?,
+            store,
             step_ms,
             data_dir: data_dir.to_path_buf(),
             cache_dir: cache_dir.to_path_buf(),
             jobs: jobs::JobRuntime::default(),
             sql: sqlexec::SqlRuntime::default(),
+            cache,
         })
+    }
+
+    pub fn cache(&self) -> &Arc<cache::Cache> {
+        &self.cache
+    }
+
+    /// Starts the cache cluster's background work; `hdfs://<cluster>` mounts are checked against
+    /// this engine's clusters. Returns how many cache jobs resumed.
+    pub fn start_cache(self: &Arc<Self>) -> Result<usize, String> {
+        let engine = Arc::downgrade(self);
+        self.cache.set_cluster_check(move |id| {
+            engine.upgrade().is_some_and(|e| {
+                e.store
+                    .read(|conn| Ok(store::all_clusters(conn)?.iter().any(|c| c.cluster.cluster_id == id)))
+                    .unwrap_or(false)
+            })
+        });
+        self.cache.start()
     }
 
     pub fn step_ms(&self) -> u64 {

@@ -203,6 +203,15 @@ impl Session {
         Session { ctx: SessionContext::new_with_config(config), warehouse, registered: Vec::new(), cancel }
     }
 
+    /// Lets statements read `alluxio:///path` through the sandbox's cache cluster (see
+    /// engine/cache/objstore.rs), e.g. `CREATE EXTERNAL TABLE t STORED AS PARQUET LOCATION
+    /// 'alluxio:///warehouse/lineitem/'`.
+    pub fn with_alluxio(self, cache: Arc<super::cache::Cache>) -> Session {
+        let url = url::Url::parse("alluxio://").expect("a valid URL");
+        self.ctx.register_object_store(&url, Arc::new(super::cache::objstore::AlluxioStore::new(cache)));
+        self
+    }
+
     /// Registers every warehouse table as it is on disk now.
     async fn refresh(&mut self) -> Result<(), String> {
         for name in self.registered.drain(..) {
