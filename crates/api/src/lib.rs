@@ -14,6 +14,7 @@ pub mod mrs;
 pub mod mrs_jobs;
 pub mod mrs_sql;
 pub mod paging;
+pub mod problem;
 pub mod rules;
 pub mod sign;
 pub mod sqledit;

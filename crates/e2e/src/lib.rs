@@ -47,9 +47,21 @@ pub struct Harness {
     _driver: Killed,
 }
 
+/// What a test may add to the server's and the browser's command lines.
+#[derive(Default)]
+pub struct Extra {
+    pub server_args: Vec<String>,
+    pub chrome_args: Vec<String>,
+}
+
 impl Harness {
     /// Starts the server (lifecycle steps of `step_ms`) and a browser session.
     pub async fn start(step_ms: u32) -> Harness {
+        Harness::start_with(step_ms, Extra::default()).await
+    }
+
+    /// As [`Harness::start`], with more arguments for the server and Chromium.
+    pub async fn start_with(step_ms: u32, extra: Extra) -> Harness {
         let root = workspace_root();
         let bin = std::env::var_os("LAKEDECK_SERVER_BIN")
             .map(PathBuf::from)
@@ -68,6 +80,7 @@ impl Harness {
             .arg("--dist")
             .arg(&dist)
             .args(["--step-ms", &step_ms.to_string()])
+            .args(&extra.server_args)
             .env("LAKEDECK_SANDBOX_TOKEN", TOKEN)
             .env("LAKEDECK_SANDBOX_PROJECT_ID", PROJECT)
             .env("LAKEDECK_SANDBOX_AK", "E2EAK")
@@ -99,15 +112,19 @@ impl Harness {
                 .expect("start chromedriver"),
         );
         let profile = unique_dir("chrome");
+        let mut args: Vec<String> = [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--window-size=1400,1000",
+        ]
+        .map(String::from)
+        .to_vec();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        args.extend(extra.chrome_args);
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--window-size=1400,1000",
-                    format!("--user-data-dir={}", profile.display())
-                ]
+                "args": args
             }
         });
         let caps = match caps {
@@ -203,4 +220,86 @@ impl Harness {
         let Harness { client, .. } = self;
         let _ = client.close().await;
     }
+}
+
+/// A plain static web server on another loopback port: a second origin for cross-origin tests (a
+/// page of "another web site", or the console hosted as on a CDN). Files come from `dir`; unknown
+/// paths that accept HTML get `index.html`, as a CDN's SPA rule does.
+pub struct StaticSite {
+    pub url: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl StaticSite {
+    /// Serves `dir` on `host` (e.g. `localhost`, so the origin differs from the sandbox's `127.0.0.1`).
+    pub fn serve(dir: &Path, host: &str) -> StaticSite {
+        use std::io::{Read, Write};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind static site");
+        let port = listener.local_addr().expect("addr").port();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (dir, flag) = (dir.to_path_buf(), stop.clone());
+        std::thread::spawn(move || {
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                let Ok((mut conn, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                let _ = conn.set_nonblocking(false);
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let path = head.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+                let rel = path.trim_start_matches('/');
+                let safe = !rel.split('/').any(|s| s == "..");
+                let file = if rel.is_empty() { dir.join("index.html") } else { dir.join(rel) };
+                let (status, file) = if safe && file.is_file() {
+                    ("200 OK", file)
+                } else if head.contains("text/html") {
+                    ("200 OK", dir.join("index.html"))
+                } else {
+                    ("404 Not Found", PathBuf::new())
+                };
+                let body = std::fs::read(&file).unwrap_or_default();
+                let kind = match file.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("js") => "text/javascript",
+                    Some("wasm") => "application/wasm",
+                    Some("css") => "text/css",
+                    Some("json") => "application/json",
+                    Some("svg") => "image/svg+xml",
+                    _ => "application/octet-stream",
+                };
+                let _ = conn.write_all(
+                    format!("HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
+                        .as_bytes(),
+                );
+                let _ = conn.write_all(&body);
+            }
+        });
+        StaticSite { url: format!("http://{host}:{port}"), stop }
+    }
+}
+
+impl Drop for StaticSite {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// A fresh temporary directory for a test's files.
+pub fn temp_site_dir(tag: &str) -> PathBuf {
+    unique_dir(tag)
+}
+
+/// The release bundle the harness serves (`DIST_DIR`, default `dist/`).
+pub fn dist_dir() -> PathBuf {
+    std::env::var_os("DIST_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("dist"))
 }

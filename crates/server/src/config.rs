@@ -9,6 +9,7 @@ use crate::util;
 
 pub const USAGE: &str = "\
 Usage: lakedeck-server [--listen ADDR:PORT] [--data-dir DIR] [--dist DIR] [--step-ms N]
+                       [--allowed-host HOST[:PORT]]... [--allow-origin ORIGIN]...
 
 Runs the Lakedeck sandbox: the console bundle plus a local emulation of the MRS APIs.
 
@@ -18,6 +19,13 @@ Options:
   --dist DIR          the built console bundle to serve (default ./dist)
   --step-ms N         duration of each cluster lifecycle step in milliseconds (default 700;
                       env LAKEDECK_SANDBOX_STEP_MS)
+  --allowed-host H    another name browsers use for this server (e.g. a LAN name behind
+                      --listen 0.0.0.0:8080); without a port it means that name on the listening
+                      port. Requests whose Host is not the listening address (127.0.0.1, localhost,
+                      [::1] on loopback) or an allowed host are refused (421). Repeatable.
+  --allow-origin O    let a console served from the web origin O (e.g. https://cdn.example.com)
+                      call the APIs: CORS answers that exact origin on the API paths only, never
+                      config.json. Off by default. Repeatable.
   -h, --help          print this help
 
 Credentials come from LAKEDECK_SANDBOX_TOKEN, LAKEDECK_SANDBOX_AK, LAKEDECK_SANDBOX_SK and
@@ -29,6 +37,8 @@ pub struct Args {
     pub data_dir: PathBuf,
     pub dist: PathBuf,
     pub step_ms: u64,
+    pub allowed_hosts: Vec<String>,
+    pub allow_origins: Vec<String>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -46,6 +56,37 @@ fn parse_step(raw: &str, origin: &str) -> Result<u64, String> {
     }
 }
 
+/// A `Host` header value: a DNS name or IP literal (IPv6 in brackets), optionally with a port.
+fn parse_host(raw: &str) -> Result<String, String> {
+    let h = raw.trim();
+    let (name, port) = match h.rsplit_once(':') {
+        Some((n, p)) if !h.ends_with(']') => (n, Some(p)),
+        _ => (h, None),
+    };
+    let name_ok = if let Some(v6) = name.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        v6.parse::<std::net::Ipv6Addr>().is_ok()
+    } else {
+        !name.is_empty() && name.len() <= 253 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    };
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
+    if !name_ok || !port_ok {
+        return Err(format!("--allowed-host must be a host name or address with an optional port, such as lakedeck.lan or lakedeck.lan:8080, not '{raw}'"));
+    }
+    Ok(h.to_ascii_lowercase())
+}
+
+/// A web origin exactly as browsers send it: `http(s)://host[:port]`, no path, no wildcard.
+fn parse_origin(raw: &str) -> Result<String, String> {
+    let o = raw.trim();
+    let rest = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.contains('/') && parse_host(host).is_ok() => Ok(o.to_ascii_lowercase()),
+        _ => Err(format!(
+            "--allow-origin must be one exact origin such as https://cdn.example.com or http://localhost:3000 (scheme, host, optional port; no path, no '*'), not '{raw}'"
+        )),
+    }
+}
+
 /// Parses the arguments after the program name. `env_step` is LAKEDECK_SANDBOX_STEP_MS; the flag wins.
 pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome, String> {
     let mut out = Args {
@@ -53,6 +94,8 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
         data_dir: PathBuf::from("./sandbox-data"),
         dist: PathBuf::from("./dist"),
         step_ms: DEFAULT_STEP_MS,
+        allowed_hosts: Vec::new(),
+        allow_origins: Vec::new(),
     };
     if let Some(raw) = env_step.filter(|s| !s.trim().is_empty()) {
         out.step_ms = parse_step(raw, "LAKEDECK_SANDBOX_STEP_MS")?;
@@ -68,7 +111,7 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
         if flag == "-h" || flag == "--help" {
             return Ok(ArgsOutcome::Help);
         }
-        if !matches!(flag, "--listen" | "--data-dir" | "--dist" | "--step-ms") {
+        if !matches!(flag, "--listen" | "--data-dir" | "--dist" | "--step-ms" | "--allowed-host" | "--allow-origin") {
             return Err(format!("unknown argument '{arg}'"));
         }
         let value = match inline {
@@ -86,6 +129,8 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
             }
             "--data-dir" => out.data_dir = PathBuf::from(value),
             "--dist" => out.dist = PathBuf::from(value),
+            "--allowed-host" => out.allowed_hosts.push(parse_host(&value)?),
+            "--allow-origin" => out.allow_origins.push(parse_origin(&value)?),
             _ => out.step_ms = parse_step(&value, "--step-ms")?,
         }
         i += 1;
@@ -199,6 +244,22 @@ mod tests {
         assert!(parse_args(&args(&["--listen", "nope"]), None).is_err());
         assert!(parse_args(&args(&["--step-ms", "0"]), None).is_err());
         assert!(parse_args(&[], Some("x")).is_err());
+        let ArgsOutcome::Run(a) = parse_args(
+            &args(&["--allowed-host", "Lake.lan", "--allowed-host=lake.lan:9000", "--allow-origin", "https://cdn.example.com"]),
+            None,
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(a.allowed_hosts, vec!["lake.lan", "lake.lan:9000"]);
+        assert_eq!(a.allow_origins, vec!["https://cdn.example.com"]);
+        for bad in ["*", "https://*", "https://a.com/path", "a.com", "ftp://a.com", "https://a.com:0", ""] {
+            assert!(parse_args(&args(&["--allow-origin", bad]), None).is_err(), "{bad}");
+        }
+        for bad in ["a b", "http://x", "x:99999", "x/y", ""] {
+            assert!(parse_args(&args(&["--allowed-host", bad]), None).is_err(), "{bad}");
+        }
+        assert!(parse_args(&args(&["--allowed-host", "[::1]:8080"]), None).is_ok());
     }
 
     #[test]

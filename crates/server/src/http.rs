@@ -1,5 +1,5 @@
-//! The HTTP edge: routing, request ids, CORS, authentication, vendor error bodies, the console
-//! bundle and its generated `config.json`.
+//! The HTTP edge: routing, request ids, Host/Origin checks and CORS, the request's language,
+//! authentication, vendor error bodies, the console bundle and its generated `config.json`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,6 +18,8 @@ use lakedeck_api::sign;
 use serde::Serialize;
 
 use crate::config::Credentials;
+use crate::lang::{Lang, Text};
+use crate::text;
 use crate::engine::Engine;
 use crate::{alluxio, mrs, util};
 
@@ -27,6 +29,7 @@ pub struct AppState {
     pub dist: PathBuf,
     /// Whether `config.json` may hand out the token: only when nothing but this machine can connect.
     pub expose_token: bool,
+    pub access: Access,
 }
 
 pub type Shared = Arc<AppState>;
@@ -60,30 +63,31 @@ pub fn app(state: Shared) -> Router {
 pub struct ApiError {
     pub status: StatusCode,
     pub code: String,
-    pub message: String,
+    pub message: Text,
     pub camel: bool,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, code: impl Into<String>, message: impl Into<Text>) -> ApiError {
         ApiError { status, code: code.into(), message: message.into(), camel: false }
     }
 
-    pub fn bad(code: impl Into<String>, message: impl Into<String>) -> ApiError {
+    pub fn bad(code: impl Into<String>, message: impl Into<Text>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    fn unauthorized(message: impl Into<String>) -> ApiError {
+    fn unauthorized(message: impl Into<Text>) -> ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, AUTH_FAILED, message)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let error_msg = self.message.current().to_string();
         if self.camel {
-            json(self.status, &MrsCamelErrorBody { error_code: self.code, error_msg: self.message })
+            json(self.status, &MrsCamelErrorBody { error_code: self.code, error_msg })
         } else {
-            json(self.status, &MrsErrorBody { error_code: self.code, error_msg: self.message })
+            json(self.status, &MrsErrorBody { error_code: self.code, error_msg })
         }
     }
 }
@@ -105,36 +109,184 @@ pub fn is_api_path(path: &str) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Edge middleware: request id, CORS, authentication
+// Edge middleware: request id, Host and Origin checks, CORS, language, authentication
 
 const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
 const ALLOW_HEADERS: &str = "Content-Type, X-Auth-Token, X-Project-Id, X-Sdk-Date, Authorization, X-Language";
 
+/// Who may reach the sandbox from a browser. The API takes a bearer token, so two things must
+/// hold for a page on another site: it must not be able to read that token from `config.json`, and
+/// it must not be able to call the API. Browsers enforce both through the same-origin policy — as
+/// long as the server answers no CORS to strangers and refuses `Host` names that are not its own
+/// (otherwise DNS rebinding makes a hostile name resolve to 127.0.0.1 and become "same origin").
+#[derive(Clone, Debug, Default)]
+pub struct Access {
+    /// `host[:port]` values (lower case) the `Host` header may carry.
+    pub hosts: Vec<String>,
+    /// Origins (`scheme://host[:port]`) granted CORS on the API paths, from `--allow-origin`.
+    pub cors_origins: Vec<String>,
+}
+
+impl Access {
+    /// The names a browser uses for `listen` (with its real port) plus the `--allowed-host` extras;
+    /// a name given without a port stands for that name on the listening port.
+    pub fn new(listen: std::net::SocketAddr, extra_hosts: &[String], cors_origins: &[String]) -> Access {
+        let port = listen.port();
+        let mut names: Vec<String> = Vec::new();
+        let ip = listen.ip();
+        if ip.is_loopback() || ip.is_unspecified() {
+            names.extend(["127.0.0.1", "localhost", "[::1]"].map(String::from));
+        }
+        if !ip.is_loopback() && !ip.is_unspecified() {
+            names.push(match ip {
+                std::net::IpAddr::V4(v4) => v4.to_string(),
+                std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+            });
+        }
+        let mut hosts = Vec::new();
+        let mut add = |h: String| {
+            if !hosts.contains(&h) {
+                hosts.push(h);
+            }
+        };
+        for name in names {
+            add(format!("{name}:{port}"));
+            if port == 80 {
+                add(name);
+            }
+        }
+        for extra in extra_hosts {
+            let extra = extra.to_ascii_lowercase();
+            if host_has_port(&extra) {
+                add(extra);
+            } else {
+                add(format!("{extra}:{port}"));
+                if port == 80 {
+                    add(extra);
+                }
+            }
+        }
+        Access { hosts, cors_origins: cors_origins.to_vec() }
+    }
+
+    pub fn host_allowed(&self, headers: &HeaderMap) -> bool {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("").trim().to_ascii_lowercase();
+        !host.is_empty() && self.hosts.contains(&host)
+    }
+
+    /// The sandbox's own origins: its allowed hosts over http, or https behind a TLS proxy.
+    fn is_own_origin(&self, origin: &str) -> bool {
+        let origin = origin.to_ascii_lowercase();
+        ["http://", "https://"]
+            .iter()
+            .any(|scheme| origin.strip_prefix(scheme).is_some_and(|host| self.hosts.iter().any(|h| h == host)))
+    }
+
+    fn classify(&self, origin: Option<&str>) -> OriginKind {
+        match origin {
+            None => OriginKind::None,
+            Some(o) if self.is_own_origin(o) => OriginKind::Own,
+            Some(o) if self.cors_origins.iter().any(|c| c == o) => OriginKind::Granted,
+            Some(_) => OriginKind::Foreign,
+        }
+    }
+}
+
+/// `host:port` or `[v6]:port` (a bare IPv6 literal in brackets has no port).
+fn host_has_port(h: &str) -> bool {
+    match h.rsplit_once(':') {
+        Some((before, port)) => !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && (!before.starts_with('[') || before.ends_with(']')),
+        None => false,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum OriginKind {
+    /// No `Origin` header: not a cross-origin browser request (SDKs, curl, same-origin GETs).
+    None,
+    Own,
+    /// Listed with `--allow-origin`: gets CORS on the API paths.
+    Granted,
+    Foreign,
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+}
+
 async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
     let request_id = util::uuid_v4();
-    let mut resp = if req.method() == Method::OPTIONS {
-        // Preflights carry no credentials, so they are answered before authentication.
-        let mut r = StatusCode::NO_CONTENT.into_response();
-        let h = r.headers_mut();
-        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(ALLOW_METHODS));
-        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(ALLOW_HEADERS));
-        h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
-        r
-    } else if is_api_path(req.uri().path()) {
-        match authenticate(&st, req).await {
-            Ok(req) => next.run(req).await,
-            Err(e) => e.into_response(),
-        }
-    } else {
-        next.run(req).await
-    };
+    let lang = Lang::from_headers(req.headers());
+    let path = req.uri().path().to_string();
+    // The Alluxio coordinator API (/api/v1/<its resources>) gets the same Origin and CORS rules as
+    // the MRS paths; it authenticates in its own router layer and answers in its own error shape.
+    let alluxio_api = alluxio::is_alluxio_path(&path);
+    let api = is_api_path(&path) || alluxio_api;
+    let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let kind = st.access.classify(origin.as_deref());
+    let mut resp = lang
+        .scope(async {
+            if !st.access.host_allowed(req.headers()) {
+                // DNS rebinding: a page whose name resolves to this machine is still on a foreign Host.
+                return plain(StatusCode::MISDIRECTED_REQUEST, "misdirected request: this server does not answer for that Host\n");
+            }
+            if req.method() == Method::OPTIONS {
+                // A preflight carries no credentials; only granted origins get an answer they can use.
+                return if api && kind == OriginKind::Granted {
+                    let mut r = StatusCode::NO_CONTENT.into_response();
+                    let h = r.headers_mut();
+                    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(ALLOW_METHODS));
+                    h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(ALLOW_HEADERS));
+                    h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+                    r
+                } else {
+                    plain(StatusCode::FORBIDDEN, "cross-origin requests are not allowed from this origin\n")
+                };
+            }
+            let foreign = kind == OriginKind::Foreign;
+            if api {
+                if foreign && alluxio_api {
+                    return alluxio::forbidden_origin();
+                }
+                if alluxio_api {
+                    return next.run(req).await;
+                }
+                if foreign {
+                    return ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        AUTH_FAILED,
+                        text!(
+                            "Requests from this web origin are not allowed (start the sandbox with --allow-origin to permit one).",
+                            "不允许来自此网页来源的请求（可用 --allow-origin 启动沙箱以允许某个来源）。"
+                        ),
+                    )
+                    .into_response();
+                }
+                return match authenticate(&st, req).await {
+                    Ok(req) => next.run(req).await,
+                    Err(e) => e.into_response(),
+                };
+            }
+            if path == "/config.json" && (foreign || kind == OriginKind::Granted) {
+                // The configuration may carry the token: same origin only, whatever CORS allows.
+                return plain(StatusCode::FORBIDDEN, "config.json is only served to the console's own origin\n");
+            }
+            next.run(req).await
+        })
+        .await;
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         h.insert(HeaderName::from_static("x-request-id"), v);
     }
-    // The console may be served from another origin (a CDN) and call the sandbox directly.
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("X-Request-Id"));
+    if api && !st.access.cors_origins.is_empty() {
+        h.append(header::VARY, HeaderValue::from_static("Origin"));
+        if kind == OriginKind::Granted {
+            if let Some(v) = origin.as_deref().and_then(|o| HeaderValue::from_str(o).ok()) {
+                h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+                h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("X-Request-Id"));
+            }
+        }
+    }
     resp
 }
 

@@ -83,16 +83,24 @@ async fn serve(args: config::Args) -> Result<(), String> {
         // The token lets anyone who can load config.json drive the sandbox, so it is only
         // handed out when nothing but this machine can connect.
         expose_token: args.listen.ip().is_loopback(),
+        access: http::Access::new(bound, &args.allowed_hosts, &args.allow_origins),
     });
     engine.spawn_ticker();
 
     let mut out = std::io::stdout().lock();
     // Scripts and tests read these lines (the URL has the real port when --listen used port 0).
+    // The token and the secret key are never printed: logs and terminals are copied around.
     let _ = writeln!(out, "Lakedeck sandbox listening on http://{bound}");
     let _ = writeln!(out, "project id: {}", creds.project_id);
-    let _ = writeln!(out, "token: {}", creds.token);
     let _ = writeln!(out, "access key: {}", creds.access_key);
-    let _ = writeln!(out, "secret key: {}", creds.secret_key);
+    let _ = writeln!(
+        out,
+        "token and secret key: in {} (values set through the environment are not stored there)",
+        args.data_dir.join("credentials.json").display()
+    );
+    if !state.access.cors_origins.is_empty() {
+        let _ = writeln!(out, "CORS allowed for: {}", state.access.cors_origins.join(", "));
+    }
     let _ = out.flush();
     drop(out);
 

@@ -5,12 +5,15 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::alluxio::{call, err, mount, nodes, ok, start, submit, wait_job, worker_ids, write_obs, PAGE};
+use support::alluxio::{call, err, mount, nodes, ok, start_args, submit, wait_job, worker_ids, write_obs, PAGE};
 use support::raw_request;
+
+/// A console hosted elsewhere, granted CORS with --allow-origin.
+const CONSOLE: &str = "https://console.example";
 
 #[test]
 fn coordinator_api() {
-    let s = start("alluxio-api", "8MB", &[]);
+    let s = start_args("alluxio-api", "8MB", &[], &["--allow-origin", CONSOLE]);
     write_obs(&s, "lake/data/a.bin", 3 * PAGE as usize + 10, 1);
     write_obs(&s, "lake/data/sub/b.bin", 1000, 2);
     write_obs(&s, "lake/lists/train.idx", 0, 0);
@@ -39,6 +42,21 @@ fn auth(s: &support::Server) {
     // Error bodies follow the request's language.
     let r = raw_request(&s.addr, "GET", "/api/v1/nodes", &[("X-Language", "zh-cn")], None);
     assert!(err(&r, 401).contains("缺少凭证"), "{}", r.text());
+    // The edge's Origin rules cover these paths: a foreign page is refused in this API's shape,
+    // the granted console gets CORS (preflight and answer), same-origin callers need none.
+    let token = s.token.clone();
+    let r = raw_request(&s.addr, "GET", "/api/v1/nodes", &[("X-Auth-Token", &token), ("Origin", "https://evil.example")], None);
+    assert!(err(&r, 403).contains("origin"));
+    assert_eq!(r.header("access-control-allow-origin"), None);
+    let r = raw_request(&s.addr, "OPTIONS", "/api/v1/load", &[("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST")], None);
+    assert_eq!((r.status, r.header("access-control-allow-origin")), (403, None));
+    let r = raw_request(&s.addr, "OPTIONS", "/api/v1/load", &[("Origin", CONSOLE), ("Access-Control-Request-Method", "DELETE")], None);
+    assert_eq!(r.status, 204);
+    assert!(r.header("access-control-allow-methods").unwrap().contains("DELETE"));
+    let r = raw_request(&s.addr, "GET", "/api/v1/nodes", &[("X-Auth-Token", &token), ("Origin", CONSOLE)], None);
+    assert_eq!((r.status, r.header("access-control-allow-origin")), (200, Some(CONSOLE)));
+    let r = raw_request(&s.addr, "GET", "/api/v1/nodes", &[("Origin", CONSOLE)], None);
+    assert_eq!((r.status, r.header("access-control-allow-origin")), (401, Some(CONSOLE)), "a refusal the console can read");
     // Unknown sub-paths and methods get the coordinator's error shape, and other /api/v1 paths
     // are not this API's.
     err(&call(s, "GET", "/api/v1/load/extra", None), 404);

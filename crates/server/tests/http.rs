@@ -628,26 +628,9 @@ fn unknown_paths_methods_and_cors() {
     r.assert_error(405, "12000002");
     let r = s.api("GET", &s.v2("clusters"), None);
     r.assert_error(405, "12000002");
-    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
-    assert_eq!(r.header("access-control-expose-headers"), Some("X-Request-Id"));
+    // CORS is off unless --allow-origin names an origin (security.rs covers it).
+    assert_eq!(r.header("access-control-allow-origin"), None);
 
-    let r = s.request(
-        "OPTIONS",
-        &s.v2("clusters"),
-        &[("Origin", "https://console.example"), ("Access-Control-Request-Method", "POST"),
-          ("Access-Control-Request-Headers", "x-auth-token,content-type")],
-        None,
-    );
-    assert!(r.status == 204 || r.status == 200, "{}", r.status);
-    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
-    let methods = r.header("access-control-allow-methods").unwrap();
-    for m in ["GET", "POST", "PUT", "DELETE", "OPTIONS"] {
-        assert!(methods.contains(m), "{methods}");
-    }
-    let allowed = r.header("access-control-allow-headers").unwrap().to_ascii_lowercase();
-    for h in ["content-type", "x-auth-token", "x-project-id", "x-sdk-date", "authorization", "x-language"] {
-        assert!(allowed.contains(h), "{allowed}");
-    }
     // Every answer carries a fresh request id.
     let a = s.get(&s.v11("cluster_infos"));
     let b = s.get(&s.v11("cluster_infos"));

@@ -40,8 +40,8 @@ use crate::text;
 pub const RESOURCES: [&str; 12] =
     ["load", "free", "rebalance", "cache", "mount", "quota", "ttl", "priority", "nodes", "file_index", "cache-filter", "sandbox"];
 
-/// Whether `path` is one of this API's paths (`/api/v1/<resource>` or below it).
-#[allow(dead_code)] // for the HTTP edge's API-path rules (security rework)
+/// Whether `path` is one of this API's paths (`/api/v1/<resource>` or below it). Only these
+/// second segments are this module's: other services live under `/api/v1/` too.
 pub fn is_alluxio_path(path: &str) -> bool {
     let Some(rest) = path.strip_prefix("/api/v1/") else { return false };
     let first = rest.split('/').next().unwrap_or("");
@@ -83,14 +83,14 @@ struct StatusBody {
 }
 
 fn status(code: StatusCode, text: Text) -> Response {
-    json_response(code, &StatusBody { status: text.current(), id: None })
+    json_response(code, &StatusBody { status: text.current().to_string(), id: None })
 }
 
 pub fn error(e: CacheError) -> Response {
     match e {
         CacheError::BadRequest(t) => status(StatusCode::BAD_REQUEST, t),
         CacheError::NotFound(t) => status(StatusCode::NOT_FOUND, t),
-        CacheError::Conflict { text, id } => json_response(StatusCode::CONFLICT, &StatusBody { status: text.current(), id }),
+        CacheError::Conflict { text, id } => json_response(StatusCode::CONFLICT, &StatusBody { status: text.current().to_string(), id }),
         CacheError::Gone(t) => status(StatusCode::GONE, t),
         CacheError::NotImplemented(t) => status(StatusCode::NOT_IMPLEMENTED, t),
         CacheError::Internal(detail) => {
@@ -182,8 +182,6 @@ async fn auth(State(st): State<Shared>, req: Request, next: Next) -> Response {
                 .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
                 .map(|t| t.trim().to_string())
         });
-    let headers = headers.clone();
-    crate::lang::scope(&headers, async move {
     match given {
         Some(t) if sign::constant_time_eq(&t, &st.creds.token) => next.run(req).await,
         Some(_) => status(
@@ -198,8 +196,17 @@ async fn auth(State(st): State<Shared>, req: Request, next: Next) -> Response {
             ),
         ),
     }
-    })
-    .await
+}
+
+/// The edge's answer to a browser page of a foreign origin (see http.rs `edge`).
+pub fn forbidden_origin() -> Response {
+    status(
+        StatusCode::FORBIDDEN,
+        text!(
+            "Requests from this web origin are not allowed (start the sandbox with --allow-origin to permit one).",
+            "不允许来自此网页来源的请求（可用 --allow-origin 启动沙箱以允许某个来源）。"
+        ),
+    )
 }
 
 async fn not_allowed(method: Method, uri: axum::http::Uri) -> Response {

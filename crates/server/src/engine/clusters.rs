@@ -61,7 +61,7 @@ fn field_error(fe: FieldError, invalid_code: &str) -> EngineError {
 
 fn load(conn: &Connection, project: &str, id: &str) -> Result<ClusterRow, EngineError> {
     store::cluster(conn, project, id)?
-        .ok_or_else(|| EngineError::NotFound(format!("The cluster {id} does not exist.")))
+        .ok_or_else(|| EngineError::NotFound(crate::text!("The cluster {id} does not exist.", "集群 {id} 不存在。")))
 }
 
 fn name_taken(conn: &Connection, project: &str, name: &str, except: Option<&str>) -> Result<bool, EngineError> {

@@ -42,9 +42,117 @@ fn join_checked(root: PathBuf, rel: &str) -> Result<PathBuf, String> {
     Ok(out)
 }
 
-/// The local path behind a job's path argument.
+/// Where the paths of one cluster may lead: its own HDFS tree and the shared OBS tree. Every path a
+/// request, a job argument or a SQL statement names goes through [`ClusterFs::resolve`], which
+/// refuses `..`, other schemes and relative paths, and then checks the *real* path (after
+/// symbolic links) so a link planted in a tree cannot lead outside the data directory.
+#[derive(Clone, Debug)]
+pub struct ClusterFs {
+    pub data_dir: PathBuf,
+    pub cluster_id: String,
+}
+
+impl ClusterFs {
+    pub fn new(data_dir: &Path, cluster_id: &str) -> ClusterFs {
+        ClusterFs { data_dir: data_dir.to_path_buf(), cluster_id: cluster_id.to_string() }
+    }
+
+    pub fn hdfs_root(&self) -> PathBuf {
+        hdfs_root(&self.data_dir, &self.cluster_id)
+    }
+
+    pub fn warehouse(&self) -> PathBuf {
+        warehouse_dir(&self.data_dir, &self.cluster_id)
+    }
+
+    /// The local path behind `uri` (`/p`, `hdfs://…/p`, `obs://bucket/key`), checked.
+    pub fn resolve(&self, uri: &str) -> Result<PathBuf, String> {
+        let local = lexical(&self.data_dir, &self.cluster_id, uri)?;
+        self.confine(&local, uri)?;
+        Ok(local)
+    }
+
+    /// Refuses `local` when its real path is outside both trees.
+    pub fn confine(&self, local: &Path, shown: &str) -> Result<(), String> {
+        let real = real_path(local).map_err(|e| format!("'{shown}' cannot be used: {e}"))?;
+        let inside = [self.hdfs_root(), obs_root(&self.data_dir)]
+            .iter()
+            .any(|root| real_path(root).is_ok_and(|r| real.starts_with(&r)));
+        if inside {
+            Ok(())
+        } else {
+            Err(format!("'{shown}' leads outside the cluster's HDFS and the sandbox's OBS (through a symbolic link); it is refused."))
+        }
+    }
+
+    /// Checks every symbolic link under `local` (a file or a directory tree) the way [`confine`]
+    /// checks one path: readers such as DataFusion's listing and DistCp follow links.
+    pub fn confine_tree(&self, local: &Path, shown: &str) -> Result<(), String> {
+        self.confine(local, shown)?;
+        let Ok(meta) = std::fs::metadata(local) else { return Ok(()) };
+        if !meta.is_dir() {
+            return Ok(());
+        }
+        let mut stack = vec![local.to_path_buf()];
+        let mut seen = 0usize;
+        while let Some(dir) = stack.pop() {
+            let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read '{shown}': {e}"))?;
+            for entry in entries.flatten() {
+                seen += 1;
+                if seen > 1_000_000 {
+                    return Err(format!("'{shown}' holds more than a million entries; it is refused."));
+                }
+                let path = entry.path();
+                let Ok(kind) = entry.file_type() else { continue };
+                if kind.is_symlink() {
+                    self.confine(&path, shown)?;
+                    // A link to a directory inside the trees is walked like the directory.
+                    if path.is_dir() {
+                        stack.push(path);
+                    }
+                } else if kind.is_dir() {
+                    stack.push(path);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The real path of `p` (links resolved) even when its last components do not exist yet, as for
+/// a file about to be written: the deepest existing ancestor is canonicalized and the rest appended.
+/// A dangling link is refused: where it would write cannot be checked.
+pub fn real_path(p: &Path) -> Result<PathBuf, String> {
+    let mut existing = p.to_path_buf();
+    let mut missing = Vec::new();
+    while std::fs::symlink_metadata(&existing).is_err() {
+        match existing.file_name() {
+            Some(name) => {
+                missing.push(name.to_os_string());
+                existing.pop();
+            }
+            None => break,
+        }
+    }
+    let mut real = std::fs::canonicalize(&existing)
+        .map_err(|e| format!("it goes through a link that cannot be followed ({e})"))?;
+    for name in missing.iter().rev() {
+        real.push(name);
+    }
+    Ok(real)
+}
+
+/// The local path behind a job's path argument, checked (see [`ClusterFs::resolve`]).
 pub fn resolve(data_dir: &Path, cluster_id: &str, uri: &str) -> Result<PathBuf, String> {
+    ClusterFs::new(data_dir, cluster_id).resolve(uri)
+}
+
+/// Maps `uri` onto the trees by its text alone.
+fn lexical(data_dir: &Path, cluster_id: &str, uri: &str) -> Result<PathBuf, String> {
     let uri = uri.trim();
+    if uri.contains('\0') {
+        return Err("Paths cannot contain NUL characters.".into());
+    }
     if let Some(rest) = uri.strip_prefix("obs://") {
         let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
         if bucket.is_empty() || bucket == ".." || bucket == "." {
@@ -114,8 +222,10 @@ pub fn status(local: &Path, name: &str, hdfs_path: &str) -> Option<FileStatusV2>
 /// The entries of the directory `hdfs_path` of a cluster, unsorted; `None` when it does not exist.
 /// A file path lists the file itself, as WebHDFS LISTSTATUS does.
 pub fn list(data_dir: &Path, cluster_id: &str, hdfs_path: &str) -> Result<Option<Vec<FileStatusV2>>, String> {
-    let local = join_checked(hdfs_root(data_dir, cluster_id), hdfs_path)?;
+    let fs = ClusterFs::new(data_dir, cluster_id);
+    let local = join_checked(fs.hdfs_root(), hdfs_path)?;
     let Ok(meta) = std::fs::metadata(&local) else { return Ok(None) };
+    fs.confine(&local, hdfs_path)?;
     let base = hdfs_path.trim_end_matches('/');
     if !meta.is_dir() {
         let name = base.rsplit('/').next().unwrap_or("");
@@ -125,6 +235,10 @@ pub fn list(data_dir: &Path, cluster_id: &str, hdfs_path: &str) -> Result<Option
     let entries = std::fs::read_dir(&local).map_err(|e| format!("cannot read {hdfs_path}: {e}"))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
+        // A link leading outside the trees is not shown: its target's size and times are not ours to tell.
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) && fs.confine(&entry.path(), &name).is_err() {
+            continue;
+        }
         if let Some(s) = status(&entry.path(), &name, &format!("{base}/{name}")) {
             out.push(s);
         }

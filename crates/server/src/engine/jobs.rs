@@ -411,7 +411,7 @@ pub(super) fn runs_jobs(state: ClusterState) -> bool {
 }
 
 pub(super) fn load_cluster(conn: &Connection, project: &str, id: &str) -> Result<ClusterRow, EngineError> {
-    store::cluster(conn, project, id)?.ok_or_else(|| EngineError::NotFound(format!("The cluster {id} does not exist.")))
+    store::cluster(conn, project, id)?.ok_or_else(|| EngineError::NotFound(crate::text!("The cluster {id} does not exist.", "集群 {id} 不存在。")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,7 +459,9 @@ fn is_executable(p: &Path) -> bool {
 
 impl Engine {
     pub fn job_dir(&self, job_id: &str) -> PathBuf {
-        self.data_dir.join("jobs").join(job_id)
+        // Ids are the sandbox's own UUIDs; anything else must not become a path segment.
+        let safe = !job_id.is_empty() && job_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        self.data_dir.join("jobs").join(if safe { job_id } else { "invalid-job-id" })
     }
 
     fn job_log(&self, job_id: &str) -> JobLog {
@@ -1043,7 +1045,17 @@ impl Engine {
         for pair in conf.chunks(2) {
             log.append(&format!("Configuration {} = {} (recorded; the sandbox engine does not use it).", pair[0], pair.get(1).map(String::as_str).unwrap_or("")));
         }
-        let text = if kind.is_script() {
+        let text = if kind.is_script() && is_alluxio(last) {
+            // Read through the cache cluster, like any alluxio:// read.
+            let (cache, uri) = (self.cache().clone(), last.clone());
+            let bytes = tokio::task::spawn_blocking(move || cache.read_all(&uri))
+                .await
+                .map_err(|e| format!("Cannot read the script {last}: {e}"))?
+                .map_err(|e| format!("Cannot read the script {last}: {}", e.text()))?;
+            let text = String::from_utf8(bytes).map_err(|_| format!("The script {last} is not UTF-8 text."))?;
+            log.append(&format!("Script {last} (read through the Alluxio cache): {} bytes.", text.len()));
+            text
+        } else if kind.is_script() {
             let path = hdfs::resolve(&self.data_dir, &job.cluster_id, last)?;
             let text = tokio::fs::read_to_string(&path).await.map_err(|e| format!("Cannot read the script {last}: {e}"))?;
             log.append(&format!("Script {last}: {} bytes.", text.len()));
@@ -1062,7 +1074,7 @@ impl Engine {
             sql::MAX_ROWS_KEPT
         ));
         let results_path = self.job_dir(&job.job_id).join("sql-results.json");
-        let mut session = sql::Session::new(hdfs::warehouse_dir(&self.data_dir, &job.cluster_id), cancel.clone()).with_alluxio(self.cache().clone());
+        let mut session = sql::Session::new(hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id), cancel.clone()).with_alluxio(self.cache().clone());
         let mut results = SqlResults::default();
         let n = statements.len();
         for (i, stmt) in statements.iter().enumerate() {
@@ -1089,17 +1101,66 @@ impl Engine {
         let [src_uri, dst_uri] = job.arguments.as_slice() else {
             return Err("DistCp takes exactly two arguments: source and target.".into());
         };
-        let src = hdfs::resolve(&self.data_dir, &job.cluster_id, src_uri)?;
-        let dst = hdfs::resolve(&self.data_dir, &job.cluster_id, dst_uri)?;
+        let fs = hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id);
+        if is_alluxio(dst_uri) {
+            return Err("DistCp cannot write to alluxio://: the cache fills itself from reads and loads. Copy to an obs:// or hdfs:// path.".into());
+        }
+        if is_alluxio(src_uri) {
+            return self.distcp_from_cache(job, log, cancel, &fs, src_uri, dst_uri).await;
+        }
+        let src = fs.resolve(src_uri)?;
+        let dst = fs.resolve(dst_uri)?;
         if !src.exists() {
             return Err(format!("The source {src_uri} does not exist."));
         }
+        // The copy follows links on both sides: every link must stay inside the trees.
+        fs.confine_tree(&src, src_uri)?;
+        fs.confine_tree(&dst, dst_uri)?;
         let files = hdfs::files_under(&src).map_err(|e| format!("Cannot read {src_uri}: {e}"))?;
         let total: u64 = files.iter().map(|(_, n)| n).sum();
         log.append(&format!("Copying {} file(s), {total} bytes, from {src_uri} to {dst_uri}.", files.len()));
         let done = Arc::new(AtomicU64::new(0));
         let (d, c) = (done.clone(), cancel.clone());
         let mut copy = tokio::task::spawn_blocking(move || hdfs::copy_tree(&src, &dst, &d, &c));
+        let copied = loop {
+            match tokio::time::timeout(Duration::from_millis(200), &mut copy).await {
+                Ok(r) => break r.map_err(|e| format!("The copy failed: {e}"))??,
+                Err(_) => {
+                    let pct = if total == 0 { 0.0 } else { done.load(Ordering::Relaxed) as f64 * 100.0 / total as f64 };
+                    self.progress(&job.job_id, pct.min(99.9)).await;
+                }
+            }
+        };
+        Ok(format!("Copied {copied} bytes from {src_uri} to {dst_uri}."))
+    }
+
+    /// DistCp from `alluxio://`: every byte is read through the cache cluster (hits from pages,
+    /// misses from the UFS, admitted as they pass).
+    async fn distcp_from_cache(
+        self: &Arc<Self>,
+        job: &JobRecord,
+        log: &JobLog,
+        cancel: &Arc<AtomicBool>,
+        fs: &hdfs::ClusterFs,
+        src_uri: &str,
+        dst_uri: &str,
+    ) -> Result<String, String> {
+        let dst = fs.resolve(dst_uri)?;
+        fs.confine_tree(&dst, dst_uri)?;
+        let cache = self.cache().clone();
+        let uri = src_uri.to_string();
+        let files = tokio::task::spawn_blocking(move || cache.list_files(&uri))
+            .await
+            .map_err(|e| format!("Cannot list {src_uri}: {e}"))?
+            .map_err(|e| format!("Cannot list {src_uri}: {}", e.text()))?;
+        if files.is_empty() {
+            return Err(format!("The source {src_uri} does not exist."));
+        }
+        let total: u64 = files.iter().map(|f| f.len).sum();
+        log.append(&format!("Copying {} file(s), {total} bytes, from {src_uri} (through the Alluxio cache) to {dst_uri}.", files.len()));
+        let done = Arc::new(AtomicU64::new(0));
+        let (cache, d, c, uri) = (self.cache().clone(), done.clone(), cancel.clone(), src_uri.to_string());
+        let mut copy = tokio::task::spawn_blocking(move || cache.copy_out(&uri, &files, &dst, &d, &c));
         let copied = loop {
             match tokio::time::timeout(Duration::from_millis(200), &mut copy).await {
                 Ok(r) => break r.map_err(|e| format!("The copy failed: {e}"))??,
@@ -1139,7 +1200,12 @@ impl Engine {
             log.append(&format!("Properties {} are recorded only; {program} does not receive them.", java_map(&job.properties)));
         }
         for a in &job.arguments {
-            if a.starts_with("obs://") || a.starts_with("hdfs://") {
+            if is_alluxio(a) {
+                // An external program cannot use the sandbox's cache client: it gets the UFS file.
+                let cache = self.cache();
+                let local = cache.locate(a).and_then(|loc| cache.local_path(&loc.ufs)).map_err(|e| format!("{a}: {}", e.text()))?;
+                args.push(local.display().to_string());
+            } else if a.starts_with("obs://") || a.starts_with("hdfs://") {
                 let local = hdfs::resolve(&self.data_dir, &job.cluster_id, a)?;
                 args.push(local.display().to_string());
             } else {
@@ -1155,6 +1221,10 @@ impl Engine {
             .env("LAKEDECK_JOB_ID", &job.job_id)
             .env("LAKEDECK_HDFS_ROOT", hdfs::hdfs_root(&self.data_dir, &job.cluster_id))
             .env("LAKEDECK_OBS_ROOT", hdfs::obs_root(&self.data_dir))
+            // The sandbox's own secrets stay with the sandbox.
+            .env_remove("LAKEDECK_SANDBOX_TOKEN")
+            .env_remove("LAKEDECK_SANDBOX_SK")
+            .env_remove("LAKEDECK_SANDBOX_AK")
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -1184,6 +1254,10 @@ impl Engine {
             Err(format!("{program} exited with {status}."))
         }
     }
+}
+
+fn is_alluxio(uri: &str) -> bool {
+    uri.trim_start().get(..10).is_some_and(|p| p.eq_ignore_ascii_case("alluxio://"))
 }
 
 /// Copies a program's output stream into its own file and the job log as it arrives.

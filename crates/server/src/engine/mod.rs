@@ -19,18 +19,20 @@ use std::time::Duration;
 
 use store::Store;
 
+use crate::lang::Text;
+
 #[derive(Debug, PartialEq)]
 pub enum EngineError {
     /// The cluster does not exist in this project (12000003).
-    NotFound(String),
+    NotFound(Text),
     /// A business rule refused the request, with the vendor code to answer.
-    Invalid { code: String, message: String },
+    Invalid { code: String, message: Text },
     /// Storage failed: the only kind that becomes a 500.
     Internal(String),
 }
 
 impl EngineError {
-    pub fn invalid(code: impl Into<String>, message: impl Into<String>) -> EngineError {
+    pub fn invalid(code: impl Into<String>, message: impl Into<Text>) -> EngineError {
         EngineError::Invalid { code: code.into(), message: message.into() }
     }
 }

@@ -14,7 +14,7 @@
 //! every plan is wrapped in [`CancelExec`], which checks the job's cancel flag after each batch
 //! and ends the query with an error as soon as the flag is set.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -38,6 +38,8 @@ use datafusion::sql::sqlparser::ast::{ObjectName, ObjectType, Statement as Sql};
 use datafusion::common::TableReference;
 use futures::StreamExt;
 use lakedeck_api::mrs_jobs::{succeed_row, SqlRow};
+
+use super::hdfs::ClusterFs;
 
 /// Rows of one statement's result kept for ShowSqlResultWithJob; the rest are counted, not kept.
 pub const MAX_ROWS_KEPT: usize = 1000;
@@ -86,7 +88,7 @@ impl RowSink for KeepRows {
 
 pub struct Session {
     ctx: SessionContext,
-    warehouse: PathBuf,
+    fs: ClusterFs,
     registered: Vec<String>,
     cancel: Arc<AtomicBool>,
 }
@@ -197,10 +199,11 @@ impl Session {
         execute_stream(plan, self.ctx.task_ctx()).map_err(|e| e.to_string())
     }
 
-    pub fn new(warehouse: PathBuf, cancel: Arc<AtomicBool>) -> Session {
+    pub fn new(fs: ClusterFs, cancel: Arc<AtomicBool>) -> Session {
         // Two partitions: the sandbox has a couple of cores and shares them with the HTTP server.
+        // URL tables (`SELECT * FROM '/some/file'`) stay off: every path goes through `guard`.
         let config = SessionConfig::new().with_target_partitions(2).with_information_schema(true);
-        Session { ctx: SessionContext::new_with_config(config), warehouse, registered: Vec::new(), cancel }
+        Session { ctx: SessionContext::new_with_config(config), fs, registered: Vec::new(), cancel }
     }
 
     /// Lets statements read `alluxio:///path` through the sandbox's cache cluster (see
@@ -217,10 +220,12 @@ impl Session {
         for name in self.registered.drain(..) {
             let _ = self.ctx.deregister_table(TableReference::bare(name));
         }
-        let Ok(entries) = std::fs::read_dir(&self.warehouse) else { return Ok(()) };
-        let mut dirs: Vec<(String, PathBuf)> = entries
+        let Ok(entries) = std::fs::read_dir(self.fs.warehouse()) else { return Ok(()) };
+        let mut dirs: Vec<(String, std::path::PathBuf)> = entries
             .flatten()
             .filter(|e| e.path().is_dir() && has_parquet(&e.path()))
+            // A table whose files lead outside the trees (a planted link) is not a table here.
+            .filter(|e| self.fs.confine_tree(&e.path(), "").is_ok())
             .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
             .collect();
         dirs.sort();
@@ -236,8 +241,8 @@ impl Session {
         Ok(())
     }
 
-    fn table_dir(&self, name: &str) -> PathBuf {
-        self.warehouse.join(name)
+    fn table_dir(&self, name: &str) -> std::path::PathBuf {
+        self.fs.warehouse().join(name)
     }
 
     fn exists(&self, name: &str) -> bool {
@@ -269,10 +274,16 @@ impl Session {
             return Err(format!("Expected one statement, found {}.", parsed.len()));
         }
         let stmt = parsed.pop_front().unwrap_or_else(|| unreachable!("checked above"));
+        let stmt = guard(&self.fs, stmt)?;
         let done = Ran::Done;
         if let Statement::Statement(s) = &stmt {
             match s.as_ref() {
                 Sql::CreateTable(ct) => {
+                    if ct.location.is_some() || ct.hive_formats.as_ref().is_some_and(|h| h.location.is_some()) {
+                        return Err("CREATE TABLE … LOCATION is not supported: warehouse tables live under /user/hive/warehouse. \
+                                    For data elsewhere use CREATE EXTERNAL TABLE … LOCATION 'obs://bucket/path' (or an HDFS path)."
+                            .into());
+                    }
                     let name = table_name(&ct.name)?;
                     if self.exists(&name) {
                         if ct.if_not_exists {
@@ -315,7 +326,10 @@ impl Session {
             Statement::Explain(_) => true,
             _ => false,
         };
-        let df = self.ctx.sql(sql).await.map_err(|e| e.to_string())?;
+        // The guarded statement is planned, not the text: its paths were rewritten to the checked
+        // local ones.
+        let plan = self.ctx.state().statement_to_plan(stmt).await.map_err(|e| e.to_string())?;
+        let df = self.ctx.execute_logical_plan(plan).await.map_err(|e| e.to_string())?;
         let mut stream = self.stream(df).await?;
         if returns_rows {
             sink.columns(stream.schema().fields().iter().map(|f| f.name().clone()).collect())?;
@@ -378,6 +392,113 @@ impl Session {
         let writer = ArrowWriter::try_new(file, schema, None).map_err(|e| e.to_string())?;
         writer.close().map_err(|e| e.to_string())?;
         Ok(format!("table {name} created"))
+    }
+}
+
+/// `SET`/`RESET` may change how queries run, never where the engine reads, writes or spills
+/// (`datafusion.runtime.*` names directories; `datafusion.catalog.*` registers one).
+const SETTABLE: [&str; 5] =
+    ["datafusion.execution.", "datafusion.optimizer.", "datafusion.explain.", "datafusion.sql_parser.", "datafusion.format."];
+
+fn check_variable(name: &str) -> Result<(), String> {
+    let n = name.to_lowercase();
+    if n == "timezone" || n == "time.zone" || SETTABLE.iter().any(|p| n.starts_with(p)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "SET {name} is not allowed in the sandbox: only datafusion.execution.*, optimizer.*, explain.*, sql_parser.*, format.* and the time zone can be set."
+        ))
+    }
+}
+
+/// A LOCATION or COPY target: resolved like every job path (cluster HDFS or sandbox OBS, real
+/// path checked) and replaced by the local path, keeping a trailing `/` (a directory for DataFusion).
+fn guard_location(fs: &ClusterFs, location: &str) -> Result<String, String> {
+    if is_alluxio(location) {
+        // Read through the cache's object store (engine/cache/objstore.rs), which locates every
+        // path through the mount table and reads the UFS through the same checked resolver.
+        return Ok(location.trim().to_string());
+    }
+    let local = fs.resolve(location)?;
+    fs.confine_tree(&local, location)?;
+    let mut out = local.to_string_lossy().into_owned();
+    if location.ends_with('/') && !out.ends_with('/') {
+        out.push('/');
+    }
+    Ok(out)
+}
+
+fn is_alluxio(location: &str) -> bool {
+    location.trim_start().get(..10).is_some_and(|p| p.eq_ignore_ascii_case("alluxio://"))
+}
+
+/// Which statements may run, with every path they name checked and rewritten. Statements that
+/// touch files (`COPY … TO`, `CREATE EXTERNAL TABLE … LOCATION`) are resolved inside the
+/// cluster's trees; `SET`/`RESET` are limited to harmless settings; kinds DataFusion could run
+/// but the sandbox has not reviewed are refused rather than trusted.
+pub fn guard(fs: &ClusterFs, stmt: Statement) -> Result<Statement, String> {
+    match stmt {
+        Statement::CreateExternalTable(mut c) => {
+            for loc in c.locations.iter_mut() {
+                *loc = guard_location(fs, loc)?;
+            }
+            Ok(Statement::CreateExternalTable(c))
+        }
+        Statement::CopyTo(mut c) => {
+            if is_alluxio(&c.target) {
+                return Err("COPY cannot write to alluxio://: the cache fills itself from reads and loads. Write to the UFS path (obs://, hdfs://) instead.".into());
+            }
+            c.target = guard_location(fs, &c.target)?;
+            Ok(Statement::CopyTo(c))
+        }
+        Statement::Explain(mut e) => {
+            e.statement = Box::new(guard(fs, *e.statement)?);
+            Ok(Statement::Explain(e))
+        }
+        Statement::Reset(r) => {
+            let datafusion::sql::parser::ResetStatement::Variable(name) = &r;
+            check_variable(&name.to_string())?;
+            Ok(Statement::Reset(r))
+        }
+        Statement::Statement(s) => {
+            check_sql(&s)?;
+            Ok(Statement::Statement(s))
+        }
+    }
+}
+
+fn check_sql(s: &Sql) -> Result<(), String> {
+    use datafusion::sql::sqlparser::ast::Set;
+    match s {
+        Sql::Query(_)
+        | Sql::Insert(_)
+        | Sql::Update(_)
+        | Sql::Delete(_)
+        | Sql::Truncate(_)
+        | Sql::CreateTable(_)
+        | Sql::CreateView(_)
+        | Sql::CreateSchema { .. }
+        | Sql::CreateDatabase { .. }
+        | Sql::Drop { .. }
+        | Sql::ExplainTable { .. }
+        | Sql::ShowTables { .. }
+        | Sql::ShowColumns { .. }
+        | Sql::ShowVariable { .. }
+        | Sql::ShowFunctions { .. }
+        | Sql::ShowCreate { .. }
+        | Sql::Prepare { .. }
+        | Sql::Execute { .. }
+        | Sql::Deallocate { .. }
+        | Sql::StartTransaction { .. }
+        | Sql::Commit { .. }
+        | Sql::Rollback { .. } => Ok(()),
+        Sql::Explain { statement, .. } => check_sql(statement),
+        Sql::Set(Set::SingleAssignment { variable, .. }) => check_variable(&variable.to_string()),
+        other => {
+            let text = other.to_string();
+            let kind: Vec<&str> = text.split_whitespace().take(2).collect();
+            Err(format!("The sandbox does not run {} statements.", kind.join(" ")))
+        }
     }
 }
 

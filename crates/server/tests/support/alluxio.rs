@@ -13,6 +13,11 @@ pub const PAGE: u64 = 64 * 1024;
 
 /// A sandbox whose cache has 64 KiB pages, `capacity` per worker and a 100 ms policy check.
 pub fn start(tag: &str, capacity: &str, extra: &[(&'static str, &str)]) -> Server {
+    start_args(tag, capacity, extra, &[])
+}
+
+/// [`start`] with more command-line arguments (`--allow-origin`).
+pub fn start_args(tag: &str, capacity: &str, extra: &[(&'static str, &str)], args: &[&str]) -> Server {
     let root = temp_dir(tag);
     let mut env = env_credentials();
     env.push(("LAKEDECK_ALLUXIO_PAGE_SIZE", "64KB".into()));
@@ -21,7 +26,8 @@ pub fn start(tag: &str, capacity: &str, extra: &[(&'static str, &str)]) -> Serve
     for (k, v) in extra {
         env.push((k, v.to_string()));
     }
-    Server::start_with(&root, Options { env, ..Default::default() }).owning(root)
+    let args = args.iter().map(|a| a.to_string()).collect();
+    Server::start_with(&root, Options { env, args, ..Default::default() }).owning(root)
 }
 
 /// Restarts a server on the same data dir with the same environment.

@@ -41,11 +41,13 @@ pub struct Options<'a> {
     pub listen: &'a str,
     pub step_ms: u64,
     pub env: Vec<(&'a str, String)>,
+    /// More command-line arguments (e.g. `--allow-origin`).
+    pub args: Vec<String>,
 }
 
 impl Default for Options<'_> {
     fn default() -> Self {
-        Options { bin: None, listen: "127.0.0.1:0", step_ms: 50, env: vec![] }
+        Options { bin: None, listen: "127.0.0.1:0", step_ms: 50, env: vec![], args: vec![] }
     }
 }
 
@@ -90,6 +92,7 @@ impl Server {
             .arg("--dist")
             .arg(&dist)
             .args(["--step-ms", &opts.step_ms.to_string()])
+            .args(&opts.args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .env_remove("LAKEDECK_SANDBOX_TOKEN")
@@ -105,26 +108,48 @@ impl Server {
         let mut child = cmd.spawn().expect("start lakedeck-server");
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut lines = Vec::new();
-        for _ in 0..5 {
+        for _ in 0..4 {
             let mut line = String::new();
             out.read_line(&mut line).unwrap();
             assert!(!line.is_empty(), "server exited early; printed so far: {lines:?}");
             lines.push(line.trim_end().to_string());
         }
+        // Later lines (CORS notes) are drained so the server never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
         let value = |i: usize, prefix: &str| -> String {
             lines[i].strip_prefix(prefix).unwrap_or_else(|| panic!("line {i} {:?} lacks {prefix:?}", lines[i])).to_string()
         };
         let url = value(0, "Lakedeck sandbox listening on ");
         let port = url.rsplit(':').next().unwrap().to_string();
         assert!(port.parse::<u16>().unwrap() > 0, "real port printed: {url}");
+        assert!(lines[3].starts_with("token and secret key: in "), "secrets are not printed: {:?}", lines[3]);
+        let printed = lines.join("\n");
+        // The secrets come from the environment the test set, else from the credentials file.
+        let stored: Value = std::fs::read_to_string(data_dir.join("credentials.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(Value::Null);
+        let secret = |env_name: &str, key: &str| -> String {
+            let v = opts
+                .env
+                .iter()
+                .find(|(k, _)| *k == env_name)
+                .map(|(_, v)| v.clone())
+                .or_else(|| stored[key].as_str().map(str::to_string))
+                .unwrap_or_else(|| panic!("no {key} in the environment or credentials.json"));
+            assert!(!printed.contains(&v), "the {key} must not be printed");
+            v
+        };
+        let token = secret("LAKEDECK_SANDBOX_TOKEN", "token");
+        let sk = secret("LAKEDECK_SANDBOX_SK", "secret_key");
         Server {
             child,
             addr: format!("127.0.0.1:{port}"),
             url,
             project: value(1, "project id: "),
-            token: value(2, "token: "),
-            ak: value(3, "access key: "),
-            sk: value(4, "secret key: "),
+            token,
+            ak: value(2, "access key: "),
+            sk,
             data_dir,
             dist,
             owned_root: None,
@@ -269,7 +294,11 @@ impl Resp {
 pub fn raw_request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Resp {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    // A test may send its own Host (DNS-rebinding checks); otherwise the address connected to.
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        req.push_str(&format!("Host: {addr}\r\n"));
+    }
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -349,4 +378,41 @@ pub fn cpu_ticks(pid: u32) -> u64 {
     let f: Vec<&str> = after.split(' ').collect();
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
     f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+}
+
+/// Generous: the first server of a cold run generates the TPC-H cache while others wait for it.
+pub const RUN_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Runs one statement through ExecuteSql and polls ShowSqlResult until it ends; returns the record.
+pub fn run_sql(s: &Server, cluster: &str, sql: &str) -> Value {
+    let base = s.v2(&format!("clusters/{cluster}/sql-execution"));
+    let r = s.api("POST", &base, Some(&serde_json::json!({"sql_type": "spark", "sql_content": sql})));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let start = Instant::now();
+    loop {
+        let v = s.get(&format!("{base}/{id}")).json();
+        if ["FINISHED", "FAILED"].contains(&v["status"].as_str().unwrap_or("")) {
+            return v;
+        }
+        assert!(start.elapsed() < RUN_TIMEOUT, "statement {sql} did not end: {v}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Submits a job (`body` as CreateExecuteJob takes it) and polls until it ends; returns its detail.
+pub fn run_job(s: &Server, cluster: &str, body: &Value) -> Value {
+    let base = s.v2(&format!("clusters/{cluster}/job-executions"));
+    let r = s.api("POST", &base, Some(body));
+    assert_eq!(r.status, 202, "{}", r.text());
+    let id = r.json()["job_submit_result"]["job_id"].as_str().unwrap().to_string();
+    let start = Instant::now();
+    loop {
+        let j = s.get(&format!("{base}/{id}")).json()["job_detail"].clone();
+        if ["FINISHED", "FAILED", "KILLED"].contains(&j["job_state"].as_str().unwrap_or("")) {
+            return j;
+        }
+        assert!(start.elapsed() < RUN_TIMEOUT, "job did not end: {j}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

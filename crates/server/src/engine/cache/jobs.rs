@@ -63,13 +63,17 @@ pub struct Msg {
 
 impl From<Text> for Msg {
     fn from(t: Text) -> Msg {
-        Msg { en: t.en().to_string(), zh: t.zh().to_string() }
+        Msg { en: t.en.into_owned(), zh: t.zh.into_owned() }
     }
 }
 
 impl Msg {
-    pub fn text(&self) -> Text {
-        Text::pair(self.en.clone(), self.zh.clone())
+    /// In the language of the request being answered.
+    pub fn current(&self) -> String {
+        match crate::lang::Lang::current() {
+            crate::lang::Lang::Zh => self.zh.clone(),
+            crate::lang::Lang::En => self.en.clone(),
+        }
     }
 }
 
@@ -585,7 +589,7 @@ impl Cache {
             start_time: iso_time(if r.start_ms > 0 { r.start_ms } else { r.created_ms }),
             state: r.state.clone(),
             running_state: r.running_state.clone(),
-            error_message: r.errors.iter().map(|(k, v)| (k.clone(), v.text().current())).collect(),
+            error_message: r.errors.iter().map(|(k, v)| (k.clone(), v.current())).collect(),
             paths: r.paths.clone(),
             index: r.index.clone(),
             time_elapsed_milliseconds: r.elapsed(now),
@@ -611,7 +615,7 @@ impl Cache {
                 p.loaded_non_empty_files = Some(r.c.loaded_files);
                 p.scanned_files = Some(r.c.scanned_files);
                 p.quota = Some(r.quota.unwrap_or_default());
-                p.quota_check_error = r.quota_check_error.as_ref().map(|m| m.text().current());
+                p.quota_check_error = r.quota_check_error.as_ref().map(|m| m.current());
             }
             "FREE" => {
                 p.freed_bytes = Some(r.c.freed_bytes);
@@ -631,7 +635,7 @@ impl Cache {
         }
         if file_list {
             p.failed_file_list =
-                Some(r.failed.iter().map(|(path, m)| FailedFile { path: path.clone(), reason: m.text().current() }).collect());
+                Some(r.failed.iter().map(|(path, m)| FailedFile { path: path.clone(), reason: m.current() }).collect());
         }
         p
     }

@@ -15,6 +15,7 @@ use lakedeck_api::alluxio::{normalize_alluxio_path, MountPoint};
 use rusqlite::{params, Connection};
 
 use super::{Cache, CacheError, CacheResult};
+use crate::engine::hdfs::ClusterFs;
 use crate::text;
 use crate::util;
 
@@ -189,9 +190,10 @@ impl Cache {
     pub fn local_path(&self, ufs: &str) -> CacheResult<PathBuf> {
         let resolved = if let Some(rest) = ufs.strip_prefix("hdfs://") {
             let (cluster, path) = rest.split_once('/').unwrap_or((rest, ""));
-            crate::engine::hdfs::resolve(self.data_dir(), cluster, &format!("/{path}"))
+            ClusterFs::new(self.data_dir(), cluster).resolve(&format!("/{path}"))
         } else {
-            crate::engine::hdfs::resolve(self.data_dir(), "", ufs)
+            // obs:// only ever resolves into the shared OBS tree, whichever cluster asks.
+            ClusterFs::new(self.data_dir(), "").resolve(ufs)
         };
         resolved.map_err(|e| CacheError::BadRequest(crate::lang::Text::from(e)))
     }

@@ -59,7 +59,7 @@ fn object_path(alluxio: &str) -> Path {
 }
 
 fn to_error(e: CacheError, path: &str) -> Error {
-    let message = e.text().en().to_string();
+    let message = e.text().en.into_owned();
     match e {
         CacheError::NotFound(_) => Error::NotFound { path: path.to_string(), source: message.into() },
         _ => Error::Generic { store: STORE, source: message.into() },

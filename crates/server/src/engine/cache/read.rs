@@ -14,6 +14,7 @@
 //! misses (pages and bytes) are counted on the worker that served or would have served them.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use lakedeck_api::alluxio::{BrowseEntry, BrowseListing};
 use rusqlite::params;
@@ -113,7 +114,6 @@ impl Cache {
     }
 
     /// Reads a whole file through the cache.
-    #[allow(dead_code)] // job paths (scripts, DistCp sources) read alluxio:// through this
     pub fn read_all(&self, path: &str) -> CacheResult<Vec<u8>> {
         let st = self.stat(path)?;
         self.read_range(path, 0..st.len)
@@ -234,6 +234,45 @@ impl Cache {
             Ok(())
         })?;
         Ok(out)
+    }
+
+    /// DistCp from `alluxio://`: copies `files` (listed under `src`) to `dst` reading every page
+    /// through the cache, with DistCp's rule that an existing target directory receives the
+    /// source under its own name. Counts bytes into `done`; stops when `cancel` is set.
+    pub fn copy_out(&self, src: &str, files: &[FileStat], dst: &std::path::Path, done: &AtomicU64, cancel: &AtomicBool) -> Result<u64, String> {
+        use std::io::Write;
+        let loc = self.locate(src).map_err(|e| e.text().to_string())?;
+        let name = loc.alluxio.rsplit('/').next().unwrap_or("copy").to_string();
+        let root = if dst.is_dir() { dst.join(&name) } else { dst.to_path_buf() };
+        let single = files.len() == 1 && files[0].alluxio == loc.alluxio;
+        let ps = self.page_size();
+        let mut total = 0;
+        for f in files {
+            let rel = super::namespace::below(&f.alluxio, &loc.alluxio).unwrap_or("");
+            let target = if single || rel.is_empty() { root.clone() } else { root.join(rel) };
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            }
+            // Unlink first: the target may be a hard link into the shared TPC-H cache.
+            let _ = std::fs::remove_file(&target);
+            let mut out = std::fs::File::create(&target).map_err(|e| format!("cannot create {}: {e}", target.display()))?;
+            let mut at = 0;
+            while at < f.len {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err("cancelled".into());
+                }
+                let end = (at + ps).min(f.len);
+                let bytes = self.read_range(&f.alluxio, at..end).map_err(|e| e.text().to_string())?;
+                if bytes.is_empty() {
+                    return Err(format!("{} ended early (did it change while it was copied?)", f.alluxio));
+                }
+                out.write_all(&bytes).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+                at += bytes.len() as u64;
+                total += bytes.len() as u64;
+                done.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+            }
+        }
+        Ok(total)
     }
 
     /// Sandbox only: one directory of a mount with how much of each entry is cached.

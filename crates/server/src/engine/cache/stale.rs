@@ -64,11 +64,11 @@ impl Cache {
     fn stale_report(&self, st: &StaleState, status: &str, message: Text) -> StaleCacheReport {
         StaleCacheReport {
             status: status.into(),
-            message: message.current(),
+            message: message.current().to_string(),
             state: st.state.clone(),
             start_time: if st.start_ms > 0 { iso_time(st.start_ms) } else { String::new() },
             workers: st.workers.clone(),
-            errors: st.errors.iter().map(|(k, v)| (k.clone(), v.text().current())).collect(),
+            errors: st.errors.iter().map(|(k, v)| (k.clone(), v.current())).collect(),
         }
     }
 
@@ -154,7 +154,7 @@ impl Cache {
         if st.state != "RUNNING" {
             let mut errors = BTreeMap::new();
             for w in all.iter().filter(|w| !w.online()) {
-                errors.insert(w.id.clone(), text!("UNAVAILABLE: the worker is OFFLINE and cannot be notified.", "UNAVAILABLE：该节点离线，无法通知。").current());
+                errors.insert(w.id.clone(), text!("UNAVAILABLE: the worker is OFFLINE and cannot be notified.", "UNAVAILABLE：该节点离线，无法通知。").current().to_string());
             }
             let mut report = self.stale_report(&st, "not running", text!("No stale-cache clean is running.", "当前没有正在运行的过期缓存清理。"));
             report.errors = errors;
