@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::lenient;
+use crate::problem::Problem;
 
 /// Job states (alluxio-api.md §4.1: 3.8 lifecycle, plus VERIFYING from the OSS enum).
 pub const JOB_STATES: [&str; 6] = ["WAITING", "RUNNING", "VERIFYING", "SUCCEEDED", "FAILED", "STOPPED"];
@@ -539,6 +540,9 @@ pub struct BrowseListing {
 // ---------------------------------------------------------------------------------------------
 // Pure rules
 
+/// Files per worker batch a load or rebalance accepts (`batchSize`, `loadBatchSize`).
+pub const MAX_BATCH_SIZE: i64 = 100_000;
+
 /// Parses a size: a whole number of bytes, or a number with a unit — `B`, `KB`/`K`, `MB`/`M`,
 /// `GB`/`G`, `TB`/`T`, `PB`/`P`, with or without `i` (`MiB`), case-insensitive. Alluxio's sizes
 /// are binary (`1MB` = 1,048,576 bytes, as in `alluxio.worker.page.store.page.size=1MB`), so
@@ -622,9 +626,179 @@ pub fn normalize_alluxio_path(raw: &str) -> Option<String> {
     Some(if out.is_empty() { "/".into() } else { out })
 }
 
+/// `obs://bucket/a//b/` → `obs://bucket/a/b`; `hdfs://<cluster>/p` likewise: the sandbox's UFS
+/// URIs in canonical form (no trailing `/`). `None` for other schemes, a missing bucket or
+/// cluster, and `.`/`..` segments.
+pub fn canonical_ufs(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let (scheme, rest) = if let Some(r) = raw.strip_prefix("obs://") {
+        ("obs", r)
+    } else if let Some(r) = raw.strip_prefix("hdfs://") {
+        ("hdfs", r)
+    } else {
+        return None;
+    };
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let authority_ok = !authority.is_empty()
+        && authority != "."
+        && authority != ".."
+        && authority.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if !authority_ok {
+        return None;
+    }
+    let mut out = format!("{scheme}://{authority}");
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        if seg == "." || seg == ".." || seg.contains(['\\', '\0']) {
+            return None;
+        }
+        out.push('/');
+        out.push_str(seg);
+    }
+    Some(out)
+}
+
+// Field rules with the coordinator's wording keys (`alluxio.*` in locales/): the console checks a
+// form with them before sending, the sandbox refuses the same inputs with the same words.
+
+/// A required field.
+pub fn check_required<'a>(field: &'static str, value: Option<&'a str>) -> Result<&'a str, Problem> {
+    value.map(str::trim).filter(|v| !v.is_empty()).ok_or_else(|| Problem::new("alluxio.required").with("field", field))
+}
+
+/// A size field (`size`, `capacity`, `bandwidth`): see [`parse_size`].
+pub fn check_size(field: &'static str, raw: &str) -> Result<u64, Problem> {
+    parse_size(raw)
+        .filter(|n| *n <= i64::MAX as u64)
+        .ok_or_else(|| Problem::new("alluxio.size_invalid").with("field", field).with("value", raw.trim()))
+}
+
+/// A duration field (`time`): see [`parse_duration_ms`].
+pub fn check_duration(field: &'static str, raw: &str) -> Result<u64, Problem> {
+    parse_duration_ms(raw)
+        .filter(|n| *n <= i64::MAX as u64)
+        .ok_or_else(|| Problem::new("alluxio.duration_invalid").with("field", field).with("value", raw.trim()))
+}
+
+/// HIGH, MEDIUM or LOW in any case; answers the canonical spelling.
+pub fn check_priority(raw: &str) -> Result<&'static str, Problem> {
+    priority_rank(raw).map(|r| PRIORITIES[r as usize]).ok_or_else(|| Problem::new("alluxio.priority_invalid").with("value", raw.trim()))
+}
+
+pub fn check_filter_type(raw: &str) -> Result<&'static str, Problem> {
+    filter_type(raw).ok_or_else(|| Problem::new("alluxio.filter_type_invalid").with("value", raw.trim()))
+}
+
+pub fn check_filter_scope(raw: &str) -> Result<&'static str, Problem> {
+    filter_scope(raw).ok_or_else(|| Problem::new("alluxio.filter_scope_invalid").with("value", raw.trim()))
+}
+
+/// An Alluxio path (canonical form answered).
+pub fn check_alluxio_path(raw: &str) -> Result<String, Problem> {
+    normalize_alluxio_path(raw).ok_or_else(|| Problem::new("alluxio.path_invalid").with("path", raw.trim()))
+}
+
+/// A mount point: an Alluxio path other than the root.
+pub fn check_mount_path(raw: &str) -> Result<String, Problem> {
+    let p = check_alluxio_path(raw)?;
+    if p == "/" {
+        return Err(Problem::new("alluxio.mount_root"));
+    }
+    Ok(p)
+}
+
+/// A UFS URI of the sandbox (canonical form answered).
+pub fn check_ufs(raw: &str) -> Result<String, Problem> {
+    canonical_ufs(raw).ok_or_else(|| Problem::new("alluxio.ufs_invalid").with("ufs", raw.trim()))
+}
+
+/// `batchSize` / `loadBatchSize`: 1 to [`MAX_BATCH_SIZE`].
+pub fn check_batch_size(field: &'static str, n: i64) -> Result<i64, Problem> {
+    if (1..=MAX_BATCH_SIZE).contains(&n) {
+        Ok(n)
+    } else {
+        Err(Problem::new("alluxio.batch_size_range").with("field", field).with("max", MAX_BATCH_SIZE).with("value", n))
+    }
+}
+
+/// `replicas`: 1 to the number of workers.
+pub fn check_replicas(n: i64, workers: i64) -> Result<i64, Problem> {
+    if n >= 1 && n <= workers.max(1) {
+        Ok(n)
+    } else {
+        Err(Problem::new("alluxio.replicas_range").with("max", workers.max(1)).with("value", n))
+    }
+}
+
+/// `loadPolicy`: only IF_CHANGED.
+pub fn check_load_policy(raw: &str) -> Result<(), Problem> {
+    if raw.trim().eq_ignore_ascii_case("IF_CHANGED") {
+        Ok(())
+    } else {
+        Err(Problem::new("alluxio.load_policy_invalid").with("value", raw.trim()))
+    }
+}
+
+/// A cache-filter rule's type, scope and time (the pattern's syntax is checked by the server's
+/// regular-expression engine). Answers (type, scope, time) canonical.
+pub fn check_filter_rule(rule_type: Option<&str>, scope: Option<&str>, time: Option<&str>) -> Result<(&'static str, &'static str, String), Problem> {
+    let scope = check_filter_scope(check_required("scope", scope)?)?;
+    let rule_type = check_filter_type(check_required("type", rule_type)?)?;
+    let time = time.map(str::trim).unwrap_or("");
+    if rule_type != "maxAge" {
+        return Ok((rule_type, scope, String::new()));
+    }
+    if time.is_empty() {
+        return Err(Problem::new("alluxio.max_age_needs_time"));
+    }
+    check_duration("time", time)?;
+    Ok((rule_type, scope, time.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_rules_name_their_problem() {
+        assert_eq!(check_size("size", "1GB"), Ok(1 << 30));
+        assert_eq!(check_size("size", "lots").unwrap_err().key, "alluxio.size_invalid");
+        assert_eq!(check_duration("time", "0s").unwrap_err().param("value"), Some("0s"));
+        assert_eq!(check_priority("low"), Ok("LOW"));
+        assert_eq!(check_priority("urgent").unwrap_err().key, "alluxio.priority_invalid");
+        assert_eq!(check_mount_path("/").unwrap_err().key, "alluxio.mount_root");
+        assert_eq!(check_mount_path("/a//b/"), Ok("/a/b".into()));
+        assert_eq!(check_ufs("s3://x").unwrap_err().key, "alluxio.ufs_invalid");
+        assert_eq!(check_batch_size("batchSize", 0).unwrap_err().param("max"), Some("100000"));
+        assert_eq!(check_replicas(4, 3).unwrap_err().param("max"), Some("3"));
+        assert!(check_load_policy("if_changed").is_ok());
+        assert_eq!(check_required("path", Some("  ")).unwrap_err().param("field"), Some("path"));
+        assert_eq!(check_filter_rule(Some("maxage"), Some("DATA"), Some("10min")), Ok(("maxAge", "data", "10min".into())));
+        assert_eq!(check_filter_rule(Some("maxAge"), Some("data"), None).unwrap_err().key, "alluxio.max_age_needs_time");
+        assert_eq!(check_filter_rule(Some("skipCache"), Some("disk"), None).unwrap_err().key, "alluxio.filter_scope_invalid");
+        assert_eq!(check_filter_rule(Some("skipCache"), Some("data"), Some("1h")), Ok(("skipCache", "data", String::new())));
+        // Every key these rules use is in both catalogs.
+        let en = crate::problem::Catalog::parse(crate::problem::EN_JSON).unwrap();
+        for key in [
+            "alluxio.required", "alluxio.size_invalid", "alluxio.duration_invalid", "alluxio.priority_invalid",
+            "alluxio.filter_type_invalid", "alluxio.filter_scope_invalid", "alluxio.path_invalid", "alluxio.mount_root",
+            "alluxio.ufs_invalid", "alluxio.batch_size_range", "alluxio.replicas_range", "alluxio.load_policy_invalid",
+            "alluxio.max_age_needs_time",
+        ] {
+            assert!(en.get(key).is_some(), "{key}");
+        }
+    }
+
+    #[test]
+    fn canonical_ufs_uris() {
+        assert_eq!(canonical_ufs("obs://bkt/a//b/").as_deref(), Some("obs://bkt/a/b"));
+        assert_eq!(canonical_ufs("obs://bkt").as_deref(), Some("obs://bkt"));
+        assert_eq!(canonical_ufs("hdfs://c1/").as_deref(), Some("hdfs://c1"));
+        assert_eq!(canonical_ufs("obs://bkt/a/../b"), None);
+        assert_eq!(canonical_ufs("obs://../x"), None);
+        assert_eq!(canonical_ufs("obs:///x"), None);
+        assert_eq!(canonical_ufs("s3://bkt/x"), None);
+        assert_eq!(canonical_ufs("/local"), None);
+    }
 
     #[test]
     fn sizes() {

@@ -103,6 +103,19 @@ impl fmt::Display for Text {
     }
 }
 
+/// A broken shared rule (crates/api `Problem`), worded from the message catalogs
+/// (`crates/api/locales/`, parsed once).
+impl From<lakedeck_api::problem::Problem> for Text {
+    fn from(p: lakedeck_api::problem::Problem) -> Text {
+        use lakedeck_api::problem::{Catalog, EN_JSON, ZH_CN_JSON};
+        static CATALOGS: std::sync::OnceLock<(Catalog, Catalog)> = std::sync::OnceLock::new();
+        let (en, zh) = CATALOGS.get_or_init(|| {
+            (Catalog::parse(EN_JSON).unwrap_or_default(), Catalog::parse(ZH_CN_JSON).unwrap_or_default())
+        });
+        Text::new(en.word(&p), zh.word(&p))
+    }
+}
+
 /// `text!("Cluster {id} not found.", "集群 {id} 不存在。")`: both languages, each formatted like
 /// `format!` (inline arguments are captured from the scope).
 #[macro_export]

@@ -372,8 +372,8 @@ fn path_of(bytes: &Bytes, q: &Query) -> Result<Option<String>, Response> {
     Ok(p.path.filter(|s| !s.trim().is_empty()))
 }
 
-fn required(field: &str) -> Response {
-    bad(text!("The request must name {field}.", "请求缺少 {field}。"))
+fn required(field: &'static str) -> Response {
+    bad(lakedeck_api::problem::Problem::new("alluxio.required").with("field", field).into())
 }
 
 async fn mount_get(State(st): State<Shared>, uri: axum::http::Uri) -> Response {
@@ -656,9 +656,13 @@ async fn worker_add(State(st): State<Shared>, bytes: Bytes) -> Response {
         let req: WorkerChange = optional_body(&bytes)?;
         let capacity = match req.capacity.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(raw) => Some(lakedeck_api::alluxio::parse_size(raw).filter(|n| *n >= 1 << 20 && *n <= i64::MAX as u64).ok_or_else(|| {
-                bad(text!("capacity '{raw}' must be a size of at least 1MB, such as 64MB.", "capacity '{raw}' 必须是至少 1MB 的大小，例如 64MB。"))
-            })?),
+            Some(raw) => {
+                let n = lakedeck_api::alluxio::check_size("capacity", raw).map_err(|p| bad(p.into()))?;
+                if n < 1 << 20 {
+                    return Err(bad(text!("capacity must be at least 1MB, not {raw}.", "capacity 至少为 1MB，不能是 {raw}。")));
+                }
+                Some(n)
+            }
         };
         Ok(ok(&run(&st, move |c| c.add_worker(capacity)).await?))
     }

@@ -33,7 +33,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lakedeck_api::alluxio::{
-    is_final_job_state, parse_size, FailedFile, JobProgress, JobSubmit, JobSubmitted, LoadOptions, QuotaHeadroom,
+    check_batch_size, check_load_policy, check_replicas, check_size, is_final_job_state, FailedFile, JobProgress, JobSubmit, JobSubmitted, LoadOptions, QuotaHeadroom,
     RebalanceOptions,
 };
 use rusqlite::{params, Connection, OptionalExtension};
@@ -49,7 +49,6 @@ use crate::util;
 
 /// Default files per worker batch (`alluxio.job.batch.size`).
 pub const DEFAULT_BATCH: i64 = 200;
-const MAX_BATCH: i64 = 100_000;
 /// Failed files kept in the record (all of them go to the failed-file list).
 const KEPT_FAILURES: usize = 1000;
 const ACTIVE: [&str; 3] = ["WAITING", "RUNNING", "VERIFYING"];
@@ -217,15 +216,10 @@ fn no_job(kind: &str) -> CacheError {
     CacheError::NotFound(text!("No {k} job found for this selector.", "没有找到符合条件的 {k} 作业。"))
 }
 
-fn bandwidth(raw: Option<&str>, field: &str) -> CacheResult<i64> {
+fn bandwidth(raw: Option<&str>, field: &'static str) -> CacheResult<i64> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(0),
-        Some(s) => parse_size(s).filter(|n| *n <= i64::MAX as u64).map(|n| n as i64).ok_or_else(|| {
-            bad(text!(
-                "{field} '{s}' is not a bandwidth: use bytes per second or a size such as 10MB.",
-                "{field} '{s}' 不是有效的带宽：请使用每秒字节数，或 10MB 这样的大小。"
-            ))
-        }),
+        Some(s) => Ok(check_size(field, s)? as i64),
     }
 }
 
@@ -291,20 +285,11 @@ impl Cache {
         let mut opts = Opts { batch_size: DEFAULT_BATCH, replicas: 1, ..Default::default() };
         let mut given = Vec::new();
         if let Some(b) = o.batch_size {
-            if !(1..=MAX_BATCH).contains(&b) {
-                return Err(bad(text!("batchSize must be from 1 to 100000, not {b}.", "batchSize 必须在 1 到 100000 之间，不能是 {b}。")));
-            }
-            opts.batch_size = b;
+            opts.batch_size = check_batch_size("batchSize", b)?;
             given.push("batchSize".to_string());
         }
         if let Some(r) = o.replicas {
-            if r < 1 || r > workers.max(1) {
-                return Err(bad(text!(
-                    "replicas must be from 1 to the number of workers ({workers}), not {r}.",
-                    "replicas 必须在 1 到工作节点数（{workers}）之间，不能是 {r}。"
-                )));
-            }
-            opts.replicas = r;
+            opts.replicas = check_replicas(r, workers)?;
             given.push("replicas".to_string());
         }
         if let Some(re) = o.file_filter_regex.as_deref().filter(|s| !s.is_empty()) {
@@ -314,9 +299,7 @@ impl Cache {
             given.push("fileFilterRegex".to_string());
         }
         if let Some(p) = o.load_policy.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            if !p.eq_ignore_ascii_case("IF_CHANGED") {
-                return Err(bad(text!("loadPolicy '{p}' is not supported: the only policy is IF_CHANGED.", "不支持 loadPolicy '{p}'：唯一支持的策略是 IF_CHANGED。")));
-            }
+            check_load_policy(p)?;
             opts.if_changed = true;
             given.push("loadPolicy".to_string());
         }
@@ -388,10 +371,7 @@ impl Cache {
         }
         let mut opts = Opts { batch_size: DEFAULT_BATCH, replicas: 1, ..Default::default() };
         if let Some(b) = o.load_batch_size {
-            if !(1..=MAX_BATCH).contains(&b) {
-                return Err(bad(text!("loadBatchSize must be from 1 to 100000, not {b}.", "loadBatchSize 必须在 1 到 100000 之间，不能是 {b}。")));
-            }
-            opts.batch_size = b;
+            opts.batch_size = check_batch_size("loadBatchSize", b)?;
             opts.given.push("loadBatchSize".into());
         }
         opts.load_bandwidth = bandwidth(o.load_bandwidth.as_deref(), "loadBandwidth")?;

@@ -167,6 +167,13 @@ impl From<rusqlite::Error> for CacheError {
     }
 }
 
+/// A broken shared rule (crates/api `alluxio::check_*`) is the caller's mistake: 400.
+impl From<lakedeck_api::problem::Problem> for CacheError {
+    fn from(p: lakedeck_api::problem::Problem) -> CacheError {
+        CacheError::BadRequest(Text::from(p))
+    }
+}
+
 impl CacheError {
     /// For callers outside the API (job logs, SQL): the message in `text` form.
     pub fn text(&self) -> Text {

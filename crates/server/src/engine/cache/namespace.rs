@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::UNIX_EPOCH;
 
-use lakedeck_api::alluxio::{normalize_alluxio_path, MountPoint};
+use lakedeck_api::alluxio::{check_alluxio_path, check_mount_path, check_ufs, normalize_alluxio_path, MountPoint};
 use rusqlite::{params, Connection};
 
 use super::{Cache, CacheError, CacheResult};
@@ -55,45 +55,6 @@ pub struct UfsFile {
     pub local: PathBuf,
     pub len: u64,
     pub mtime_ms: i64,
-}
-
-fn clean_segments(rest: &str) -> Option<Vec<&str>> {
-    let mut out = Vec::new();
-    for seg in rest.split('/').filter(|s| !s.is_empty()) {
-        if seg == "." || seg == ".." || seg.contains(['\\', '\0']) {
-            return None;
-        }
-        out.push(seg);
-    }
-    Some(out)
-}
-
-/// `obs://bucket/a//b/` → `obs://bucket/a/b`; `hdfs://<cluster>/p` likewise. `None` for other
-/// schemes, a missing bucket or cluster, and `.`/`..` segments.
-pub fn canonical_ufs(raw: &str) -> Option<String> {
-    let raw = raw.trim();
-    let (scheme, rest) = if let Some(r) = raw.strip_prefix("obs://") {
-        ("obs", r)
-    } else if let Some(r) = raw.strip_prefix("hdfs://") {
-        ("hdfs", r)
-    } else {
-        return None;
-    };
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let authority_ok = !authority.is_empty()
-        && authority != "."
-        && authority != ".."
-        && authority.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-    if !authority_ok {
-        return None;
-    }
-    let segs = clean_segments(path)?;
-    let mut out = format!("{scheme}://{authority}");
-    for s in segs {
-        out.push('/');
-        out.push_str(s);
-    }
-    Some(out)
 }
 
 pub fn is_ufs_uri(s: &str) -> bool {
@@ -140,7 +101,7 @@ pub fn locate_in(mounts: &[Mount], input: &str) -> CacheResult<Location> {
         return Err(CacheError::BadRequest(text!("The path is empty.", "路径为空。")));
     }
     if is_ufs_uri(input) {
-        let ufs = canonical_ufs(input).ok_or_else(|| bad_ufs(input))?;
+        let ufs = check_ufs(input)?;
         for m in mounts {
             if let Some(rest) = below(&ufs, &m.ufs) {
                 return Ok(Location { alluxio: join(&m.norm, rest), ufs });
@@ -166,13 +127,6 @@ pub fn locate_in(mounts: &[Mount], input: &str) -> CacheResult<Location> {
         "{path} is not under any mount point (GET /api/v1/mount lists them).",
         "{path} 不在任何挂载点之下（GET /api/v1/mount 可列出挂载点）。"
     )))
-}
-
-fn bad_ufs(input: &str) -> CacheError {
-    CacheError::BadRequest(text!(
-        "'{input}' is not a UFS of the sandbox: use obs://bucket/path (the shared OBS tree) or hdfs://<cluster id>/path (a cluster's HDFS), without '..'.",
-        "'{input}' 不是沙箱可用的 UFS：请使用 obs://bucket/path（共享 OBS 目录）或 hdfs://<集群 ID>/path（集群的 HDFS），且不能含 '..'。"
-    ))
 }
 
 fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
@@ -256,7 +210,7 @@ impl Cache {
 
     /// GET /api/v1/mount?path=
     pub fn mount_info(&self, path: &str) -> CacheResult<MountPoint> {
-        let norm = normalize_alluxio_path(path).ok_or_else(|| bad_alluxio_path(path))?;
+        let norm = check_alluxio_path(path)?;
         self.mounts().iter().find(|m| m.norm == norm).map(Mount::wire).ok_or_else(|| {
             CacheError::NotFound(text!("{path} is not a mount point.", "{path} 不是挂载点。"))
         })
@@ -265,14 +219,8 @@ impl Cache {
     /// POST /api/v1/mount
     pub fn add_mount(&self, path: &str, ufs: &str, options: BTreeMap<String, String>) -> CacheResult<MountPoint> {
         self.mount_api_enabled()?;
-        let norm = normalize_alluxio_path(path).ok_or_else(|| bad_alluxio_path(path))?;
-        if norm == "/" {
-            return Err(CacheError::BadRequest(text!(
-                "The root / cannot be a mount point; mount under a directory such as /obs.",
-                "根目录 / 不能作为挂载点；请挂载到 /obs 这样的目录下。"
-            )));
-        }
-        let canon = canonical_ufs(ufs).ok_or_else(|| bad_ufs(ufs))?;
+        let norm = check_mount_path(path)?;
+        let canon = check_ufs(ufs)?;
         if let Some(rest) = canon.strip_prefix("hdfs://") {
             let cluster = rest.split('/').next().unwrap_or("");
             if !self.cluster_exists(cluster) {
@@ -326,7 +274,7 @@ impl Cache {
     /// DELETE /api/v1/mount. The cached pages of the UFS go with it (nothing can reach them).
     pub fn remove_mount(&self, path: &str) -> CacheResult<MountPoint> {
         self.mount_api_enabled()?;
-        let norm = normalize_alluxio_path(path).ok_or_else(|| bad_alluxio_path(path))?;
+        let norm = check_alluxio_path(path)?;
         let mount = self.db().tx(|conn| {
             let Some(m) = load_mounts(conn)?.into_iter().find(|m| m.norm == norm) else {
                 return Err(CacheError::Gone(text!("{path} is not mounted to any UFS.", "{path} 没有挂载任何 UFS。")));
@@ -344,13 +292,6 @@ fn conflict(text: crate::lang::Text) -> CacheError {
     CacheError::Conflict { text, id: None }
 }
 
-pub fn bad_alluxio_path(path: &str) -> CacheError {
-    CacheError::BadRequest(text!(
-        "'{path}' is not a valid Alluxio path: it must start with / and cannot contain '..'.",
-        "'{path}' 不是有效的 Alluxio 路径：必须以 / 开头，且不能含 '..'。"
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,18 +301,6 @@ mod tests {
             Mount { norm: "/obs".into(), path: "/obs/".into(), ufs: "obs://bkt/data".into(), options: BTreeMap::new() },
             Mount { norm: "/warehouse".into(), path: "/warehouse".into(), ufs: "hdfs://c1/user/hive".into(), options: BTreeMap::new() },
         ]
-    }
-
-    #[test]
-    fn canonical_ufs_uris() {
-        assert_eq!(canonical_ufs("obs://bkt/a//b/").as_deref(), Some("obs://bkt/a/b"));
-        assert_eq!(canonical_ufs("obs://bkt").as_deref(), Some("obs://bkt"));
-        assert_eq!(canonical_ufs("hdfs://c1/").as_deref(), Some("hdfs://c1"));
-        assert_eq!(canonical_ufs("obs://bkt/a/../b"), None);
-        assert_eq!(canonical_ufs("obs://../x"), None);
-        assert_eq!(canonical_ufs("obs:///x"), None);
-        assert_eq!(canonical_ufs("s3://bkt/x"), None);
-        assert_eq!(canonical_ufs("/local"), None);
     }
 
     #[test]

@@ -15,8 +15,9 @@
 use std::collections::BTreeSet;
 
 use lakedeck_api::alluxio::{
-    self as wire, filter_scope, filter_type, parse_duration_ms, parse_size, priority_rank, CacheFilterChange, CacheFilterDoc,
-    CacheFilterMatch, CacheFilterScope, FileIndexCount, FileIndexEntry, PriorityRule, QuotaStatus, TtlRule, PRIORITIES,
+    self as wire, check_duration, check_filter_rule, check_filter_scope, check_filter_type, check_priority, check_required,
+    check_size, filter_type, parse_duration_ms, priority_rank, CacheFilterChange, CacheFilterDoc, CacheFilterMatch, CacheFilterScope,
+    FileIndexCount, FileIndexEntry, PriorityRule, QuotaStatus, TtlRule,
 };
 use regex::Regex;
 use rusqlite::{params, Connection};
@@ -221,8 +222,8 @@ fn bad(t: crate::lang::Text) -> CacheError {
     CacheError::BadRequest(t)
 }
 
-fn required(field: &str) -> CacheError {
-    bad(text!("The request must name {field}.", "请求缺少 {field}。"))
+fn required(field: &'static str) -> CacheError {
+    lakedeck_api::problem::Problem::new("alluxio.required").with("field", field).into()
 }
 
 impl Cache {
@@ -280,12 +281,7 @@ impl Cache {
         self.quota_enabled()?;
         let path = path.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| required("path"))?;
         let size = size.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| required("size"))?;
-        let bytes = parse_size(size).filter(|b| *b <= i64::MAX as u64).ok_or_else(|| {
-            bad(text!(
-                "size '{size}' is not a size: use a byte count or a number with a unit such as 512MB, 10GB or 1TB.",
-                "size '{size}' 不是有效的大小：请使用字节数，或 512MB、10GB、1TB 这样带单位的数值。"
-            ))
-        })?;
+        let bytes = check_size("size", size)?;
         let loc = self.policy_location(path, true)?;
         self.db().tx(|conn| {
             conn.execute(
@@ -343,12 +339,7 @@ impl Cache {
         self.ttl_enabled()?;
         let path = path.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| required("path"))?;
         let time = time.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| required("time"))?;
-        let ms = parse_duration_ms(time).filter(|ms| *ms <= i64::MAX as u64).ok_or_else(|| {
-            bad(text!(
-                "time '{time}' is not a duration: use a number and a unit such as 30s, 10m, 1h or 7d.",
-                "time '{time}' 不是有效的时长：请使用 30s、10m、1h、7d 这样的数值加单位。"
-            ))
-        })?;
+        let ms = check_duration("time", time)?;
         let loc = self.policy_location(path, true)?;
         self.db().tx(|conn| {
             conn.execute(
@@ -404,13 +395,7 @@ impl Cache {
         self.priority_enabled()?;
         let path = path.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| required("path"))?;
         let level = level.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| required("priority"))?;
-        let rank = priority_rank(level).ok_or_else(|| {
-            bad(text!(
-                "priority '{level}' is not a priority: use HIGH, MEDIUM or LOW.",
-                "priority '{level}' 不是有效的优先级：请使用 HIGH、MEDIUM 或 LOW。"
-            ))
-        })?;
-        let level = PRIORITIES[rank as usize];
+        let level = check_priority(level)?;
         let loc = self.policy_location(path, false)?;
         self.db().tx(|conn| {
             conn.execute(
@@ -467,35 +452,13 @@ impl Cache {
     /// POST /api/v1/cache-filter: adds (or replaces) a rule, or changes a scope's default.
     pub fn change_cache_filter(&self, c: &CacheFilterChange) -> CacheResult<CacheFilterDoc> {
         self.filter_enabled()?;
-        let scope_raw = c.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| required("scope"))?;
-        let scope = filter_scope(scope_raw).ok_or_else(|| {
-            bad(text!("scope '{scope_raw}' is not a scope: use data or metadata.", "scope '{scope_raw}' 无效：请使用 data 或 metadata。"))
-        })?;
         let op_default = c.update_default == Some(true) || c.op.as_deref().is_some_and(|o| o.eq_ignore_ascii_case("updateDefault"));
         if let Some(op) = c.op.as_deref().filter(|o| !o.eq_ignore_ascii_case("updateDefault") && !o.eq_ignore_ascii_case("add")) {
             return Err(bad(text!("op '{op}' is not supported: use add or updateDefault.", "不支持 op '{op}'：请使用 add 或 updateDefault。")));
         }
         let type_raw = if op_default { c.default_type.as_deref().or(c.rule_type.as_deref()) } else { c.rule_type.as_deref() };
-        let type_raw = type_raw.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| required(if op_default { "defaultType" } else { "type" }))?;
-        let rule_type = filter_type(type_raw).ok_or_else(|| {
-            bad(text!(
-                "type '{type_raw}' is not a cache filter type: use immutable, skipCache or maxAge.",
-                "type '{type_raw}' 不是有效的缓存过滤类型：请使用 immutable、skipCache 或 maxAge。"
-            ))
-        })?;
-        let time = c.time.as_deref().map(str::trim).unwrap_or("");
-        if rule_type == "maxAge" {
-            if time.is_empty() {
-                return Err(bad(text!("A maxAge rule needs a time such as 10s, 10min or 1d.", "maxAge 规则需要 time，例如 10s、10min 或 1d。")));
-            }
-            if parse_duration_ms(time).is_none() {
-                return Err(bad(text!(
-                    "time '{time}' is not a duration: use a number and a unit such as 10s, 10min or 1d.",
-                    "time '{time}' 不是有效的时长：请使用 10s、10min、1d 这样的数值加单位。"
-                )));
-            }
-        }
-        let time = if rule_type == "maxAge" { time } else { "" };
+        let (rule_type, scope, time) = check_filter_rule(type_raw, c.scope.as_deref(), c.time.as_deref())?;
+        let time = time.as_str();
         if op_default {
             let value = if time.is_empty() { rule_type.to_string() } else { format!("{rule_type}:{time}") };
             self.db().tx(|conn| set_meta(conn, &format!("filter_default:{scope}"), &value))?;
@@ -530,21 +493,12 @@ impl Cache {
                 "默认规则不能删除；请用 updateDefault 修改它。"
             )));
         }
-        let scope_raw = c.scope.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| required("scope"))?;
-        let scope = filter_scope(scope_raw).ok_or_else(|| {
-            bad(text!("scope '{scope_raw}' is not a scope: use data or metadata.", "scope '{scope_raw}' 无效：请使用 data 或 metadata。"))
-        })?;
+        let scope = check_filter_scope(check_required("scope", c.scope.as_deref())?)?;
         let pattern = c.pattern.as_deref().filter(|p| !p.trim().is_empty()).ok_or_else(|| required("pattern"))?;
         let wanted_type = match c.rule_type.as_deref() {
-            Some(t) => Some(filter_type(t).ok_or_else(|| {
-                bad(text!(
-                    "type '{t}' is not a cache filter type: use immutable, skipCache or maxAge.",
-                    "type '{t}' 不是有效的缓存过滤类型：请使用 immutable、skipCache 或 maxAge。"
-                ))
-            })?),
+            Some(t) => Some(check_filter_type(t)?),
             None => None,
-        };
-        let removed = self.db().tx(|conn| {
+        };        let removed = self.db().tx(|conn| {
             let n = match wanted_type {
                 Some(t) => conn.execute("DELETE FROM cache_filters WHERE scope = ?1 AND pattern = ?2 AND type = ?3", params![scope, pattern, t])?,
                 None => conn.execute("DELETE FROM cache_filters WHERE scope = ?1 AND pattern = ?2", params![scope, pattern])?,
