@@ -161,4 +161,9 @@ fn placement_rebalance_and_stale_cache() {
         assert!(h.is_empty() || h == vec![down.clone()], "{u} freed everywhere it could be: {h:?}");
     }
     assert!(f["failedBytes"].as_i64().unwrap() > 0);
+    let list = std::fs::read_to_string(f["failedFileListPath"].as_str().unwrap()).unwrap();
+    assert_eq!(list.lines().count(), on_down.len(), "{list}");
+    assert!(list.lines().all(|l| l.starts_with("obs://ring/data/") && l.contains("OFFLINE")), "{list}");
+    let with_list = ok(&s, "GET", &format!("/api/v1/free?id={id}&fileList=true"), None);
+    assert_eq!(with_list["failedFileList"].as_array().unwrap().len(), on_down.len());
 }

@@ -554,6 +554,7 @@ impl Cache {
         if let Some(run) = lock(&self.runs).get(&stopped.id) {
             run.cancel.store(true, Ordering::SeqCst);
         }
+        self.write_failed_list(&stopped);
         Ok(self.progress(&stopped, false))
     }
 
@@ -577,7 +578,8 @@ impl Cache {
             failed_files: r.c.failed_files,
             ..Default::default()
         };
-        if r.c.failed_files > 0 {
+        if !r.failed.is_empty() && is_final_job_state(&r.state) {
+            // Written when the job ends.
             p.failed_file_list_path = self.job_dir(&r.id).join("failed-files.txt").display().to_string();
         }
         match r.kind.as_str() {
