@@ -888,22 +888,19 @@ impl Cache {
                         per_worker.entry(w.clone()).or_default().push(f);
                     }
                 }
-                let mut results: Vec<(String, Vec<(String, Outcome)>)> = Vec::new();
-                let parallel = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 4);
+                // Every worker loads its batch at the same time, as real workers do; the work is
+                // mostly I/O (the kernel copies the pages) and one short transaction per batch.
                 let batches: Vec<(String, Vec<&UfsFile>)> = per_worker.into_iter().collect();
-                for group in batches.chunks(parallel) {
-                    let out: Vec<(String, Vec<(String, Outcome)>)> = std::thread::scope(|s| {
-                        let handles: Vec<_> = group
-                            .iter()
-                            .map(|(w, fs)| {
-                                let (policies, rec_ref) = (&policies, &*rec);
-                                s.spawn(move || (w.clone(), self.load_batch(w, fs, rec_ref, policies, cancel)))
-                            })
-                            .collect();
-                        handles.into_iter().filter_map(|h| h.join().ok()).collect()
-                    });
-                    results.extend(out);
-                }
+                let results: Vec<(String, Vec<(String, Outcome)>)> = std::thread::scope(|s| {
+                    let handles: Vec<_> = batches
+                        .iter()
+                        .map(|(w, fs)| {
+                            let (policies, rec_ref) = (&policies, &*rec);
+                            s.spawn(move || (w.clone(), self.load_batch(w, fs, rec_ref, policies, cancel)))
+                        })
+                        .collect();
+                    handles.into_iter().filter_map(|h| h.join().ok()).collect()
+                });
                 if cancel.load(Ordering::Relaxed) {
                     return Ok(false);
                 }
