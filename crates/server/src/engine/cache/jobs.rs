@@ -26,7 +26,7 @@
 //! Restart: jobs that were WAITING, RUNNING or VERIFYING resume (WAITING first) from their last
 //! saved chunk; finished jobs are kept for the retention window (7 days).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -828,12 +828,14 @@ impl Cache {
             } else {
                 // Files changed in the UFS since they were cached lose their stale pages first.
                 let mut todo: Vec<(&UfsFile, Vec<String>)> = Vec::new();
-                let mut stale_skips: Vec<String> = Vec::new();
+                // Files not to copy: under a skipCache data rule, or cached as they were (below).
+                let mut skip: HashSet<&str> = HashSet::new();
                 let now = util::now_ms();
                 self.db().tx(|conn| {
                     for f in chunk {
-                        let loc = super::namespace::Location { ufs: f.ufs.clone(), alluxio: String::new() };
-                        if data_filter_on && policies.filters.data.decide(&self.locate(&f.ufs).unwrap_or(loc)) == Decision::SkipCache {
+                        let loc = self.locate(&f.ufs).unwrap_or(super::namespace::Location { ufs: f.ufs.clone(), alluxio: String::new() });
+                        if data_filter_on && policies.filters.data.decide(&loc) == Decision::SkipCache {
+                            skip.insert(&f.ufs);
                             continue;
                         }
                         let row = pages::file_row(conn, &f.ufs)?;
@@ -849,7 +851,7 @@ impl Cache {
                                 all &= pages::pages_on(conn, w, &fid)? == want;
                             }
                             if all {
-                                stale_skips.push(f.ufs.clone());
+                                skip.insert(&f.ufs);
                                 continue;
                             }
                         }
@@ -866,18 +868,10 @@ impl Cache {
                     Ok(())
                 })?;
                 for f in chunk {
-                    if stale_skips.contains(&f.ufs) {
+                    if skip.contains(f.ufs.as_str()) {
                         rec.c.skipped_bytes += f.len as i64;
                         rec.c.processed_files += 1;
                         continue;
-                    }
-                    if data_filter_on {
-                        let loc = self.locate(&f.ufs).unwrap_or(super::namespace::Location { ufs: f.ufs.clone(), alluxio: String::new() });
-                        if policies.filters.data.decide(&loc) == Decision::SkipCache {
-                            rec.c.skipped_bytes += f.len as i64;
-                            rec.c.processed_files += 1;
-                            continue;
-                        }
                     }
                     let owners: Vec<String> = ring.owners(&f.ufs, rec.opts.replicas as usize).into_iter().map(String::from).collect();
                     todo.push((f, owners));
