@@ -74,6 +74,7 @@ fn policies_act_on_pages() {
     load(&s, json!({"paths": ["/p/low"], "options": {"replicas": 3}}));
     load(&s, json!({"paths": ["/p/mid"], "options": {"replicas": 3}}));
     assert_eq!((cached(&s, "/p/hi"), cached(&s, "/p/mid"), cached(&s, "/p/low")), (hi, mid, low / 2));
+    assert_eq!(total(&s, "evictedByCapacity"), 3 * 4, "four LOW pages on each of the three workers");
     // A LOW page cannot evict MEDIUM or HIGH pages: it is not cached at all.
     let low2 = files(&s, "low2", 4, page);
     ok(&s, "POST", "/api/v1/priority", Some(json!({"path": "/p/low2", "priority": "LOW"})));
