@@ -17,6 +17,7 @@ use lakedeck_api::error::{MrsCamelErrorBody, MrsErrorBody};
 use lakedeck_api::sign;
 use serde::Serialize;
 
+use crate::compress::{self, AssetCache};
 use crate::config::Credentials;
 use crate::lang::{Lang, Text};
 use crate::text;
@@ -30,6 +31,8 @@ pub struct AppState {
     /// Whether `config.json` may hand out the token: only when nothing but this machine can connect.
     pub expose_token: bool,
     pub access: Access,
+    /// Compressed copies of the bundle's files.
+    pub assets: Arc<AssetCache>,
 }
 
 pub type Shared = Arc<AppState>;
@@ -224,7 +227,8 @@ async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
     let api = is_api_path(&path) || alluxio_api;
     let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
     let kind = st.access.classify(origin.as_deref());
-    let mut resp = lang
+    let coding = if api { compress::negotiate(req.headers()) } else { None };
+    let resp = lang
         .scope(async {
             if !st.access.host_allowed(req.headers()) {
                 // DNS rebinding: a page whose name resolves to this machine is still on a foreign Host.
@@ -274,6 +278,7 @@ async fn edge(State(st): State<Shared>, req: Request, next: Next) -> Response {
             next.run(req).await
         })
         .await;
+    let mut resp = compress_api(resp, coding).await;
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         h.insert(HeaderName::from_static("x-request-id"), v);
@@ -388,7 +393,7 @@ async fn fallback(State(st): State<Shared>, method: Method, uri: Uri, headers: H
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
     }
-    serve_static(&st.dist, path, &headers).await
+    serve_static(&st, path, &headers).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -420,7 +425,7 @@ const NOT_BUILT: &str = "<!doctype html>
 </body></html>
 ";
 
-fn content_type(name: &str) -> &'static str {
+pub fn content_type(name: &str) -> &'static str {
     match name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
         Some("html" | "htm") => "text/html; charset=utf-8",
         Some("js" | "mjs") => "text/javascript; charset=utf-8",
@@ -466,24 +471,44 @@ fn resolve(dist: &Path, url_path: &str) -> Option<PathBuf> {
     Some(out)
 }
 
-fn file_response(bytes: Vec<u8>, name: &str) -> Response {
+/// A file of the bundle, compressed when the client accepts it and a compressed copy is ready.
+fn file_response(bytes: Vec<u8>, name: &str, encoded: Option<(compress::Coding, Arc<Vec<u8>>)>) -> Response {
     let cache = if is_hashed_asset(name) { "public, max-age=31536000, immutable" } else { "no-cache" };
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, content_type(name)),
-            (header::CACHE_CONTROL, cache),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        bytes,
-    )
-        .into_response()
+    let kind = content_type(name);
+    let mut r = match encoded {
+        Some((coding, data)) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, cache), (header::CONTENT_ENCODING, coding.token())],
+            Body::from(data.as_ref().clone()),
+        )
+            .into_response(),
+        None => (StatusCode::OK, [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, cache)], bytes).into_response(),
+    };
+    let h = r.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if compress::compressible(kind) {
+        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+    r
 }
 
-async fn index_page(dist: &Path) -> Response {
-    match tokio::fs::read(dist.join("index.html")).await {
-        Ok(bytes) => file_response(bytes, "index.html"),
-        Err(_) => (
+async fn send_file(assets: &Arc<AssetCache>, file: &Path, headers: &HeaderMap) -> Option<Response> {
+    let meta = tokio::fs::metadata(file).await.ok().filter(|m| m.is_file())?;
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let encoded = compress::negotiate(headers)
+        .filter(|_| compress::compressible(content_type(name)))
+        .and_then(|c| assets.get(file, &meta, c).map(|d| (c, d)));
+    if let Some(enc) = encoded {
+        return Some(file_response(Vec::new(), name, Some(enc)));
+    }
+    let bytes = tokio::fs::read(file).await.ok()?;
+    Some(file_response(bytes, name, None))
+}
+
+async fn index_page(st: &AppState, headers: &HeaderMap) -> Response {
+    match send_file(&st.assets, &st.dist.join("index.html"), headers).await {
+        Some(r) => r,
+        None => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
             NOT_BUILT,
@@ -492,16 +517,13 @@ async fn index_page(dist: &Path) -> Response {
     }
 }
 
-async fn serve_static(dist: &Path, path: &str, headers: &HeaderMap) -> Response {
+async fn serve_static(st: &AppState, path: &str, headers: &HeaderMap) -> Response {
     if path == "/" || path == "/index.html" {
-        return index_page(dist).await;
+        return index_page(st, headers).await;
     }
-    if let Some(file) = resolve(dist, path) {
-        if tokio::fs::metadata(&file).await.is_ok_and(|m| m.is_file()) {
-            if let Ok(bytes) = tokio::fs::read(&file).await {
-                let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                return file_response(bytes, name);
-            }
+    if let Some(file) = resolve(&st.dist, path) {
+        if let Some(r) = send_file(&st.assets, &file, headers).await {
+            return r;
         }
     }
     // Client-side routes (`/clusters/abc`) are pages of the single-page app; a missing script or
@@ -511,9 +533,31 @@ async fn serve_static(dist: &Path, path: &str, headers: &HeaderMap) -> Response 
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     if wants_html {
-        return index_page(dist).await;
+        return index_page(st, headers).await;
     }
     (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found\n").into_response()
+}
+
+/// Compresses an API answer of `MIN_SIZE` bytes or more when the client accepts a coding.
+async fn compress_api(resp: Response, coding: Option<compress::Coding>) -> Response {
+    let Some(coding) = coding else { return resp };
+    let kind = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !compress::compressible(kind) || resp.headers().contains_key(header::CONTENT_ENCODING) {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    // API answers are built in memory; a body past the limit is sent as it is.
+    let Ok(bytes) = to_bytes(body, 64 * 1024 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    if bytes.len() < compress::MIN_SIZE {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let encoded = tokio::task::spawn_blocking(move || compress::encode(coding, &bytes, false)).await.unwrap_or_default();
+    parts.headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding.token()));
+    parts.headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(encoded))
 }
 
 #[cfg(test)]

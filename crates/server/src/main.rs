@@ -2,6 +2,7 @@
 //! over a local SQLite state, so the console can be tried without a cloud account.
 
 mod alluxio;
+mod compress;
 mod config;
 mod engine;
 mod http;
@@ -17,6 +18,16 @@ use config::{ArgsOutcome, USAGE};
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some(engine::warehouse::GENERATE_COMMAND) {
+        return match argv.get(1).map(|d| engine::warehouse::generate(std::path::Path::new(d))) {
+            Some(Ok(())) => ExitCode::SUCCESS,
+            Some(Err(e)) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+            None => ExitCode::from(2),
+        };
+    }
     let step_env = std::env::var("LAKEDECK_SANDBOX_STEP_MS").ok();
     let args = match config::parse_args(&argv, step_env.as_deref()) {
         Ok(ArgsOutcome::Run(a)) => a,
@@ -84,7 +95,9 @@ async fn serve(args: config::Args) -> Result<(), String> {
         // handed out when nothing but this machine can connect.
         expose_token: args.listen.ip().is_loopback(),
         access: http::Access::new(bound, &args.allowed_hosts, &args.allow_origins),
+        assets: Arc::new(compress::AssetCache::default()),
     });
+    state.assets.warm(&args.dist);
     engine.spawn_ticker();
 
     let mut out = std::io::stdout().lock();

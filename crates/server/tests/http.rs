@@ -688,6 +688,52 @@ fn console_bundle_and_config() {
 }
 
 #[test]
+fn bundle_files_and_api_answers_are_compressed_when_accepted() {
+    use std::io::Read;
+    let s = Server::start("compress");
+    let script: String = (0..4000).map(|i| format!("export const v{i} = {i};\n")).collect();
+    std::fs::write(s.dist.join("lakedeck-00112233445566778899.js"), &script).unwrap();
+    std::fs::write(s.dist.join("tiny.css"), "body{}").unwrap();
+    let get = |path: &str, accept: &str| s.request("GET", path, &[("Accept-Encoding", accept)], None);
+    // Copies are made in the background: the first answers may be plain, never wrong.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let br = loop {
+        let r = get("/lakedeck-00112233445566778899.js", "gzip, deflate, br");
+        assert_eq!(r.header("vary"), Some("Accept-Encoding"));
+        if r.header("content-encoding") == Some("br") {
+            break r;
+        }
+        assert_eq!(r.text(), script, "a plain answer is the file itself");
+        assert!(std::time::Instant::now() < deadline, "no brotli copy within 30 s");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut plain = Vec::new();
+    brotli::BrotliDecompress(&mut &br.body[..], &mut plain).unwrap();
+    assert_eq!(plain, script.as_bytes());
+    assert!(br.body.len() * 5 < script.len(), "{} of {}", br.body.len(), script.len());
+    assert_eq!(br.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    let gz = get("/lakedeck-00112233445566778899.js", "gzip");
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    let mut plain = String::new();
+    flate2::read::GzDecoder::new(&gz.body[..]).read_to_string(&mut plain).unwrap();
+    assert_eq!(plain, script);
+    assert_eq!(get("/lakedeck-00112233445566778899.js", "identity").header("content-encoding"), None);
+    assert_eq!(get("/lakedeck-00112233445566778899.js", "br;q=0").header("content-encoding"), None);
+    assert_eq!(get("/tiny.css", "br").header("content-encoding"), None, "too small to be worth it");
+
+    // API answers of a kilobyte or more, on the fly.
+    let list = s.request("GET", &s.v11("cluster_infos"), &[("X-Auth-Token", &s.token), ("Accept-Encoding", "gzip")], None);
+    assert_eq!((list.status, list.header("content-encoding")), (200, Some("gzip")));
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(&list.body[..]).read_to_string(&mut json).unwrap();
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["clusterTotal"].as_i64(), Some(5), "{json}");
+    let small = s.request("GET", &s.v11("cluster_infos/missing"), &[("X-Auth-Token", &s.token), ("Accept-Encoding", "gzip")], None);
+    assert_eq!(small.header("content-encoding"), None);
+    assert_eq!(s.get(&s.v11("cluster_infos")).header("content-encoding"), None, "only when asked");
+}
+
+#[test]
 fn not_built_page_and_token_withheld_off_loopback() {
     let root = temp_dir("wide");
     let s = Server::start_with(&root, Options { listen: "0.0.0.0:0", env: env_credentials(), ..Default::default() });

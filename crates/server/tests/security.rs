@@ -224,6 +224,12 @@ fn sql_and_paths_stay_inside_the_data_dir() {
     );
     assert!(r.assert_error(400, "MRS.0002").contains("leads outside"));
 
+    // Log reads take job ids, not paths.
+    for id in ["..%2F..%2Fcredentials.json", "%2e%2e", "x%2F..%2F.."] {
+        let r = s.get(&s.v2(&format!("clusters/{c}/job-executions/{id}/log?offset=0")));
+        assert!((400..500).contains(&r.status), "{id}: {}", r.status);
+        assert!(!r.text().contains(&s.token) && !r.text().contains("secret_key"));
+    }
     // The file list does not follow links out, nor show them.
     let files = |path: &str| s.get(&s.v2(&format!("clusters/{c}/files?path={path}")));
     assert_eq!(files("/tmp/evil").status, 400);

@@ -1074,7 +1074,8 @@ impl Engine {
             sql::MAX_ROWS_KEPT
         ));
         let results_path = self.job_dir(&job.job_id).join("sql-results.json");
-        let mut session = sql::Session::new(hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id), cancel.clone()).with_alluxio(self.cache().clone());
+        let mut session = sql::Session::new(hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id), cancel.clone(), self.tables.clone())
+            .with_alluxio(self.cache().clone());
         let mut results = SqlResults::default();
         let n = statements.len();
         for (i, stmt) in statements.iter().enumerate() {

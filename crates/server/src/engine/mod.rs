@@ -54,6 +54,8 @@ pub struct Engine {
     sql: sqlexec::SqlRuntime,
     /// The Alluxio cache cluster (engine/cache).
     cache: Arc<cache::Cache>,
+    /// Opened warehouse tables, shared by SQL jobs and SQL execution.
+    tables: Arc<sql::TableCache>,
 }
 
 impl Engine {
@@ -68,6 +70,7 @@ impl Engine {
             jobs: jobs::JobRuntime::default(),
             sql: sqlexec::SqlRuntime::default(),
             cache,
+            tables: Arc::default(),
         })
     }
 

@@ -35,6 +35,7 @@ use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::prelude::ParquetReadOptions;
 use datafusion::sql::parser::{DFParser, Statement};
 use datafusion::sql::sqlparser::ast::{ObjectName, ObjectType, Statement as Sql};
+use datafusion::catalog::TableProvider;
 use datafusion::common::TableReference;
 use futures::StreamExt;
 use lakedeck_api::mrs_jobs::{succeed_row, SqlRow};
@@ -91,6 +92,44 @@ pub struct Session {
     fs: ClusterFs,
     registered: Vec<String>,
     cancel: Arc<AtomicBool>,
+    tables: Arc<TableCache>,
+}
+
+/// Warehouse tables already opened, shared by every session of the sandbox: opening a Parquet
+/// table reads its files' footers to learn the schema, which cost every statement milliseconds per
+/// table. An entry is reused while the table directory's files (names, sizes, modification times)
+/// are unchanged, so a table written by a job or an INSERT is opened afresh.
+#[derive(Default)]
+pub struct TableCache(std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, CachedTable>>);
+
+/// A table directory's fingerprint and the provider opened for it.
+type CachedTable = (u64, Arc<dyn TableProvider>);
+
+impl TableCache {
+    fn get(&self, dir: &Path, fingerprint: u64) -> Option<Arc<dyn TableProvider>> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(dir).filter(|(f, _)| *f == fingerprint).map(|(_, p)| p.clone())
+    }
+
+    fn put(&self, dir: &Path, fingerprint: u64, provider: Arc<dyn TableProvider>) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(dir.to_path_buf(), (fingerprint, provider));
+    }
+}
+
+/// What identifies the contents of a table directory without reading the files.
+fn fingerprint(dir: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut files: Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.metadata().ok().map(|m| (e.file_name(), m.len(), m.modified().ok())))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    files.hash(&mut h);
+    h.finish()
 }
 
 /// A plan decorator that stops its input's stream once `cancel` is set (see the module comment).
@@ -199,11 +238,11 @@ impl Session {
         execute_stream(plan, self.ctx.task_ctx()).map_err(|e| e.to_string())
     }
 
-    pub fn new(fs: ClusterFs, cancel: Arc<AtomicBool>) -> Session {
+    pub fn new(fs: ClusterFs, cancel: Arc<AtomicBool>, tables: Arc<TableCache>) -> Session {
         // Two partitions: the sandbox has a couple of cores and shares them with the HTTP server.
         // URL tables (`SELECT * FROM '/some/file'`) stay off: every path goes through `guard`.
         let config = SessionConfig::new().with_target_partitions(2).with_information_schema(true);
-        Session { ctx: SessionContext::new_with_config(config), fs, registered: Vec::new(), cancel }
+        Session { ctx: SessionContext::new_with_config(config), fs, registered: Vec::new(), cancel, tables }
     }
 
     /// Lets statements read `alluxio:///path` through the sandbox's cache cluster (see
@@ -230,12 +269,21 @@ impl Session {
             .collect();
         dirs.sort();
         for (name, dir) in dirs {
-            // The trailing slash makes the table a directory: INSERT INTO then adds files to it.
-            let url = format!("{}/", dir.display());
-            self.ctx
-                .register_parquet(TableReference::bare(name.clone()), &url, ParquetReadOptions::default())
-                .await
-                .map_err(|e| format!("cannot open the warehouse table {name}: {e}"))?;
+            let reference = TableReference::bare(name.clone());
+            let print = fingerprint(&dir);
+            if let Some(provider) = self.tables.get(&dir, print) {
+                self.ctx.register_table(reference, provider).map_err(|e| format!("cannot open the warehouse table {name}: {e}"))?;
+            } else {
+                // The trailing slash makes the table a directory: INSERT INTO then adds files to it.
+                let url = format!("{}/", dir.display());
+                self.ctx
+                    .register_parquet(reference.clone(), &url, ParquetReadOptions::default())
+                    .await
+                    .map_err(|e| format!("cannot open the warehouse table {name}: {e}"))?;
+                if let Ok(provider) = self.ctx.table_provider(reference).await {
+                    self.tables.put(&dir, print, provider);
+                }
+            }
             self.registered.push(name);
         }
         Ok(())

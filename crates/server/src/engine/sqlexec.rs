@@ -378,7 +378,8 @@ impl Engine {
         self.set_sql_status(&record.sql_id, "RUNNING").await;
         let dir = self.archive_dir(&record.cluster_id, &record.archive_path)?;
         let mut sink = CsvSink { tmp: tmp_name(&dir, &record.sql_id), file: None, columns: Vec::new(), inline: Vec::new() };
-        let mut session = Session::new(hdfs::ClusterFs::new(&self.data_dir, &record.cluster_id), cancel.clone()).with_alluxio(self.cache().clone());
+        let mut session = Session::new(hdfs::ClusterFs::new(&self.data_dir, &record.cluster_id), cancel.clone(), self.tables.clone())
+            .with_alluxio(self.cache().clone());
         let ran = session.execute(&record.statement, &mut sink).await;
         let flushed = match sink.file.take() {
             Some(mut f) => f.flush().map_err(|e| format!("cannot write the result archive: {e}")),

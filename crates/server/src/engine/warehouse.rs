@@ -10,7 +10,9 @@
 //!
 //! The demo CSVs are made at generation time too: tpchgen builds its 300 MB text pool the first
 //! time any generator is created, which takes seconds, so a start with a warm cache must not touch
-//! the generators at all.
+//! the generators at all. That pool is static and lives as long as the process, so generation runs
+//! in a child process (`lakedeck-server __generate-tpch DIR`) that gives the memory back when it
+//! exits: a first start stays as small as a restart.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -75,7 +77,11 @@ fn write_table(dir: &Path, reader: impl RecordBatchReader) -> Result<(), String>
     Ok(())
 }
 
-fn generate(root: &Path) -> Result<(), String> {
+/// The hidden subcommand the server runs itself with to generate the dataset.
+pub const GENERATE_COMMAND: &str = "__generate-tpch";
+
+/// Generates the dataset into `root` (the body of the `__generate-tpch` child).
+pub fn generate(root: &Path) -> Result<(), String> {
     let sf = SCALE_FACTOR;
     write_demo_csvs(&root.join("demo"))?;
     let into = root.join("tables");
@@ -103,7 +109,7 @@ pub fn ensure_cache(cache_dir: &Path) -> Result<PathBuf, String> {
     }
     std::fs::create_dir_all(cache_dir).map_err(|e| format!("cannot create {}: {e}", cache_dir.display()))?;
     let tmp = cache_dir.join(format!(".{CACHE_NAME}-{}", crate::util::uuid_v4()));
-    let result = generate(&tmp);
+    let result = generate_in_child(&tmp);
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(format!("TPC-H generation failed: {e}"));
@@ -116,6 +122,27 @@ pub fn ensure_cache(cache_dir: &Path) -> Result<PathBuf, String> {
         Ok(target)
     } else {
         Err(format!("cannot put the TPC-H cache at {}", target.display()))
+    }
+}
+
+/// Runs [`generate`] in a child process of this same program (see the module comment). Test
+/// binaries are not the server, so they generate in-process.
+fn generate_in_child(tmp: &Path) -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the server program: {e}"))?;
+    let is_server = exe.file_stem().is_some_and(|n| n == "lakedeck-server");
+    if !is_server {
+        return generate(tmp);
+    }
+    let out = std::process::Command::new(&exe)
+        .arg(GENERATE_COMMAND)
+        .arg(tmp)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot start the generator: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
     }
 }
 
