@@ -573,6 +573,22 @@ pub fn parse_size(raw: &str) -> Option<u64> {
     (bytes.is_finite() && bytes < 9.0e18).then_some(bytes.round() as u64)
 }
 
+/// A size the way Alluxio prints one (`640.00MB`, binary units; below 1 KB exact: `512B`); what
+/// [`parse_size`] reads back.
+pub fn format_size(n: u64) -> String {
+    const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
+    if n < 1024 {
+        return format!("{n}B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.2}{}", UNITS[unit])
+}
+
 /// Parses a duration as Alluxio writes them: a whole number and a unit — `ms`, `s`/`sec`,
 /// `m`/`min`, `h`/`hr`/`hour`, `d`/`day` (plural and case-insensitive). A bare number is
 /// milliseconds, as in Alluxio's properties. Returns milliseconds; zero is refused.
@@ -812,6 +828,14 @@ mod tests {
         for bad in ["", "MB", "1.2.3MB", "-5", "5XB", "1e3", ".5MB", "99999999999999999999"] {
             assert_eq!(parse_size(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn sizes_print_the_alluxio_way() {
+        assert_eq!(format_size(512), "512B");
+        assert_eq!(format_size(64 << 20), "64.00MB");
+        assert_eq!(format_size(1536), "1.50KB");
+        assert_eq!(parse_size(&format_size(3 << 30)), Some(3 << 30));
     }
 
     #[test]

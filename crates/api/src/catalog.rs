@@ -69,13 +69,19 @@ pub fn flavor(name: &str) -> Option<&'static Flavor> {
 pub struct Region {
     pub id: &'static str,
     pub zones: &'static [&'static str],
+    /// The region's time zone, minutes east of UTC (auto-scaling resource plans are read in it).
+    pub utc_offset_minutes: i32,
 }
 
+/// Beijing (cn-north-4), Shanghai (cn-east-3) and Hong Kong (ap-southeast-1) are all UTC+8.
 pub const REGIONS: &[Region] = &[
-    Region { id: "cn-north-4", zones: &["cn-north-4a", "cn-north-4b", "cn-north-4c"] },
-    Region { id: "cn-east-3", zones: &["cn-east-3a", "cn-east-3b"] },
-    Region { id: "ap-southeast-1", zones: &["ap-southeast-1a", "ap-southeast-1b"] },
+    Region { id: "cn-north-4", zones: &["cn-north-4a", "cn-north-4b", "cn-north-4c"], utc_offset_minutes: 480 },
+    Region { id: "cn-east-3", zones: &["cn-east-3a", "cn-east-3b"], utc_offset_minutes: 480 },
+    Region { id: "ap-southeast-1", zones: &["ap-southeast-1a", "ap-southeast-1b"], utc_offset_minutes: 480 },
 ];
+
+/// The zone of a cluster whose region is not in the catalog (a record written by hand).
+pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 480;
 
 pub fn region(id: &str) -> Option<&'static Region> {
     REGIONS.iter().find(|r| r.id == id)

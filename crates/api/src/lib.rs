@@ -4,19 +4,26 @@
 //! rules both sides must agree on (validation, paging, request signing), so the console can refuse a
 //! bad input next to the field with exactly the message the sandbox would answer.
 
+pub mod acs;
 pub mod alluxio;
+pub mod autoscale;
 pub mod catalog;
 pub mod config;
+pub mod emr;
+pub mod emr_flow;
 pub mod error;
 pub mod grid;
 pub mod lenient;
 pub mod mrs;
 pub mod mrs_jobs;
+pub mod mrs_scaling;
 pub mod mrs_sql;
+pub mod mrs_tags;
 pub mod paging;
 pub mod problem;
 pub mod rules;
 pub mod sign;
 pub mod sqledit;
 pub mod sqltext;
+pub mod template;
 pub mod units;

@@ -188,6 +188,9 @@ pub struct NodeGroupV10 {
     pub data_volume_product_id: String,
     pub data_volume_resource_spec_code: String,
     pub data_volume_resource_type: String,
+    /// The group's auto-scaling policy (Task groups; snake_case inside, as the service sends it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_scaling_policy: Option<crate::mrs_scaling::AutoScalingPolicy>,
 }
 
 /// Bootstrap script (snake_case even inside the camelCase V1.1 cluster).

@@ -10,6 +10,7 @@ use crate::util;
 pub const USAGE: &str = "\
 Usage: lakedeck-server [--listen ADDR:PORT] [--data-dir DIR] [--dist DIR] [--step-ms N]
                        [--allowed-host HOST[:PORT]]... [--allow-origin ORIGIN]...
+                       [--metric-period-ms N] [--clock-start TIME] [--allow-scripts]
 
 Runs the Lakedeck sandbox: the console bundle plus a local emulation of the MRS APIs.
 
@@ -26,6 +27,13 @@ Options:
   --allow-origin O    let a console served from the web origin O (e.g. https://cdn.example.com)
                       call the APIs: CORS answers that exact origin on the API paths only, never
                       config.json. Off by default. Repeatable.
+  --metric-period-ms N  one autoscaler metric period in milliseconds, standing for MRS's five
+                      minutes (default 5000; env LAKEDECK_SANDBOX_METRIC_PERIOD_MS)
+  --clock-start TIME  start the autoscaler's MRS clock at TIME (2026-03-02T21:50:00+08:00 or
+                      epoch milliseconds); without it the clock continues from the last run
+  --allow-scripts     shell scripts may run on this machine, as the sandbox's user: auto-scaling
+                      exec scripts and EMR SHELL flow jobs run with bash (off by default: scripts
+                      are recorded as skipped and SHELL jobs end FAILED saying so)
   -h, --help          print this help
 
 Credentials come from LAKEDECK_SANDBOX_TOKEN, LAKEDECK_SANDBOX_AK, LAKEDECK_SANDBOX_SK and
@@ -39,6 +47,11 @@ pub struct Args {
     pub step_ms: u64,
     pub allowed_hosts: Vec<String>,
     pub allow_origins: Vec<String>,
+    /// `--metric-period-ms` (the environment's value applies when absent: [`metric_period`]).
+    pub metric_period_ms: Option<u64>,
+    pub clock_start_ms: Option<i64>,
+    /// `--allow-scripts`: shell scripts (auto-scaling exec scripts, EMR SHELL jobs) may run on this machine.
+    pub allow_scripts: bool,
 }
 
 #[derive(Debug, PartialEq)]
@@ -54,6 +67,61 @@ fn parse_step(raw: &str, origin: &str) -> Result<u64, String> {
         Ok(n) if (1..=3_600_000).contains(&n) => Ok(n),
         _ => Err(format!("{origin} must be a whole number of milliseconds from 1 to 3600000, not '{raw}'")),
     }
+}
+
+pub const DEFAULT_METRIC_PERIOD_MS: u64 = 5000;
+
+fn parse_period(raw: &str, origin: &str) -> Result<u64, String> {
+    match raw.trim().parse::<u64>() {
+        Ok(n) if (10..=3_600_000).contains(&n) => Ok(n),
+        _ => Err(format!("{origin} must be a whole number of milliseconds from 10 to 3600000, not '{raw}'")),
+    }
+}
+
+/// The metric period: the flag, else LAKEDECK_SANDBOX_METRIC_PERIOD_MS, else 5000 ms.
+pub fn metric_period(flag: Option<u64>, env: Option<&str>) -> Result<u64, String> {
+    match (flag, env.filter(|s| !s.trim().is_empty())) {
+        (Some(n), _) => Ok(n),
+        (None, Some(raw)) => parse_period(raw, "LAKEDECK_SANDBOX_METRIC_PERIOD_MS"),
+        (None, None) => Ok(DEFAULT_METRIC_PERIOD_MS),
+    }
+}
+
+/// `--clock-start`: epoch milliseconds, or `YYYY-MM-DDTHH:MM[:SS]` with `Z` or `±HH:MM`.
+fn parse_clock_start(raw: &str) -> Result<i64, String> {
+    let bad = || format!("--clock-start must be a time such as 2026-03-02T21:50:00+08:00 or epoch milliseconds, not '{raw}'");
+    let s = raw.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().map_err(|_| bad());
+    }
+    let num = |t: &str| -> Result<i64, String> {
+        if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        t.parse().map_err(|_| bad())
+    };
+    let (date, rest) = s.split_once('T').ok_or_else(bad)?;
+    let (time, offset_minutes) = if let Some(t) = rest.strip_suffix('Z') {
+        (t, 0)
+    } else {
+        let at = rest.rfind(['+', '-']).ok_or_else(bad)?;
+        let (t, off) = rest.split_at(at);
+        let (h, m) = off[1..].split_once(':').ok_or_else(bad)?;
+        let minutes = num(h)? * 60 + num(m)?;
+        (t, if off.starts_with('-') { -minutes } else { minutes })
+    };
+    let d: Vec<&str> = date.split('-').collect();
+    let t: Vec<&str> = time.split(':').collect();
+    if d.len() != 3 || !(2..=3).contains(&t.len()) {
+        return Err(bad());
+    }
+    let (y, mo, day) = (num(d[0])?, num(d[1])?, num(d[2])?);
+    let (h, mi, sec) = (num(t[0])?, num(t[1])?, t.get(2).map_or(Ok(0), |x| num(x))?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&day) || h > 23 || mi > 59 || sec > 59 || offset_minutes.abs() > 14 * 60 {
+        return Err(bad());
+    }
+    let days = lakedeck_api::sign::days_from_civil(y, mo, day);
+    Ok(((days * 86_400 + h * 3600 + mi * 60 + sec) - offset_minutes * 60) * 1000)
 }
 
 /// A `Host` header value: a DNS name or IP literal (IPv6 in brackets), optionally with a port.
@@ -96,6 +164,9 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
         step_ms: DEFAULT_STEP_MS,
         allowed_hosts: Vec::new(),
         allow_origins: Vec::new(),
+        metric_period_ms: None,
+        clock_start_ms: None,
+        allow_scripts: false,
     };
     if let Some(raw) = env_step.filter(|s| !s.trim().is_empty()) {
         out.step_ms = parse_step(raw, "LAKEDECK_SANDBOX_STEP_MS")?;
@@ -111,7 +182,18 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
         if flag == "-h" || flag == "--help" {
             return Ok(ArgsOutcome::Help);
         }
-        if !matches!(flag, "--listen" | "--data-dir" | "--dist" | "--step-ms" | "--allowed-host" | "--allow-origin") {
+        if flag == "--allow-scripts" {
+            if inline.is_some() {
+                return Err("--allow-scripts takes no value".into());
+            }
+            out.allow_scripts = true;
+            i += 1;
+            continue;
+        }
+        if !matches!(
+            flag,
+            "--listen" | "--data-dir" | "--dist" | "--step-ms" | "--allowed-host" | "--allow-origin" | "--metric-period-ms" | "--clock-start"
+        ) {
             return Err(format!("unknown argument '{arg}'"));
         }
         let value = match inline {
@@ -131,6 +213,8 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
             "--dist" => out.dist = PathBuf::from(value),
             "--allowed-host" => out.allowed_hosts.push(parse_host(&value)?),
             "--allow-origin" => out.allow_origins.push(parse_origin(&value)?),
+            "--metric-period-ms" => out.metric_period_ms = Some(parse_period(&value, "--metric-period-ms")?),
+            "--clock-start" => out.clock_start_ms = Some(parse_clock_start(&value)?),
             _ => out.step_ms = parse_step(&value, "--step-ms")?,
         }
         i += 1;
@@ -260,6 +344,37 @@ mod tests {
             assert!(parse_args(&args(&["--allowed-host", bad]), None).is_err(), "{bad}");
         }
         assert!(parse_args(&args(&["--allowed-host", "[::1]:8080"]), None).is_ok());
+        let ArgsOutcome::Run(a) = parse_args(&args(&["--allow-scripts", "--step-ms", "5"]), None).unwrap() else { panic!() };
+        assert!(a.allow_scripts && a.step_ms == 5);
+        assert!(!parse_args(&[], None).map(|o| matches!(o, ArgsOutcome::Run(a) if a.allow_scripts)).unwrap());
+        assert!(parse_args(&args(&["--allow-scripts=yes"]), None).is_err());
+    }
+
+    #[test]
+    fn autoscaler_options() {
+        let ArgsOutcome::Run(a) = parse_args(&[], None).unwrap() else { panic!() };
+        assert_eq!((a.metric_period_ms, a.clock_start_ms, a.allow_scripts), (None, None, false));
+        assert_eq!(metric_period(None, None), Ok(5000));
+        assert_eq!(metric_period(None, Some("250")), Ok(250));
+        assert_eq!(metric_period(Some(100), Some("250")), Ok(100), "the flag wins");
+        assert!(metric_period(None, Some("5")).is_err());
+        let ArgsOutcome::Run(a) = parse_args(
+            &args(&["--metric-period-ms", "200", "--allow-scripts", "--clock-start=2026-03-02T21:50:00+08:00", "--step-ms", "9"]),
+            None,
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!((a.metric_period_ms, a.allow_scripts, a.step_ms), (Some(200), true, 9));
+        assert_eq!(a.clock_start_ms, Some(1_772_459_400_000));
+        assert_eq!(parse_clock_start("2026-03-02T13:50Z"), Ok(1_772_459_400_000));
+        assert!(parse_clock_start("2026-03-01T20:20:00-17:30").is_err());
+        assert_eq!(parse_clock_start("1772459400000"), Ok(1_772_459_400_000));
+        for bad in ["", "yesterday", "2026-03-02", "2026-13-02T00:00Z", "2026-03-02T24:00Z", "2026-03-02T10:00+8"] {
+            assert!(parse_clock_start(bad).is_err(), "{bad}");
+        }
+        assert!(parse_args(&args(&["--allow-scripts=yes"]), None).is_err());
+        assert!(parse_args(&args(&["--metric-period-ms", "1"]), None).is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use axum::http::HeaderMap;
+use lakedeck_api::problem::Problem;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -96,23 +97,30 @@ impl From<&'static str> for Text {
     }
 }
 
+/// A shared rule's problem, worded from both catalogs (`crates/api/locales`).
+impl From<&Problem> for Text {
+    fn from(p: &Problem) -> Text {
+        crate::problems::problem_text(p)
+    }
+}
+
+impl From<Problem> for Text {
+    fn from(p: Problem) -> Text {
+        Text::from(&p)
+    }
+}
+
+impl Text {
+    /// `field: message` in both languages (how the vendor's create errors name the field).
+    pub fn at_field(field: &str, p: &Problem) -> Text {
+        Text::from(p).prefixed(&format!("{field}: "))
+    }
+}
+
 /// Displays the English text: for logs and for code that has no request (tests, start-up).
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.en)
-    }
-}
-
-/// A broken shared rule (crates/api `Problem`), worded from the message catalogs
-/// (`crates/api/locales/`, parsed once).
-impl From<lakedeck_api::problem::Problem> for Text {
-    fn from(p: lakedeck_api::problem::Problem) -> Text {
-        use lakedeck_api::problem::{Catalog, EN_JSON, ZH_CN_JSON};
-        static CATALOGS: std::sync::OnceLock<(Catalog, Catalog)> = std::sync::OnceLock::new();
-        let (en, zh) = CATALOGS.get_or_init(|| {
-            (Catalog::parse(EN_JSON).unwrap_or_default(), Catalog::parse(ZH_CN_JSON).unwrap_or_default())
-        });
-        Text::new(en.word(&p), zh.word(&p))
     }
 }
 

@@ -4,10 +4,12 @@
 mod alluxio;
 mod compress;
 mod config;
+mod emr;
 mod engine;
 mod http;
 mod lang;
 mod mrs;
+mod problems;
 mod util;
 
 use std::io::Write;
@@ -66,12 +68,29 @@ async fn serve(args: config::Args) -> Result<(), String> {
         .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| args.data_dir.join("cache"));
+    let metric_env = std::env::var("LAKEDECK_SANDBOX_METRIC_PERIOD_MS").ok();
+    let autoscale = engine::autoscaler::AutoscaleConfig {
+        period_ms: config::metric_period(args.metric_period_ms, metric_env.as_deref())?,
+        allow_scripts: args.allow_scripts,
+        clock_start_ms: args.clock_start_ms,
+    };
     let cache_cfg = engine::cache::CacheConfig::from_env(|k| std::env::var(k).ok())?;
-    let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms, cache_cfg)?);
+    let engine = Arc::new(engine::Engine::open_with_cache(&args.data_dir, &cache_dir, args.step_ms, cache_cfg)?.with_autoscaler(autoscale));
+    engine.start_clock(util::now_ms()).map_err(|e| format!("cannot start the autoscaler's clock: {e:?}"))?;
     engine.seed(&creds.project_id).map_err(|e| format!("cannot seed the sandbox: {e:?}"))?;
     let lost_sql = engine.recover_sql().map_err(|e| format!("cannot recover the SQL execution records: {e:?}"))?;
     if lost_sql > 0 {
         eprintln!("note: {lost_sql} SQL statement(s) were unfinished when the sandbox stopped; they are now FAILED");
+    }
+    engine.set_allow_scripts(args.allow_scripts);
+    engine.emr_seed().map_err(|e| format!("cannot seed the EMR Serverless Spark workspaces: {e:?}"))?;
+    engine
+        .flow_seed(&emr::account_uid(&creds.access_key))
+        .map_err(|e| format!("cannot seed the EMR data-development projects: {e:?}"))?;
+    let lost_emr = engine.emr_recover().map_err(|e| format!("cannot recover the EMR job runs: {e:?}"))?
+        + engine.flow_recover().map_err(|e| format!("cannot recover the EMR job instances: {e:?}"))?;
+    if lost_emr > 0 {
+        eprintln!("note: {lost_emr} EMR job run(s) or instance(s) were unfinished when the sandbox stopped; they are now Failed");
     }
     let lost = engine.recover_jobs().map_err(|e| format!("cannot recover the job records: {e:?}"))?;
     if lost > 0 {
@@ -96,9 +115,11 @@ async fn serve(args: config::Args) -> Result<(), String> {
         expose_token: args.listen.ip().is_loopback(),
         access: http::Access::new(bound, &args.allowed_hosts, &args.allow_origins),
         assets: Arc::new(compress::AssetCache::default()),
+        acs_nonces: emr::auth::Nonces::default(),
     });
     state.assets.warm(&args.dist);
-    engine.spawn_ticker();
+    engine.clone().spawn_ticker();
+    engine.clone().spawn_autoscaler();
 
     let mut out = std::io::stdout().lock();
     // Scripts and tests read these lines (the URL has the real port when --listen used port 0).

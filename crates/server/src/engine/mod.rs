@@ -1,16 +1,22 @@
 //! The sandbox's engines: state, rules and time, with no HTTP in them. Handlers translate
 //! requests into calls here and `EngineError`s into vendor error bodies.
 
+pub mod autoscaler;
 pub mod cache;
 pub mod clusters;
+pub mod emr_flow;
+pub mod emr_spark;
 pub mod hdfs;
 pub mod jobs;
 pub mod lifecycle;
 pub mod nodes;
+pub mod process;
+pub mod scaling;
 pub mod seed;
 pub mod sql;
 pub mod sqlexec;
 pub mod store;
+pub mod tags;
 pub mod warehouse;
 
 use std::path::{Path, PathBuf};
@@ -56,11 +62,26 @@ pub struct Engine {
     cache: Arc<cache::Cache>,
     /// Opened warehouse tables, shared by SQL jobs and SQL execution.
     tables: Arc<sql::TableCache>,
+    autoscale: autoscaler::AutoscaleRuntime,
+    emr: emr_spark::EmrRuntime,
+    flow: emr_flow::FlowRuntime,
+    /// `--allow-scripts`: whether EMR SHELL jobs may run commands on this machine.
+    allow_scripts: std::sync::atomic::AtomicBool,
 }
 
 impl Engine {
-    pub fn open(data_dir: &Path, cache_dir: &Path, step_ms: u64, cache_cfg: cache::CacheConfig) -> Result<Engine, String> {
+    /// In-process tests: the cache cluster with its default settings.
+    #[cfg(test)]
+    pub fn open(data_dir: &Path, cache_dir: &Path, step_ms: u64) -> Result<Engine, String> {
+        Engine::open_with_cache(data_dir, cache_dir, step_ms, cache::CacheConfig::default())
+    }
+
+    /// Opens the sandbox's state with the cache cluster's settings (`LAKEDECK_ALLUXIO_*`).
+    pub fn open_with_cache(data_dir: &Path, cache_dir: &Path, step_ms: u64, cache_cfg: cache::CacheConfig) -> Result<Engine, String> {
         let store = Store::open(&data_dir.join("sandbox.db"))?;
+        store
+            .tx(|conn| Ok(conn.execute_batch(emr_spark::SCHEMA).and_then(|()| conn.execute_batch(emr_flow::SCHEMA))?))
+            .map_err(|e| format!("cannot create the EMR tables: {e:?}"))?;
         let cache = Arc::new(cache::Cache::open(data_dir, cache_cfg)?);
         Ok(Engine {
             store,
@@ -71,6 +92,10 @@ impl Engine {
             sql: sqlexec::SqlRuntime::default(),
             cache,
             tables: Arc::default(),
+            autoscale: autoscaler::AutoscaleRuntime::default(),
+            emr: emr_spark::EmrRuntime::default(),
+            flow: emr_flow::FlowRuntime::default(),
+            allow_scripts: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -90,6 +115,15 @@ impl Engine {
             })
         });
         self.cache.start()
+    }
+
+    /// `--allow-scripts`: lets EMR SHELL jobs run `bash` on this machine.
+    pub fn set_allow_scripts(&self, allow: bool) {
+        self.allow_scripts.store(allow, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn allow_scripts(&self) -> bool {
+        self.allow_scripts.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn step_ms(&self) -> u64 {
@@ -116,7 +150,13 @@ impl Engine {
                 interval.tick().await;
                 let engine = self.clone();
                 // SQLite calls block; keep them off the async workers that answer requests.
-                match tokio::task::spawn_blocking(move || engine.tick().and_then(|n| engine.pump().map(|()| n))).await {
+                match tokio::task::spawn_blocking(move || {
+                    engine.tick().and_then(|n| {
+                        engine.pump()?;
+                        engine.emr_pump()?;
+                        engine.flow_pump().map(|()| n)
+                    })
+                }).await {
                     Ok(Ok(_)) => {}
                     Ok(Err(e)) => eprintln!("warning: lifecycle tick failed: {e:?}"),
                     Err(e) => eprintln!("warning: lifecycle tick panicked: {e}"),

@@ -19,6 +19,14 @@
 //!
 //! SQL executions (ExecuteSql): `sql_executions(sql_id PRIMARY KEY, project_id, cluster_id,
 //! status, created_ms, data)`, `data` being engine/sqlexec.rs `SqlRecord` JSON.
+//!
+//! Tags and auto scaling: cluster tags are the `tags` of the cluster record; `default_tags`
+//! holds the SwitchClusterTags switch (engine/tags.rs); `scaling_policies` the policies and the
+//! autoscaler's memory (engine/scaling.rs); `metric_samples(cluster_id, at_ms, project_id,
+//! clock_ms, data)` one row per cluster and metric period, `data` being autoscaler.rs
+//! `StoredSample` JSON (values in `Metric::ALL` order), 8,640 periods kept per cluster; and
+//! `scaling_events(seq, project_id, cluster_id, at_ms, data)` the autoscaler's decisions
+//! (`ScalingEvent` JSON), 10,000 kept per cluster.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -90,6 +98,38 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS default_tags (
+    cluster_id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    done_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scaling_policies (
+    project_id TEXT NOT NULL,
+    cluster_id TEXT NOT NULL,
+    node_group TEXT NOT NULL,
+    resource_pool TEXT NOT NULL,
+    data TEXT NOT NULL,
+    state TEXT,
+    updated_ms INTEGER NOT NULL,
+    PRIMARY KEY (project_id, cluster_id, node_group, resource_pool)
+);
+CREATE TABLE IF NOT EXISTS metric_samples (
+    cluster_id TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    project_id TEXT NOT NULL,
+    clock_ms INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (cluster_id, at_ms)
+);
+CREATE TABLE IF NOT EXISTS scaling_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id TEXT NOT NULL,
+    cluster_id TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS scaling_events_by_cluster ON scaling_events(project_id, cluster_id, seq);
 ";
 
 impl Store {

@@ -3,8 +3,11 @@
 
 pub mod clusters;
 pub mod jobs;
+pub mod localize;
 pub mod nodes;
+pub mod scaling;
 pub mod sql;
+pub mod tags;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
@@ -44,6 +47,24 @@ pub fn routes() -> Router<Shared> {
         // the tracking page a browser opens (authorised by the key in its URL).
         .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}/log", get(jobs::log))
         .route("/sandbox/clusters/{cluster_id}/jobs/{job_id}/log", get(jobs::tracking))
+        // Tags (mrs-api.md §11).
+        .route("/v1.1/{project_id}/clusters/{cluster_id}/tags", post(tags::create).get(tags::list))
+        .route("/v1.1/{project_id}/clusters/{cluster_id}/tags/action", post(tags::batch))
+        .route("/v1.1/{project_id}/clusters/{cluster_id}/tags/{key}", delete(tags::delete))
+        .route("/v1.1/{project_id}/clusters/tags", get(tags::all))
+        .route("/v1.1/{project_id}/clusters/resource_instances/action", post(tags::search))
+        .route("/v2/{project_id}/clusters/{cluster_id}/tags/switch", post(tags::switch))
+        .route("/v2/{project_id}/clusters/{cluster_id}/tags/status", get(tags::status))
+        .route("/v2/{project_id}/clusters/{cluster_id}/tags/quota", get(tags::quota))
+        // Auto scaling (§10).
+        .route("/v1.1/{project_id}/autoscaling-policy/{cluster_id}", post(scaling::create_v11))
+        .route(
+            "/v2/{project_id}/autoscaling-policy/{cluster_id}",
+            get(scaling::show_v2).post(scaling::create_v2).put(scaling::update_v2).delete(scaling::delete_v2),
+        )
+        // Sandbox extensions: the autoscaler's metric history and decisions.
+        .route("/v2/{project_id}/autoscaling-policy/{cluster_id}/metrics", get(scaling::metrics))
+        .route("/v2/{project_id}/autoscaling-policy/{cluster_id}/events", get(scaling::events))
 }
 
 /// Generic invalid-parameter code of the V1.1 family.
@@ -54,10 +75,13 @@ pub const V2_INVALID: &str = lakedeck_api::rules::INVALID_PARAM;
 async fn path_params<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<Vec<(String, String)>, ApiError> {
     let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
         .await
-        .map_err(|e| ApiError::bad(V11_INVALID, format!("Invalid path: {}", e.body_text())))?;
+        .map_err(|e| {
+            let detail = e.body_text();
+            ApiError::bad(V11_INVALID, crate::text!("Invalid path: {detail}", "路径无效：{detail}"))
+        })?;
     let project = params.iter().find(|(k, _)| k == "project_id").map(|(_, v)| v.as_str()).unwrap_or("");
     if !util::is_valid_project_id(project) {
-        return Err(ApiError::bad(V11_INVALID, "The project id must be 1 to 64 letters and digits."));
+        return Err(ApiError::bad(V11_INVALID, crate::text!("The project id must be 1 to 64 letters and digits.", "项目 ID 须为 1–64 个字母或数字。")));
     }
     Ok(params)
 }
@@ -108,14 +132,27 @@ impl QueryPairs {
         match self.get(key) {
             None => Ok(default),
             Some(raw) => lakedeck_api::paging::parse_bounded(raw, min, max)
-                .ok_or_else(|| ApiError::bad(code, format!("{key} must be a whole number from {min} to {max}, not '{raw}'."))),
+                .ok_or_else(|| {
+                    ApiError::bad(
+                        code,
+                        crate::text!(
+                            "{key} must be a whole number from {min} to {max}, not '{raw}'.",
+                            "{key} 须为 {min}–{max} 之间的整数，不能是“{raw}”。"
+                        ),
+                    )
+                }),
         }
     }
 }
 
 /// Parses a JSON body; any failure is the V2 invalid-parameter answer with serde's own words.
 pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad(V2_INVALID, format!("Invalid request body: {e}")))
+    serde_json::from_slice(body).map_err(|e| ApiError::bad(V2_INVALID, crate::text!("Invalid request body: {e}", "请求体无效：{e}")))
+}
+
+/// Like [`parse_body`], answered with the V1.1 family's invalid-parameter code.
+pub fn parse_body_v11<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad(V11_INVALID, crate::text!("Invalid request body: {e}", "请求体无效：{e}")))
 }
 
 /// Runs engine work on the blocking pool: SQLite calls wait on locks (the end-to-end suite writes
@@ -147,7 +184,7 @@ pub fn engine_error(e: EngineError, family: Family) -> ApiError {
         EngineError::Invalid { code, message } => ApiError::bad(code, message),
         EngineError::Internal(detail) => {
             eprintln!("error: {detail}");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL, "Internal error; see the sandbox log.")
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL, crate::text!("Internal error; see the sandbox log.", "内部错误，请查看沙箱日志。"))
         }
     }
 }

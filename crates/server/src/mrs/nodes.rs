@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use lakedeck_api::mrs::{
     Cluster, ClusterNode, ClusterState, ComponentInfo, Host, ListHostsResponse, ListNodesResponse, NodeDetail,
-    NodeVolume, ServerInfo,
+    NodeVolume, ServerInfo, Tag,
 };
 use lakedeck_api::paging::page_range;
 
@@ -20,20 +20,37 @@ pub async fn hosts(State(st): State<Shared>, ids: ClusterPath, RawQuery(q): RawQ
     let q = QueryPairs::parse(q);
     let page_size = q.bounded("pageSize", 10, 1, MAX_PAGE, V11_INVALID)?;
     let page = q.bounded("currentPage", 1, 1, MAX_PAGE, V11_INVALID)?;
-    let (cluster, nodes) =
-        run(&st, move |e| e.cluster_nodes(&ids.project, &ids.cluster)).await.map_err(|e| engine_error(e, Family::V11))?;
+    let (cluster, nodes, extra) = run(&st, move |e| node_data(e, &ids.project, &ids.cluster)).await.map_err(|e| engine_error(e, Family::V11))?;
     let range = page_range(nodes.len(), page_size as usize, page as usize);
-    let hosts = nodes[range].iter().map(|n| host(&cluster, n)).collect();
+    let hosts = nodes[range].iter().map(|n| host(&cluster, n, &extra)).collect();
     Ok(json(StatusCode::OK, &ListHostsResponse { hosts, total: nodes.len() as i64 }))
 }
 
-fn host(c: &Cluster, n: &Node) -> Host {
+/// Tags of a node's group besides the cluster's (default tags, policy tags), by group.
+type ExtraTags = Vec<(String, Vec<Tag>)>;
+
+fn node_data(e: &crate::engine::Engine, project: &str, cluster: &str) -> Result<(Cluster, Vec<Node>, ExtraTags), crate::engine::EngineError> {
+    let (c, nodes) = e.cluster_nodes(project, cluster)?;
+    let extra = e.node_extra_tags(project, &c)?;
+    Ok((c, nodes, extra))
+}
+
+/// A node's tags: the cluster's, then its group's default and policy tags.
+fn node_tags(c: &Cluster, n: &Node, extra: &ExtraTags) -> Vec<Tag> {
+    let mut tags = c.tag_pairs();
+    if let Some((_, more)) = extra.iter().find(|(g, _)| *g == n.group_name) {
+        tags.extend(more.iter().cloned());
+    }
+    tags
+}
+
+fn host(c: &Cluster, n: &Node, extra: &ExtraTags) -> Host {
     Host {
         id: n.resource_id.clone(),
         name: n.name.clone(),
         ip: n.ip.clone(),
         availability_zone_id: c.az_code.clone(),
-        tags: c.tag_pairs(),
+        tags: node_tags(c, n, extra),
         status: "ACTIVE".into(),
         resource_id: n.resource_id.clone(),
         flavor: n.flavor.clone(),
@@ -54,25 +71,26 @@ pub async fn list(State(st): State<Shared>, ids: ClusterPath, RawQuery(q): RawQu
     // `offset` is a page number here, not an item offset (mrs-api.md §15.4).
     let page = q.bounded("offset", 1, 1, MAX_PAGE, V2_INVALID)?;
     if let Some(k) = q.get("sort_key").filter(|k| *k != "node_name") {
-        return Err(ApiError::bad(V2_INVALID, format!("sort_key can only be node_name, not '{k}'.")));
+        return Err(ApiError::bad(V2_INVALID, crate::text!("sort_key can only be node_name, not '{k}'.", "sort_key 只能为 node_name，不能是“{k}”。")));
     }
     let descending = match q.get("sort_dir") {
         None | Some("asc") => false,
         Some("desc") => true,
-        Some(other) => return Err(ApiError::bad(V2_INVALID, format!("sort_dir must be asc or desc, not '{other}'."))),
+        Some(other) => {
+            return Err(ApiError::bad(V2_INVALID, crate::text!("sort_dir must be asc or desc, not '{other}'.", "sort_dir 须为 asc 或 desc，不能是“{other}”。")))
+        }
     };
     let detail = match q.get("query_node_detail").map(str::to_ascii_lowercase).as_deref() {
         None | Some("false") => false,
         Some("true") => true,
-        Some(_) => return Err(ApiError::bad(V2_INVALID, "query_node_detail must be true or false.")),
+        Some(_) => return Err(ApiError::bad(V2_INVALID, crate::text!("query_node_detail must be true or false.", "query_node_detail 须为 true 或 false。"))),
     };
     let group = q.get("node_group").map(str::to_string);
     let name = q.get("node_name").map(str::to_lowercase);
     let ip = q.get("internal_ip").map(str::to_string);
     let sorted = q.get("sort_key").is_some() || q.get("sort_dir").is_some();
 
-    let (cluster, nodes) =
-        run(&st, move |e| e.cluster_nodes(&ids.project, &ids.cluster)).await.map_err(|e| engine_error(e, Family::V2))?;
+    let (cluster, nodes, extra) = run(&st, move |e| node_data(e, &ids.project, &ids.cluster)).await.map_err(|e| engine_error(e, Family::V2))?;
     let mut nodes: Vec<Node> = nodes
         .into_iter()
         .filter(|n| group.as_ref().is_none_or(|g| &n.group_name == g))
@@ -83,7 +101,7 @@ pub async fn list(State(st): State<Shared>, ids: ClusterPath, RawQuery(q): RawQu
         nodes.sort_by(|a, b| if descending { b.name.cmp(&a.name) } else { a.name.cmp(&b.name) });
     }
     let range = page_range(nodes.len(), limit as usize, page as usize);
-    let page_nodes = nodes[range].iter().map(|n| cluster_node(&cluster, n, detail)).collect();
+    let page_nodes = nodes[range].iter().map(|n| cluster_node(&cluster, n, detail, &extra)).collect();
     Ok(json(StatusCode::OK, &ListNodesResponse { nodes: page_nodes, node_total: nodes.len() as i64 }))
 }
 
@@ -115,7 +133,7 @@ fn roles(c: &Cluster, role: &str) -> Vec<(&'static str, &'static str)> {
     out
 }
 
-fn cluster_node(c: &Cluster, n: &Node, detail: bool) -> ClusterNode {
+fn cluster_node(c: &Cluster, n: &Node, detail: bool, extra: &ExtraTags) -> ClusterNode {
     let h = stable_hash(&[&n.resource_id, "usage"]);
     let pct = |shift: u32, lo: u64, span: u64| format!("{:.2}", (lo + (h >> shift) % span) as f64 + ((h >> (shift + 8)) % 100) as f64 / 100.0);
     let total_disk = n.root_volume_size + n.data_volume_size * n.data_volume_count;
@@ -144,7 +162,7 @@ fn cluster_node(c: &Cluster, n: &Node, detail: bool) -> ClusterNode {
             mem: n.mem_mb.to_string(),
             internal_ip: n.ip.clone(),
         },
-        tags: c.tag_pairs(),
+        tags: node_tags(c, n, extra),
         node_detail: detail.then(|| NodeDetail {
             running_status: if starting { "Installing" } else { "Good" }.into(),
             cpu_usage: pct(0, 3, 70),

@@ -798,7 +798,7 @@ impl Cache {
                 let need: i64 = files.iter().filter(|f| super::namespace::below(&f.ufs, &q.ufs).is_some()).map(|f| f.len as i64).sum::<i64>()
                     * rec.opts.replicas;
                 if need > q.bytes {
-                    let (path, n, b) = (q.path.clone(), lakedeck_api::units::human_bytes(need), lakedeck_api::units::human_bytes(q.bytes));
+                    let (path, n, b) = (q.path.clone(), lakedeck_api::alluxio::format_size(need.max(0) as u64), lakedeck_api::alluxio::format_size(q.bytes.max(0) as u64));
                     let msg = text!(
                         "Loading {n} under {path} exceeds its quota of {b}.",
                         "在 {path} 下加载 {n} 超出了其 {b} 的配额。"

@@ -149,7 +149,7 @@ impl Cache {
             // obs:// only ever resolves into the shared OBS tree, whichever cluster asks.
             ClusterFs::new(self.data_dir(), "").resolve(ufs)
         };
-        resolved.map_err(|e| CacheError::BadRequest(crate::lang::Text::from(e)))
+        resolved.map_err(CacheError::BadRequest)
     }
 
     /// The files at or below a UFS URI, sorted by URI. Symbolic links are not followed. `None`

@@ -308,7 +308,7 @@ fn evictable_under(conn: &Connection, ufs: &str, priority: u8) -> CacheResult<i6
 }
 
 fn human(n: i64) -> String {
-    lakedeck_api::units::human_bytes(n)
+    lakedeck_api::alluxio::format_size(n.max(0) as u64)
 }
 
 /// Admits a staged page on `worker` inside the caller's transaction. `Ok(Some(reason))` when it

@@ -23,6 +23,7 @@ use super::namespace::Location;
 use super::pages::{self, file_id, page_len, FileRow, Reason, Staged};
 use super::policy::Decision;
 use super::{Cache, CacheError, CacheResult};
+use crate::lang::Text;
 use crate::text;
 use crate::util;
 
@@ -239,9 +240,9 @@ impl Cache {
     /// DistCp from `alluxio://`: copies `files` (listed under `src`) to `dst` reading every page
     /// through the cache, with DistCp's rule that an existing target directory receives the
     /// source under its own name. Counts bytes into `done`; stops when `cancel` is set.
-    pub fn copy_out(&self, src: &str, files: &[FileStat], dst: &std::path::Path, done: &AtomicU64, cancel: &AtomicBool) -> Result<u64, String> {
+    pub fn copy_out(&self, src: &str, files: &[FileStat], dst: &std::path::Path, done: &AtomicU64, cancel: &AtomicBool) -> Result<u64, Text> {
         use std::io::Write;
-        let loc = self.locate(src).map_err(|e| e.text().to_string())?;
+        let loc = self.locate(src).map_err(|e| e.text())?;
         let name = loc.alluxio.rsplit('/').next().unwrap_or("copy").to_string();
         let root = if dst.is_dir() { dst.join(&name) } else { dst.to_path_buf() };
         let single = files.len() == 1 && files[0].alluxio == loc.alluxio;
@@ -251,22 +252,23 @@ impl Cache {
             let rel = super::namespace::below(&f.alluxio, &loc.alluxio).unwrap_or("");
             let target = if single || rel.is_empty() { root.clone() } else { root.join(rel) };
             if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                std::fs::create_dir_all(parent).map_err(|e| Text::from(format!("cannot create {}: {e}", parent.display())))?;
             }
             // Unlink first: the target may be a hard link into the shared TPC-H cache.
             let _ = std::fs::remove_file(&target);
-            let mut out = std::fs::File::create(&target).map_err(|e| format!("cannot create {}: {e}", target.display()))?;
+            let mut out = std::fs::File::create(&target).map_err(|e| Text::from(format!("cannot create {}: {e}", target.display())))?;
             let mut at = 0;
             while at < f.len {
                 if cancel.load(Ordering::Relaxed) {
-                    return Err("cancelled".into());
+                    return Err(text!("cancelled", "已取消"));
                 }
                 let end = (at + ps).min(f.len);
-                let bytes = self.read_range(&f.alluxio, at..end).map_err(|e| e.text().to_string())?;
+                let bytes = self.read_range(&f.alluxio, at..end).map_err(|e| e.text())?;
                 if bytes.is_empty() {
-                    return Err(format!("{} ended early (did it change while it was copied?)", f.alluxio));
+                    let p = &f.alluxio;
+                    return Err(text!("{p} ended early (did it change while it was copied?)", "{p} 提前结束（复制期间文件被修改了吗？）"));
                 }
-                out.write_all(&bytes).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+                out.write_all(&bytes).map_err(|e| Text::from(format!("cannot write {}: {e}", target.display())))?;
                 at += bytes.len() as u64;
                 total += bytes.len() as u64;
                 done.fetch_add(bytes.len() as u64, Ordering::Relaxed);
