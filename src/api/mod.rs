@@ -7,6 +7,7 @@
 
 mod error;
 pub mod jobs;
+pub mod meta;
 pub mod mrs;
 pub mod sql;
 pub mod wire;
@@ -52,12 +53,15 @@ impl ApiClient {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Service {
     Mrs,
+    /// The Huawei VPC service (`endpoints.vpc`).
+    Vpc,
 }
 
 impl Service {
     fn url(self, config: &ConsoleConfig, path_and_query: &str) -> String {
         match self {
             Service::Mrs => config.mrs_url(path_and_query),
+            Service::Vpc => config.vpc_url(path_and_query),
         }
     }
 }

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 pub struct Endpoints {
     /// Base URL of the MRS API (`https://mrs.cn-north-4.myhuaweicloud.com`); empty = same origin.
     pub mrs: String,
+    /// Base URL of the Huawei VPC API (`https://vpc.cn-north-4.myhuaweicloud.com`), where the create
+    /// wizard lists VPCs and subnets; empty = same origin.
+    pub vpc: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,12 +25,20 @@ pub struct ConsoleConfig {
     pub token: Option<String>,
     /// True when the endpoints are a Lakedeck sandbox (the console labels it so).
     pub sandbox: bool,
+    /// True when the endpoints are a `lakedeck-server gateway`: the console asks it who is signed
+    /// in (`GET /gateway/whoami`) and shows the user's role.
+    pub gateway: bool,
 }
 
 impl ConsoleConfig {
     /// Joins an API path onto the MRS base URL, tolerating a trailing slash on the base.
     pub fn mrs_url(&self, path: &str) -> String {
         format!("{}{}", self.endpoints.mrs.trim_end_matches('/'), path)
+    }
+
+    /// Joins an API path onto the VPC base URL.
+    pub fn vpc_url(&self, path: &str) -> String {
+        format!("{}{}", self.endpoints.vpc.trim_end_matches('/'), path)
     }
 }
 
