@@ -5,6 +5,7 @@
 //! bad input next to the field with exactly the message the sandbox would answer.
 
 pub mod acs;
+pub mod alluxio;
 pub mod autoscale;
 pub mod catalog;
 pub mod config;

@@ -22,7 +22,7 @@ use crate::config::Credentials;
 use crate::lang::{Lang, Text};
 use crate::text;
 use crate::engine::Engine;
-use crate::{emr, mrs, util, vpc};
+use crate::{alluxio, emr, mrs, util, vpc};
 
 pub struct AppState {
     pub engine: Arc<Engine>,
@@ -59,6 +59,7 @@ pub fn app(state: Shared) -> Router {
         .merge(mrs::routes())
         .merge(vpc::routes())
         .merge(emr::routes(state.clone()))
+        .merge(alluxio::routes(state.clone()))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), edge))
@@ -229,10 +230,13 @@ async fn edge(State(st): State<Shared>, mut req: Request, next: Next) -> Respons
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let lang = Lang::from_headers(req.headers());
     let path = req.uri().path().to_string();
-    // Alibaba's APIs (emr/) authenticate in their own layer and answer in their own format; the
-    // Origin and CORS rules here cover them like the MRS paths.
-    let acs = emr::is_roa_path(&path) || (path == "/" && emr::is_rpc_call(req.method(), req.uri().query(), req.headers()));
-    let api = is_api_path(&path) || acs;
+    // The Alluxio coordinator API (/api/v1/<its resources>) and Alibaba's APIs (emr/; the rest of
+    // /api/) authenticate in their own layers and answer in their own formats; the Origin and CORS
+    // rules here cover them like the MRS paths.
+    let alluxio_api = alluxio::is_alluxio_path(&path);
+    let acs = !alluxio_api
+        && (emr::is_roa_path(&path) || (path == "/" && emr::is_rpc_call(req.method(), req.uri().query(), req.headers())));
+    let api = is_api_path(&path) || acs || alluxio_api;
     let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
     let kind = st.access.classify(origin.as_deref());
     let coding = if api { compress::negotiate(req.headers()) } else { None };
@@ -257,6 +261,12 @@ async fn edge(State(st): State<Shared>, mut req: Request, next: Next) -> Respons
             }
             let foreign = kind == OriginKind::Foreign;
             if api {
+                if foreign && alluxio_api {
+                    return alluxio::forbidden_origin();
+                }
+                if alluxio_api {
+                    return next.run(req).await;
+                }
                 if foreign && acs {
                     let style = if emr::is_roa_path(&path) { emr::Style::Roa } else { emr::Style::Rpc };
                     return emr::AcsError::new(

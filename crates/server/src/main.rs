@@ -2,6 +2,7 @@
 //! over a local SQLite state, so the console can be tried without a cloud account.
 //! `lakedeck-server gateway` instead serves the console in front of the real clouds (gateway/).
 
+mod alluxio;
 mod compress;
 mod config;
 mod emr;
@@ -109,12 +110,16 @@ async fn serve(args: config::Args) -> Result<(), String> {
         allow_scripts: args.allow_scripts,
         clock_start_ms: args.clock_start_ms,
     };
+    let cache_cfg = engine::cache::CacheConfig::from_env(|k| std::env::var(k).ok())?;
     let limits = engine::Limits {
         sql_timeout: std::time::Duration::from_secs(args.sql_timeout_secs),
         max_result_bytes: args.max_result_mb * 1024 * 1024,
     };
-    let engine =
-        Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms)?.with_autoscaler(autoscale).with_limits(limits));
+    let engine = Arc::new(
+        engine::Engine::open_with_cache(&args.data_dir, &cache_dir, args.step_ms, cache_cfg)?
+            .with_autoscaler(autoscale)
+            .with_limits(limits),
+    );
     engine.start_clock(util::now_ms()).map_err(|e| format!("cannot start the autoscaler's clock: {e:?}"))?;
     engine.seed(&creds.project_id).map_err(|e| format!("cannot seed the sandbox: {e:?}"))?;
     let lost_sql = engine.recover_sql().map_err(|e| format!("cannot recover the SQL execution records: {e:?}"))?;
@@ -134,6 +139,11 @@ async fn serve(args: config::Args) -> Result<(), String> {
     let lost = engine.recover_jobs().map_err(|e| format!("cannot recover the job records: {e:?}"))?;
     if lost > 0 {
         eprintln!("note: {lost} job(s) were unfinished when the sandbox stopped; they are now FAILED");
+    }
+
+    let resumed = engine.start_cache()?;
+    if resumed > 0 {
+        eprintln!("note: {resumed} cache job(s) were unfinished when the sandbox stopped; they resume now");
     }
 
     let listener = tokio::net::TcpListener::bind(args.listen)

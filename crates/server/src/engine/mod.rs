@@ -2,6 +2,7 @@
 //! requests into calls here and `EngineError`s into vendor error bodies.
 
 pub mod autoscaler;
+pub mod cache;
 pub mod catalog;
 pub mod clusters;
 pub mod emr_flow;
@@ -100,6 +101,8 @@ pub struct Engine {
     cache_dir: PathBuf,
     jobs: jobs::JobRuntime,
     sql: sqlexec::SqlRuntime,
+    /// The Alluxio cache cluster (engine/cache).
+    cache: Arc<cache::Cache>,
     /// Opened warehouse tables, shared by SQL jobs and SQL execution.
     tables: Arc<sql::TableCache>,
     autoscale: autoscaler::AutoscaleRuntime,
@@ -110,11 +113,19 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// In-process tests: the cache cluster with its default settings.
+    #[cfg(test)]
     pub fn open(data_dir: &Path, cache_dir: &Path, step_ms: u64) -> Result<Engine, String> {
+        Engine::open_with_cache(data_dir, cache_dir, step_ms, cache::CacheConfig::default())
+    }
+
+    /// Opens the sandbox's state with the cache cluster's settings (`LAKEDECK_ALLUXIO_*`).
+    pub fn open_with_cache(data_dir: &Path, cache_dir: &Path, step_ms: u64, cache_cfg: cache::CacheConfig) -> Result<Engine, String> {
         let store = Store::open(&data_dir.join("sandbox.db"))?;
         store
             .tx(|conn| Ok(conn.execute_batch(emr_spark::SCHEMA).and_then(|()| conn.execute_batch(emr_flow::SCHEMA))?))
             .map_err(|e| format!("cannot create the EMR tables: {e:?}"))?;
+        let cache = Arc::new(cache::Cache::open(data_dir, cache_cfg)?);
         Ok(Engine {
             store,
             step_ms,
@@ -123,12 +134,31 @@ impl Engine {
             cache_dir: cache_dir.to_path_buf(),
             jobs: jobs::JobRuntime::default(),
             sql: sqlexec::SqlRuntime::default(),
+            cache,
             tables: Arc::default(),
             autoscale: autoscaler::AutoscaleRuntime::default(),
             emr: emr_spark::EmrRuntime::default(),
             flow: emr_flow::FlowRuntime::default(),
             allow_scripts: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    pub fn cache(&self) -> &Arc<cache::Cache> {
+        &self.cache
+    }
+
+    /// Starts the cache cluster's background work; `hdfs://<cluster>` mounts are checked against
+    /// this engine's clusters. Returns how many cache jobs resumed.
+    pub fn start_cache(self: &Arc<Self>) -> Result<usize, String> {
+        let engine = Arc::downgrade(self);
+        self.cache.set_cluster_check(move |id| {
+            engine.upgrade().is_some_and(|e| {
+                e.store
+                    .read(|conn| Ok(store::all_clusters(conn)?.iter().any(|c| c.cluster.cluster_id == id)))
+                    .unwrap_or(false)
+            })
+        });
+        self.cache.start()
     }
 
     /// `--allow-scripts`: lets EMR SHELL jobs run `bash` on this machine.

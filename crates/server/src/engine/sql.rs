@@ -274,6 +274,15 @@ impl Session {
         self.deadline = Some(deadline);
     }
 
+    /// Lets statements read `alluxio:///path` through the sandbox's cache cluster (see
+    /// engine/cache/objstore.rs), e.g. `CREATE EXTERNAL TABLE t STORED AS PARQUET LOCATION
+    /// 'alluxio:///warehouse/lineitem/'`.
+    pub fn with_alluxio(self, cache: Arc<super::cache::Cache>) -> Session {
+        let url = url::Url::parse("alluxio://").expect("a valid URL");
+        self.ctx.register_object_store(&url, Arc::new(super::cache::objstore::AlluxioStore::new(cache)));
+        self
+    }
+
     /// Registers every warehouse table as it is on disk now.
     async fn refresh(&mut self) -> Result<(), Text> {
         for name in self.registered.drain(..) {
@@ -487,6 +496,11 @@ fn check_variable(name: &str) -> Result<(), Text> {
 /// A LOCATION or COPY target: resolved like every job path (cluster HDFS or sandbox OBS, real
 /// path checked) and replaced by the local path, keeping a trailing `/` (a directory for DataFusion).
 fn guard_location(fs: &ClusterFs, location: &str) -> Result<String, Text> {
+    if is_alluxio(location) {
+        // Read through the cache's object store (engine/cache/objstore.rs), which locates every
+        // path through the mount table and reads the UFS through the same checked resolver.
+        return Ok(location.trim().to_string());
+    }
     let local = fs.resolve(location)?;
     fs.confine_tree(&local, location)?;
     let mut out = local.to_string_lossy().into_owned();
@@ -494,6 +508,10 @@ fn guard_location(fs: &ClusterFs, location: &str) -> Result<String, Text> {
         out.push('/');
     }
     Ok(out)
+}
+
+fn is_alluxio(location: &str) -> bool {
+    location.trim_start().get(..10).is_some_and(|p| p.eq_ignore_ascii_case("alluxio://"))
 }
 
 /// Which statements may run, with every path they name checked and rewritten. Statements that
@@ -509,6 +527,12 @@ pub fn guard(fs: &ClusterFs, stmt: Statement) -> Result<Statement, Text> {
             Ok(Statement::CreateExternalTable(c))
         }
         Statement::CopyTo(mut c) => {
+            if is_alluxio(&c.target) {
+                return Err(text!(
+                    "COPY cannot write to alluxio://: the cache fills itself from reads and loads. Write to the UFS path (obs://, hdfs://) instead.",
+                    "COPY 不能写入 alluxio://：缓存只由读取和加载填充。请写到 UFS 路径（obs://、hdfs://）。"
+                ));
+            }
             c.target = guard_location(fs, &c.target)?;
             Ok(Statement::CopyTo(c))
         }

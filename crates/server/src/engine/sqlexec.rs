@@ -426,7 +426,8 @@ impl Engine {
             written: 0,
             max_bytes: self.limits.max_result_bytes,
         };
-        let mut session = Session::new(hdfs::ClusterFs::new(&self.data_dir, &record.cluster_id), cancel.clone(), self.tables.clone());
+        let mut session = Session::new(hdfs::ClusterFs::new(&self.data_dir, &record.cluster_id), cancel.clone(), self.tables.clone())
+            .with_alluxio(self.cache().clone());
         // Past the limit the plan's operators stop on their next batch; the timer is the backstop
         // for a statement that produces none.
         let deadline = self.limits.deadline();

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod alluxio;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -157,6 +159,18 @@ impl Server {
     }
 
     pub fn stop(self) {}
+
+    /// The server removes `root` when dropped.
+    pub fn owning(mut self, root: PathBuf) -> Server {
+        self.owned_root = Some(root);
+        self
+    }
+
+    /// The server no longer removes its directory when dropped (to restart on the same data).
+    pub fn disown(mut self) -> Server {
+        self.owned_root = None;
+        self
+    }
 
     pub fn pid(&self) -> u32 {
         self.child.id()
