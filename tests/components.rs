@@ -196,7 +196,7 @@ fn list_params_round_trip_through_the_url() {
 async fn request_reads_json_and_reports_network_errors() {
     // A data: URL stands in for the server: base "data:application/json," + a JSON "path".
     let client = ApiClient::new(
-        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "data:application/json,".into() }, ..Default::default() },
+        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "data:application/json,".into(), ..Default::default() }, ..Default::default() },
         Some("tok".into()),
     );
     let body = js_sys::encode_uri_component(r#"{"clusterTotal":1,"clusters":[{"clusterId":"c1","clusterState":"running"}]}"#);
@@ -208,7 +208,7 @@ async fn request_reads_json_and_reports_network_errors() {
     assert_eq!((cfg.project_id.as_str(), cfg.sandbox), ("p1", true));
 
     let offline = ApiClient::new(
-        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "http://127.0.0.1:9".into() }, ..Default::default() },
+        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "http://127.0.0.1:9".into(), ..Default::default() }, ..Default::default() },
         None,
     );
     let e = request::<ListClustersResponse, ()>(&offline, Service::Mrs, Method::Get, "/v1.1/p/cluster_infos", None).await.unwrap_err();
@@ -331,7 +331,7 @@ fn wire_readers_match_the_shared_decoders() {
     let want: ListNodesResponse = serde_json::from_value(nodes.clone()).unwrap();
     assert_eq!(decode::<ListNodesResponse>(&nodes.to_string()).unwrap(), want);
 
-    let cfg = serde_json::json!({ "endpoints": { "mrs": "http://h:1" }, "project_id": "p", "region": "r", "token": "t", "sandbox": true });
+    let cfg = serde_json::json!({ "endpoints": { "mrs": "http://h:1", "emr_serverless": "http://h:2", "emr": "http://h:3" }, "project_id": "p", "region": "r", "emr_region": "cn-hangzhou", "token": "t", "sandbox": true });
     let want: ConsoleConfig = serde_json::from_value(cfg.clone()).unwrap();
     assert_eq!(decode::<ConsoleConfig>(&cfg.to_string()).unwrap(), want);
     // Missing fields read as defaults; numbers sent as strings are accepted; the answer must be an object.

@@ -419,9 +419,10 @@ async fn fallback(State(st): State<Shared>, method: Method, uri: Uri, headers: H
 
 async fn config_json(State(st): State<Shared>) -> Response {
     let cfg = ConsoleConfig {
-        endpoints: Endpoints { mrs: String::new() },
+        endpoints: Endpoints::default(),
         project_id: st.creds.project_id.clone(),
         region: "cn-north-4".into(),
+        emr_region: crate::engine::emr_spark::REGION.into(),
         token: st.expose_token.then(|| st.creds.token.clone()),
         sandbox: true,
     };
