@@ -15,8 +15,8 @@ use crate::problem::Problem;
 /// A problem and the form field (or filter control) it belongs to.
 pub type FieldProblem = (&'static str, Problem);
 
-/// Page sizes the Job runs view offers (ListJobRuns takes at most 100).
-pub const RUN_PAGE_SIZES: [i64; 4] = [10, 20, 50, 100];
+/// Page sizes the Job runs view offers (the console's pager; ListJobRuns takes up to 100).
+pub const RUN_PAGE_SIZES: [i64; 3] = [10, 20, 50];
 pub const DEFAULT_RUN_PAGE_SIZE: i64 = 20;
 
 /// The configuration file a `key=value` override goes to when the line names none.
@@ -842,13 +842,33 @@ pub fn parse_sql_output(stdout: &[String], stderr: &[String]) -> Vec<StatementOu
 // ---------------------------------------------------------------------------------------------
 // Timeline of a run
 
+/// `2026-11-23 10:00:01.000` (or with a `T`, optional fraction and `Z`), read as UTC: epoch ms.
+pub fn parse_log_time(text: &str) -> Option<i64> {
+    let t = text.trim().trim_end_matches('Z');
+    let b = t.as_bytes();
+    if b.len() < 19 || !(b[10] == b' ' || b[10] == b'T') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| t.get(r).and_then(|s| s.parse::<i64>().ok());
+    let (y, mo, d, h, mi, s) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let frac = t.get(19..).and_then(|f| f.strip_prefix('.')).map(|f| {
+        let digits: String = f.chars().take(3).collect();
+        digits.parse::<i64>().unwrap_or(0) * 10i64.pow(3 - digits.len() as u32)
+    });
+    let days = crate::sign::days_from_civil(y, mo, d);
+    Some(((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + frac.unwrap_or(0))
+}
+
 /// When a run reached each state, as far as its driver's syslog tells (`<time> INFO Pending: …`,
-/// `Running: …`, `Cancel requested …`, `Ended <state> …`); times as written in the log (UTC).
-pub fn syslog_transitions(syslog: &[String]) -> Vec<(&'static str, String)> {
-    let mut out: Vec<(&'static str, String)> = Vec::new();
+/// `Running: …`, `Cancel requested …`, `Ended <state> …`): epoch ms (the log writes UTC).
+pub fn syslog_transitions(syslog: &[String]) -> Vec<(&'static str, i64)> {
+    let mut out: Vec<(&'static str, i64)> = Vec::new();
     for line in syslog {
         let Some(rest) = after_timestamp(line) else { continue };
-        let time = line[..line.len() - rest.len()].trim().to_string();
+        let Some(time) = parse_log_time(&line[..line.len() - rest.len()]) else { continue };
         let msg = rest.strip_prefix("INFO ").unwrap_or(rest);
         let state = if msg.starts_with("Job run ") && msg.contains(" submitted") {
             Some("Submitted")
@@ -1546,7 +1566,11 @@ mod tests {
         let t = syslog_transitions(&log);
         let states: Vec<&str> = t.iter().map(|(s, _)| *s).collect();
         assert_eq!(states, vec!["Submitted", "Pending", "Running", "Cancelling", "Cancelled"]);
-        assert_eq!(t[2].1, "2026-11-23 10:00:01.000");
+        assert_eq!(t[2].1 - t[0].1, 1000);
+        assert_eq!(parse_log_time("1970-01-02 00:00:01.5"), Some(86_401_500));
+        assert_eq!(parse_log_time("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_log_time("2026-13-01 00:00:00"), None);
+        assert_eq!(parse_log_time("yesterday"), None);
     }
 
     #[test]
