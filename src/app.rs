@@ -10,8 +10,9 @@ use leptos_router::path;
 use reactive_stores::Store;
 use wasm_bindgen::JsCast;
 
-use crate::api::{fetch_static, ApiError};
+use crate::api::fetch_static;
 use crate::components::{Dialog, ErrorPanel, Spinner, When};
+use crate::i18n::{self, Choice, Lang};
 use crate::pages::clusters::{ClusterDetail, ClustersList, CreateCluster};
 use crate::pages::files::ClusterFiles;
 use crate::pages::jobs::{ClusterJobs, JobDetail, JobsList, SubmitJob};
@@ -20,6 +21,7 @@ use crate::pages::sql::SqlEditor;
 use crate::pages::NotFound;
 use crate::state::session::SessionExt;
 use crate::state::{use_session, ConfigStatus, RefreshBus, Session, SessionState, SessionStateStoreFields, Theme};
+use crate::{t, tr};
 
 static BASE: OnceLock<String> = OnceLock::new();
 
@@ -48,18 +50,38 @@ pub fn href(path: &str) -> String {
 /// The search or filter field `/` focuses, whichever the current view has (first match wins).
 const SEARCH_FIELDS: &str = "#cluster-search, #job-name-filter, #files-goto, .grid-filter, #sql-history-search";
 
+/// A shortcut: its keys (typed one after the other) and what it does, in the current language.
+pub type Shortcut = (&'static [&'static str], fn() -> String);
+
 /// The shortcut list shown in the sheet; the handler below implements exactly these.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("?", "Show or hide this list"),
-    ("Esc", "Close a dialog or this list"),
-    ("g then c", "Go to Clusters"),
-    ("g then j", "Go to Jobs"),
-    ("g then q", "Go to the SQL editor"),
-    ("g then s", "Go to Settings"),
-    ("/", "Focus the search or filter field of the view"),
-    ("n", "New cluster"),
-    ("r", "Refresh the current view"),
+pub const SHORTCUTS: &[Shortcut] = &[
+    (&["?"], || t!(shortcuts.toggle_sheet)),
+    (&["Esc"], || t!(shortcuts.close)),
+    (&["g", "c"], || t!(shortcuts.go_clusters)),
+    (&["g", "j"], || t!(shortcuts.go_jobs)),
+    (&["g", "q"], || t!(shortcuts.go_sql)),
+    (&["g", "s"], || t!(shortcuts.go_settings)),
+    (&["/"], || t!(shortcuts.focus_search)),
+    (&["n"], || t!(shortcuts.new_cluster)),
+    (&["r"], || t!(shortcuts.refresh)),
 ];
+
+/// The document title for a path: the view's name, then the product.
+fn view_title(path: &str) -> String {
+    let rest = path.strip_prefix(base_path()).unwrap_or(path);
+    let mut parts = rest.split('/').filter(|s| !s.is_empty());
+    let view = match (parts.next(), parts.next(), parts.next()) {
+        (Some("clusters"), Some("create"), _) => t!(wizard.title),
+        (Some("clusters"), Some(_), Some("jobs")) | (Some("jobs"), None, _) => t!(nav.jobs),
+        (Some("clusters"), Some(_), Some("files")) => t!(files.title),
+        (Some("clusters"), _, _) => t!(nav.clusters),
+        (Some("jobs"), Some("submit"), _) => t!(submit.title),
+        (Some("sql"), _, _) => t!(nav.sql),
+        (Some("settings"), _, _) => t!(nav.settings),
+        _ => return "Lakedeck".into(),
+    };
+    format!("{view} · Lakedeck")
+}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -71,17 +93,32 @@ pub fn App() -> impl IntoView {
 
     leptos::task::spawn_local(async move {
         let loaded = fetch_static::<lakedeck_api::config::ConsoleConfig>("config.json").await;
-        session.finish_loading(loaded.map_err(|e| ApiError {
-            message: format!("config.json could not be loaded: {}", e.message),
-            ..e
-        }));
+        session.finish_loading(loaded);
     });
+    // The texts of the language to show, fetched beside config.json; nothing is shown before them.
+    let texts_error = RwSignal::new(None);
+    if !i18n::is_ready_untracked() {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = i18n::start().await {
+                texts_error.set(Some(e));
+            }
+        });
+    }
 
     let base = base_path().to_string();
     view! {
-        <Router base=base>
-            <Shell/>
-        </Router>
+        <When when=i18n::is_ready fallback=move || texts_error.get().map(|e| view! {
+            // No catalog could be loaded, so this one message is in both languages.
+            <div class="error-panel" role="alert" lang="en">
+                // i18n-allow: shown when no catalog could be loaded.
+                <strong class="error-title">"The console's texts could not be loaded. 无法加载控制台的界面文本。"</strong>
+                <p class="error-message">{format!("{}: {:?}", e.code, e.detail)}</p>
+            </div>
+        })>
+            <Router base=base.clone()>
+                <Shell/>
+            </Router>
+        </When>
     }
 }
 
@@ -172,19 +209,24 @@ fn Shell() -> impl IntoView {
 
     let project = move || {
         let p = session.config().with(|c| c.project_id.clone());
-        if p.is_empty() { "no project".to_string() } else { p }
+        if p.is_empty() { t!(app.no_project) } else { p }
     };
     let sandbox = move || session.config().with(|c| c.sandbox);
     let on_theme = move |ev: leptos::ev::Event| session.set_theme(Theme::parse(&event_target_value(&ev)));
+    let on_lang = move |ev: leptos::ev::Event| i18n::choose(Choice::parse(&event_target_value(&ev)));
+
+    // The tab's title names the view, in the current language.
+    {
+        let location = use_location();
+        crate::state::run_effect(move || {
+            let title = location.pathname.with(|p| view_title(p));
+            document().set_title(&title);
+        });
+    }
 
     let config_error = move || match session.config_status().get() {
         ConfigStatus::Failed(e) => Some(view! {
-            <ErrorPanel
-                error=e
-                title="The console configuration could not be loaded"
-                hint="The console reads config.json next to index.html to learn the MRS endpoint and project. \
-                      Enter them in Settings to continue (kept for this tab only), or add a config.json to the deployment."
-            />
+            <ErrorPanel error=e title=tr!(app.config_failed) hint=tr!(app.config_failed_hint)/>
         }.into_any()),
         _ => None,
     };
@@ -198,52 +240,62 @@ fn Shell() -> impl IntoView {
     };
 
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{tr!(app.skip)}</a>
         <header class="app-header">
             <a class="brand" href=href("/clusters")>
                 <span class="brand-mark" aria-hidden="true"></span>
                 <span class="brand-name">"Lakedeck"</span>
             </a>
-            <div class="header-project" title="Current project id">
-                <span class="muted">"Project "</span>
+            <div class="header-project" title=tr!(app.project_title)>
+                <span class="muted">{tr!(app.project)}</span>
                 <code id="header-project">{move || project()}</code>
                 <When when=sandbox>
-                    <span class="badge badge-sandbox" title="The endpoints are a local Lakedeck sandbox">"sandbox"</span>
+                    <span class="badge badge-sandbox" title=tr!(app.sandbox_title)>{tr!(app.sandbox)}</span>
                 </When>
             </div>
             <div class="header-tools">
-                <label class="theme-label" for="theme-select">"Theme"</label>
-                <select id="theme-select" class="input input-sm" on:change=on_theme>
-                    {Theme::ALL.into_iter().map(|t| view! {
-                        <option value=t.as_str() selected=move || session.theme().get() == t>{t.label()}</option>
+                <label class="theme-label" for="lang-select">{tr!(app.language)}</label>
+                <select id="lang-select" class="input input-sm" on:change=on_lang
+                    aria-busy=move || i18n::pending().is_some().to_string()>
+                    <option value="auto" selected=move || i18n::choice() == Choice::Auto>
+                        {move || t!(app.language_auto, language = i18n::lang().native_name())}
+                    </option>
+                    {Lang::ALL.into_iter().map(|l| view! {
+                        <option value=l.tag() lang=l.tag() selected=move || i18n::choice() == Choice::Fixed(l)>{l.native_name()}</option>
                     }).collect_view()}
                 </select>
-                <button type="button" class="btn-icon" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
+                <label class="theme-label" for="theme-select">{tr!(app.theme)}</label>
+                <select id="theme-select" class="input input-sm" on:change=on_theme>
+                    {Theme::ALL.into_iter().map(|t| view! {
+                        <option value=t.as_str() selected=move || session.theme().get() == t>{move || t.label()}</option>
+                    }).collect_view()}
+                </select>
+                <button type="button" class="btn-icon" aria-label=tr!(app.shortcuts) title=tr!(app.shortcuts_title)
                     aria-haspopup="dialog" on:click=move |_| sheet_open.set(true)>
                     "?"
                 </button>
             </div>
         </header>
         <div class="layout">
-            <nav class="side-nav" aria-label="Main">
+            <nav class="side-nav" aria-label=tr!(app.main_nav)>
                 <ul>
                     <li><a href=href("/clusters") id="nav-clusters" aria-current=move || nav_current("/clusters")>
-                        <span class="nav-icon" aria-hidden="true">"▦"</span>"Clusters"
+                        <span class="nav-icon" aria-hidden="true">"▦"</span>{tr!(nav.clusters)}
                     </a></li>
                     <li><a href=href("/jobs") id="nav-jobs" aria-current=move || nav_current("/jobs")>
-                        <span class="nav-icon" aria-hidden="true">"≡"</span>"Jobs"
+                        <span class="nav-icon" aria-hidden="true">"≡"</span>{tr!(nav.jobs)}
                     </a></li>
                     <li><a href=href("/sql") id="nav-sql" aria-current=move || nav_current("/sql")>
-                        <span class="nav-icon" aria-hidden="true">"⌨"</span>"SQL editor"
+                        <span class="nav-icon" aria-hidden="true">"⌨"</span>{tr!(nav.sql)}
                     </a></li>
                     <li><a href=href("/settings") id="nav-settings" aria-current=move || nav_current("/settings")>
-                        <span class="nav-icon" aria-hidden="true">"⚙"</span>"Settings"
+                        <span class="nav-icon" aria-hidden="true">"⚙"</span>{tr!(nav.settings)}
                     </a></li>
                 </ul>
             </nav>
             <main id="main" class="content" tabindex="-1">
                 {move || config_error()}
-                <When when=move || !loading() fallback=|| view! { <Spinner label="Loading configuration…"/> }>
+                <When when=move || !loading() fallback=|| view! { <Spinner label=tr!(app.loading_config)/> }>
                     <FlatRoutes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=|| view! { <RedirectTo path="/clusters"/> }/>
                         <Route path=path!("/clusters") view=ClustersList/>
@@ -263,18 +315,21 @@ fn Shell() -> impl IntoView {
         <Dialog
             open=sheet_open
             on_close=Callback::new(move |_| sheet_open.set(false))
-            title="Keyboard shortcuts"
+            title=tr!(app.shortcuts)
             id="shortcut-sheet"
         >
             <table class="shortcut-table">
-                <caption class="visually-hidden">"Keyboard shortcuts"</caption>
+                <caption class="visually-hidden">{tr!(app.shortcuts)}</caption>
                 <tbody>
-                    {SHORTCUTS.iter().map(|(k, what)| view! {
-                        <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr>
+                    {SHORTCUTS.iter().map(|(keys, what)| {
+                        let keys = keys.iter().enumerate().map(|(i, k)| view! {
+                            {(i > 0).then(|| view! { " " {tr!(shortcuts.then)} " " })}<kbd>{*k}</kbd>
+                        }).collect_view();
+                        view! { <tr><th scope="row">{keys}</th><td>{move || what()}</td></tr> }
                     }).collect_view()}
                 </tbody>
             </table>
-            <p class="hint">"Shortcuts are ignored while typing in a field."</p>
+            <p class="hint">{tr!(shortcuts.typing_hint)}</p>
         </Dialog>
     }
 }

@@ -1,14 +1,17 @@
 //! Lakedeck console: a Leptos client-side app for data-lake clusters (MRS first).
 //!
 //! Layout: `api` (the only HTTP code), `state` (session store, polling), `components` (reusable
-//! widgets), `pages/<area>` (one file per view), `app` (router and shell).
+//! widgets), `pages/<area>` (one file per view), `app` (router and shell), `i18n` (the
+//! translation layer: every user-visible string goes through `t!`/`tr!`).
 //!
 //! Embedding: `main` mounts into `<body>`; a host page can call the exported [`mount`] with an
-//! element id and keep the returned handle (dropping/freeing it unmounts the console).
+//! element id and keep the returned handle (dropping/freeing it unmounts the console). The host's
+//! language goes to [`i18n::set_host_locale`].
 
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod i18n;
 pub mod pages;
 pub mod state;
 

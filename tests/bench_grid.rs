@@ -281,6 +281,7 @@ async fn run(rows: usize) {
 #[wasm_bindgen_test]
 #[ignore = "benchmark: run by scripts/bench-grid.sh"]
 async fn bench_result_grid() {
+    support::english();
     run(100_000).await;
     // Let the first run's garbage go before measuring the second.
     sleep(500).await;

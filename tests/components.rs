@@ -1,8 +1,9 @@
 //! Component and api-layer tests in headless Chromium (wasm-bindgen-test).
 
 use lakedeck::api::mrs::ListClustersQuery;
-use lakedeck::api::{decode_success, fetch_static, query_string, request, ApiClient, ApiError, Method, Service, NETWORK};
-use lakedeck::components::{format_epoch_secs, format_offset, Column, DataTable, Dialog, ErrorPanel, StateChip, Timestamp};
+use lakedeck::api::{decode_success, fetch_static, query_string, request, ApiClient, ApiError, Detail, Method, Service, NETWORK};
+use lakedeck::components::{Column, DataTable, Dialog, ErrorPanel, StateChip, Timestamp};
+use lakedeck::i18n::Lang;
 use lakedeck::pages::clusters::create::Draft;
 use lakedeck::pages::clusters::list::{ListParams, SortKey, Tab};
 use lakedeck_api::config::ConsoleConfig;
@@ -35,13 +36,14 @@ fn sample_error() -> ApiError {
     ApiError {
         status: 400,
         code: "12000003".into(),
-        message: "<b>bold</b><img src=x onerror=alert(1)> not found".into(),
+        detail: Detail::Service("<b>bold</b><img src=x onerror=alert(1)> not found".into()),
         request_id: Some("req-123".into()),
     }
 }
 
 #[wasm_bindgen_test]
 async fn error_panel_renders_api_strings_as_text() {
+    support::english();
     let el = host();
     let retried = RwSignal::new(0);
     let _h = mount_to(el.clone(), move || {
@@ -62,6 +64,7 @@ async fn error_panel_renders_api_strings_as_text() {
 
 #[wasm_bindgen_test]
 async fn error_panel_without_retry_has_no_button() {
+    support::english();
     let el = host();
     let _h = mount_to(el.clone(), || view! { <ErrorPanel error=ApiError::network("offline")/> });
     tick().await;
@@ -72,6 +75,7 @@ async fn error_panel_without_retry_has_no_button() {
 
 #[wasm_bindgen_test]
 async fn state_chip_shows_stage_only_while_changing() {
+    support::english();
     let el = host();
     let state = RwSignal::new(ClusterState::Starting);
     let _h = mount_to(el.clone(), move || view! { <StateChip state=state stage="Creating VM" id="chip"/> });
@@ -98,12 +102,13 @@ struct Row {
 
 #[wasm_bindgen_test]
 async fn table_renders_keyed_rows_and_updates_cells_in_place() {
+    support::english();
     let el = host();
     let rows = RwSignal::new(vec![Row { id: "a".into(), name: "alpha".into() }, Row { id: "b".into(), name: "beta".into() }]);
     let _h = mount_to(el.clone(), move || {
         let columns = vec![
-            Column::text("Id", |r: &Row| r.id.clone()),
-            Column::new("Name", |r: &Row| view! { <span class="name">{r.name.clone()}</span> }),
+            Column::text(|| "Id".to_string(), |r: &Row| r.id.clone()),
+            Column::new(|| "Name".to_string(), |r: &Row| view! { <span class="name">{r.name.clone()}</span> }),
         ];
         view! { <DataTable rows=rows columns=columns row_key=|r: &Row| r.id.clone() key_attr="data-row-id" caption="Rows" empty="none here"/> }
     });
@@ -124,31 +129,39 @@ async fn table_renders_keyed_rows_and_updates_cells_in_place() {
 }
 
 #[wasm_bindgen_test]
-async fn timestamps_show_their_zone() {
-    assert_eq!(format_offset(60), "UTC+01:00");
-    assert_eq!(format_offset(-330), "UTC-05:30");
-    assert_eq!(format_offset(0), "UTC+00:00");
-    let s = format_epoch_secs(1_700_000_000);
-    assert!(s.contains(" UTC+") || s.contains(" UTC-"), "{s}");
-    assert_eq!(s.len(), "2023-11-14 22:13:20 UTC+00:00".len(), "{s}");
+async fn timestamps_show_their_zone_in_the_language_of_the_page() {
+    support::english();
     let el = host();
     let _h = mount_to(el.clone(), || view! { <Timestamp epoch="1700000000"/> <Timestamp epoch=""/> });
     tick().await;
     let t = q(&el, "time").unwrap();
     assert_eq!(t.get_attribute("datetime").as_deref(), Some("2023-11-14T22:13:20.000Z"));
-    assert!(t.text_content().unwrap().contains("UTC"));
+    let en = t.text_content().unwrap();
+    assert!(en.contains("GMT") || en.contains("UTC"), "the zone is named: {en}");
+    assert!(en.contains("2023") && en.contains("Nov"), "{en}");
     assert_eq!(count(&el, "time"), 1, "an empty time shows a dash, not a date");
+    // The same element is re-written in Chinese when the language changes.
+    support::chinese();
+    tick().await;
+    let t2 = q(&el, "time").unwrap();
+    assert!(t.is_same_node(Some(&t2)), "switching the language keeps the element");
+    let zh = t2.text_content().unwrap();
+    assert!(zh.contains("2023年11月"), "{zh}");
+    assert!(zh.contains("GMT") || zh.contains("UTC"), "{zh}");
+    support::english();
 }
 
 #[wasm_bindgen_test]
 fn api_errors_map_every_vendor_shape() {
+    support::english();
     let e = ApiError::from_response(400, r#"{"errorCode":"12000003","errorMsg":"gone"}"#, Some("rid-1".into()));
-    assert_eq!((e.status, e.code.as_str(), e.message.as_str(), e.request_id.as_deref()), (400, "12000003", "gone", Some("rid-1")));
+    assert_eq!((e.status, e.code.as_str(), e.message().as_str(), e.request_id.as_deref()), (400, "12000003", "gone", Some("rid-1")));
     let e = ApiError::from_response(401, r#"{"error":{"code":"APIGW.0301","message":"auth"}}"#, None);
     assert_eq!(e.code, "APIGW.0301");
     assert!(e.is_auth());
     let h = ApiError::from_response(404, "<!DOCTYPE html><h1>Not found</h1>", None);
-    assert!(!h.message.contains("<h1>"), "{}", h.message);
+    assert!(!h.message().contains("<h1>"), "{}", h.message());
+    assert!(h.message().contains("404"), "{}", h.message());
     let e = ApiError::from_response(502, "", Some("  ".into()));
     assert_eq!(e.code, "502");
     assert_eq!(e.request_id, None);
@@ -160,6 +173,7 @@ fn api_errors_map_every_vendor_shape() {
 
 #[wasm_bindgen_test]
 fn queries_are_encoded() {
+    support::english();
     assert_eq!(query_string(&[("a", "x y".into()), ("b", String::new()), ("c", "k*v,k2".into())]), "?a=x%20y&c=k%2Av%2Ck2");
     assert_eq!(query_string(&[("a", String::new())]), "");
     let q = ListClustersQuery { page_size: 20, current_page: 2, cluster_name: " demo ".into(), cluster_state: "existing".into(), tags: String::new() };
@@ -168,6 +182,7 @@ fn queries_are_encoded() {
 
 #[wasm_bindgen_test]
 fn list_params_round_trip_through_the_url() {
+    support::english();
     let p = ListParams {
         tab: Tab::History,
         search: "etl".into(),
@@ -194,10 +209,12 @@ fn list_params_round_trip_through_the_url() {
 
 #[wasm_bindgen_test]
 async fn request_reads_json_and_reports_network_errors() {
+    support::english();
     // A data: URL stands in for the server: base "data:application/json," + a JSON "path".
     let client = ApiClient::new(
         ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "data:application/json,".into(), ..Default::default() }, ..Default::default() },
         Some("tok".into()),
+        Lang::En,
     );
     let body = js_sys::encode_uri_component(r#"{"clusterTotal":1,"clusters":[{"clusterId":"c1","clusterState":"running"}]}"#);
     let r: ListClustersResponse = request::<_, ()>(&client, Service::Mrs, Method::Get, &String::from(body), None).await.unwrap();
@@ -210,6 +227,7 @@ async fn request_reads_json_and_reports_network_errors() {
     let offline = ApiClient::new(
         ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "http://127.0.0.1:9".into(), ..Default::default() }, ..Default::default() },
         None,
+        Lang::ZhCn,
     );
     let e = request::<ListClustersResponse, ()>(&offline, Service::Mrs, Method::Get, "/v1.1/p/cluster_infos", None).await.unwrap_err();
     assert_eq!((e.status, e.code.as_str()), (0, NETWORK));
@@ -217,6 +235,7 @@ async fn request_reads_json_and_reports_network_errors() {
 
 #[wasm_bindgen_test]
 async fn dialog_focuses_inside_and_closes_on_escape() {
+    support::english();
     let el = host();
     let open = RwSignal::new(false);
     let _h = mount_to(el.clone(), move || {
@@ -254,6 +273,7 @@ async fn dialog_focuses_inside_and_closes_on_escape() {
 
 #[wasm_bindgen_test]
 fn draft_defaults_need_only_a_name_and_a_password() {
+    support::english();
     let mut d = Draft::default();
     let fields: Vec<String> = d.errors().into_iter().map(|e| e.field).collect();
     assert_eq!(fields, vec!["cluster_name", "manager_admin_password"]);
@@ -301,6 +321,7 @@ fn filled<T: serde::Serialize>(t: &T, n: &mut i64) -> serde_json::Value {
 
 #[wasm_bindgen_test]
 fn wire_readers_match_the_shared_decoders() {
+    support::english();
     use lakedeck::api::wire::decode;
     use lakedeck_api::mrs::{
         BootstrapScript, Cluster, ClusterNode, ComponentAmb, ListNodesResponse, NodeDetail, NodeGroupV10, NodeVolume, Tag,
@@ -344,6 +365,7 @@ fn wire_readers_match_the_shared_decoders() {
 
 #[wasm_bindgen_test]
 fn list_ids_are_shortened_and_detail_counts_task_nodes() {
+    support::english();
     use lakedeck::pages::clusters::detail::node_summary;
     use lakedeck::pages::clusters::list::short_id;
     use lakedeck_api::mrs::{Cluster, NodeGroupV10};
@@ -357,7 +379,10 @@ fn list_ids_are_shortened_and_detail_counts_task_nodes() {
         node_groups: vec![group("master_node_default_group", 2), group("core_node_analysis_group", 4)],
         ..Default::default()
     };
-    assert_eq!(node_summary(&c), "8 total (2 master, 4 core)");
+    assert_eq!(node_summary(&c), "8 in all (2 master, 4 core)");
     c.task_node_groups = vec![group("task_node_analysis_group", 2)];
-    assert_eq!(node_summary(&c), "8 total (2 master, 4 core, 2 task)");
+    assert_eq!(node_summary(&c), "8 in all (2 master, 4 core, 2 task)");
+    support::chinese();
+    assert_eq!(node_summary(&c), "共 8 个（Master 2 个，Core 4 个，Task 2 个）");
+    support::english();
 }

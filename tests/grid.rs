@@ -109,6 +109,7 @@ fn mount(data: RwSignal<Arc<ResultSet>>, truncated: RwSignal<Option<String>>) ->
 
 #[wasm_bindgen_test]
 async fn a_large_result_renders_only_a_window_of_rows_and_columns() {
+    support::english();
     let data = RwSignal::new(synthetic(100_000, 40));
     let (root, _mounted) = mount(data, RwSignal::new(None));
     settle().await;
@@ -136,6 +137,7 @@ async fn a_large_result_renders_only_a_window_of_rows_and_columns() {
 
 #[wasm_bindgen_test]
 async fn scrolling_moves_the_window_both_ways() {
+    support::english();
     let data = RwSignal::new(synthetic(100_000, 40));
     let (root, _mounted) = mount(data, RwSignal::new(None));
     settle().await;
@@ -170,6 +172,7 @@ async fn scrolling_moves_the_window_both_ways() {
 
 #[wasm_bindgen_test]
 async fn the_window_follows_the_size_of_the_grid() {
+    support::english();
     let (root, _mounted) = mount(RwSignal::new(synthetic(10_000, 3)), RwSignal::new(None));
     root.set_attribute("style", "width: 700px; --grid-height: 200px").unwrap();
     settle().await;
@@ -182,6 +185,7 @@ async fn the_window_follows_the_size_of_the_grid() {
 
 #[wasm_bindgen_test]
 async fn sorting_is_numeric_and_cycles_up_down_off() {
+    support::english();
     let data = RwSignal::new(table(&["n", "name"], &[&["10", "ten"], &["9", "nine"], &["100", "hundred"], &["null", "none"], &["-1.5", "minus"], &["2", "two"]]));
     let (root, _mounted) = mount(data, RwSignal::new(None));
     settle().await;
@@ -210,6 +214,7 @@ async fn sorting_is_numeric_and_cycles_up_down_off() {
 
 #[wasm_bindgen_test]
 async fn the_filter_narrows_rows_after_a_pause_and_a_new_result_resets_everything() {
+    support::english();
     let data = RwSignal::new(table(&["id", "city"], &[&["1", "Oslo"], &["2", "Lisbon"], &["3", "osaka"], &["4", "Rome"], &["5", "Bern"]]));
     let truncated = RwSignal::new(None);
     let (root, _mounted) = mount(data, truncated);
@@ -260,6 +265,7 @@ async fn the_filter_narrows_rows_after_a_pause_and_a_new_result_resets_everythin
 
 #[wasm_bindgen_test]
 async fn cells_are_text_never_markup() {
+    support::english();
     let data = RwSignal::new(table(&["<i>h</i>"], &[&["<b>bold</b><img src=x onerror=alert(1)>"]]));
     let (root, _mounted) = mount(data, RwSignal::new(None));
     settle().await;
@@ -302,6 +308,7 @@ fn cell(root: &web_sys::Element, row: usize, col: usize) -> web_sys::Element {
 
 #[wasm_bindgen_test]
 async fn click_and_shift_click_select_a_rectangle_that_copies_as_tsv() {
+    support::english();
     let data = RwSignal::new(table(&["a", "b", "c"], &[&["1", "x\ty", "p"], &["2", "z", "q"], &["3", "w", "r"]]));
     let (root, _mounted) = mount(data, RwSignal::new(None));
     settle().await;
@@ -344,6 +351,7 @@ async fn click_and_shift_click_select_a_rectangle_that_copies_as_tsv() {
 
 #[wasm_bindgen_test]
 async fn export_downloads_the_rows_in_view_order_as_the_archive_csv() {
+    support::english();
     let set = table(&["id", "note"], &[&["2", "a,b"], &["1", "say \"hi\""], &["3", "plain"]]);
     let data = RwSignal::new(set.clone());
     let (root, _mounted) = mount(data, RwSignal::new(None));
@@ -369,6 +377,7 @@ async fn export_downloads_the_rows_in_view_order_as_the_archive_csv() {
 
 #[wasm_bindgen_test]
 async fn columns_resize_by_keyboard_and_pointer_but_not_below_48px() {
+    support::english();
     let data = RwSignal::new(table(&["name", "b"], &[&["x", "y"]]));
     let (root, _mounted) = mount(data, RwSignal::new(None));
     settle().await;

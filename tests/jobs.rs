@@ -14,6 +14,8 @@ use leptos::prelude::*;
 use leptos::task::tick;
 use wasm_bindgen_test::*;
 
+use lakedeck::i18n::problem;
+
 mod support;
 use support::{host, query_lookup};
 
@@ -26,6 +28,7 @@ fn job(id: &str, submitted: i64) -> JobQueryBean {
 
 #[wasm_bindgen_test]
 fn job_params_round_trip_through_the_url() {
+    support::english();
     let p = JobParams {
         cluster: "c1".into(),
         name: "etl".into(),
@@ -58,6 +61,7 @@ fn job_params_round_trip_through_the_url() {
 
 #[wasm_bindgen_test]
 fn pages_across_clusters_merge_by_submit_time() {
+    support::english();
     let a = ListJobsResponse { total_record: 3, job_list: vec![job("a3", 30), job("a2", 20), job("a1", 10)] };
     let b = ListJobsResponse { total_record: 2, job_list: vec![job("b2", 25), job("b1", 5)] };
     let lists = || vec![("ca".to_string(), "A".to_string(), a.clone()), ("cb".to_string(), "B".to_string(), b.clone())];
@@ -72,6 +76,7 @@ fn pages_across_clusters_merge_by_submit_time() {
 
 #[wasm_bindgen_test]
 fn the_submit_form_builds_each_type_and_checks_like_the_service() {
+    support::english();
     let base = JobDraft { cluster: "c".into(), name: "j1".into(), ..Default::default() };
     let sql = JobDraft { job_type: "SparkSql".into(), sql: " SELECT 1 ".into(), ..base.clone() };
     let (job, errors) = sql.build();
@@ -81,7 +86,8 @@ fn the_submit_form_builds_each_type_and_checks_like_the_service() {
     let copy = JobDraft { job_type: "DistCp".into(), source: "/tmp/a".into(), target: "obs://b/a".into(), ..base.clone() };
     assert_eq!(copy.build().0.arguments.unwrap(), ["/tmp/a", "obs://b/a"]);
     let half = JobDraft { target: String::new(), ..copy };
-    assert!(error_for(&half.build().1, "arguments").unwrap().contains("exactly two"));
+    let said = |errors: &[lakedeck_api::rules::FieldError], field: &str| error_for(errors, field).map(|p| problem(&p)).unwrap_or_default();
+    assert!(said(&half.build().1, "arguments").contains("exactly two"));
 
     let submit = JobDraft {
         job_type: "SparkSubmit".into(),
@@ -92,20 +98,26 @@ fn the_submit_form_builds_each_type_and_checks_like_the_service() {
     let (job, errors) = submit.build();
     assert_eq!(job.arguments.unwrap(), ["--class", "org.Main", "/apps/app.jar"]);
     assert_eq!(job.properties.unwrap()["spark.executor.memory"], "2g");
-    assert!(error_for(&errors, "properties").unwrap().contains("Line 2"));
+    assert!(said(&errors, "properties").contains("Line 2"));
 
     let bad = JobDraft { cluster: String::new(), name: "bad name".into(), job_type: "HiveScript".into(), script: "/x.txt".into(), ..base };
     let errors = bad.build().1;
     assert!(error_for(&errors, "cluster").is_some());
-    assert!(error_for(&errors, "job_name").unwrap().contains("' '"));
-    assert!(error_for(&errors, "arguments").unwrap().contains(".sql"));
+    assert!(said(&errors, "job_name").contains("' '"));
+    assert!(said(&errors, "arguments").contains(".sql"));
+    // The same problems read in Chinese.
+    support::chinese();
+    assert!(said(&errors, "job_name").contains("作业名称只能包含"), "{}", said(&errors, "job_name"));
+    assert_eq!(said(&errors, "cluster"), "请选择运行作业的集群。");
+    support::english();
     // `arguments[0]` counts as the arguments field.
     let semicolon = JobDraft { job_type: "HiveSql".into(), sql: "SELECT 1;".into(), name: "ok".into(), cluster: "c".into(), ..Default::default() };
-    assert!(error_for(&semicolon.build().1, "arguments").unwrap().contains("';'"));
+    assert!(said(&semicolon.build().1, "arguments").contains("';'"));
 }
 
 #[wasm_bindgen_test]
 fn job_answers_read_like_the_shared_decoders() {
+    support::english();
     let list = serde_json::json!({"total_record": 2, "job_list": [{
         "job_id": "j1", "user": "u", "job_name": "n", "job_result": "SUCCEEDED", "job_state": "FINISHED",
         "job_progress": 100.0, "job_type": "SparkSql", "started_time": 2, "submitted_time": 1, "finished_time": 3,
@@ -127,6 +139,7 @@ fn job_answers_read_like_the_shared_decoders() {
 
 #[wasm_bindgen_test]
 fn only_web_links_become_links_and_file_state_round_trips() {
+    support::english();
     assert_eq!(safe_link("https://yarn/app").as_deref(), Some("https://yarn/app"));
     assert_eq!(safe_link("/sandbox/clusters/c/jobs/j/log?key=k").as_deref(), Some("/sandbox/clusters/c/jobs/j/log?key=k"));
     assert_eq!(safe_link("javascript:alert(1)"), None);
@@ -145,6 +158,7 @@ fn only_web_links_become_links_and_file_state_round_trips() {
 
 #[wasm_bindgen_test]
 async fn job_widgets_show_state_result_and_progress() {
+    support::english();
     let el = host();
     let state = RwSignal::new("RUNNING".to_string());
     let progress = RwSignal::new(42.4);
@@ -156,7 +170,8 @@ async fn job_widgets_show_state_result_and_progress() {
     let chip = el.query_selector(".state-chip").unwrap().unwrap();
     assert_eq!(chip.get_attribute("data-state").as_deref(), Some("RUNNING"));
     assert!(chip.class_name().contains("tone-busy"));
-    assert!(!chip.text_content().unwrap().contains("UNDEFINED"), "no result while running");
+    assert!(chip.text_content().unwrap().contains("Running"), "the state in words");
+    assert!(!chip.text_content().unwrap().contains("Undefined"), "no result while running");
     let bar = el.query_selector("[role=progressbar]").unwrap().unwrap();
     assert_eq!(bar.get_attribute("aria-valuenow").as_deref(), Some("42"));
     state.set("FAILED".into());
@@ -164,4 +179,8 @@ async fn job_widgets_show_state_result_and_progress() {
     tick().await;
     assert!(chip.class_name().contains("tone-bad"));
     assert_eq!(el.query_selector(".meter-text").unwrap().unwrap().text_content().unwrap(), "100%");
+    support::chinese();
+    tick().await;
+    assert!(chip.text_content().unwrap().contains("已失败"), "{:?}", chip.text_content());
+    support::english();
 }

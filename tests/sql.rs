@@ -20,6 +20,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn tabs_close_reopen_and_never_run_out() {
+    support::english();
     let mut ws = Workspace::default();
     ws.active_tab_mut().text = "SELECT 1".into();
     let second = ws.new_tab("SELECT 2".into(), "c1".into());
@@ -49,6 +50,7 @@ fn tabs_close_reopen_and_never_run_out() {
 
 #[wasm_bindgen_test]
 fn the_workspace_survives_a_reload_through_local_storage() {
+    support::english();
     let mut ws = Workspace::default();
     ws.new_tab("SELECT 'draft'".into(), "c9".into());
     ws.save();
@@ -63,6 +65,7 @@ fn the_workspace_survives_a_reload_through_local_storage() {
 
 #[wasm_bindgen_test]
 fn tab_titles_come_from_the_first_code_line() {
+    support::english();
     let t = |text: &str| EditorTab { id: 3, text: text.into(), cluster: String::new() }.title();
     assert_eq!(t(""), "Query 3");
     assert_eq!(t("-- note\n\nSELECT a FROM b"), "SELECT a FROM b");
@@ -71,6 +74,7 @@ fn tab_titles_come_from_the_first_code_line() {
 
 #[wasm_bindgen_test]
 fn highlighting_covers_the_text_and_merges_runs() {
+    support::english();
     let text = "SELECT 'a;b', 42 -- done\nFROM t";
     let runs = highlight_runs(text);
     assert_eq!(runs.iter().map(|(_, s)| s.as_str()).collect::<String>(), text, "every byte is shown once");
@@ -83,6 +87,7 @@ fn highlighting_covers_the_text_and_merges_runs() {
 
 #[wasm_bindgen_test]
 fn engine_errors_point_into_the_tab() {
+    support::english();
     let tab = "SELECT 1;\n\nSELECT n_name\nFROM nation\nWHERE n_name = = 1";
     let stmt = "SELECT n_name\nFROM nation\nWHERE n_name = = 1";
     let offset = tab.find(stmt);
@@ -97,6 +102,7 @@ fn engine_errors_point_into_the_tab() {
 
 #[wasm_bindgen_test]
 fn completion_names_list_tables_then_columns_once() {
+    support::english();
     let mut c: Catalog = BTreeMap::new();
     let tables = c.entry("public".into()).or_default();
     tables.insert("nation".into(), vec![("n_name".into(), "Utf8".into()), ("id".into(), "Int64".into())]);
@@ -106,6 +112,7 @@ fn completion_names_list_tables_then_columns_once() {
 
 #[wasm_bindgen_test]
 async fn the_editor_runs_on_ctrl_enter_and_completes_names() {
+    support::english();
     let el = host();
     let text = RwSignal::new(String::new());
     let runs = RwSignal::new(Vec::<bool>::new());

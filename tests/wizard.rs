@@ -43,6 +43,7 @@ fn visible_step(root: &web_sys::Element) -> String {
 
 #[wasm_bindgen_test]
 async fn wizard_validates_fields_and_keeps_values_between_steps() {
+    support::english();
     let el = host();
     let _h = mount_to(el.clone(), || {
         let session: Session = Store::new(SessionState::new(Theme::System));

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::t;
+
 /// Vendor code used when the request never got an HTTP answer (offline, DNS, CORS, aborted).
 pub const NETWORK: &str = "NETWORK";
 /// Vendor code used when a 2xx answer could not be read as the expected JSON.
@@ -9,13 +11,37 @@ pub const DECODE: &str = "DECODE";
 /// Vendor code used when the request body could not be built.
 pub const REQUEST: &str = "REQUEST";
 
+/// What went wrong, worded when shown (in the language of the moment): the service's own words,
+/// or one of the console's messages about a request that did not get that far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// The service's (or engine's) message, shown as it came.
+    Service(String),
+    /// No HTTP answer; the browser's reason.
+    NoAnswer(String),
+    /// A 2xx answer the console could not read.
+    Unreadable(String),
+    /// The request body could not be built.
+    NotBuilt(String),
+    /// An HTTP error status without a body.
+    EmptyError,
+    /// An HTTP error status with an HTML page (a proxy's, a static host's).
+    PageError,
+    /// An HTTP error status with a body that is not a vendor error (its first 300 characters).
+    TextError(String),
+    /// The console's translations could not be used.
+    Catalog(String),
+    /// A date and time in the address that is not one.
+    BadDateTime(String),
+}
+
 /// A failed API call: HTTP status (0 when there was no answer), vendor code and message, and the
 /// `X-Request-Id` the server sent so a user can quote it to support.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     pub status: u16,
     pub code: String,
-    pub message: String,
+    pub detail: Detail,
     pub request_id: Option<String>,
 }
 
@@ -26,41 +52,60 @@ impl ApiError {
         let request_id =
             request_id.filter(|s| !s.trim().is_empty()).or_else(|| lakedeck_api::error::parse_vendor_request_id(body));
         match lakedeck_api::error::parse_vendor_error(body) {
-            Some((code, message)) => ApiError { status, code, message, request_id },
+            Some((code, message)) => ApiError { status, code, detail: Detail::Service(message), request_id },
             None => {
                 let text = body.trim();
-                let message = if text.is_empty() {
-                    format!("The server answered HTTP {status} without an error body.")
+                let detail = if text.is_empty() {
+                    Detail::EmptyError
                 } else if text.starts_with('<') {
                     // An HTML error page (proxy, static host): its markup says nothing useful here.
-                    format!("The server answered HTTP {status} with a page that is not an API error.")
+                    Detail::PageError
                 } else {
-                    // Keep it short: a proxy's HTML error page is not worth showing in full.
-                    let short: String = text.chars().take(300).collect();
-                    format!("The server answered HTTP {status}: {short}")
+                    // Keep it short: a proxy's error text is not worth showing in full.
+                    Detail::TextError(text.chars().take(300).collect())
                 };
-                ApiError { status, code: status.to_string(), message, request_id }
+                ApiError { status, code: status.to_string(), detail, request_id }
             }
         }
     }
 
     /// The request did not reach the server or its answer was lost.
     pub fn network(detail: impl fmt::Display) -> ApiError {
-        ApiError {
-            status: 0,
-            code: NETWORK.into(),
-            message: format!("The request did not reach the server: {detail}. Check the endpoint in Settings and your connection."),
-            request_id: None,
-        }
+        ApiError { status: 0, code: NETWORK.into(), detail: Detail::NoAnswer(detail.to_string()), request_id: None }
     }
 
     /// A 2xx answer whose body is not what the console expects.
     pub fn decode(status: u16, detail: impl fmt::Display, request_id: Option<String>) -> ApiError {
-        ApiError {
-            status,
-            code: DECODE.into(),
-            message: format!("The server's answer could not be read: {detail}"),
-            request_id,
+        ApiError { status, code: DECODE.into(), detail: Detail::Unreadable(detail.to_string()), request_id }
+    }
+
+    /// A request the console could not build.
+    pub fn not_built(detail: impl fmt::Display) -> ApiError {
+        ApiError { status: 0, code: REQUEST.into(), detail: Detail::NotBuilt(detail.to_string()), request_id: None }
+    }
+
+    /// The translations fetched do not fit this console.
+    pub fn catalog(detail: impl fmt::Display) -> ApiError {
+        ApiError { status: 0, code: DECODE.into(), detail: Detail::Catalog(detail.to_string()), request_id: None }
+    }
+
+    /// A message of the service (or engine) without an HTTP exchange of its own.
+    pub fn service(code: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError { status: 0, code: code.into(), detail: Detail::Service(message.into()), request_id: None }
+    }
+
+    /// The message in the current language (tracked); the service's own words stay as they are.
+    pub fn message(&self) -> String {
+        match &self.detail {
+            Detail::Service(m) => m.clone(),
+            Detail::NoAnswer(d) => t!(error.no_answer, detail = d),
+            Detail::Unreadable(d) => t!(error.unreadable, detail = d),
+            Detail::NotBuilt(d) => t!(error.not_built, detail = d),
+            Detail::EmptyError => t!(error.http_empty, status = self.status),
+            Detail::PageError => t!(error.http_page, status = self.status),
+            Detail::TextError(text) => t!(error.http_text, status = self.status, text = text),
+            Detail::Catalog(d) => t!(error.catalog, detail = d),
+            Detail::BadDateTime(v) => t!(error.bad_datetime, value = v),
         }
     }
 
@@ -77,7 +122,7 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (HTTP {}): {}", self.code, self.status, self.message)?;
+        write!(f, "{} (HTTP {}): {}", self.code, self.status, self.message())?;
         if let Some(id) = &self.request_id {
             write!(f, " [request {id}]")?;
         }

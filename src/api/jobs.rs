@@ -128,5 +128,21 @@ pub struct JobRow {
 pub struct JobsPage {
     pub rows: Vec<JobRow>,
     pub total: i64,
-    pub note: Option<String>,
+    pub note: Option<JobNote>,
 }
+
+/// A limit of a jobs view, worded when shown.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobNote {
+    /// Across all clusters the list stops after this many jobs.
+    MergeLimit(u32),
+}
+
+impl JobNote {
+    pub fn text(&self) -> String {
+        match self {
+            JobNote::MergeLimit(n) => crate::t!(jobs.merge_limit, max = *n),
+        }
+    }
+}
+

@@ -1,7 +1,8 @@
 //! The only code in the console that does HTTP.
 //!
 //! Everything goes through [`request`]: it joins the path onto the endpoint from the session's
-//! configuration, adds `X-Auth-Token` and `Content-Type`, and maps every failure into one [`ApiError`].
+//! configuration, adds `X-Auth-Token`, `Content-Type` and the user's language (`X-Language`, the
+//! MRS convention, and `Accept-Language`), and maps every failure into one [`ApiError`].
 //! Per-service modules (`mrs`, later `emr`, `alluxio`) only build paths, queries and bodies.
 
 pub mod emr;
@@ -11,11 +12,13 @@ pub mod mrs;
 pub mod sql;
 pub mod wire;
 
-pub use error::{ApiError, DECODE, NETWORK, REQUEST};
+pub use error::{ApiError, Detail, DECODE, NETWORK, REQUEST};
 
 use lakedeck_api::config::ConsoleConfig;
 use serde::Serialize;
 use wire::FromWire;
+
+use crate::i18n::Lang;
 
 /// HTTP methods the console uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,17 +29,19 @@ pub enum Method {
     Delete,
 }
 
-/// What a request needs to know about the session: where the APIs are and the token.
-/// A cheap snapshot taken from the session store when a request starts.
+/// What a request needs to know about the session: where the APIs are, the token and the
+/// language the services should answer in. A cheap snapshot taken from the session store when a
+/// request starts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiClient {
     pub config: ConsoleConfig,
     pub token: Option<String>,
+    pub lang: Lang,
 }
 
 impl ApiClient {
-    pub fn new(config: ConsoleConfig, token: Option<String>) -> ApiClient {
-        ApiClient { config, token: token.filter(|t| !t.trim().is_empty()) }
+    pub fn new(config: ConsoleConfig, token: Option<String>, lang: Lang) -> ApiClient {
+        ApiClient { config, token: token.filter(|t| !t.trim().is_empty()), lang }
     }
 
     pub fn project_id(&self) -> &str {
@@ -102,12 +107,7 @@ where
     B: Serialize + ?Sized,
 {
     let body = match body {
-        Some(b) => Some(serde_json::to_string(b).map_err(|e| ApiError {
-            status: 0,
-            code: REQUEST.into(),
-            message: format!("The request could not be built: {e}"),
-            request_id: None,
-        })?),
+        Some(b) => Some(serde_json::to_string(b).map_err(ApiError::not_built)?),
         None => None,
     };
     let (status, text, request_id) = send(client, service, method, path_and_query, body).await?;
@@ -144,7 +144,9 @@ pub(crate) async fn send_body(
             Method::Put => M::PUT,
             Method::Delete => M::DELETE,
         })
-        .header("Accept", "application/json");
+        .header("Accept", "application/json")
+        .header("X-Language", client.lang.x_language())
+        .header("Accept-Language", client.lang.accept_language());
     if let Some(token) = &client.token {
         builder = builder.header("X-Auth-Token", token);
     }
@@ -152,7 +154,7 @@ pub(crate) async fn send_body(
         Some((b, content_type)) => builder.header("Content-Type", content_type).body(b),
         None => builder.header("Content-Type", "application/json").build(),
     }
-    .map_err(|e| ApiError { status: 0, code: REQUEST.into(), message: format!("The request could not be built: {e}"), request_id: None })?;
+    .map_err(ApiError::not_built)?;
 
     let resp = req.send().await.map_err(ApiError::network)?;
     let status = resp.status();
@@ -169,6 +171,11 @@ pub(crate) async fn send_body(
 pub async fn fetch_static<T: FromWire>(relative_url: &str) -> Result<T, ApiError> {
     let (status, text) = fetch_text(relative_url).await?;
     wire::decode(&text).map_err(|e| ApiError::decode(status, e, None))
+}
+
+/// A same-origin static file relative to the page, as text (the translation catalogs).
+pub async fn fetch_text_file(relative_url: &str) -> Result<String, ApiError> {
+    fetch_text(relative_url).await.map(|(_, text)| text)
 }
 
 async fn fetch_text(relative_url: &str) -> Result<(u16, String), ApiError> {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::When;
+use crate::tr;
 
 const FOCUSABLE: &str =
     "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
@@ -30,7 +31,7 @@ fn active_element() -> Option<web_sys::HtmlElement> {
 pub fn Dialog(
     #[prop(into)] open: Signal<bool>,
     on_close: Callback<()>,
-    #[prop(into)] title: String,
+    #[prop(into)] title: Signal<String>,
     /// DOM id of the dialog element (stable selector).
     #[prop(optional, into)]
     id: Option<String>,
@@ -99,7 +100,6 @@ pub fn Dialog(
         }
     };
     let class = format!("dialog {}", class.unwrap_or_default());
-    let title = StoredValue::new(title);
     let title_id = StoredValue::new(title_id);
     let id = StoredValue::new(id);
     let class = StoredValue::new(class);
@@ -120,8 +120,8 @@ pub fn Dialog(
                     on:keydown=on_keydown
                 >
                     <div class="dialog-head">
-                        <h2 id=title_id.get_value()>{title.get_value()}</h2>
-                        <button type="button" class="btn-icon dialog-close" aria-label="Close" on:click=move |_| on_close.run(())>
+                        <h2 id=title_id.get_value()>{title}</h2>
+                        <button type="button" class="btn-icon dialog-close" aria-label=tr!(common.close) on:click=move |_| on_close.run(())>
                             "×"
                         </button>
                     </div>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::{t, tr};
 
 /// Shows an [`ApiError`]. `on_retry` adds a Retry button (only pass it where repeating the same
 /// request makes sense). API strings are rendered as text nodes, never as HTML.
@@ -11,37 +12,29 @@ pub fn ErrorPanel(
     #[prop(into)] error: Signal<ApiError>,
     /// Heading, e.g. "Could not load clusters".
     #[prop(optional, into)]
-    title: Option<String>,
+    title: Option<Signal<String>>,
     #[prop(optional)] on_retry: Option<Callback<()>>,
     /// Extra guidance under the message (e.g. "Check the token in Settings").
     #[prop(optional, into)]
-    hint: Option<String>,
+    hint: Option<Signal<String>>,
 ) -> impl IntoView {
-    let title = title.unwrap_or_else(|| "The request failed".to_string());
-    let auth_hint = move || {
-        error.with(|e| e.is_auth()).then(|| {
-            view! {
-                <p class="error-hint">
-                    "The token may be missing or expired: enter a valid one in Settings (press g then s)."
-                </p>
-            }
-        })
-    };
+    let title = move || title.map(|t| t.get()).unwrap_or_else(|| t!(error.panel.title));
+    let auth_hint = move || error.with(|e| e.is_auth()).then(|| view! { <p class="error-hint">{tr!(error.panel.auth_hint)}</p> });
     view! {
         <div class="error-panel" role="alert">
             <div class="error-head">
                 <span class="error-icon" aria-hidden="true">"!"</span>
                 <strong class="error-title">{title}</strong>
             </div>
-            <p class="error-message">{move || error.with(|e| e.message.clone())}</p>
+            <p class="error-message">{move || error.with(|e| e.message())}</p>
             <dl class="error-facts">
-                <dt>"Code"</dt>
+                <dt>{tr!(error.panel.code)}</dt>
                 <dd><code class="error-code">{move || error.with(|e| e.code.clone())}</code></dd>
-                <dt>"HTTP status"</dt>
+                <dt>{tr!(error.panel.status)}</dt>
                 <dd class="error-status">
-                    {move || error.with(|e| if e.status == 0 { "no answer".to_string() } else { e.status.to_string() })}
+                    {move || error.with(|e| if e.status == 0 { t!(error.panel.no_answer) } else { e.status.to_string() })}
                 </dd>
-                <dt>"Request id"</dt>
+                <dt>{tr!(error.panel.request_id)}</dt>
                 <dd>
                     <code class="request-id">
                         {move || error.with(|e| e.request_id.clone().unwrap_or_else(|| "—".into()))}
@@ -51,7 +44,7 @@ pub fn ErrorPanel(
             {hint.map(|h| view! { <p class="error-hint">{h}</p> })}
             {auth_hint}
             {on_retry.map(|cb| view! {
-                <button type="button" class="btn error-retry" on:click=move |_| cb.run(())>"Retry"</button>
+                <button type="button" class="btn error-retry" on:click=move |_| cb.run(())>{tr!(common.retry)}</button>
             })}
         </div>
     }

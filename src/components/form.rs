@@ -29,9 +29,9 @@ pub fn described_by(id: &str) -> String {
 #[component]
 pub fn FormField(
     #[prop(into)] id: String,
-    #[prop(into)] label: String,
+    #[prop(into)] label: Signal<String>,
     #[prop(optional, into)] error: Signal<Option<String>>,
-    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(optional)] required: bool,
     /// Render the label as a `<span>` (for groups of controls labelled by a legend-like text).
     #[prop(optional)]
@@ -52,7 +52,7 @@ pub fn FormField(
         <div class="field" class:invalid=move || error.with(|e| e.is_some())>
             {label_view}
             {children()}
-            {hint.filter(|h| !h.is_empty()).map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
             {move || error.get().map(|msg| view! {
                 <p class="field-error" id=error_id.clone() data-field=field_id.clone()>{msg}</p>
             }.into_any())}
@@ -64,13 +64,13 @@ pub fn FormField(
 #[component]
 pub fn TextField(
     #[prop(into)] id: String,
-    #[prop(into)] label: String,
+    #[prop(into)] label: Signal<String>,
     #[prop(into)] value: Signal<String>,
     on_input: Callback<String>,
     #[prop(optional, into)] error: Signal<Option<String>>,
-    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(optional, into)] input_type: Option<String>,
-    #[prop(optional, into)] placeholder: Option<String>,
+    #[prop(optional, into)] placeholder: Option<Signal<String>>,
     #[prop(optional, into)] autocomplete: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] disabled: Signal<bool>,
@@ -88,7 +88,7 @@ pub fn TextField(
             type=input_type
             class="input"
             prop:value=move || value.get()
-            placeholder=placeholder
+            placeholder=move || placeholder.map(|p| p.get())
             autocomplete=autocomplete.unwrap_or_else(|| "off".into())
             min=min
             max=max
@@ -100,19 +100,24 @@ pub fn TextField(
             on:blur=move |_| if let Some(cb) = on_blur { cb.run(()) }
         />
     };
-    view! { <FormField id=id label=label error=error hint=hint.unwrap_or_default() required=required>{input}</FormField> }
+    match hint {
+        Some(h) => view! { <FormField id=id label=label error=error hint=h required=required>{input}</FormField> }.into_any(),
+        None => view! { <FormField id=id label=label error=error required=required>{input}</FormField> }.into_any(),
+    }
 }
 
 /// A `<select>` in the field pattern. Options are (value, label) pairs.
 #[component]
 pub fn SelectField(
     #[prop(into)] id: String,
-    #[prop(into)] label: String,
+    #[prop(into)] label: Signal<String>,
     #[prop(into)] value: Signal<String>,
-    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    /// (value, label) pairs; a closure that builds the labels with `t!` follows the language.
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
     on_change: Callback<String>,
     #[prop(optional, into)] error: Signal<Option<String>>,
-    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] disabled: Signal<bool>,
 ) -> impl IntoView {
@@ -141,5 +146,8 @@ pub fn SelectField(
             }}
         </select>
     };
-    view! { <FormField id=id label=label error=error hint=hint.unwrap_or_default() required=required>{select}</FormField> }
+    match hint {
+        Some(h) => view! { <FormField id=id label=label error=error hint=h required=required>{select}</FormField> }.into_any(),
+        None => view! { <FormField id=id label=label error=error required=required>{select}</FormField> }.into_any(),
+    }
 }

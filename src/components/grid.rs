@@ -20,6 +20,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::{t, tr};
+
 const ROW_H: f64 = 28.0;
 /// The header row is as tall as a body row (see `style/grid.css`).
 const HEAD_H: f64 = 28.0;
@@ -111,19 +113,45 @@ fn px(v: f64) -> String {
     format!("{v}px")
 }
 
+/// What the last copy or export did (worded when shown, so it follows the language).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Status {
+    CopiedCells(usize),
+    /// Rows copied, and whether only the first ones were.
+    CopiedRows(usize, bool),
+    Exported(usize),
+    NoClipboard,
+    CopyFailed,
+    ExportFailed,
+}
+
+impl Status {
+    fn text(self) -> String {
+        match self {
+            Status::CopiedCells(n) => t!(grid.copied_cells, n = n),
+            Status::CopiedRows(n, false) => t!(grid.copied_rows, n = n),
+            Status::CopiedRows(n, true) => t!(grid.copied_first_rows, n = n),
+            Status::Exported(n) => t!(grid.exported, n = n),
+            Status::NoClipboard => t!(grid.no_clipboard),
+            Status::CopyFailed => t!(grid.copy_failed),
+            Status::ExportFailed => t!(grid.export_failed),
+        }
+    }
+}
+
 /// Writes `text` to the clipboard and reports how it went in `status`. The clipboard is missing
 /// on plain-http origins, so it is looked up rather than called blindly.
-fn copy_to_clipboard(text: String, done: String, status: RwSignal<String>) {
+fn copy_to_clipboard(text: String, done: Status, status: RwSignal<Option<Status>>) {
     let navigator = window().navigator();
     let clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).unwrap_or(JsValue::UNDEFINED);
     if clipboard.is_undefined() {
-        status.set("The clipboard is not available on this page.".into());
+        status.set(Some(Status::NoClipboard));
         return;
     }
     let promise = clipboard.unchecked_into::<web_sys::Clipboard>().write_text(&text);
     spawn_local(async move {
         let outcome = wasm_bindgen_futures::JsFuture::from(promise).await;
-        let _ = status.try_set(if outcome.is_ok() { done } else { "Copy failed: the browser refused clipboard access.".into() });
+        let _ = status.try_set(Some(if outcome.is_ok() { done } else { Status::CopyFailed }));
     });
 }
 
@@ -193,7 +221,8 @@ pub fn ResultGrid(
     /// The rows held in the browser; replaced as a whole when a new result arrives.
     #[prop(into)]
     data: Signal<Arc<ResultSet>>,
-    /// Shown above the grid when the result held is not the whole result (e.g. "Showing the first 10,000 of 52,113 rows (row limit)").
+    /// Shown above the grid when the result held is not the whole result (e.g. "Showing the first
+    /// 10,000 of 52,113 rows"); a closure that words it with `t!` follows the language.
     #[prop(optional, into)]
     truncated: Signal<Option<String>>,
     /// DOM id of the grid root.
@@ -294,11 +323,11 @@ pub fn ResultGrid(
     // itself resets through the generations above.
     let filter_seq = StoredValue::new(0u64);
     // What the last copy or export did; it speaks of the previous result once a new one arrives.
-    let status = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<Status>);
     Effect::watch(
         move || data_gen.get(),
         move |_, _, _| {
-            status.set(String::new());
+            status.set(None);
             filter_seq.update_value(|s| *s += 1);
             if let Some(input) = filter_input.get_untracked() {
                 input.set_value("");
@@ -338,7 +367,7 @@ pub fn ResultGrid(
             (data.with_untracked(|d| d.to_tsv(rows, sel.cols())), rows.len())
         });
         let cells = n * sel.cols().len();
-        copy_to_clipboard(text, format!("Copied {} {} with headers.", logic::group_digits(cells), if cells == 1 { "cell" } else { "cells" }), status);
+        copy_to_clipboard(text, Status::CopiedCells(cells), status);
         true
     };
     let on_copy = move |_| {
@@ -349,15 +378,14 @@ pub fn ResultGrid(
             let rows = &o.rows[..o.rows.len().min(COPY_LIMIT)];
             (data.with_untracked(|d| d.to_tsv(rows, 0..d.column_count())), rows.len())
         });
-        let more = if n < shown.get_untracked() { format!(" (the first {})", logic::group_digits(n)) } else { String::new() };
-        copy_to_clipboard(text, format!("Copied {} {}{more} with headers.", logic::group_digits(n), if n == 1 { "row" } else { "rows" }), status);
+        copy_to_clipboard(text, Status::CopiedRows(n, n < shown.get_untracked()), status);
     };
     let on_export = move |_| {
         let result = order.with_untracked(|o| data.with_untracked(|d| download_csv(d, &o.rows)));
-        status.set(match result {
-            Ok(()) => format!("Exported {} as result.csv.", logic::count_label(shown.get_untracked(), shown.get_untracked())),
-            Err(_) => "Export failed: the browser refused the download.".into(),
-        });
+        status.set(Some(match result {
+            Ok(()) => Status::Exported(shown.get_untracked()),
+            Err(_) => Status::ExportFailed,
+        }));
     };
 
     // Keeps view position `pos`, column `col` on screen (keyboard selection).
@@ -515,7 +543,7 @@ pub fn ResultGrid(
                     role="separator"
                     aria-orientation="vertical"
                     tabindex="0"
-                    aria-label=move || format!("Resize column {}", name())
+                    aria-label=move || t!(grid.resize_column, name = name())
                     aria-valuemin=MIN_W
                     aria-valuemax=MAX_W
                     aria-valuenow=width
@@ -570,12 +598,12 @@ pub fn ResultGrid(
         <div class="result-grid">
             {move || truncated.get().map(|t| view! { <p class="grid-truncated" role="note">{t}</p> })}
             <div class="grid-toolbar">
-                <label class="grid-filter-label" for=filter_id.clone()>"Filter"</label>
+                <label class="grid-filter-label" for=filter_id.clone()>{tr!(grid.filter)}</label>
                 <input
                     id=filter_id.clone()
                     class="input input-sm grid-filter"
                     type="search"
-                    placeholder="Rows containing…"
+                    placeholder=tr!(grid.filter_placeholder)
                     autocomplete="off"
                     spellcheck="false"
                     aria-controls=id.clone()
@@ -583,16 +611,19 @@ pub fn ResultGrid(
                     on:input=on_filter_input
                 />
                 <span class="grid-count" id=format!("{id}-count") aria-live="polite">
-                    {move || logic::count_label(shown.get(), total.get())}
+                    {move || {
+                        let (shown, total) = (shown.get(), total.get());
+                        if shown == total { t!(grid.count, total = total) } else { t!(grid.count_filtered, shown = shown, total = total) }
+                    }}
                 </span>
-                <span class="grid-status" id=format!("{id}-status") role="status">{move || status.get()}</span>
+                <span class="grid-status" id=format!("{id}-status") role="status">{move || status.get().map(Status::text)}</span>
                 <button type="button" class="btn btn-sm grid-copy" id=format!("{id}-copy") on:click=on_copy
-                    title="Copy the selected cells, or the rows shown, as tab-separated text with headers">
-                    "Copy"
+                    title=tr!(grid.copy_title)>
+                    {tr!(grid.copy)}
                 </button>
                 <button type="button" class="btn btn-sm grid-export" id=format!("{id}-export") on:click=on_export
-                    title="Download the rows held, in this sort and filter, as CSV">
-                    "Export CSV"
+                    title=tr!(grid.export_title)>
+                    {tr!(grid.export)}
                 </button>
             </div>
             <div
@@ -600,7 +631,7 @@ pub fn ResultGrid(
                 class="grid"
                 class:grid-is-empty=move || shown.get() == 0
                 role="grid"
-                aria-label="Query result"
+                aria-label=tr!(grid.label)
                 aria-rowcount=move || shown.get() + 1
                 aria-colcount=move || ncols.get()
                 aria-multiselectable="true"
@@ -633,7 +664,7 @@ pub fn ResultGrid(
                 </div>
             </div>
             {move || (shown.get() == 0).then(|| {
-                let text = if total.get() == 0 { "No rows.".to_string() } else { format!("No rows contain “{}”.", filter.get()) };
+                let text = move || if total.get() == 0 { t!(grid.no_rows) } else { t!(grid.no_match, filter = filter.get()) };
                 view! { <p class="grid-empty">{text}</p> }
             })}
         </div>

@@ -21,5 +21,5 @@ pub use pager::Pager;
 pub use progress::{ProgressBar, Spinner};
 pub use state_chip::{state_label, StateChip};
 pub use table::{Column, DataTable};
-pub use time::{format_epoch_secs, format_offset, parse_local_datetime, Timestamp};
+pub use time::{parse_local_datetime, Timestamp};
 pub use when::When;

@@ -3,6 +3,8 @@
 use lakedeck_api::paging::{page_count, page_range};
 use leptos::prelude::*;
 
+use crate::{t, tr};
+
 #[component]
 pub fn Pager(
     #[prop(into)] page: Signal<u32>,
@@ -15,16 +17,16 @@ pub fn Pager(
     /// Distinguishes several pagers on one page (`<id>-size`).
     #[prop(into)]
     id: String,
-    #[prop(optional, into)] label: Option<String>,
+    #[prop(optional, into)] label: Option<Signal<String>>,
 ) -> impl IntoView {
     let total_u = move || total.get().max(0) as usize;
     let pages = move || page_count(total_u(), page_size.get() as usize) as u32;
     let range_text = move || {
         let r = page_range(total_u(), page_size.get() as usize, page.get() as usize);
         if r.is_empty() {
-            format!("0 of {}", total_u())
+            t!(pager.range_empty, total = total_u())
         } else {
-            format!("{}–{} of {}", r.start + 1, r.end, total_u())
+            t!(pager.range, start = r.start + 1, end = r.end, total = total_u())
         }
     };
     let size_id = format!("{id}-size");
@@ -32,7 +34,7 @@ pub fn Pager(
     let size_select = on_size.map(|cb| {
         view! {
             <label class="pager-size" for=size_id.clone()>
-                "Rows per page"
+                {tr!(pager.rows_per_page)}
                 <select id=size_id.clone() class="input input-sm" on:change=move |ev| {
                     if let Ok(n) = event_target_value(&ev).parse::<u32>() { cb.run(n) }
                 }>
@@ -43,17 +45,18 @@ pub fn Pager(
             </label>
         }
     });
+    let label = move || label.map(|l| l.get()).unwrap_or_else(|| t!(pager.label));
     view! {
-        <nav class="pager" id=nav_id aria-label=label.unwrap_or_else(|| "Pagination".into())>
-            <span class="pager-range" aria-live="polite">{move || range_text()}</span>
-            <span class="pager-pages">{move || format!("Page {} of {}", page.get().min(pages()).max(1), pages())}</span>
+        <nav class="pager" id=nav_id aria-label=label>
+            <span class="pager-range" aria-live="polite">{range_text}</span>
+            <span class="pager-pages">{move || t!(pager.pages, page = page.get().min(pages()).max(1), pages = pages())}</span>
             <button type="button" class="btn btn-sm" disabled=move || { page.get() <= 1 }
                 on:click=move |_| on_page.run(page.get_untracked().saturating_sub(1).max(1))>
-                "‹ Previous"
+                {tr!(pager.previous)}
             </button>
             <button type="button" class="btn btn-sm" disabled=move || { page.get() >= pages() }
                 on:click=move |_| on_page.run(page.get_untracked() + 1)>
-                "Next ›"
+                {tr!(pager.next)}
             </button>
             {size_select}
         </nav>

@@ -3,15 +3,16 @@
 use leptos::prelude::*;
 
 use super::When;
+use crate::t;
 
 /// A thin indeterminate bar shown while `busy` (keeps its height so nothing jumps).
 #[component]
-pub fn ProgressBar(#[prop(into)] busy: Signal<bool>, #[prop(optional, into)] label: Option<String>) -> impl IntoView {
-    let label = label.unwrap_or_else(|| "Loading".into());
+pub fn ProgressBar(#[prop(into)] busy: Signal<bool>, #[prop(optional, into)] label: Option<Signal<String>>) -> impl IntoView {
+    let label = move || label.map(|l| l.get()).unwrap_or_else(|| t!(common.loading));
     view! {
         <div class="progress-track" aria-hidden=move || (!busy.get()).to_string()>
             <When when=move || busy.get()>
-                <div class="progress-bar" role="progressbar" aria-label=label.clone() aria-busy="true"></div>
+                <div class="progress-bar" role="progressbar" aria-label=label aria-busy="true"></div>
             </When>
         </div>
     }
@@ -19,8 +20,8 @@ pub fn ProgressBar(#[prop(into)] busy: Signal<bool>, #[prop(optional, into)] lab
 
 /// A spinner with visible text, for first loads.
 #[component]
-pub fn Spinner(#[prop(optional, into)] label: Option<String>) -> impl IntoView {
-    let label = label.unwrap_or_else(|| "Loading…".into());
+pub fn Spinner(#[prop(optional, into)] label: Option<Signal<String>>) -> impl IntoView {
+    let label = move || label.map(|l| l.get()).unwrap_or_else(|| t!(common.loading_ellipsis));
     view! {
         <div class="loading" role="status" aria-busy="true" aria-live="polite">
             <span class="spinner" aria-hidden="true"></span>

@@ -4,18 +4,21 @@
 use lakedeck_api::mrs::ClusterState;
 use leptos::prelude::*;
 
-pub fn state_label(s: ClusterState) -> &'static str {
+use crate::t;
+
+/// The state's name in the current language (tracked).
+pub fn state_label(s: ClusterState) -> String {
     match s {
-        ClusterState::Starting => "Starting",
-        ClusterState::Running => "Running",
-        ClusterState::Terminated => "Terminated",
-        ClusterState::Failed => "Failed",
-        ClusterState::Abnormal => "Abnormal",
-        ClusterState::Terminating => "Terminating",
-        ClusterState::Frozen => "Frozen",
-        ClusterState::ScalingOut => "Scaling out",
-        ClusterState::ScalingIn => "Scaling in",
-        ClusterState::Other => "Unknown",
+        ClusterState::Starting => t!(cluster_state.starting),
+        ClusterState::Running => t!(cluster_state.running),
+        ClusterState::Terminated => t!(cluster_state.terminated),
+        ClusterState::Failed => t!(cluster_state.failed),
+        ClusterState::Abnormal => t!(cluster_state.abnormal),
+        ClusterState::Terminating => t!(cluster_state.terminating),
+        ClusterState::Frozen => t!(cluster_state.frozen),
+        ClusterState::ScalingOut => t!(cluster_state.scaling_out),
+        ClusterState::ScalingIn => t!(cluster_state.scaling_in),
+        ClusterState::Other => t!(cluster_state.unknown),
     }
 }
 
@@ -28,8 +31,8 @@ fn tone(s: ClusterState) -> &'static str {
     }
 }
 
-/// `data-state` carries the wire value (`running`, `scaling-out`, …). The stage text shows for
-/// transitional and failed states.
+/// `data-state` carries the wire value (`running`, `scaling-out`, …). The stage text (the
+/// service's, in the language the console asked for) shows for transitional and failed states.
 #[component]
 pub fn StateChip(
     #[prop(into)] state: Signal<ClusterState>,

@@ -8,12 +8,15 @@ use leptos::attr::custom::custom_attribute;
 use leptos::prelude::*;
 
 use super::When;
+use crate::t;
 
 type CellFn<T> = Arc<dyn Fn(&T) -> AnyView + Send + Sync>;
+type HeaderFn = Arc<dyn Fn() -> String + Send + Sync>;
 
-/// One column: header text, optional CSS class for its cells, optional sort key, the cell renderer.
+/// One column: header text (a reactive closure, so it follows the language), optional CSS class
+/// for its cells, optional sort key, the cell renderer.
 pub struct Column<T> {
-    pub header: String,
+    pub header: HeaderFn,
     pub class: &'static str,
     pub sort_key: Option<&'static str>,
     pub cell: CellFn<T>,
@@ -26,12 +29,15 @@ impl<T> Clone for Column<T> {
 }
 
 impl<T> Column<T> {
-    pub fn new<V: IntoView + 'static>(header: impl Into<String>, cell: impl Fn(&T) -> V + Send + Sync + 'static) -> Column<T> {
-        Column { header: header.into(), class: "", sort_key: None, cell: Arc::new(move |t| cell(t).into_any()) }
+    pub fn new<V: IntoView + 'static>(
+        header: impl Fn() -> String + Send + Sync + 'static,
+        cell: impl Fn(&T) -> V + Send + Sync + 'static,
+    ) -> Column<T> {
+        Column { header: Arc::new(header), class: "", sort_key: None, cell: Arc::new(move |t| cell(t).into_any()) }
     }
 
     /// Plain text cell.
-    pub fn text(header: impl Into<String>, text: impl Fn(&T) -> String + Send + Sync + 'static) -> Column<T> {
+    pub fn text(header: impl Fn() -> String + Send + Sync + 'static, text: impl Fn(&T) -> String + Send + Sync + 'static) -> Column<T> {
         Column::new(header, move |t| text(t))
     }
 
@@ -61,10 +67,10 @@ pub fn DataTable<T>(
     key_attr: Option<&'static str>,
     /// Accessible name of the table (visually hidden caption).
     #[prop(into)]
-    caption: String,
+    caption: Signal<String>,
     /// Text shown in place of rows when there are none (it may follow the filters).
     #[prop(optional, into)]
-    empty: MaybeProp<String>,
+    empty: Option<Signal<String>>,
     #[prop(optional, into)] sort: Signal<SortState>,
     #[prop(optional)] on_sort: Option<Callback<String>>,
     /// Marks the table busy while a refresh is in flight.
@@ -83,6 +89,7 @@ where
         .iter()
         .map(|c| {
             let header = c.header.clone();
+            let header = move || header();
             match (c.sort_key, on_sort) {
                 (Some(key), Some(cb)) => {
                     let aria_sort = move || match sort.get() {
@@ -128,7 +135,7 @@ where
                 <thead><tr>{head}</tr></thead>
                 <tbody>
                     <When when=move || rows.with(|r| r.is_empty())>
-                        <tr class="empty-row"><td colspan=ncols.to_string()>{move || empty.get().unwrap_or_else(|| "Nothing to show.".into())}</td></tr>
+                        <tr class="empty-row"><td colspan=ncols.to_string()>{move || empty.map(|e| e.get()).unwrap_or_else(|| t!(table.empty))}</td></tr>
                     </When>
                     <For each=keys key=|k| k.clone() children=body_row />
                 </tbody>

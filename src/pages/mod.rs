@@ -8,13 +8,15 @@ pub mod sql;
 
 use leptos::prelude::*;
 
+use crate::tr;
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
         <section class="page">
-            <h1>"Page not found"</h1>
-            <p>"This address does not match a view of the console."</p>
-            <p><a href=crate::app::href("/clusters")>"Go to Clusters"</a></p>
+            <h1>{tr!(not_found.title)}</h1>
+            <p>{tr!(not_found.text)}</p>
+            <p><a href=crate::app::href("/clusters")>{tr!(shortcuts.go_clusters)}</a></p>
         </section>
     }
 }

@@ -82,7 +82,8 @@ impl SessionState {
 
 /// Session operations on the store.
 pub trait SessionExt {
-    /// A snapshot for one request; tracked, so a resource re-fetches when Settings change.
+    /// A snapshot for one request; tracked, so a resource re-fetches when Settings or the
+    /// language change.
     fn client(&self) -> ApiClient;
     fn client_untracked(&self) -> ApiClient;
     /// config.json arrived (or failed): merge with what this tab stored.
@@ -94,11 +95,13 @@ pub trait SessionExt {
 
 impl SessionExt for Session {
     fn client(&self) -> ApiClient {
-        ApiClient::new(self.config().get(), Some(self.token().get()))
+        // The language is tracked too: a switch reloads the views, so the services' own texts
+        // (stages, messages) come back in the new language.
+        ApiClient::new(self.config().get(), Some(self.token().get()), crate::i18n::lang())
     }
 
     fn client_untracked(&self) -> ApiClient {
-        ApiClient::new(self.config().get_untracked(), Some(self.token().get_untracked()))
+        ApiClient::new(self.config().get_untracked(), Some(self.token().get_untracked()), crate::i18n::lang_untracked())
     }
 
     fn finish_loading(&self, loaded: Result<ConsoleConfig, ApiError>) {

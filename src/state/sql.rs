@@ -17,12 +17,13 @@ pub struct EditorTab {
 }
 
 impl EditorTab {
-    /// The first words of the first code line, or "Query N".
+    /// The first words of the first code line, or "Query N" (tracked: it is in the current language).
     pub fn title(&self) -> String {
         let line = self.text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("--")).unwrap_or("");
         if line.is_empty() {
-            return format!("Query {}", self.id);
+            return crate::t!(sql.untitled, n = self.id);
         }
+
         let mut t: String = line.chars().take(24).collect();
         if line.chars().count() > 24 {
             t.push('…');

@@ -21,11 +21,12 @@ impl Theme {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// The theme's name in the current language (tracked).
+    pub fn label(self) -> String {
         match self {
-            Theme::Light => "Light",
-            Theme::Dark => "Dark",
-            Theme::System => "System",
+            Theme::Light => crate::t!(theme.light),
+            Theme::Dark => crate::t!(theme.dark),
+            Theme::System => crate::t!(theme.system),
         }
     }
 

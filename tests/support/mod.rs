@@ -43,3 +43,24 @@ pub fn query_lookup(query: &str) -> impl Fn(&str) -> Option<String> {
         .collect();
     move |k| pairs.iter().find(|(pk, _)| pk == k).map(|(_, v)| v.clone())
 }
+
+/// Makes English the console's language, with the catalogs this build ships (included here;
+/// the console fetches them at run time).
+pub fn english() {
+    lakedeck::i18n::install(
+        lakedeck::i18n::Lang::En,
+        include_str!("../../locales/en.json"),
+        include_str!("../../crates/api/locales/en.json"),
+    )
+    .expect("the English catalogs fit this build");
+}
+
+/// Makes Simplified Chinese the console's language.
+pub fn chinese() {
+    lakedeck::i18n::install(
+        lakedeck::i18n::Lang::ZhCn,
+        include_str!("../../locales/zh-CN.json"),
+        include_str!("../../crates/api/locales/zh-CN.json"),
+    )
+    .expect("the Chinese catalogs fit this build");
+}

@@ -326,16 +326,6 @@ pub fn group_digits(n: usize) -> String {
     out
 }
 
-/// The toolbar's count: "52 rows", "1 row", or "12 of 52 rows" while a filter hides some.
-pub fn count_label(shown: usize, total: usize) -> String {
-    let noun = if total == 1 { "row" } else { "rows" };
-    if shown == total {
-        format!("{} {noun}", group_digits(total))
-    } else {
-        format!("{} of {} {noun}", group_digits(shown), group_digits(total))
-    }
-}
-
 /// Rows to render for a body scrolled to `scroll_top` (pixels into the rows) with `viewport`
 /// pixels visible: the rows at least partly visible plus `overscan` on each side. Scrolled past
 /// the end (a result that just shrank) it shows the last rows rather than nothing.
@@ -549,10 +539,6 @@ mod tests {
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(1000), "1,000");
         assert_eq!(group_digits(1_000_000), "1,000,000");
-        assert_eq!(count_label(52, 52), "52 rows");
-        assert_eq!(count_label(1, 1), "1 row");
-        assert_eq!(count_label(12, 52), "12 of 52 rows");
-        assert_eq!(count_label(0, 52_113), "0 of 52,113 rows");
     }
 
     #[test]

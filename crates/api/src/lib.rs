@@ -25,4 +25,5 @@ pub mod rules;
 pub mod sign;
 pub mod sqledit;
 pub mod sqltext;
+pub mod template;
 pub mod units;

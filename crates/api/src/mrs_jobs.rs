@@ -9,7 +9,8 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::mrs::CreateClusterReq;
-use crate::rules::{FieldError, INVALID_PARAM};
+use crate::problem::Problem;
+use crate::rules::{required_problem, FieldError, INVALID_PARAM};
 
 pub const JOB_NOT_FOUND: &str = "0176";
 pub const TOO_MANY_JOBS: &str = "0177";
@@ -330,17 +331,15 @@ pub fn java_map(map: &BTreeMap<String, String>) -> String {
 // Rules
 
 /// Job names: 1–64 letters, digits, `-` or `_` (duplicates are allowed).
-pub fn validate_job_name(name: &str) -> Result<(), String> {
+pub fn validate_job_name(name: &str) -> Result<(), Problem> {
     if name.is_empty() {
-        return Err("The job name is required.".into());
+        return Err(Problem::new("job.name_required"));
     }
     if name.chars().count() > MAX_JOB_NAME {
-        return Err(format!("The job name can have at most {MAX_JOB_NAME} characters."));
+        return Err(Problem::new("job.name_too_long").with("max", MAX_JOB_NAME));
     }
     if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
-        return Err(format!(
-            "The job name may contain only letters, digits, hyphens (-) and underscores (_); '{bad}' is not allowed."
-        ));
+        return Err(Problem::new("job.name_bad_char").with("char", bad));
     }
     Ok(())
 }
@@ -353,78 +352,67 @@ fn forbidden_in(text: &str, forbidden: &str) -> Option<char> {
 /// the console shows them all.
 pub fn validate_job(job: &JobExecution) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let mut err = |field: &str, message: String| errors.push(FieldError { field: field.into(), code: INVALID_PARAM, message });
+    let mut err = |field: &str, problem: Problem| errors.push(FieldError::new(field, INVALID_PARAM, problem));
     let kind = match job.job_type.as_deref() {
         None | Some("") => {
-            err("job_type", "job_type is required.".into());
+            err("job_type", required_problem("job_type"));
             None
         }
         Some(t) => {
             let kind = JobType::parse(t);
             if kind.is_none() {
                 let all: Vec<&str> = JobType::ALL.iter().map(|t| t.as_str()).collect();
-                err("job_type", format!("job_type '{t}' is not a job type; use one of {}.", all.join(", ")));
+                err("job_type", Problem::new("job.type_unknown").with("value", t).with("types", all.join(", ")));
             }
             kind
         }
     };
-    if let Err(m) = validate_job_name(job.job_name.as_deref().unwrap_or("")) {
-        err("job_name", m);
+    if let Err(p) = validate_job_name(job.job_name.as_deref().unwrap_or("")) {
+        err("job_name", p);
     }
     let args = job.arguments.as_deref().unwrap_or(&[]);
     let mut total = 0;
     for (i, a) in args.iter().enumerate() {
         total += a.chars().count();
         if let Some(c) = forbidden_in(a, ARGUMENT_FORBIDDEN) {
-            err(&format!("arguments[{i}]"), format!("Arguments cannot contain '{c}' (forbidden: {ARGUMENT_FORBIDDEN})."));
+            err(&format!("arguments[{i}]"), Problem::new("job.argument_bad_char").with("char", c).with("forbidden", ARGUMENT_FORBIDDEN));
         }
     }
     if total > MAX_ARGUMENTS_CHARS {
-        err("arguments", format!("The arguments can have at most {MAX_ARGUMENTS_CHARS} characters in all, not {total}."));
+        err("arguments", Problem::new("job.arguments_too_long").with("max", MAX_ARGUMENTS_CHARS).with("count", total));
     }
     let props = job.properties.clone().unwrap_or_default();
     let mut total = 0;
     for (k, v) in &props {
         total += k.chars().count() + v.chars().count();
         if let Some(c) = forbidden_in(k, PROPERTY_FORBIDDEN).or_else(|| forbidden_in(v, PROPERTY_FORBIDDEN)) {
-            err(&format!("properties.{k}"), format!("Properties cannot contain '{c}' (forbidden: {PROPERTY_FORBIDDEN})."));
+            err(&format!("properties.{k}"), Problem::new("job.property_bad_char").with("char", c).with("forbidden", PROPERTY_FORBIDDEN));
         }
         if k.trim().is_empty() {
-            err("properties", "Property names cannot be empty.".into());
+            err("properties", Problem::new("job.property_name_empty"));
         }
     }
     if total > MAX_PROPERTIES_CHARS {
-        err("properties", format!("The properties can have at most {MAX_PROPERTIES_CHARS} characters in all, not {total}."));
+        err("properties", Problem::new("job.properties_too_long").with("max", MAX_PROPERTIES_CHARS).with("count", total));
     }
     if let Some(kind) = kind {
-        if let Some(m) = arguments_problem(kind, args) {
-            err("arguments", m);
+        if let Some(p) = arguments_problem(kind, args) {
+            err("arguments", p);
         }
     }
     errors
 }
 
 /// What the arguments of `kind` must look like (§7.1 conventions).
-fn arguments_problem(kind: JobType, args: &[String]) -> Option<String> {
+fn arguments_problem(kind: JobType, args: &[String]) -> Option<Problem> {
     let last = args.last().map(|s| s.trim()).unwrap_or("");
+    let of = |key: &'static str| Some(Problem::new(key).with("job_type", kind.as_str()));
     match kind {
-        JobType::SparkSql | JobType::HiveSql if last.is_empty() => {
-            Some(format!("A {} job needs the SQL text as its last argument.", kind.as_str()))
-        }
-        JobType::SparkScript | JobType::HiveScript if !last.to_ascii_lowercase().ends_with(".sql") => Some(format!(
-            "A {} job needs the path of a .sql file (hdfs:// or obs://) as its last argument.",
-            kind.as_str()
-        )),
-        JobType::SparkSql | JobType::SparkScript if args.len().is_multiple_of(2) => Some(format!(
-            "A {} job takes configuration as name, value pairs before its last argument; one value is missing.",
-            kind.as_str()
-        )),
-        JobType::DistCp if args.len() != 2 || args.iter().any(|a| a.trim().is_empty()) => {
-            Some("A DistCp job takes exactly two arguments: the source path and the target path.".into())
-        }
-        JobType::MapReduce | JobType::SparkSubmit | JobType::SparkPython | JobType::Flink if args.is_empty() => {
-            Some(format!("A {} job needs arguments: the program to run and its parameters.", kind.as_str()))
-        }
+        JobType::SparkSql | JobType::HiveSql if last.is_empty() => of("job.sql_missing"),
+        JobType::SparkScript | JobType::HiveScript if !last.to_ascii_lowercase().ends_with(".sql") => of("job.script_missing"),
+        JobType::SparkSql | JobType::SparkScript if args.len().is_multiple_of(2) => of("job.config_pairs"),
+        JobType::DistCp if args.len() != 2 || args.iter().any(|a| a.trim().is_empty()) => Some(Problem::new("job.distcp_args")),
+        JobType::MapReduce | JobType::SparkSubmit | JobType::SparkPython | JobType::Flink if args.is_empty() => of("job.program_missing"),
         _ => None,
     }
 }
@@ -443,9 +431,9 @@ pub fn valid_job_id(s: &str) -> bool {
 
 /// A directory path for ShowHdfsFileList: absolute, each segment non-empty, not starting or
 /// ending with `.`, at most 255 bytes, free of the §9 characters. `/` itself is allowed.
-pub fn validate_file_list_path(path: &str) -> Result<(), String> {
+pub fn validate_file_list_path(path: &str) -> Result<(), Problem> {
     if !path.starts_with('/') {
-        return Err(format!("path must be an absolute directory path starting with /, not '{path}'."));
+        return Err(Problem::new("path.not_absolute").with("path", path));
     }
     if path == "/" {
         return Ok(());
@@ -453,16 +441,16 @@ pub fn validate_file_list_path(path: &str) -> Result<(), String> {
     let trimmed = path.strip_suffix('/').unwrap_or(path);
     for seg in trimmed[1..].split('/') {
         if seg.is_empty() {
-            return Err(format!("path '{path}' has an empty segment (//)."));
+            return Err(Problem::new("path.empty_segment").with("path", path));
         }
         if seg.starts_with('.') || seg.ends_with('.') {
-            return Err(format!("The path segment '{seg}' cannot start or end with '.'."));
+            return Err(Problem::new("path.dot_segment").with("segment", seg));
         }
         if seg.len() > 255 {
-            return Err(format!("The path segment '{}...' is longer than 255 bytes.", &seg[..seg.floor_char_boundary(20)]));
+            return Err(Problem::new("path.segment_too_long").with("segment", &seg[..seg.floor_char_boundary(20)]).with("max", 255));
         }
         if let Some(c) = forbidden_in(seg, PATH_FORBIDDEN) {
-            return Err(format!("path cannot contain '{c}' (forbidden: {PATH_FORBIDDEN})."));
+            return Err(Problem::new("path.bad_char").with("char", c).with("forbidden", PATH_FORBIDDEN));
         }
     }
     Ok(())
@@ -520,7 +508,7 @@ mod tests {
         j.job_type = None;
         assert_eq!(fields(&j), ["job_type"]);
         let e = validate_job(&job("Pig", &[]));
-        assert!(e[0].message.contains("SparkSql") && e[0].code == INVALID_PARAM, "{e:?}");
+        assert!(e[0].problem.param("types").is_some_and(|t| t.contains("SparkSql")) && e[0].code == INVALID_PARAM, "{e:?}");
     }
 
     #[test]
@@ -579,7 +567,7 @@ mod tests {
         for bad in ["", "tmp", "/tmp//x", "/.hidden", "/x.", "/a/../b", "/a:b", "/a*b", "/a b?", "/a{b}", "/a%2e", "/a+b", "/a,b"] {
             assert!(validate_file_list_path(bad).is_err(), "{bad}");
         }
-        assert!(validate_file_list_path(&format!("/{}", "a".repeat(256))).unwrap_err().contains("255"));
+        assert_eq!(validate_file_list_path(&format!("/{}", "a".repeat(256))).unwrap_err().key, "path.segment_too_long");
         assert_eq!(validate_file_list_path(&format!("/{}", "a".repeat(255))), Ok(()));
     }
 

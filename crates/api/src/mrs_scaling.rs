@@ -9,7 +9,7 @@ use crate::autoscale::{EvalPolicy, PlanWindow, RuleSpec};
 use crate::lenient;
 use crate::mrs::{ClusterType, Tag};
 use crate::problem::Problem;
-use crate::rules::{validate_tags, FieldProblem, INVALID_PARAM};
+use crate::rules::{validate_tags, FieldError, INVALID_PARAM};
 
 /// V2: no policy for this (cluster, node group, resource pool) [TF].
 pub const POLICY_MISSING: &str = "MRS.00005016";
@@ -424,13 +424,13 @@ fn is_name(s: &str, extra: &[char]) -> bool {
 
 struct Check {
     prefix: String,
-    out: Vec<FieldProblem>,
+    out: Vec<FieldError>,
 }
 
 impl Check {
     fn push(&mut self, field: &str, problem: Problem) {
         let field = if field.is_empty() { self.prefix.clone() } else { format!("{}.{field}", self.prefix) };
-        self.out.push(FieldProblem { problem, field, code: INVALID_PARAM });
+        self.out.push(FieldError { problem, field, code: INVALID_PARAM });
     }
 
     fn required<'a, T>(&mut self, v: &'a Option<T>, field: &str) -> Option<&'a T> {
@@ -461,7 +461,7 @@ impl Check {
 
 /// Every problem of a policy, in field order; field paths start with `prefix`
 /// (`auto_scaling_policy`). Nothing here knows other policies: the caller checks identity.
-pub fn validate_policy(p: &AutoScalingPolicy, t: &PolicyTarget, prefix: &str) -> Vec<FieldProblem> {
+pub fn validate_policy(p: &AutoScalingPolicy, t: &PolicyTarget, prefix: &str) -> Vec<FieldError> {
     let mut c = Check { prefix: prefix.to_string(), out: Vec::new() };
     let enabled = c.required(&p.auto_scaling_enable, "auto_scaling_enable").copied();
     let min = c.capacity(&p.min_capacity, "min_capacity");
@@ -492,7 +492,7 @@ pub fn validate_policy(p: &AutoScalingPolicy, t: &PolicyTarget, prefix: &str) ->
             c.push("tags", Problem::new("tag.too_many").with("max", MAX_POLICY_TAGS).with("count", tags.len()));
         } else {
             for fp in validate_tags(tags, usize::MAX) {
-                c.out.push(FieldProblem { field: format!("{prefix}.{}", fp.field), ..fp });
+                c.out.push(FieldError { field: format!("{prefix}.{}", fp.field), ..fp });
             }
         }
     }

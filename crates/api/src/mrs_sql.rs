@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{FieldError, INVALID_PARAM};
+use crate::problem::Problem;
+use crate::rules::{required_problem, FieldError, INVALID_PARAM};
 use crate::sqltext::{split_statements, tokenize, TokenKind};
 
 /// "SQL execution rejected" (§3: component missing, cluster state, multiple statements...).
@@ -27,8 +28,15 @@ pub const MAX_PAGE_ROWS: i64 = 10_000;
 pub const MAX_SQL_CHARS: usize = 100_000;
 /// Bucket of the archive when the request names none: `obs://lakedeck-sql-results/<project>/`.
 pub const DEFAULT_ARCHIVE_BUCKET: &str = "lakedeck-sql-results";
-/// Message of a statement stopped by CancelSql.
+/// Message of a statement stopped by CancelSql (the SDK has no CANCELLED status, so the message
+/// tells), in English and in Chinese (the sandbox answers in the request's language).
 pub const CANCELLED_MESSAGE: &str = "cancelled by user";
+pub const CANCELLED_MESSAGE_ZH: &str = "已被用户取消";
+
+/// Whether a FAILED statement's message says it was cancelled, in either language.
+pub fn is_cancelled_message(message: &str) -> bool {
+    message.contains(CANCELLED_MESSAGE) || message.contains(CANCELLED_MESSAGE_ZH)
+}
 
 /// Body of ExecuteSql (`SqlExecutionReq`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,8 +94,8 @@ pub struct CheckedSql {
     pub archive_path: Option<String>,
 }
 
-fn err(field: &str, code: &'static str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), code, message: message.into() }
+fn err(field: &str, code: &'static str, problem: Problem) -> FieldError {
+    FieldError::new(field, code, problem)
 }
 
 /// ExecuteSql's request rules. The first error wins (the sandbox answers it; the console shows it).
@@ -95,55 +103,43 @@ pub fn check_sql_request(req: &SqlExecutionReq) -> Result<CheckedSql, FieldError
     let sql_type = match req.sql_type.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => "presto".to_string(),
         Some(t) if SQL_TYPES.iter().any(|s| s.eq_ignore_ascii_case(t)) => t.to_ascii_lowercase(),
-        Some(t) => return Err(err("sql_type", INVALID_PARAM, format!("sql_type must be one of {}, not '{t}'.", SQL_TYPES.join(", ")))),
+        Some(t) => return Err(err("sql_type", INVALID_PARAM, Problem::new("sql.type_invalid").with("types", SQL_TYPES.join(", ")).with("value", t))),
     };
     let content = req.sql_content.as_deref().unwrap_or("");
     if content.trim().is_empty() {
-        return Err(err("sql_content", INVALID_PARAM, "sql_content is required."));
+        return Err(err("sql_content", INVALID_PARAM, required_problem("sql_content")));
     }
     if content.chars().count() > MAX_SQL_CHARS {
-        return Err(err("sql_content", INVALID_PARAM, format!("sql_content can have at most {MAX_SQL_CHARS} characters.")));
+        return Err(err("sql_content", INVALID_PARAM, Problem::new("sql.too_long").with("max", MAX_SQL_CHARS)));
     }
     let statements = split_statements(content);
     match statements.len() {
-        0 => return Err(err("sql_content", INVALID_PARAM, "sql_content has no statement (only comments or semicolons).")),
+        0 => return Err(err("sql_content", INVALID_PARAM, Problem::new("sql.no_statement"))),
         1 => {}
         n => {
-            return Err(err(
-                "sql_content",
-                SQL_REJECTED,
-                format!("sql_content has multiple statements ({n}); ExecuteSql runs exactly one statement. Submit them one at a time."),
-            ))
+            return Err(err("sql_content", SQL_REJECTED, Problem::new("sql.multiple_statements").with("count", n)))
         }
     }
     if tokenize(content).iter().any(|t| t.kind == TokenKind::Punctuation && &content[t.span.clone()] == ";") {
-        return Err(err(
-            "sql_content",
-            SQL_REJECTED,
-            "sql_content must not contain ';' outside strings and comments: ExecuteSql takes one statement without a trailing semicolon.",
-        ));
+        return Err(err("sql_content", SQL_REJECTED, Problem::new("sql.semicolon")));
     }
     let database = match req.database.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => DEFAULT_DATABASE.to_string(),
         Some(d) if d.eq_ignore_ascii_case(DEFAULT_DATABASE) => DEFAULT_DATABASE.to_string(),
         Some(d) => {
-            return Err(err(
-                "database",
-                SQL_REJECTED,
-                format!("The database '{d}' does not exist; the sandbox warehouse has only the database 'default'."),
-            ))
+            return Err(err("database", SQL_REJECTED, Problem::new("sql.database_missing").with("database", d)))
         }
     };
     let archive_path = match req.archive_path.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
         Some(p) => {
             let rest = p.strip_prefix("obs://").ok_or_else(|| {
-                err("archive_path", INVALID_PARAM, format!("archive_path must be an OBS folder like obs://bucket/dir, not '{p}'."))
+                err("archive_path", INVALID_PARAM, Problem::new("sql.archive_not_obs").with("path", p))
             })?;
             let bucket = rest.split('/').next().unwrap_or("");
             let bad_segment = rest.split('/').any(|s| s == "..") || rest.contains(['\\', '\0']);
             if bucket.is_empty() || bad_segment {
-                return Err(err("archive_path", INVALID_PARAM, format!("archive_path '{p}' is not a valid OBS folder (obs://bucket/dir).")));
+                return Err(err("archive_path", INVALID_PARAM, Problem::new("sql.archive_invalid").with("path", p)));
             }
             Some(p.trim_end_matches('/').to_string())
         }
@@ -219,9 +215,9 @@ mod tests {
         SqlExecutionReq { sql_content: Some(sql.into()), ..Default::default() }
     }
 
-    fn code(r: &SqlExecutionReq) -> (&'static str, String) {
+    fn code(r: &SqlExecutionReq) -> (&'static str, &'static str) {
         let e = check_sql_request(r).unwrap_err();
-        (e.code, e.message)
+        (e.code, e.problem.key)
     }
 
     #[test]
@@ -229,9 +225,9 @@ mod tests {
         let ok = check_sql_request(&req("  -- c\nselect ';' from t /* x */ ")).unwrap();
         assert_eq!(ok, CheckedSql { statement: "select ';' from t".into(), sql_type: "presto".into(), database: "default".into(), archive_path: None });
         let (c, m) = code(&req("select 1; select 2"));
-        assert!(c == SQL_REJECTED && m.contains("multiple statements"), "{m}");
+        assert!(c == SQL_REJECTED && m == "sql.multiple_statements", "{m}");
         let (c, m) = code(&req("select 1;"));
-        assert!(c == SQL_REJECTED && m.contains("';'"), "{m}");
+        assert!(c == SQL_REJECTED && m == "sql.semicolon", "{m}");
         assert_eq!(code(&req("select 1; -- trailing")).0, SQL_REJECTED);
         assert_eq!(code(&req("")).0, INVALID_PARAM);
         assert_eq!(code(&req("-- only a comment")).0, INVALID_PARAM);
@@ -252,7 +248,7 @@ mod tests {
         r.sql_type = None;
         r.database = Some("sales".into());
         let (c, m) = code(&r);
-        assert!(c == SQL_REJECTED && m.contains("only the database 'default'"), "{m}");
+        assert!(c == SQL_REJECTED && m == "sql.database_missing", "{m}");
         r.database = None;
         for bad in ["/tmp/x", "obs://", "obs:///x", "obs://b/../x", "s3://b/x"] {
             r.archive_path = Some(bad.into());

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::lenient;
 use crate::mrs::Tag;
 use crate::problem::Problem;
-use crate::rules::{FieldProblem, INVALID_PARAM};
+use crate::rules::{FieldError, INVALID_PARAM};
 
 /// A tag key that does not exist on the cluster (DeleteClusterTag).
 pub const TAG_NOT_FOUND: &str = "12005003";
@@ -200,9 +200,9 @@ impl TagSearch {
 }
 
 /// Checks a ListClustersByTags body and turns it into a [`TagSearch`], or every problem.
-pub fn parse_search(req: &TagSearchReq) -> Result<TagSearch, Vec<FieldProblem>> {
+pub fn parse_search(req: &TagSearchReq) -> Result<TagSearch, Vec<FieldError>> {
     let mut out = Vec::new();
-    let mut bad = |field: String, problem: Problem| out.push(FieldProblem { field, code: INVALID_PARAM, problem });
+    let mut bad = |field: String, problem: Problem| out.push(FieldError { field, code: INVALID_PARAM, problem });
     let count = match req.action.as_deref() {
         Some("filter") => false,
         Some("count") => true,

@@ -52,6 +52,9 @@ pub struct Harness {
 pub struct Extra {
     pub server_args: Vec<String>,
     pub chrome_args: Vec<String>,
+    /// The browser's language (`navigator.languages`, `Accept-Language`); `en-US` when unset, so
+    /// the console's choice of language does not depend on the machine running the tests.
+    pub lang: Option<String>,
 }
 
 impl Harness {
@@ -120,11 +123,16 @@ impl Harness {
         .map(String::from)
         .to_vec();
         args.push(format!("--user-data-dir={}", profile.display()));
+        let lang = extra.lang.unwrap_or_else(|| "en-US".into());
+        let primary = lang.split('-').next().unwrap_or("en").to_string();
+        args.push(format!("--lang={lang}"));
+        args.push(format!("--accept-lang={lang},{primary}"));
         args.extend(extra.chrome_args);
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-                "args": args
+                "args": args,
+                "prefs": { "intl": { "accept_languages": format!("{lang},{primary}") } }
             }
         });
         let caps = match caps {

@@ -62,8 +62,9 @@ async fn open_form(h: &Harness, cluster: &str, job_type: &str) {
     h.find("#job_type").await.select_by_value(job_type).await.expect("choose the type");
 }
 
+/// Waits until the job detail shows `state` (the wire value, in `data-state`).
 async fn job_state(h: &Harness, state: &str) {
-    h.wait_text("#job-detail .job-status .state-chip", state, |t| t.contains(state)).await;
+    h.find(&format!("#job-detail .job-status .state-chip[data-state='{state}']")).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -88,11 +89,13 @@ async fn a_sparksql_job_from_the_form_runs_and_shows_its_rows() {
     let job_id = path.rsplit('/').next().unwrap().to_string();
     assert_eq!(h.text("#job-id").await.trim(), job_id);
     job_state(&h, "FINISHED").await;
-    assert!(h.text("#job-detail .job-status .state-chip").await.contains("SUCCEEDED"));
+    let chip = h.find("#job-detail .job-status .state-chip").await;
+    assert_eq!(chip.attr("data-result").await.unwrap().as_deref(), Some("SUCCEEDED"));
+    assert!(chip.text().await.unwrap().contains("Succeeded"), "the result in words");
     h.wait_text("#job-log", "the end of the log", |t| t.contains("Job finished")).await;
     h.wait_text("#job-log-status", "a complete log", |t| t.contains("Complete")).await;
     let rows = h.wait_text("#sql-results", "the result rows", |t| t.contains(LINEITEM_ROWS)).await;
-    assert!(rows.contains("Statement 0: 1 row(s)"), "{rows}");
+    assert!(rows.contains("Statement 0: 1 row"), "{rows}");
     assert_eq!(h.text("#sql-results th").await.trim().to_ascii_lowercase(), "n");
 
     // The list across all clusters shows it, finished, with the cluster it ran on.
@@ -125,14 +128,16 @@ async fn a_running_job_is_killed_from_the_list_then_deleted() {
 
     h.click("#cluster-tab-jobs").await;
     let row = format!("tr[data-job-key='{cluster}/{job_id}']");
-    h.wait_text(&row, "the running job", |t| t.contains("RUNNING")).await;
+    h.find(&format!("{row} .state-chip[data-state='RUNNING']")).await;
+    h.wait_text(&row, "the running job", |t| t.contains("Running")).await;
     // A running job cannot be selected for deletion.
     assert_eq!(h.find(&format!("{row} .row-select")).await.prop("disabled").await.unwrap().as_deref(), Some("true"));
     h.click(&format!("{row} .kill-job")).await;
     h.wait_text("#kill-dialog", "the confirmation", |t| t.contains("cross_join")).await;
     h.click("#kill-confirm").await;
     h.wait_text("#jobs-outcome", "the service's answer", |t| t.contains("accepted")).await;
-    h.wait_text(&format!("{row} .state-chip"), "KILLED", |t| t.contains("KILLED")).await;
+    h.find(&format!("{row} .state-chip[data-state='KILLED']")).await;
+    h.wait_text(&format!("{row} .state-chip"), "Killed", |t| t.contains("Killed")).await;
 
     h.click(&format!("{row} .row-select")).await;
     h.wait_text("#delete-jobs", "one selected", |t| t.contains("(1)")).await;
@@ -159,7 +164,7 @@ async fn files_are_browsed_and_a_distcp_copies_picked_paths() {
     h.click("tr[data-name='tmp'] .file-dir").await;
     h.click("tr[data-name='demo'] .file-dir").await;
     let listing = h.wait_text("#files-view tbody", "the demo files", |t| t.contains(".csv")).await;
-    assert!(listing.contains(" B") || listing.contains("KiB"), "sizes are human-readable: {listing}");
+    assert!(listing.contains(" byte") || listing.contains(" kB"), "sizes are human-readable: {listing}");
     assert!(h.client.current_url().await.unwrap().query().unwrap_or_default().contains("path=%2Ftmp%2Fdemo"));
     // Sorting by size puts the largest first when reversed.
     h.click("th:nth-child(2) .sort-btn").await;

@@ -65,11 +65,7 @@ async fn another_origin_cannot_read_the_token_or_call_the_api() {
 async fn a_console_on_a_granted_origin_works() {
     // The bundle as a CDN would host it, with its own config.json pointing at the sandbox.
     let site_dir = temp_site_dir("cdn");
-    for entry in std::fs::read_dir(dist_dir()).unwrap().flatten() {
-        if entry.path().is_file() {
-            std::fs::copy(entry.path(), site_dir.join(entry.file_name())).unwrap();
-        }
-    }
+    copy_tree(&dist_dir(), &site_dir);
     let site = StaticSite::serve(&site_dir, "localhost");
     let h = Harness::start_with(
         700,
@@ -86,4 +82,17 @@ async fn a_console_on_a_granted_origin_works() {
     h.click("#nav-clusters").await;
     h.wait_text("tbody", "the clusters, through CORS", |t| t.contains("analytics-prod")).await;
     h.close().await;
+}
+
+/// Copies a bundle directory with its subdirectories (the translation catalogs live in `locales/`).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

@@ -68,7 +68,7 @@ async fn queries_and_scripts_run_from_the_keyboard() {
     )
     .await;
     press(&h, &[Key::Shift, Key::Control, Key::Enter]).await;
-    h.wait_text("#sql-statements", "three finished statements", |t| t.matches("FINISHED").count() == 3).await;
+    h.wait_text("#sql-statements", "three finished statements", |t| t.matches("Finished").count() == 3).await;
     h.wait_text("#sql-grid", "the count after the insert", |t| t.contains("50")).await;
 
     // An engine error points at its line and column, and the editor can show it.

@@ -121,7 +121,7 @@ pub fn is_api_path(path: &str) -> bool {
 // Edge middleware: request id, Host and Origin checks, CORS, language, authentication
 
 const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
-const ALLOW_HEADERS: &str = "Content-Type, X-Auth-Token, X-Project-Id, X-Sdk-Date, Authorization, X-Language";
+const ALLOW_HEADERS: &str = "Content-Type, X-Auth-Token, X-Project-Id, X-Sdk-Date, Authorization, X-Language, Accept-Language";
 
 /// Who may reach the sandbox from a browser. The API takes a bearer token, so two things must
 /// hold for a page on another site: it must not be able to read that token from `config.json`, and
@@ -322,17 +322,22 @@ async fn authenticate(st: &AppState, req: Request) -> Result<Request, ApiError> 
         return if sign::constant_time_eq(token, &st.creds.token) {
             Ok(Request::from_parts(parts, body))
         } else {
-            Err(ApiError::unauthorized("Invalid X-Auth-Token: it is not this sandbox's token."))
+            Err(ApiError::unauthorized(text!("Invalid X-Auth-Token: it is not this sandbox's token.", "X-Auth-Token 无效：不是此沙箱的令牌。")))
         };
     }
     let Some(authorization) = parts.headers.get(header::AUTHORIZATION) else {
-        return Err(ApiError::unauthorized(
+        return Err(ApiError::unauthorized(text!(
             "Missing credentials: send X-Auth-Token or an SDK-HMAC-SHA256 Authorization header.",
-        ));
+            "缺少认证信息：请发送 X-Auth-Token 或 SDK-HMAC-SHA256 的 Authorization 头。"
+        )));
     };
     let authorization = authorization.to_str().unwrap_or("").to_string();
     let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "12000002", format!("The request body is larger than {BODY_LIMIT} bytes."))
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "12000002",
+            text!("The request body is larger than {BODY_LIMIT} bytes.", "请求体超过 {BODY_LIMIT} 字节。"),
+        )
     })?;
     verify_signature(&st.creds, &parts, &authorization, &bytes, util::now_secs())?;
     Ok(Request::from_parts(parts, Body::from(bytes)))
@@ -346,27 +351,36 @@ fn verify_signature(
     now: i64,
 ) -> Result<(), ApiError> {
     let auth = sign::parse_authorization(authorization).ok_or_else(|| {
-        ApiError::unauthorized(
+        ApiError::unauthorized(text!(
             "Malformed Authorization header: expected SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<h1;h2>, Signature=<hex>.",
-        )
+            "Authorization 头格式错误：应为 SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<h1;h2>, Signature=<hex>。"
+        ))
     })?;
     if auth.access_key != creds.access_key {
-        return Err(ApiError::unauthorized(format!("Unknown access key {}.", auth.access_key)));
+        let ak = &auth.access_key;
+        return Err(ApiError::unauthorized(text!("Unknown access key {ak}.", "未知的访问密钥 {ak}。")));
     }
     let date = parts.headers.get("x-sdk-date").and_then(|v| v.to_str().ok()).unwrap_or("");
     if date.is_empty() {
-        return Err(ApiError::unauthorized("Missing X-Sdk-Date header: signed requests must carry their signing time."));
+        return Err(ApiError::unauthorized(text!(
+            "Missing X-Sdk-Date header: signed requests must carry their signing time.",
+            "缺少 X-Sdk-Date 头：签名请求须带上签名时间。"
+        )));
     }
     let signed_at = sign::parse_sdk_date(date)
-        .ok_or_else(|| ApiError::unauthorized(format!("Invalid X-Sdk-Date '{date}': expected YYYYMMDDTHHMMSSZ.")))?;
+        .ok_or_else(|| ApiError::unauthorized(text!("Invalid X-Sdk-Date '{date}': expected YYYYMMDDTHHMMSSZ.", "X-Sdk-Date“{date}”无效：应为 YYYYMMDDTHHMMSSZ。")))?;
     let skew = (now - signed_at).abs();
     if skew > MAX_CLOCK_SKEW_SECS {
-        return Err(ApiError::unauthorized(format!(
-            "Clock skew too large: X-Sdk-Date {date} is {skew} s from the server's time (at most {MAX_CLOCK_SKEW_SECS} s allowed)."
+        return Err(ApiError::unauthorized(text!(
+            "Clock skew too large: X-Sdk-Date {date} is {skew} s from the server's time (at most {MAX_CLOCK_SKEW_SECS} s allowed).",
+            "时钟偏差过大：X-Sdk-Date {date} 与服务器时间相差 {skew} 秒（最多允许 {MAX_CLOCK_SKEW_SECS} 秒）。"
         )));
     }
     if !auth.signed_headers.iter().any(|h| h == "x-sdk-date") {
-        return Err(ApiError::unauthorized("Signature mismatch: SignedHeaders must include x-sdk-date."));
+        return Err(ApiError::unauthorized(text!(
+            "Signature mismatch: SignedHeaders must include x-sdk-date.",
+            "签名不匹配：SignedHeaders 须包含 x-sdk-date。"
+        )));
     }
     let headers: Vec<(String, String)> = parts
         .headers
@@ -384,9 +398,10 @@ fn verify_signature(
     };
     let expected = sign::signature(&creds.secret_key, &sign::string_to_sign(&sign::canonical_request(&input), date));
     if !sign::constant_time_eq(&expected, &auth.signature) {
-        return Err(ApiError::unauthorized(
+        return Err(ApiError::unauthorized(text!(
             "Signature mismatch: the signature does not match the request (check the secret key, the signed headers and the body).",
-        ));
+            "签名不匹配：签名与请求不符（请检查私有访问密钥、参与签名的头和请求体）。"
+        )));
     }
     Ok(())
 }
@@ -396,7 +411,8 @@ fn verify_signature(
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     if is_api_path(uri.path()) {
-        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "12000002", format!("Method {method} is not allowed on {}.", uri.path()))
+        let path = uri.path();
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "12000002", text!("Method {method} is not allowed on {path}.", "{path} 不允许 {method} 方法。"))
             .into_response()
     } else {
         (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response()
@@ -406,7 +422,8 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
 async fn fallback(State(st): State<Shared>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path();
     if is_api_path(path) {
-        return ApiError::new(StatusCode::NOT_FOUND, "12000002", format!("unknown API {method} {path}")).into_response();
+        return ApiError::new(StatusCode::NOT_FOUND, "12000002", text!("unknown API {method} {path}", "未知的 API：{method} {path}")).into_response();
+
     }
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();

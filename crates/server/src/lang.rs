@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use axum::http::HeaderMap;
+use lakedeck_api::problem::Problem;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -93,6 +94,26 @@ impl From<String> for Text {
 impl From<&'static str> for Text {
     fn from(s: &'static str) -> Text {
         Text { en: Cow::Borrowed(s), zh: Cow::Borrowed(s) }
+    }
+}
+
+/// A shared rule's problem, worded from both catalogs (`crates/api/locales`).
+impl From<&Problem> for Text {
+    fn from(p: &Problem) -> Text {
+        crate::problems::problem_text(p)
+    }
+}
+
+impl From<Problem> for Text {
+    fn from(p: Problem) -> Text {
+        Text::from(&p)
+    }
+}
+
+impl Text {
+    /// `field: message` in both languages (how the vendor's create errors name the field).
+    pub fn at_field(field: &str, p: &Problem) -> Text {
+        Text::from(p).prefixed(&format!("{field}: "))
     }
 }
 

@@ -1,25 +1,14 @@
 //! Problems of the shared rules (`lakedeck_api::problem`) worded in both of the sandbox's
-//! languages, from the same catalogs the console loads. The catalogs are parsed once.
+//! languages, from the same catalogs the console loads (parsed once, each with its language's
+//! plural rules).
 
-use std::sync::OnceLock;
-
-use lakedeck_api::problem::{Catalog, Problem, EN_JSON, ZH_CN_JSON};
+use lakedeck_api::problem::{Catalog, Problem};
 
 use crate::lang::Text;
 
-fn catalogs() -> &'static (Catalog, Catalog) {
-    static CATALOGS: OnceLock<(Catalog, Catalog)> = OnceLock::new();
-    CATALOGS.get_or_init(|| {
-        // The catalogs are compiled in and checked by lakedeck-api's tests; an unreadable one
-        // would word every problem as its key, which the server tests would catch.
-        (Catalog::parse(EN_JSON).unwrap_or_default(), Catalog::parse(ZH_CN_JSON).unwrap_or_default())
-    })
-}
-
 /// A problem in English and Chinese.
 pub fn problem_text(p: &Problem) -> Text {
-    let (en, zh) = catalogs();
-    Text::new(en.word(p), zh.word(p))
+    Text::new(Catalog::english().word(p), Catalog::chinese().word(p))
 }
 
 impl Text {
@@ -40,7 +29,7 @@ mod tests {
         assert_eq!(t.zh, "标签键最多 36 个字符。");
         assert_eq!(t.prefixed("tag: ").en, "tag: The tag key can have at most 36 characters.");
         // Every key the sandbox uses is in both catalogs.
-        let (en, zh) = catalogs();
+        let (en, zh) = (Catalog::english(), Catalog::chinese());
         assert!(en.get("scaling.event.rule_out").is_some() && zh.get("scaling.event.rule_out").is_some());
     }
 }

@@ -5,6 +5,7 @@
 
 use lakedeck_api::catalog::{self, group_role};
 use lakedeck_api::mrs::{ChargeInfo, CreateClusterReq, NodeGroupV2, Tag, Volume};
+use lakedeck_api::problem::Problem;
 use lakedeck_api::rules::{validate_create_cluster, FieldError, MAX_TAGS};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -15,9 +16,12 @@ use crate::api::ApiError;
 use crate::app::href;
 use crate::components::{described_by, field_dom_id, ErrorPanel, FormField, SelectField, TextField, When};
 use crate::state::session::SessionExt;
+use crate::i18n::problem;
 use crate::state::use_session;
+use crate::{t, tr};
 
-pub const STEPS: [&str; 3] = ["Software", "Hardware", "Advanced"];
+/// The wizard's steps, named in the current language.
+pub const STEPS: [fn() -> String; 3] = [|| t!(wizard.step_software), || t!(wizard.step_hardware), || t!(wizard.step_advanced)];
 pub const DEFAULT_COMPONENTS: [&str; 5] = ["Hadoop", "Spark2x", "Hive", "Tez", "ZooKeeper"];
 pub const DEFAULT_FLAVOR: &str = "c6.4xlarge.4.linux.bigdata";
 /// Types the wizard offers; CUSTOM clusters (own role placement) are created through the API.
@@ -169,11 +173,7 @@ impl Draft {
     pub fn errors(&self) -> Vec<FieldError> {
         let mut e = validate_create_cluster(&self.to_request());
         if self.manager_admin_password_confirm != self.manager_admin_password {
-            e.push(FieldError {
-                field: "manager_admin_password_confirm".into(),
-                code: "CONSOLE",
-                message: "The two passwords are not the same.".into(),
-            });
+            e.push(FieldError::new("manager_admin_password_confirm", "CONSOLE", Problem::new("password.mismatch")));
         }
         e
     }
@@ -221,11 +221,12 @@ fn focus_id(id: &str) {
     );
 }
 
-/// Shared wizard state handed to the step components.
+/// Shared wizard state handed to the step components. Errors are kept as problems and worded
+/// when shown, so they follow a language switch.
 #[derive(Clone, Copy)]
 struct Wiz {
     draft: RwSignal<Draft>,
-    errors: Memo<Vec<(usize, String, String)>>,
+    errors: Memo<Vec<(usize, String, Problem)>>,
     touched: RwSignal<Vec<String>>,
     attempted: RwSignal<[bool; 3]>,
 }
@@ -236,9 +237,9 @@ impl Wiz {
         let id = id.into();
         Signal::derive(move || {
             let errs = self.errors.get();
-            let (step, _, msg) = errs.into_iter().find(|(_, d, _)| *d == id)?;
+            let (step, _, p) = errs.into_iter().find(|(_, d, _)| *d == id)?;
             let shown = self.touched.with(|t| t.contains(&id)) || self.attempted.with(|a| a[step]);
-            shown.then_some(msg)
+            shown.then(|| problem(&p))
         })
     }
 
@@ -279,7 +280,7 @@ pub fn CreateCluster() -> impl IntoView {
     let draft = RwSignal::new(Draft::default());
     let step = RwSignal::new(0usize);
     let errors = Memo::new(move |_| {
-        draft.with(|d| d.errors().into_iter().map(|e| (step_of(&e.field), d.dom_id_for(&e.field), e.message)).collect::<Vec<_>>())
+        draft.with(|d| d.errors().into_iter().map(|e| (step_of(&e.field), d.dom_id_for(&e.field), e.problem)).collect::<Vec<_>>())
     });
     let wiz = Wiz { draft, errors, touched: RwSignal::new(Vec::new()), attempted: RwSignal::new([false; 3]) };
     let server_error = RwSignal::new(None::<ApiError>);
@@ -338,9 +339,9 @@ pub fn CreateCluster() -> impl IntoView {
         (wiz.attempted.with(|a| a[s]) && !errs.is_empty()).then(|| {
             view! {
                 <div class="error-summary" id="wizard-summary" role="alert" tabindex="-1">
-                    <strong>{format!("Fix {} problem{} before continuing:", errs.len(), if errs.len() == 1 { "" } else { "s" })}</strong>
+                    <strong>{t!(wizard.fix_problems, count = errs.len())}</strong>
                     <ul>
-                        {errs.into_iter().map(|(_, id, msg)| view! { <li><a href=format!("#{id}")>{msg}</a></li> }).collect_view()}
+                        {errs.into_iter().map(|(_, id, p)| view! { <li><a href=format!("#{id}")>{move || problem(&p)}</a></li> }).collect_view()}
                     </ul>
                 </div>
             }.into_any()
@@ -349,11 +350,11 @@ pub fn CreateCluster() -> impl IntoView {
 
     view! {
         <section class="page page-narrow" aria-labelledby="wizard-title">
-            <nav class="breadcrumb" aria-label="Breadcrumb">
-                <a href=href("/clusters")>"Clusters"</a><span aria-hidden="true">" / "</span><span aria-current="page">"Create"</span>
+            <nav class="breadcrumb" aria-label=tr!(common.breadcrumb)>
+                <a href=href("/clusters")>{tr!(nav.clusters)}</a><span aria-hidden="true">" / "</span><span aria-current="page">{tr!(wizard.crumb)}</span>
             </nav>
-            <header class="page-head"><h1 id="wizard-title">"Create cluster"</h1></header>
-            <ol class="stepper" aria-label="Steps">
+            <header class="page-head"><h1 id="wizard-title">{tr!(wizard.title)}</h1></header>
+            <ol class="stepper" aria-label=tr!(wizard.steps)>
                 {STEPS.iter().enumerate().map(|(i, label)| view! {
                     <li class:done=move || { step.get() > i } class:current=move || { step.get() == i }
                         aria-current=move || (step.get() == i).then_some("step")>
@@ -365,28 +366,27 @@ pub fn CreateCluster() -> impl IntoView {
                 }).collect_view()}
             </ol>
             <form class="card form wizard" novalidate=true on:submit=|ev| ev.prevent_default()>
-                <h2 id="wizard-step-title" tabindex="-1">{move || format!("Step {} of 3: {}", step.get() + 1, STEPS[step.get()])}</h2>
+                <h2 id="wizard-step-title" tabindex="-1">{move || t!(wizard.step_heading, step = step.get() + 1, name = STEPS[step.get()]())}</h2>
                 {move || summary()}
                 {move || server_error.get().map(|e| view! {
                     <div id="wizard-server-error" tabindex="-1">
-                        <ErrorPanel error=e title="The service refused to create the cluster"
-                            hint="Everything you entered is kept; correct it and submit again."/>
+                        <ErrorPanel error=e title=tr!(wizard.refused) hint=tr!(wizard.refused_hint)/>
                     </div>
                 })}
                 <div hidden=move || step.get() != 0><SoftwareStep wiz=wiz/></div>
                 <div hidden=move || step.get() != 1><HardwareStep wiz=wiz/></div>
                 <div hidden=move || step.get() != 2><AdvancedStep wiz=wiz/></div>
                 <div class="form-actions wizard-actions">
-                    <button type="button" class="btn" id="wizard-back" disabled=move || step.get() == 0 on:click=back>"Back"</button>
+                    <button type="button" class="btn" id="wizard-back" disabled=move || step.get() == 0 on:click=back>{tr!(wizard.back)}</button>
                     <When when=move || step.get() < 2>
-                        <button type="button" class="btn btn-primary" id="wizard-next" on:click=next>"Next"</button>
+                        <button type="button" class="btn btn-primary" id="wizard-next" on:click=next>{tr!(wizard.next)}</button>
                     </When>
                     <When when=move || step.get() == 2>
                         <button type="button" class="btn btn-primary" id="wizard-submit" disabled=move || submitting.get() on:click=move |_| submit.run(())>
-                            {move || if submitting.get() { "Creating…" } else { "Create cluster" }}
+                            {move || if submitting.get() { t!(wizard.creating) } else { t!(wizard.title) }}
                         </button>
                     </When>
-                    <a class="btn btn-ghost" href=href("/clusters")>"Cancel"</a>
+                    <a class="btn btn-ghost" href=href("/clusters")>{tr!(common.cancel)}</a>
                 </div>
             </form>
         </section>
@@ -420,17 +420,18 @@ fn SoftwareStep(wiz: Wiz) -> impl IntoView {
     let comp_error = wiz.error("components");
 
     view! {
-        <TextField id="cluster_name" label="Cluster name" value=name on_input=set_name error=wiz.error("cluster_name")
-            hint="1–64 letters, digits, hyphens (-) or underscores (_)." required=true autocomplete="off"/>
+        <TextField id="cluster_name" label=tr!(wizard.name) value=name on_input=set_name error=wiz.error("cluster_name")
+            hint=tr!(wizard.name_hint) required=true autocomplete="off"/>
         <div class="field-row">
-            <SelectField id="cluster_version" label="Version" value=version on_change=set_version
+            <SelectField id="cluster_version" label=tr!(clusters.col_version) value=version on_change=set_version
                 options=Signal::derive(|| opts(catalog::VERSIONS.iter().map(|v| v.name))) error=wiz.error("cluster_version")/>
-            <SelectField id="cluster_type" label="Cluster type" value=ctype on_change=set_type
-                options=Signal::derive(|| opts(WIZARD_TYPES)) error=wiz.error("cluster_type")
-                hint="CUSTOM clusters (your own role placement) are created through the API."/>
+            <SelectField id="cluster_type" label=tr!(wizard.type_label) value=ctype on_change=set_type
+                options={move || WIZARD_TYPES.iter().map(|t| (t.to_string(), super::type_name(t))).collect::<Vec<_>>()}
+                error=wiz.error("cluster_type")
+                hint=tr!(wizard.type_hint)/>
         </div>
-        <FormField id="components" label="Components" error=comp_error group=true
-            hint="Components required by the cluster type are checked and cannot be removed.">
+        <FormField id="components" label=tr!(cluster.components) error=comp_error group=true
+            hint=tr!(wizard.components_hint)>
             <div class="checks" role="group" aria-labelledby="components-label" aria-describedby=described_by("components")>
                 {move || components.get().into_iter().map(|(n, ver)| {
                     let id = format!("component-{}", n.to_ascii_lowercase());
@@ -460,8 +461,8 @@ fn SoftwareStep(wiz: Wiz) -> impl IntoView {
                 }).collect_view()}
             </div>
         </FormField>
-        <SelectField id="safe_mode" label="Safe mode" value=safe on_change=set_safe
-            options=Signal::derive(|| vec![("SIMPLE".to_string(), "Normal (no Kerberos)".to_string()), ("KERBEROS".to_string(), "Kerberos authentication".to_string())])
+        <SelectField id="safe_mode" label=tr!(cluster.safe_mode) value=safe on_change=set_safe
+            options={move || vec![("SIMPLE".to_string(), t!(cluster.safe_normal)), ("KERBEROS".to_string(), t!(wizard.safe_kerberos))]}
             error=wiz.error("safe_mode")/>
     }
 }
@@ -493,18 +494,18 @@ fn HardwareStep(wiz: Wiz) -> impl IntoView {
 
     view! {
         <div class="field-row">
-            <SelectField id="region" label="Region" value=region on_change=set_region
+            <SelectField id="region" label=tr!(wizard.region) value=region on_change=set_region
                 options=Signal::derive(|| opts(catalog::REGIONS.iter().map(|r| r.id))) error=wiz.error("region")/>
-            <SelectField id="availability_zone" label="Availability zone" value=az on_change=set_az options=zones
+            <SelectField id="availability_zone" label=tr!(wizard.az) value=az on_change=set_az options=zones
                 error=wiz.error("availability_zone")/>
         </div>
         <div class="field-row">
-            <SelectField id="vpc_name" label="VPC" value=vpc on_change=set_vpc
+            <SelectField id="vpc_name" label=tr!(wizard.vpc) value=vpc on_change=set_vpc
                 options=Signal::derive(|| opts(catalog::VPCS.iter().map(|v| v.name))) error=wiz.error("vpc_name")/>
-            <SelectField id="subnet_name" label="Subnet" value=subnet on_change=set_subnet options=subnets
+            <SelectField id="subnet_name" label=tr!(wizard.subnet) value=subnet on_change=set_subnet options=subnets
                 error=wiz.error("subnet_name")/>
         </div>
-        <h3 class="section-title">"Node groups"</h3>
+        <h3 class="section-title">{tr!(cluster.node_groups)}</h3>
         {move || wiz.error("node_groups").get().map(|m| view! { <p class="field-error" data-field="node_groups">{m}</p> }.into_any())}
         {move || (0..group_count.get()).map(|j| view! { <GroupEditor wiz=wiz j=j/> }).collect_view()}
     }
@@ -525,7 +526,10 @@ fn GroupEditor(wiz: Wiz, j: usize) -> impl IntoView {
     let (ds_id, ds, set_ds) = wiz.group_text(j, "data_volume.size", |g| &g.data_size, |g, v| g.data_size = v);
     let (dc_id, dc, set_dc) = wiz.group_text(j, "data_volume_count", |g| &g.data_count, |g, v| g.data_count = v);
     let flavors = Signal::derive(|| {
-        catalog::FLAVORS.iter().map(|f| (f.name.to_string(), format!("{} ({} vCPU, {} GiB)", f.name, f.vcpus, f.mem_gb))).collect::<Vec<_>>()
+        catalog::FLAVORS
+            .iter()
+            .map(|f| (f.name.to_string(), t!(wizard.flavor_option, name = f.name, vcpus = f.vcpus, mem = f.mem_gb)))
+            .collect::<Vec<_>>()
     });
     let vols = Signal::derive(|| opts(catalog::VOLUME_TYPES.iter()));
     let toggle_id = format!("group-{j}-enabled");
@@ -535,7 +539,7 @@ fn GroupEditor(wiz: Wiz, j: usize) -> impl IntoView {
         <fieldset class="group-editor" data-group=name>
             <legend>
                 <code class="mono">{name}</code>
-                <span class="muted">{move || format!(" · {}", group_role(&name()))}</span>
+                <span class="muted">{move || t!(wizard.group_role, role = group_role(&name()))}</span>
             </legend>
             <When when=optional>
                 <label class="check" for=toggle_id.clone()>
@@ -544,18 +548,18 @@ fn GroupEditor(wiz: Wiz, j: usize) -> impl IntoView {
                             let on = event_target_checked(&ev);
                             draft.update(|d| if let Some(g) = d.groups.get_mut(j) { g.enabled = on });
                         }/>
-                    "Include this optional task group"
+                    {tr!(wizard.include_task_group)}
                 </label>
             </When>
             {move || wiz.error(group_err_id.clone()).get().map(|m| view! { <p class="field-error" data-field=group_err_id.clone()>{m}</p> }.into_any())}
             <div class="group-grid" hidden=move || !enabled()>
-                <TextField id=num_id.clone() label="Nodes" value=num on_input=set_num input_type="number" min="0" error=wiz.error(num_id)/>
-                <SelectField id=size_id.clone() label="Flavor" value=size on_change=set_size options=flavors error=wiz.error(size_id)/>
-                <SelectField id=rt_id.clone() label="System disk type" value=rt on_change=set_rt options=vols error=wiz.error(rt_id)/>
-                <TextField id=rs_id.clone() label="System disk GB" value=rs on_input=set_rs input_type="number" min="10" error=wiz.error(rs_id)/>
-                <SelectField id=dt_id.clone() label="Data disk type" value=dt on_change=set_dt options=vols error=wiz.error(dt_id)/>
-                <TextField id=ds_id.clone() label="Data disk GB" value=ds on_input=set_ds input_type="number" min="10" error=wiz.error(ds_id)/>
-                <TextField id=dc_id.clone() label="Data disks per node" value=dc on_input=set_dc input_type="number" min="0" error=wiz.error(dc_id)/>
+                <TextField id=num_id.clone() label=tr!(clusters.col_nodes) value=num on_input=set_num input_type="number" min="0" error=wiz.error(num_id)/>
+                <SelectField id=size_id.clone() label=tr!(cluster.col_flavor) value=size on_change=set_size options=flavors error=wiz.error(size_id)/>
+                <SelectField id=rt_id.clone() label=tr!(wizard.system_disk_type) value=rt on_change=set_rt options=vols error=wiz.error(rt_id)/>
+                <TextField id=rs_id.clone() label=tr!(wizard.system_disk_size) value=rs on_input=set_rs input_type="number" min="10" error=wiz.error(rs_id)/>
+                <SelectField id=dt_id.clone() label=tr!(wizard.data_disk_type) value=dt on_change=set_dt options=vols error=wiz.error(dt_id)/>
+                <TextField id=ds_id.clone() label=tr!(wizard.data_disk_size) value=ds on_input=set_ds input_type="number" min="10" error=wiz.error(ds_id)/>
+                <TextField id=dc_id.clone() label=tr!(wizard.data_disk_count) value=dc on_input=set_dc input_type="number" min="0" error=wiz.error(dc_id)/>
             </div>
         </fieldset>
     }
@@ -572,30 +576,27 @@ fn AdvancedStep(wiz: Wiz) -> impl IntoView {
         wiz.text("manager_admin_password_confirm", |d| &d.manager_admin_password_confirm, |d, v| d.manager_admin_password_confirm = v);
     let keypair = move || mode.get() == "KEYPAIR";
     let tag_count = Memo::new(move |_| draft.with(|d| d.tags.len()));
-    let pw_hint = format!(
-        "8–26 characters with an uppercase and a lowercase letter, a digit and one of {}",
-        lakedeck_api::rules::PASSWORD_SPECIALS
-    );
+    let pw_hint = move || t!(wizard.password_hint, specials = lakedeck_api::rules::PASSWORD_SPECIALS);
 
     view! {
-        <TextField id="manager_admin_password" label="Manager admin password" value=adminpw on_input=set_adminpw
-            input_type="password" autocomplete="new-password" required=true hint=pw_hint.clone()
+        <TextField id="manager_admin_password" label=tr!(wizard.admin_password) value=adminpw on_input=set_adminpw
+            input_type="password" autocomplete="new-password" required=true hint=pw_hint
             error=wiz.error("manager_admin_password")/>
-        <TextField id="manager_admin_password_confirm" label="Confirm the password" value=confirm on_input=set_confirm
+        <TextField id="manager_admin_password_confirm" label=tr!(wizard.confirm_password) value=confirm on_input=set_confirm
             input_type="password" autocomplete="new-password" required=true error=wiz.error("manager_admin_password_confirm")/>
-        <SelectField id="login_mode" label="Node login" value=mode on_change=set_mode
-            options=Signal::derive(|| vec![("KEYPAIR".to_string(), "Key pair".to_string()), ("PASSWORD".to_string(), "Password".to_string())])
+        <SelectField id="login_mode" label=tr!(wizard.login_mode) value=mode on_change=set_mode
+            options={move || vec![("KEYPAIR".to_string(), t!(cluster.key_pair)), ("PASSWORD".to_string(), t!(wizard.password))]}
             error=wiz.error("login_mode")/>
         <div hidden=move || !keypair()>
-            <SelectField id="node_keypair_name" label="Key pair" value=kp on_change=set_kp
+            <SelectField id="node_keypair_name" label=tr!(cluster.key_pair) value=kp on_change=set_kp
                 options=Signal::derive(|| opts(catalog::KEY_PAIRS.iter())) error=wiz.error("node_keypair_name")/>
         </div>
         <div hidden=keypair>
-            <TextField id="node_root_password" label="Node root password" value=rootpw on_input=set_rootpw
+            <TextField id="node_root_password" label=tr!(wizard.root_password) value=rootpw on_input=set_rootpw
                 input_type="password" autocomplete="new-password" hint=pw_hint error=wiz.error("node_root_password")/>
         </div>
-        <FormField id="tags" label="Tags" group=true error=wiz.error("tags")
-            hint=format!("Up to {MAX_TAGS} tags; keys 1–36 characters, values up to 43, without = * < > \\ , | /")>
+        <FormField id="tags" label=tr!(clusters.col_tags) group=true error=wiz.error("tags")
+            hint=tr!(wizard.tags_hint, max = MAX_TAGS)>
             <div class="tags-editor" role="group" aria-labelledby="tags-label">
                 {move || (0..tag_count.get()).map(|i| {
                     let row_id = format!("tags-{i}");
@@ -608,22 +609,22 @@ fn AdvancedStep(wiz: Wiz) -> impl IntoView {
                     let r2 = row_id.clone();
                     view! {
                         <div class="tag-row" class:invalid=move || err.with(Option::is_some)>
-                            <input id=key_id class="input" placeholder="key" aria-label=format!("Tag {} key", i + 1)
+                            <input id=key_id class="input" placeholder=tr!(wizard.tag_key_placeholder) aria-label=tr!(wizard.tag_key, n = i + 1)
                                 aria-describedby=described_by(&row_id)
                                 prop:value=key on:input=move |ev| {
                                     let v = event_target_value(&ev);
                                     draft.update(|d| if let Some(t) = d.tags.get_mut(i) { t.0 = v });
                                     wiz.touch(&r1);
                                 }/>
-                            <input id=val_id class="input" placeholder="value" aria-label=format!("Tag {} value", i + 1)
+                            <input id=val_id class="input" placeholder=tr!(wizard.tag_value_placeholder) aria-label=tr!(wizard.tag_value, n = i + 1)
                                 aria-describedby=described_by(&row_id)
                                 prop:value=val on:input=move |ev| {
                                     let v = event_target_value(&ev);
                                     draft.update(|d| if let Some(t) = d.tags.get_mut(i) { t.1 = v });
                                     wiz.touch(&r2);
                                 }/>
-                            <button type="button" class="btn btn-sm btn-ghost" aria-label=format!("Remove tag {}", i + 1)
-                                on:click=move |_| draft.update(|d| { if i < d.tags.len() { d.tags.remove(i); } })>"Remove"</button>
+                            <button type="button" class="btn btn-sm btn-ghost" aria-label=tr!(wizard.tag_remove, n = i + 1)
+                                on:click=move |_| draft.update(|d| { if i < d.tags.len() { d.tags.remove(i); } })>{tr!(common.remove)}</button>
                             {move || err.get().map(|m| view! { <p class="field-error" id=format!("{row_id}-error") data-field=row_id.clone()>{m}</p> }.into_any())}
                         </div>
                     }
@@ -633,13 +634,13 @@ fn AdvancedStep(wiz: Wiz) -> impl IntoView {
                     on:click=move |_| {
                         draft.update(|d| d.tags.push((String::new(), String::new())));
                         focus_id(&format!("tags-{}-key", tag_count.get_untracked().saturating_sub(1)));
-                    }>"+ Add tag"</button>
+                    }>{tr!(wizard.add_tag)}</button>
             </div>
         </FormField>
         <label class="check" for="log_collection">
             <input type="checkbox" id="log_collection" prop:checked=move || draft.with(|d| d.log_collection)
                 on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.log_collection = on); }/>
-            "Collect logs when the installation fails"
+            {tr!(wizard.log_collection)}
         </label>
         <ReviewSummary wiz=wiz/>
     }
@@ -651,18 +652,20 @@ fn ReviewSummary(wiz: Wiz) -> impl IntoView {
     move || {
         draft.with(|d| {
             let nodes: i64 = d.sent_groups().iter().map(|&i| d.groups[i].node_num.trim().parse::<i64>().unwrap_or(0)).sum();
+            let groups = d.sent_groups().len();
             view! {
                 <section class="review" aria-labelledby="review-title">
-                    <h3 id="review-title" class="section-title">"Summary"</h3>
+                    <h3 id="review-title" class="section-title">{tr!(wizard.summary)}</h3>
                     <dl class="facts">
-                        <dt>"Name"</dt><dd>{if d.cluster_name.is_empty() { "—".to_string() } else { d.cluster_name.clone() }}</dd>
-                        <dt>"Software"</dt><dd>{format!("{} · {} · {}", d.cluster_version, d.cluster_type, d.components.join(", "))}</dd>
-                        <dt>"Placement"</dt><dd>{format!("{} / {} · {} / {}", d.region, d.availability_zone, d.vpc_name, d.subnet_name)}</dd>
-                        <dt>"Nodes"</dt><dd>{format!("{nodes} in {} groups", d.sent_groups().len())}</dd>
-                        <dt>"Billing"</dt><dd>"Pay-per-use (postPaid)"</dd>
+                        <dt>{tr!(clusters.col_name)}</dt><dd>{if d.cluster_name.is_empty() { "—".to_string() } else { d.cluster_name.clone() }}</dd>
+                        <dt>{tr!(wizard.step_software)}</dt><dd>{format!("{} · {} · {}", d.cluster_version, super::type_name(&d.cluster_type), d.components.join(", "))}</dd>
+                        <dt>{tr!(wizard.placement)}</dt><dd>{format!("{} / {} · {} / {}", d.region, d.availability_zone, d.vpc_name, d.subnet_name)}</dd>
+                        <dt>{tr!(clusters.col_nodes)}</dt><dd>{t!(wizard.nodes_in_groups, nodes = nodes, groups = groups)}</dd>
+                        <dt>{tr!(cluster.billing)}</dt><dd>{tr!(wizard.pay_per_use)}</dd>
                     </dl>
                 </section>
             }
         })
     }
+
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use lakedeck_api::catalog::group_role;
 use lakedeck_api::mrs::{Cluster, ClusterNode, ClusterState, NodeGroupV10};
+use lakedeck_api::problem::Problem;
 use lakedeck_api::rules::{validate_expand, validate_rename, validate_shrink};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -18,7 +19,9 @@ use crate::components::{
     TextField, Timestamp, When,
 };
 use crate::state::session::SessionExt;
+use crate::i18n::problem;
 use crate::state::{load, load_error, run_effect, use_adaptive_polling, use_session, LoadResult, Loaded, RefreshBus};
+use crate::{t, tr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScaleKind {
@@ -31,19 +34,17 @@ pub fn core_task_nodes(c: &Cluster) -> i64 {
     c.all_node_groups().filter(|g| group_role(&g.group_name) != "Master").map(|g| g.node_num.max(0)).sum()
 }
 
-/// Why a cluster cannot be deleted right now, or None when it can.
+/// Why a cluster cannot be deleted right now, or None when it can (tracked).
 pub fn delete_blocked_reason(state: ClusterState) -> Option<String> {
-    (!state.can_delete()).then(|| {
-        format!("A {} cluster cannot be deleted; only running or abnormal clusters can.", state.as_str())
-    })
+    (!state.can_delete()).then(|| t!(cluster.delete_blocked, state = crate::components::state_label(state)))
 }
 
-/// Why a group cannot be scaled right now, or None when it can.
+/// Why a group cannot be scaled right now, or None when it can (tracked).
 pub fn scale_blocked_reason(state: ClusterState, group: &str) -> Option<String> {
     if group_role(group) == "Master" {
-        Some("Master node groups cannot be scaled.".into())
+        Some(problem(&Problem::new("scale.master")))
     } else if !state.can_scale() {
-        Some(format!("Only running clusters can be scaled; this one is {}.", state.as_str()))
+        Some(t!(cluster.scale_blocked, state = crate::components::state_label(state)))
     } else {
         None
     }
@@ -69,14 +70,14 @@ pub fn ClusterDetail() -> impl IntoView {
 
     view! {
         <section class="page" id="cluster-detail" data-cluster-id=move || cluster_id.get()>
-            <nav class="breadcrumb" aria-label="Breadcrumb">
-                <a href=href("/clusters")>"Clusters"</a>
+            <nav class="breadcrumb" aria-label=tr!(common.breadcrumb)>
+                <a href=href("/clusters")>{tr!(nav.clusters)}</a>
                 <span aria-hidden="true">" / "</span>
                 <span aria-current="page">{move || cluster_id.get()}</span>
             </nav>
             <super::ClusterTabs cluster_id=cluster_id current="overview"/>
-            <ProgressBar busy=refreshing label="Refreshing cluster"/>
-            <Transition fallback=|| view! { <Spinner label="Loading cluster…"/> } set_pending=refreshing.write_only()>
+            <ProgressBar busy=refreshing label=tr!(cluster.refreshing)/>
+            <Transition fallback=|| view! { <Spinner label=tr!(cluster.loading)/> } set_pending=refreshing.write_only()>
                 <DetailBody data=data cluster_id=cluster_id transitional=transitional/>
             </Transition>
         </section>
@@ -103,7 +104,7 @@ fn DetailBody(
 
     view! {
         {move || error.get().map(|e| view! {
-            <ErrorPanel error=e title="Could not load the cluster" on_retry=Callback::new(move |_| refresh.bump())/>
+            <ErrorPanel error=e title=tr!(cluster.load_failed) on_retry=Callback::new(move |_| refresh.bump())/>
         })}
         <When when=move || cluster.with(Option::is_some)>
             <header class="page-head detail-head">
@@ -112,7 +113,7 @@ fn DetailBody(
                     <StateChip state=state stage=stage id="cluster-state"/>
                 </div>
                 <div class="page-actions">
-                    <button type="button" class="btn" on:click=move |_| refresh.bump() title="Refresh (r)">"Refresh"</button>
+                    <button type="button" class="btn" on:click=move |_| refresh.bump() title=tr!(common.refresh_title)>{tr!(common.refresh)}</button>
                     <DeleteButton cluster_id=cluster_id name=name state=state/>
                 </div>
             </header>
@@ -141,7 +142,7 @@ fn RenameTitle(cluster_id: Memo<String>, name: Signal<String>, state: Signal<Clu
         if !touched.get() {
             return None;
         }
-        validate_rename(state.get(), &draft.get()).err().map(|e| e.message)
+        validate_rename(state.get(), &draft.get()).err().map(|e| problem(&e.problem))
     });
     let start = move |_| {
         draft.set(name.get_untracked());
@@ -192,14 +193,14 @@ fn RenameTitle(cluster_id: Memo<String>, name: Signal<String>, state: Signal<Clu
                 <h1 id="cluster-title">{move || name.get()}</h1>
                 <button type="button" class="btn btn-sm" id="rename-cluster"
                     disabled=move || !state.get().can_rename()
-                    title=move || if state.get().can_rename() { "Rename the cluster".to_string() } else { format!("A {} cluster cannot be renamed.", state.get().as_str()) }
+                    title=move || if state.get().can_rename() { t!(cluster.rename_title) } else { t!(cluster.rename_blocked, state = crate::components::state_label(state.get())) }
                     on:click=start>
-                    "Rename"
+                    {tr!(cluster.rename)}
                 </button>
             }
         >
             <form class="rename-form" on:submit=move |ev| { ev.prevent_default(); save(); }>
-                <FormField id="rename-input" label="New cluster name" error=field_error>
+                <FormField id="rename-input" label=tr!(cluster.new_name) error=field_error>
                     <input id="rename-input" class="input" type="text" autocomplete="off"
                         aria-describedby=described_by("rename-input")
                         aria-invalid=move || field_error.with(|e| e.is_some()).to_string()
@@ -209,10 +210,10 @@ fn RenameTitle(cluster_id: Memo<String>, name: Signal<String>, state: Signal<Clu
                 </FormField>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary btn-sm" id="rename-save"
-                        disabled=move || saving.get()>{move || if saving.get() { "Saving…" } else { "Save" }}</button>
-                    <button type="button" class="btn btn-sm" id="rename-cancel" on:click=move |_| cancel()>"Cancel"</button>
+                        disabled=move || saving.get()>{move || if saving.get() { t!(common.saving) } else { t!(common.save) }}</button>
+                    <button type="button" class="btn btn-sm" id="rename-cancel" on:click=move |_| cancel()>{tr!(common.cancel)}</button>
                 </div>
-                {move || server_error.get().map(|e| view! { <ErrorPanel error=e title="The cluster was not renamed"/> })}
+                {move || server_error.get().map(|e| view! { <ErrorPanel error=e title=tr!(cluster.rename_failed)/> })}
             </form>
         </When>
     }
@@ -270,36 +271,36 @@ fn DeleteButton(cluster_id: Memo<String>, name: Signal<String>, state: Signal<Cl
             disabled=move || reason.with(Option::is_some)
             aria-describedby="delete-reason"
             on:click=move |_| { typed.set(String::new()); error.set(None); open.set(true); }>
-            "Delete"
+            {tr!(common.delete)}
         </button>
         <span id="delete-reason" class="hint delete-reason">{move || reason.get()}</span>
-        <Dialog open=open on_close=Callback::new(move |_| open.set(false)) title="Delete cluster" id="delete-dialog"
+        <Dialog open=open on_close=Callback::new(move |_| open.set(false)) title=tr!(cluster.delete_title) id="delete-dialog"
             initial_focus="#delete-confirm-name">
             <form on:submit=move |ev| { ev.prevent_default(); confirm(); }>
                 <p>
-                    "This deletes the cluster " <strong>{move || name.get()}</strong>
-                    " and all its nodes and data. It cannot be undone."
+                    {tr!(cluster.delete_text_before)} <strong>{move || name.get()}</strong>
+                    {tr!(cluster.delete_text_after)}
                 </p>
-                <FormField id="delete-confirm-name" label="Type the cluster name to confirm">
+                <FormField id="delete-confirm-name" label=tr!(cluster.delete_confirm_label)>
                     <input id="delete-confirm-name" class="input" type="text" autocomplete="off"
                         aria-describedby=described_by("delete-confirm-name")
                         prop:value=move || typed.get()
                         on:input=move |ev| typed.set(event_target_value(&ev))/>
                 </FormField>
-                {move || error.get().map(|e| view! { <ErrorPanel error=e title="The cluster was not deleted"/> })}
+                {move || error.get().map(|e| view! { <ErrorPanel error=e title=tr!(cluster.delete_failed)/> })}
                 <div class="form-actions">
                     <button type="submit" class="btn btn-danger" id="delete-confirm"
                         disabled=move || !matches() || busy.get()>
-                        {move || if busy.get() { "Deleting…" } else { "Delete cluster" }}
+                        {move || if busy.get() { t!(common.deleting) } else { t!(cluster.delete_title) }}
                     </button>
-                    <button type="button" class="btn" on:click=move |_| open.set(false)>"Cancel"</button>
+                    <button type="button" class="btn" on:click=move |_| open.set(false)>{tr!(common.cancel)}</button>
                 </div>
             </form>
         </Dialog>
     }
 }
 
-fn fact(label: &'static str, value: impl IntoView + 'static) -> impl IntoView {
+fn fact(label: fn() -> String, value: impl IntoView + 'static) -> impl IntoView {
     view! { <dt>{label}</dt><dd>{value}</dd> }
 }
 
@@ -307,58 +308,84 @@ fn or_dash(s: &str) -> String {
     if s.trim().is_empty() { "—".into() } else { s.to_string() }
 }
 
-/// "8 total (2 master, 4 core, 2 task)"; the task part only when task groups hold nodes.
+/// "8 in all (2 master, 4 core, 2 task)"; the task part only when task groups hold nodes (tracked).
 pub fn node_summary(c: &Cluster) -> String {
     let task: i64 = c.task_node_groups.iter().map(|g| g.node_num.max(0)).sum();
-    let task = if task > 0 { format!(", {task} task") } else { String::new() };
-    format!("{} total ({} master, {} core{task})", or_dash(&c.total_node_num), or_dash(&c.master_node_num), or_dash(&c.core_node_num))
+    let (total, master, core) = (or_dash(&c.total_node_num), or_dash(&c.master_node_num), or_dash(&c.core_node_num));
+    if task > 0 {
+        t!(cluster.nodes_summary_task, total = total, master = master, core = core, task = task)
+    } else {
+        t!(cluster.nodes_summary, total = total, master = master, core = core)
+    }
 }
 
 #[component]
 fn Overview(cluster: Memo<Option<Cluster>>) -> impl IntoView {
     move || {
         cluster.get().map(|c| {
-            let safe = if c.safe_mode == 1 { "Kerberos (security mode)" } else { "Normal (no Kerberos)" };
+            let kerberos = c.safe_mode == 1;
             let az = if c.az_code.is_empty() { c.az_name.clone() } else { c.az_code.clone() };
-            let ips = [("Manager EIP", &c.eip_address), ("External IP", &c.external_ip), ("Internal IP", &c.internal_ip), ("Master node IP", &c.master_node_ip)]
-                .into_iter()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| format!("{k}: {v}"))
-                .collect::<Vec<_>>();
-            let billing = [c.billing_type.clone(), if c.charging_start_time.is_empty() { String::new() } else { "since".into() }]
-                .join(" ");
+            let ips = [
+                (1, c.eip_address.clone()),
+                (2, c.external_ip.clone()),
+                (3, c.internal_ip.clone()),
+                (4, c.master_node_ip.clone()),
+            ];
+            let ips = move || {
+                let list: Vec<String> = ips
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(k, v)| match k {
+                        1 => t!(cluster.ip_manager, ip = v),
+                        2 => t!(cluster.ip_external, ip = v),
+                        3 => t!(cluster.ip_internal, ip = v),
+                        _ => t!(cluster.ip_master, ip = v),
+                    })
+                    .collect();
+                if list.is_empty() { "—".to_string() } else { crate::i18n::format::list(&list) }
+            };
+            let billing_type = c.billing_type.clone();
+            let billing_since = !c.charging_start_time.is_empty();
+            let billing = move || match (billing_type.trim().is_empty(), billing_since) {
+                (true, _) => "—".to_string(),
+                (false, true) => t!(cluster.billing_since, billing = billing_type.trim()),
+                (false, false) => billing_type.trim().to_string(),
+            };
             let tags = c.tag_pairs();
             let components = c.component_list.clone();
+            let code = c.cluster_type;
+            let summary = c.clone();
+            let log_on = c.log_collection == 1;
             view! {
                 <div class="grid-2">
                     <section class="card" aria-labelledby="overview-title">
-                        <h2 id="overview-title">"Overview"</h2>
+                        <h2 id="overview-title">{tr!(cluster.tab_overview)}</h2>
                         <dl class="facts">
-                            {fact("Cluster id", view! { <span class="id-cell"><code class="mono">{c.cluster_id.clone()}</code><CopyButton text=c.cluster_id.clone() label="cluster id"/></span> })}
-                            {fact("Version", c.cluster_version.clone())}
-                            {fact("Type", cluster_type_label(c.cluster_type))}
-                            {fact("Safe mode", safe)}
-                            {fact("Region / AZ", format!("{} / {}", or_dash(&c.data_center), or_dash(&az)))}
-                            {fact("VPC / subnet", format!("{} / {}", or_dash(&c.vpc), or_dash(&c.subnet_name)))}
-                            {fact("IP addresses", if ips.is_empty() { "—".to_string() } else { ips.join(", ") })}
-                            {fact("Key pair", or_dash(&c.node_public_cert_name))}
-                            {fact("Nodes", node_summary(&c))}
-                            {fact("Billing", view! { {or_dash(billing.trim())} " " <Timestamp epoch=c.charging_start_time.clone()/> })}
-                            {fact("Log collection", if c.log_collection == 1 { "On" } else { "Off" })}
-                            {fact("Created", view! { <Timestamp epoch=c.create_at.clone()/> })}
-                            {fact("Updated", view! { <Timestamp epoch=c.update_at.clone()/> })}
-                            {fact("Tags", view! {
+                            {fact(|| t!(clusters.col_id), view! { <span class="id-cell"><code class="mono">{c.cluster_id.clone()}</code><CopyButton text=c.cluster_id.clone() label=tr!(clusters.copy_id)/></span> })}
+                            {fact(|| t!(clusters.col_version), c.cluster_version.clone())}
+                            {fact(|| t!(clusters.col_type), move || cluster_type_label(code))}
+                            {fact(|| t!(cluster.safe_mode), move || if kerberos { t!(cluster.safe_kerberos) } else { t!(cluster.safe_normal) })}
+                            {fact(|| t!(cluster.region_az), format!("{} / {}", or_dash(&c.data_center), or_dash(&az)))}
+                            {fact(|| t!(cluster.vpc_subnet), format!("{} / {}", or_dash(&c.vpc), or_dash(&c.subnet_name)))}
+                            {fact(|| t!(cluster.ips), ips)}
+                            {fact(|| t!(cluster.key_pair), or_dash(&c.node_public_cert_name))}
+                            {fact(|| t!(clusters.col_nodes), move || node_summary(&summary))}
+                            {fact(|| t!(cluster.billing), view! { {billing} " " <Timestamp epoch=c.charging_start_time.clone()/> })}
+                            {fact(|| t!(cluster.log_collection), move || if log_on { t!(common.on) } else { t!(common.off) })}
+                            {fact(|| t!(clusters.col_created), view! { <Timestamp epoch=c.create_at.clone()/> })}
+                            {fact(|| t!(cluster.updated), view! { <Timestamp epoch=c.update_at.clone()/> })}
+                            {fact(|| t!(clusters.col_tags), view! {
                                 <ul class="tag-list">
-                                    {if tags.is_empty() { Some(view! { <li class="muted">"none"</li> }) } else { None }}
+                                    {if tags.is_empty() { Some(view! { <li class="muted">{tr!(common.none)}</li> }) } else { None }}
                                     {tags.into_iter().map(|t| view! { <li class="tag">{format!("{}={}", t.key, t.value)}</li> }).collect_view()}
                                 </ul>
                             })}
                         </dl>
                     </section>
                     <section class="card" aria-labelledby="components-title">
-                        <h2 id="components-title">"Components"</h2>
+                        <h2 id="components-title">{tr!(cluster.components)}</h2>
                         <ul class="component-list">
-                            {if components.is_empty() { Some(view! { <li class="muted">"No components reported."</li> }) } else { None }}
+                            {if components.is_empty() { Some(view! { <li class="muted">{tr!(cluster.no_components)}</li> }) } else { None }}
                             {components.into_iter().map(|comp| view! {
                                 <li><span class="comp-name">{comp.component_name}</span> " " <span class="muted">{comp.component_version}</span></li>
                             }).collect_view()}
@@ -370,14 +397,15 @@ fn Overview(cluster: Memo<Option<Cluster>>) -> impl IntoView {
     }
 }
 
+/// `2 × SAS 600 GB` (tracked).
 fn disk(kind: &str, size: i64, count: Option<i64>) -> String {
     if size <= 0 {
         return "—".into();
     }
     match count {
-        Some(n) if n <= 0 => "none".into(),
-        Some(n) => format!("{n} × {kind} {size} GB"),
-        None => format!("{kind} {size} GB"),
+        Some(n) if n <= 0 => t!(common.none),
+        Some(n) => t!(cluster.disks, count = n, kind = kind, size = size),
+        None => t!(cluster.disk, kind = kind, size = size),
     }
 }
 
@@ -388,13 +416,19 @@ fn NodeGroups(cluster: Memo<Option<Cluster>>, cluster_id: Memo<String>) -> impl 
     let scale = RwSignal::new(None::<(ScaleKind, String)>);
 
     let columns = vec![
-        Column::new("Group", |g: &NodeGroupV10| view! { <code class="mono">{g.group_name.clone()}</code> }),
-        Column::text("Role", |g: &NodeGroupV10| group_role(&g.group_name).to_string()),
-        Column::new("Nodes", |g: &NodeGroupV10| view! { <span class="node-num">{g.node_num}</span> }).class("num"),
-        Column::text("Flavor", |g: &NodeGroupV10| or_dash(&g.node_size)),
-        Column::text("System disk", |g: &NodeGroupV10| disk(&g.root_volume_type, g.root_volume_size, None)),
-        Column::text("Data disks", |g: &NodeGroupV10| disk(&g.data_volume_type, g.data_volume_size, Some(g.data_volume_count))),
-        Column::new("Scale", move |g: &NodeGroupV10| {
+        Column::new(tr!(cluster.col_group), |g: &NodeGroupV10| view! { <code class="mono">{g.group_name.clone()}</code> }),
+        Column::text(tr!(cluster.col_role), |g: &NodeGroupV10| group_role(&g.group_name).to_string()),
+        Column::new(tr!(clusters.col_nodes), |g: &NodeGroupV10| view! { <span class="node-num">{g.node_num}</span> }).class("num"),
+        Column::text(tr!(cluster.col_flavor), |g: &NodeGroupV10| or_dash(&g.node_size)),
+        Column::new(tr!(cluster.col_system_disk), |g: &NodeGroupV10| {
+            let (kind, size) = (g.root_volume_type.clone(), g.root_volume_size);
+            move || disk(&kind, size, None)
+        }),
+        Column::new(tr!(cluster.col_data_disks), |g: &NodeGroupV10| {
+            let (kind, size, count) = (g.data_volume_type.clone(), g.data_volume_size, g.data_volume_count);
+            move || disk(&kind, size, Some(count))
+        }),
+        Column::new(tr!(cluster.col_scale), move |g: &NodeGroupV10| {
             let name = g.group_name.clone();
             let n1 = name.clone();
             let n2 = name.clone();
@@ -402,16 +436,16 @@ fn NodeGroups(cluster: Memo<Option<Cluster>>, cluster_id: Memo<String>) -> impl 
             view! {
                 <span class="row-actions">
                     <button type="button" class="btn btn-sm expand-group" disabled=move || reason.with(Option::is_some)
-                        title=move || reason.get().unwrap_or_else(|| "Add nodes".into())
-                        aria-label=format!("Add nodes to {n1}")
+                        title=move || reason.get().unwrap_or_else(|| t!(cluster.add_nodes))
+                        aria-label={ let n = n1.clone(); move || t!(cluster.add_nodes_to, group = n) }
                         on:click={ let n = n1.clone(); move |_| scale.set(Some((ScaleKind::Expand, n.clone()))) }>
-                        "+ Add"
+                        {tr!(cluster.add)}
                     </button>
                     <button type="button" class="btn btn-sm shrink-group" disabled=move || reason.with(Option::is_some)
-                        title=move || reason.get().unwrap_or_else(|| "Remove nodes".into())
-                        aria-label=format!("Remove nodes from {n2}")
+                        title=move || reason.get().unwrap_or_else(|| t!(cluster.remove_nodes))
+                        aria-label={ let n = n2.clone(); move || t!(cluster.remove_nodes_from, group = n) }
                         on:click={ let n = n2.clone(); move |_| scale.set(Some((ScaleKind::Shrink, n.clone()))) }>
-                        "− Remove"
+                        {tr!(cluster.remove)}
                     </button>
                 </span>
             }
@@ -420,9 +454,9 @@ fn NodeGroups(cluster: Memo<Option<Cluster>>, cluster_id: Memo<String>) -> impl 
 
     view! {
         <section class="card" aria-labelledby="groups-title">
-            <h2 id="groups-title">"Node groups"</h2>
+            <h2 id="groups-title">{tr!(cluster.node_groups)}</h2>
             <DataTable rows=groups columns=columns row_key=|g: &NodeGroupV10| g.group_name.clone() key_attr="data-group"
-                caption="Node groups" empty="No node groups."/>
+                caption=tr!(cluster.node_groups) empty=tr!(cluster.no_node_groups)/>
         </section>
         <ScaleDialog scale=scale cluster=cluster cluster_id=cluster_id/>
     }
@@ -446,7 +480,7 @@ fn ScaleDialog(scale: RwSignal<Option<(ScaleKind, String)>>, cluster: Memo<Optio
 
     let check = move || -> Result<(ScaleKind, String, i64), String> {
         let Some((kind, group)) = scale.get() else { return Err(String::new()) };
-        let n: i64 = count.get().trim().parse().map_err(|_| "Enter a whole number of nodes.".to_string())?;
+        let n: i64 = count.get().trim().parse().map_err(|_| t!(cluster.count_not_number))?;
         let role = group_role(&group);
         let (now_group, now_core_task) = cluster.with(|c| {
             c.as_ref()
@@ -457,13 +491,13 @@ fn ScaleDialog(scale: RwSignal<Option<(ScaleKind, String)>>, cluster: Memo<Optio
             ScaleKind::Expand => validate_expand(role, n, now_core_task),
             ScaleKind::Shrink => validate_shrink(role, n, now_group),
         }
-        .map_err(|e| e.message)?;
+        .map_err(|e| problem(&e.problem))?;
         Ok((kind, group, n))
     };
     let field_error = Signal::derive(move || if touched.get() { check().err().filter(|e| !e.is_empty()) } else { None });
     let title = move || match scale.get() {
-        Some((ScaleKind::Expand, g)) => format!("Add nodes to {g}"),
-        Some((ScaleKind::Shrink, g)) => format!("Remove nodes from {g}"),
+        Some((ScaleKind::Expand, g)) => t!(cluster.add_nodes_to, group = g),
+        Some((ScaleKind::Shrink, g)) => t!(cluster.remove_nodes_from, group = g),
         None => String::new(),
     };
     let current = move || {
@@ -501,19 +535,19 @@ fn ScaleDialog(scale: RwSignal<Option<(ScaleKind, String)>>, cluster: Memo<Optio
 
     view! {
         <Dialog open=Signal::derive(move || scale.with(Option::is_some)) on_close=Callback::new(move |_| scale.set(None))
-            title="Scale node group" id="scale-dialog" initial_focus="#scale-count">
+            title=tr!(cluster.scale_title) id="scale-dialog" initial_focus="#scale-count">
             <form on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <p class="dialog-lead">{move || title()}</p>
-                <p class="hint">{move || current().map(|n| format!("The group has {n} nodes now."))}</p>
-                <TextField id="scale-count" label="Number of nodes" value=count input_type="number" min="1"
+                <p class="hint">{move || current().map(|n| t!(cluster.group_has, count = n))}</p>
+                <TextField id="scale-count" label=tr!(cluster.count_label) value=count input_type="number" min="1"
                     on_input=Callback::new(move |v| { count.set(v); touched.set(true); })
                     error=field_error required=true/>
-                {move || server_error.get().map(|e| view! { <ErrorPanel error=e title="The group was not scaled"/> })}
+                {move || server_error.get().map(|e| view! { <ErrorPanel error=e title=tr!(cluster.scale_failed)/> })}
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" id="scale-confirm" disabled=move || busy.get()>
-                        {move || if busy.get() { "Submitting…" } else { "Confirm" }}
+                        {move || if busy.get() { t!(common.submitting) } else { t!(common.confirm) }}
                     </button>
-                    <button type="button" class="btn" on:click=move |_| scale.set(None)>"Cancel"</button>
+                    <button type="button" class="btn" on:click=move |_| scale.set(None)>{tr!(common.cancel)}</button>
                 </div>
             </form>
         </Dialog>
@@ -542,25 +576,27 @@ fn Nodes(cluster_id: Memo<String>) -> impl IntoView {
     }));
     let error = load_error(nodes);
     let columns = vec![
-        Column::new("Node", |n: &ClusterNode| view! { <code class="mono">{n.node_name.clone()}</code> }),
-        Column::text("Group", |n: &ClusterNode| n.node_group_name.clone()),
-        Column::text("Type", |n: &ClusterNode| n.node_type.clone()),
-        Column::text("Internal IP", |n: &ClusterNode| or_dash(&n.server_info.internal_ip)),
-        Column::text("CPU / memory", |n: &ClusterNode| {
-            format!("{} vCPU / {} MB", or_dash(&n.server_info.cpu), or_dash(&n.server_info.mem))
+        Column::new(tr!(cluster.col_node), |n: &ClusterNode| view! { <code class="mono">{n.node_name.clone()}</code> }),
+        Column::text(tr!(cluster.col_group), |n: &ClusterNode| n.node_group_name.clone()),
+        Column::text(tr!(clusters.col_type), |n: &ClusterNode| n.node_type.clone()),
+        Column::text(tr!(cluster.col_internal_ip), |n: &ClusterNode| or_dash(&n.server_info.internal_ip)),
+        Column::new(tr!(cluster.col_cpu_mem), |n: &ClusterNode| {
+            let (cpu, mem) = (or_dash(&n.server_info.cpu), or_dash(&n.server_info.mem));
+            move || t!(cluster.cpu_mem, cpu = cpu, mem = mem)
         }),
-        Column::text("Status", |n: &ClusterNode| or_dash(&n.node_status)),
-        Column::new("Resource id", |n: &ClusterNode| view! { <code class="mono small">{n.resource_id.clone()}</code> }),
+        Column::text(tr!(cluster.col_status), |n: &ClusterNode| or_dash(&n.node_status)),
+        Column::new(tr!(cluster.col_resource_id), |n: &ClusterNode| view! { <code class="mono small">{n.resource_id.clone()}</code> }),
     ];
     view! {
         <section class="card" aria-labelledby="nodes-title">
-            <h2 id="nodes-title">"Nodes"</h2>
+            <h2 id="nodes-title">{tr!(cluster.nodes)}</h2>
             {move || error.get().map(|e| view! {
-                <ErrorPanel error=e title="Could not load nodes" on_retry=Callback::new(move |_| nodes.refetch())/>
+                <ErrorPanel error=e title=tr!(cluster.nodes_failed) on_retry=Callback::new(move |_| nodes.refetch())/>
             })}
             <DataTable rows=rows columns=columns row_key=|n: &ClusterNode| n.resource_id.clone() key_attr="data-node"
-                caption="Nodes" empty="No nodes reported."/>
-            <Pager id="nodes-pager" label="Node pages" page=page page_size=size total=total
+                caption=tr!(cluster.nodes) empty=tr!(cluster.no_nodes)/>
+            <Pager id="nodes-pager" label=tr!(cluster.node_pages) page=page page_size=size total=total
+
                 on_page=Callback::new(move |p| page.set(p))
                 on_size=Callback::new(move |s| { size.set(s); page.set(1); })/>
         </section>

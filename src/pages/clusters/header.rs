@@ -7,21 +7,22 @@ use crate::api::mrs::get_cluster;
 use crate::app::href;
 use crate::state::session::SessionExt;
 use crate::state::{load, use_session, Loaded};
+use crate::tr;
 
 /// Tabs of a cluster's views; `current` is `overview`, `jobs` or `files`.
 #[component]
 pub fn ClusterTabs(#[prop(into)] cluster_id: Signal<String>, current: &'static str) -> impl IntoView {
-    let tab = move |key: &'static str, label: &'static str, suffix: &'static str| {
+    let tab = move |key: &'static str, label: fn() -> String, suffix: &'static str| {
         view! {
             <a class="tab" id=format!("cluster-tab-{key}") href=move || href(&format!("/clusters/{}{suffix}", cluster_id.get()))
                 aria-current=(key == current).then_some("page")>{label}</a>
         }
     };
     view! {
-        <nav class="tabs cluster-tabs" aria-label="Cluster views">
-            {tab("overview", "Overview", "")}
-            {tab("jobs", "Jobs", "/jobs")}
-            {tab("files", "Files", "/files")}
+        <nav class="tabs cluster-tabs" aria-label=tr!(cluster.tabs_label)>
+            {tab("overview", || crate::t!(cluster.tab_overview), "")}
+            {tab("jobs", || crate::t!(nav.jobs), "/jobs")}
+            {tab("files", || crate::t!(files.title), "/files")}
         </nav>
     }
 }
@@ -42,8 +43,8 @@ pub fn ClusterHeader(#[prop(into)] cluster_id: Signal<String>, current: &'static
         })
     };
     view! {
-        <nav class="breadcrumb" aria-label="Breadcrumb">
-            <a href=href("/clusters")>"Clusters"</a>
+        <nav class="breadcrumb" aria-label=tr!(common.breadcrumb)>
+            <a href=href("/clusters")>{tr!(nav.clusters)}</a>
             <span aria-hidden="true">" / "</span>
             <a id="crumb-cluster" href=move || href(&format!("/clusters/{}", cluster_id.get()))>{name}</a>
         </nav>

@@ -18,6 +18,7 @@ use crate::components::{
 };
 use crate::state::session::SessionExt;
 use crate::state::{load, load_error, run_effect, use_adaptive_polling, use_session, LoadResult, Loaded, RefreshBus};
+use crate::{t, tr};
 
 pub const PAGE_SIZES: [u32; 3] = [10, 20, 50];
 
@@ -248,7 +249,7 @@ pub fn ClustersList() -> impl IntoView {
             }
         }
     };
-    let tab_button = move |tab: Tab, id: &'static str, label: &'static str| {
+    let tab_button = move |tab: Tab, id: &'static str, label: fn() -> String| {
         let selected = move || params.with(|p| p.tab == tab);
         view! {
             <button type="button" role="tab" id=id class="tab"
@@ -279,65 +280,66 @@ pub fn ClustersList() -> impl IntoView {
     view! {
         <section class="page" aria-labelledby="clusters-title">
             <header class="page-head">
-                <h1 id="clusters-title">"Clusters"</h1>
+                <h1 id="clusters-title">{tr!(nav.clusters)}</h1>
                 <div class="page-actions">
                     <button type="button" class="btn" id="refresh-clusters" on:click=move |_| refresh.bump()
-                        title="Refresh (r)">"Refresh"</button>
-                    <a id="create-cluster" class="btn btn-primary" href=href("/clusters/create") title="New cluster (n)">
-                        "Create cluster"
+                        title=tr!(common.refresh_title)>{tr!(common.refresh)}</button>
+                    <a id="create-cluster" class="btn btn-primary" href=href("/clusters/create") title=tr!(clusters.create_title)>
+                        {tr!(wizard.title)}
                     </a>
                 </div>
             </header>
 
-            <div class="tabs" role="tablist" aria-label="Cluster lists">
-                {tab_button(Tab::Active, "tab-active", "Active")}
-                {tab_button(Tab::History, "tab-history", "History")}
+            <div class="tabs" role="tablist" aria-label=tr!(clusters.lists_label)>
+                {tab_button(Tab::Active, "tab-active", || t!(clusters.tab_active))}
+                {tab_button(Tab::History, "tab-history", || t!(clusters.tab_history))}
             </div>
 
             <div class="filters" role="search">
                 <div class="filter">
                     <label for="cluster-search">
-                        "Search"<kbd class="key-hint" aria-hidden="true" title="Press / to focus the search field">"/"</kbd>
+                        {tr!(clusters.search)}<kbd class="key-hint" aria-hidden="true" title=tr!(clusters.search_key_title)>"/"</kbd>
                     </label>
-                    <input id="cluster-search" type="search" class="input" placeholder="Name or id"
+                    <input id="cluster-search" type="search" class="input" placeholder=tr!(clusters.search_placeholder)
                         aria-describedby="cluster-search-hint"
                         prop:value=move || search_text.get()
                         on:input=on_search_input
                         on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); apply_search(); } />
-                    <span id="cluster-search-hint" class="visually-hidden">"Matches part of the name, or an exact id. Press / to focus this field."</span>
+                    <span id="cluster-search-hint" class="visually-hidden">{tr!(clusters.search_hint)}</span>
                 </div>
                 <div class="filter">
-                    <label for="state-filter">"State"</label>
+                    <label for="state-filter">{tr!(clusters.col_state)}</label>
                     <select id="state-filter" class="input" on:change=move |ev| {
                         let v = event_target_value(&ev);
                         update(&|p| { p.state = v.clone(); p.page = 1; });
                     }>
-                        <option value="" selected=move || params.with(|p| p.state.is_empty())>"All states"</option>
+                        <option value="" selected=move || params.with(|p| p.state.is_empty())>{tr!(common.all_states)}</option>
                         {move || state_options().into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=move || params.with(|p| p.state == s.as_str())>{state_label(s)}</option>
+                            <option value=s.as_str() selected=move || params.with(|p| p.state == s.as_str())>{move || state_label(s)}</option>
                         }).collect_view()}
                     </select>
                 </div>
                 <div class="filter filter-wide">
-                    <label for="tag-filter">"Tags"</label>
+                    <label for="tag-filter">{tr!(clusters.col_tags)}</label>
+                    // i18n-allow: an example of the filter syntax (tag names are the user's data).
                     <input id="tag-filter" type="text" class="input" placeholder="env*prod,team"
                         aria-describedby="tag-filter-hint"
                         prop:value=move || tags_text.get()
                         on:input=move |ev| tags_text.set(event_target_value(&ev))
                         on:change=move |_| apply_tags()
                         on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); apply_tags(); } />
-                    <span id="tag-filter-hint" class="hint">"key*value, or a bare key for any value; comma-separated tags must all match"</span>
+                    <span id="tag-filter-hint" class="hint">{tr!(clusters.tags_hint)}</span>
                 </div>
                 <When when=move || params.with(ListParams::has_filters)>
                     <button type="button" class="btn btn-ghost" id="clear-filters" on:click=move |_| update(&|p| {
                         p.search.clear(); p.state.clear(); p.tags.clear(); p.page = 1;
-                    })>"Clear filters"</button>
+                    })>{tr!(common.clear_filters)}</button>
                 </When>
             </div>
 
-            <ProgressBar busy=refreshing label="Refreshing clusters"/>
+            <ProgressBar busy=refreshing label=tr!(clusters.refreshing)/>
             <div role="tabpanel" id="clusters-panel" aria-labelledby=move || if params.with(|p| p.tab == Tab::Active) { "tab-active" } else { "tab-history" }>
-                <Transition fallback=|| view! { <Spinner label="Loading clusters…"/> } set_pending=refreshing.write_only()>
+                <Transition fallback=|| view! { <Spinner label=tr!(clusters.loading)/> } set_pending=refreshing.write_only()>
                     <ClusterRows data=data params=params go=go on_sort=on_sort transitional=transitional busy=refreshing/>
                 </Transition>
             </div>
@@ -377,25 +379,28 @@ fn ClusterRows(
     });
 
     let columns = vec![
-        Column::new("Name", |c: &Cluster| {
+        Column::new(tr!(clusters.col_name), |c: &Cluster| {
             view! { <a class="cluster-name" href=href(&format!("/clusters/{}", c.cluster_id))>{c.cluster_name.clone()}</a> }
         })
         .sortable("name")
         .class("col-name"),
-        Column::new("Cluster id", |c: &Cluster| {
+        Column::new(tr!(clusters.col_id), |c: &Cluster| {
             view! {
                 <span class="id-cell">
                     <code class="mono" title=c.cluster_id.clone()>{short_id(&c.cluster_id)}</code>
-                    <CopyButton text=c.cluster_id.clone() label="cluster id"/>
+                    <CopyButton text=c.cluster_id.clone() label=tr!(clusters.copy_id)/>
                 </span>
             }
         })
         .class("col-id"),
-        Column::new("State", |c: &Cluster| view! { <StateChip state=c.cluster_state stage=c.stage_desc.clone()/> }).sortable("state"),
-        Column::text("Version", |c: &Cluster| c.cluster_version.clone()),
-        Column::text("Type", |c: &Cluster| cluster_type_label(c.cluster_type)),
-        Column::text("Nodes", |c: &Cluster| c.total_node_num.clone()).class("num"),
-        Column::new("Tags", |c: &Cluster| {
+        Column::new(tr!(clusters.col_state), |c: &Cluster| view! { <StateChip state=c.cluster_state stage=c.stage_desc.clone()/> }).sortable("state"),
+        Column::text(tr!(clusters.col_version), |c: &Cluster| c.cluster_version.clone()),
+        Column::new(tr!(clusters.col_type), |c: &Cluster| {
+            let code = c.cluster_type;
+            move || cluster_type_label(code)
+        }),
+        Column::text(tr!(clusters.col_nodes), |c: &Cluster| c.total_node_num.clone()).class("num"),
+        Column::new(tr!(clusters.col_tags), |c: &Cluster| {
             let tags = c.tag_pairs();
             view! {
                 <ul class="tag-list">
@@ -405,7 +410,7 @@ fn ClusterRows(
                 </ul>
             }
         }),
-        Column::new("Created", |c: &Cluster| view! { <Timestamp epoch=c.create_at.clone()/> }).sortable("created"),
+        Column::new(tr!(clusters.col_created), |c: &Cluster| view! { <Timestamp epoch=c.create_at.clone()/> }).sortable("created"),
     ];
     let columns = StoredValue::new(columns);
     let sort = Signal::derive(move || params.with(|p| p.sort.map(|(k, asc)| (k.as_str().to_string(), asc))));
@@ -416,13 +421,13 @@ fn ClusterRows(
         view! {
             <div class="empty-state" id="clusters-empty">
                 {if filtered {
-                    view! { <p>"No clusters match these filters."</p> }.into_any()
+                    view! { <p>{tr!(clusters.empty_filtered)}</p> }.into_any()
                 } else if history {
-                    view! { <p>"No deleted clusters."</p> }.into_any()
+                    view! { <p>{tr!(clusters.empty_history)}</p> }.into_any()
                 } else {
                     view! {
-                        <p>"No clusters yet."</p>
-                        <p><a class="btn btn-primary" href=href("/clusters/create")>"Create your first cluster"</a></p>
+                        <p>{tr!(clusters.empty)}</p>
+                        <p><a class="btn btn-primary" href=href("/clusters/create")>{tr!(clusters.create_first)}</a></p>
                     }.into_any()
                 }}
             </div>
@@ -431,7 +436,7 @@ fn ClusterRows(
 
     view! {
         {move || error.get().map(|e| view! {
-            <ErrorPanel error=e title="Could not load clusters" on_retry=Callback::new(move |_| refresh.bump())/>
+            <ErrorPanel error=e title=tr!(clusters.load_failed) on_retry=Callback::new(move |_| refresh.bump())/>
         })}
         <When when=move || loaded.get()>
             <When when=move || rows.with(|r| !r.is_empty()) fallback=empty_view>
@@ -440,7 +445,7 @@ fn ClusterRows(
                     columns=columns.get_value()
                     row_key=|c: &Cluster| c.cluster_id.clone()
                     key_attr="data-cluster-id"
-                    caption="Clusters"
+                    caption=tr!(nav.clusters)
                     sort=sort
                     on_sort=on_sort
                     busy=busy
@@ -449,14 +454,15 @@ fn ClusterRows(
             <div class="table-foot">
                 <p class="hint">
                     {move || if params.with(|p| p.sort.is_some()) {
-                        "Sorting applies to the clusters on this page."
+                        t!(clusters.sort_hint_sorted)
                     } else {
-                        "Newest first as the service returns them. Sorting by a column applies to this page only."
+                        t!(clusters.sort_hint)
                     }}
                 </p>
                 <Pager
                     id="clusters-pager"
-                    label="Cluster pages"
+                    label=tr!(clusters.pages)
+
                     page=Signal::derive(move || params.with(|p| p.page))
                     page_size=Signal::derive(move || params.with(|p| p.size))
                     total=total

@@ -4,7 +4,8 @@
 
 use lakedeck_api::mrs_jobs::{validate_file_list_path, FileStatusV2};
 use lakedeck_api::paging::parse_bounded;
-use lakedeck_api::units::{breadcrumbs, human_bytes, join_path, parent_path};
+use lakedeck_api::problem::Problem;
+use lakedeck_api::units::{breadcrumbs, join_path, parent_path};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
@@ -13,7 +14,9 @@ use crate::api::query_string;
 use crate::components::{Column, CopyButton, DataTable, Dialog, ErrorPanel, FormField, Pager, ProgressBar, Spinner, Timestamp, When};
 use crate::pages::clusters::ClusterHeader;
 use crate::state::session::SessionExt;
+use crate::i18n::{format, problem};
 use crate::state::{load, load_error, run_effect, use_session, Loaded, RefreshBus};
+use crate::{t, tr};
 
 const SORT_KEYS: [&str; 3] = ["path_suffix", "length", "modification_time"];
 
@@ -52,7 +55,7 @@ pub fn ClusterFiles() -> impl IntoView {
     view! {
         <section class="page" aria-labelledby="files-title" id="files-view">
             <ClusterHeader cluster_id=id current="files"/>
-            <header class="page-head"><h1 id="files-title">"Files"</h1></header>
+            <header class="page-head"><h1 id="files-title">{tr!(files.title)}</h1></header>
             <FileBrowser cluster_id=id state=state on_change=on_change/>
         </section>
     }
@@ -81,7 +84,7 @@ pub fn FilePicker(
         }
     });
     view! {
-        <Dialog open=open on_close=on_close title="Choose a path" id="file-picker" class="dialog-wide">
+        <Dialog open=open on_close=on_close title=tr!(files.pick_title) id="file-picker" class="dialog-wide">
             <When when=move || open.get()>
                 <FileBrowser cluster_id=cluster_id state=state on_change=Callback::new(move |q| state.set(q)) on_pick=on_pick/>
             </When>
@@ -117,7 +120,7 @@ pub fn FileBrowser(
     });
 
     let goto_text = RwSignal::new(String::new());
-    let goto_error = RwSignal::new(None::<String>);
+    let goto_error = RwSignal::new(None::<Problem>);
     run_effect(move || {
         goto_text.set(state.with(|s| s.path.clone()));
         goto_error.set(None);
@@ -143,7 +146,7 @@ pub fn FileBrowser(
 
     let full = move |f: &FileStatusV2| join_path(&state.with_untracked(|s| s.path.clone()), &f.path_suffix);
     let mut columns = vec![
-        Column::new("Name", move |f: &FileStatusV2| {
+        Column::new(tr!(clusters.col_name), move |f: &FileStatusV2| {
             let path = full(f);
             if f.file_type == "DIRECTORY" {
                 view! {
@@ -157,22 +160,23 @@ pub fn FileBrowser(
             }
         })
         .sortable("path_suffix"),
-        Column::text("Size", |f: &FileStatusV2| {
-            if f.file_type == "DIRECTORY" { format!("{} item(s)", f.children_num) } else { human_bytes(f.length) }
+        Column::new(tr!(files.col_size), |f: &FileStatusV2| {
+            let (dir, children, length) = (f.file_type == "DIRECTORY", f.children_num, f.length);
+            move || if dir { t!(files.items, count = children) } else { format::bytes(length) }
         })
         .sortable("length")
         .class("num"),
-        Column::new("Modified", |f: &FileStatusV2| view! { <Timestamp epoch=f.modification_time.to_string()/> }).sortable("modification_time"),
-        Column::text("Owner", |f: &FileStatusV2| format!("{}:{}", f.owner, f.group)),
-        Column::new("Permission", |f: &FileStatusV2| view! { <code class="mono">{f.permission.clone()}</code> }),
-        Column::text("Replication", |f: &FileStatusV2| f.replication.to_string()).class("num"),
-        Column::new("", move |f: &FileStatusV2| view! { <CopyButton text=full(f) label="path"/> }).class("col-actions"),
+        Column::new(tr!(files.col_modified), |f: &FileStatusV2| view! { <Timestamp epoch=f.modification_time.to_string()/> }).sortable("modification_time"),
+        Column::text(tr!(files.col_owner), |f: &FileStatusV2| format!("{}:{}", f.owner, f.group)),
+        Column::new(tr!(files.col_permission), |f: &FileStatusV2| view! { <code class="mono">{f.permission.clone()}</code> }),
+        Column::text(tr!(files.col_replication), |f: &FileStatusV2| f.replication.to_string()).class("num"),
+        Column::new(String::new, move |f: &FileStatusV2| view! { <CopyButton text=full(f) label=tr!(files.copy_path)/> }).class("col-actions"),
     ];
     if let Some(pick) = on_pick {
         columns.push(
-            Column::new("", move |f: &FileStatusV2| {
+            Column::new(String::new, move |f: &FileStatusV2| {
                 let path = full(f);
-                view! { <button type="button" class="btn btn-sm btn-primary pick-path" on:click=move |_| pick.run(path.clone())>"Select"</button> }
+                view! { <button type="button" class="btn btn-sm btn-primary pick-path" on:click=move |_| pick.run(path.clone())>{tr!(files.select)}</button> }
             })
             .class("col-actions"),
         );
@@ -188,7 +192,7 @@ pub fn FileBrowser(
     view! {
         <div class="file-browser" data-path=move || state.with(|s| s.path.clone())>
             <div class="file-toolbar">
-                <nav class="breadcrumb file-crumbs" aria-label="Directory">
+                <nav class="breadcrumb file-crumbs" aria-label=tr!(files.directory)>
                     {move || {
                         let crumbs = breadcrumbs(&state.with(|s| s.path.clone()));
                         let last = crumbs.len() - 1;
@@ -203,20 +207,20 @@ pub fn FileBrowser(
                     }}
                 </nav>
                 <button type="button" class="btn btn-sm" id="files-up" disabled=move || state.with(|s| s.path == "/")
-                    on:click=move |_| open_dir(parent_path(&state.get_untracked().path))>"Up"</button>
-                <CopyButton text=Signal::derive(move || state.with(|s| s.path.clone())) label="directory path"/>
-                <button type="button" class="btn btn-sm" id="files-refresh" title="Refresh (r)" on:click=move |_| refresh.bump()>"Refresh"</button>
+                    on:click=move |_| open_dir(parent_path(&state.get_untracked().path))>{tr!(files.up)}</button>
+                <CopyButton text=Signal::derive(move || state.with(|s| s.path.clone())) label=tr!(files.copy_dir)/>
+                <button type="button" class="btn btn-sm" id="files-refresh" title=tr!(common.refresh_title) on:click=move |_| refresh.bump()>{tr!(common.refresh)}</button>
             </div>
-            <FormField id="files-goto" label="Go to directory" error=goto_error>
+            <FormField id="files-goto" label=tr!(files.goto) error=move || goto_error.with(|e| e.as_ref().map(problem))>
                 <input id="files-goto" class="input" type="text" prop:value=move || goto_text.get()
                     aria-describedby="files-goto-error" aria-invalid=move || goto_error.with(Option::is_some).to_string()
                     on:input=move |ev| { goto_text.set(event_target_value(&ev)); goto_error.set(None); }
                     on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); go_to(); }/>
             </FormField>
-            <ProgressBar busy=busy label="Loading files"/>
-            <Transition fallback=|| view! { <Spinner label="Loading files…"/> } set_pending=busy.write_only()>
+            <ProgressBar busy=busy label=tr!(files.loading_bar)/>
+            <Transition fallback=|| view! { <Spinner label=tr!(files.loading)/> } set_pending=busy.write_only()>
                 {move || error.get().map(|e| view! {
-                    <ErrorPanel error=e title="Could not list this directory" on_retry=Callback::new(move |_| refresh.bump())/>
+                    <ErrorPanel error=e title=tr!(files.load_failed) on_retry=Callback::new(move |_| refresh.bump())/>
                 })}
                 <When when=move || loaded.get()>
                     <DataTable
@@ -224,15 +228,16 @@ pub fn FileBrowser(
                         columns=columns.get_value()
                         row_key=|f: &FileStatusV2| f.path_suffix.clone()
                         key_attr="data-name"
-                        caption="Directory listing"
-                        empty="This directory is empty."
+                        caption=tr!(files.caption)
+                        empty=tr!(files.empty)
                         sort=sort
                         on_sort=on_sort
                         busy=busy
                     />
                     <Pager
                         id="files-pager"
-                        label="File pages"
+                        label=tr!(files.pages)
+
                         page=Signal::derive(move || state.with(|s| s.page))
                         page_size=Signal::derive(move || state.with(|s| s.limit))
                         total=total

@@ -4,27 +4,30 @@
 use std::time::Duration;
 
 use lakedeck_api::mrs_jobs::{is_final_state, JobQueryBean, JobType, SqlRow};
-use lakedeck_api::units::human_duration_ms;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{killable, JobProgress, JobStateChip};
+use super::{job_state_label, killable, JobProgress, JobStateChip};
 use crate::api::jobs::{get_job, job_log, sql_result, stop_job};
 use crate::api::ApiError;
 use crate::components::{CopyButton, Dialog, ErrorPanel, ProgressBar, Spinner, Timestamp, When};
 use crate::pages::clusters::ClusterHeader;
 use crate::state::session::SessionExt;
+use crate::i18n::format;
 use crate::state::{load, load_error, run_effect, use_polling, use_session, LoadResult, Loaded, RefreshBus};
+use crate::{t, tr};
 
 /// The log kept in the page; older text is dropped past this many bytes.
 const LOG_KEEP: usize = 512 * 1024;
 
-/// Steps of the timeline: label, state names that mean the step is reached.
-const STEPS: [(&str, &[&str]); 4] = [
-    ("Submitted", &["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED"]),
-    ("Accepted", &["ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED"]),
-    ("Running", &["RUNNING", "FINISHED", "FAILED", "KILLED"]),
-    ("Ended", &["FINISHED", "FAILED", "KILLED"]),
+/// A step of the timeline: its label, and the job states that mean it is reached.
+type Step = (fn() -> String, &'static [&'static str]);
+
+const STEPS: [Step; 4] = [
+    (|| t!(job.step_submitted), &["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED"]),
+    (|| t!(job.step_accepted), &["ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED"]),
+    (|| t!(job.step_running), &["RUNNING", "FINISHED", "FAILED", "KILLED"]),
+    (|| t!(job.step_ended), &["FINISHED", "FAILED", "KILLED"]),
 ];
 
 /// Only http(s) tracking links become links (an API string never becomes a `javascript:` URL).
@@ -55,8 +58,8 @@ pub fn JobDetail() -> impl IntoView {
     view! {
         <section class="page" id="job-detail" data-job-id=move || job_id.get()>
             <ClusterHeader cluster_id=cluster_id current="jobs"/>
-            <ProgressBar busy=busy label="Refreshing job"/>
-            <Transition fallback=|| view! { <Spinner label="Loading job…"/> } set_pending=busy.write_only()>
+            <ProgressBar busy=busy label=tr!(job.refreshing)/>
+            <Transition fallback=|| view! { <Spinner label=tr!(job.loading)/> } set_pending=busy.write_only()>
                 <JobBody data=data cluster_id=cluster_id running=running/>
             </Transition>
         </section>
@@ -100,9 +103,9 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
             <header class="page-head">
                 <h1 id="job-title">{j.job_name.clone()}</h1>
                 <div class="page-actions">
-                    {tracking.map(|u| view! { <a class="btn" href=u target="_blank" rel="noopener noreferrer" id="job-tracking">"Tracking page"</a> })}
+                    {tracking.map(|u| view! { <a class="btn" href=u target="_blank" rel="noopener noreferrer" id="job-tracking">{tr!(job.tracking)}</a> })}
                     <When when=move || job.with(|j| j.as_ref().is_some_and(killable))>
-                        <button type="button" class="btn btn-danger" id="kill-job" on:click=move |_| { kill_outcome.set(None); kill_open.set(true); }>"Kill"</button>
+                        <button type="button" class="btn btn-danger" id="kill-job" on:click=move |_| { kill_outcome.set(None); kill_open.set(true); }>{tr!(jobs.kill)}</button>
                     </When>
                 </div>
             </header>
@@ -114,7 +117,7 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
         STEPS.iter().enumerate().map(|(i, (label, reached_by))| {
             let reached = reached_by.contains(&st.as_str());
             let current = reached && !STEPS.get(i + 1).is_some_and(|(_, next)| next.contains(&st.as_str()));
-            let label = if i == 3 && reached { format!("Ended: {st}") } else { label.to_string() };
+            let label = if i == 3 && reached { t!(job.step_ended_as, state = job_state_label(&st)) } else { label() };
             let class = match (reached, current, failed_at_end && i == 3) {
                 (_, _, true) => "step step-bad",
                 (true, true, _) => "step step-current",
@@ -125,46 +128,47 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
         }).collect_view()
     };
     let facts = move || job.get().map(|j| {
-        let fact = |label: &'static str, value: AnyView| view! { <div class="fact"><dt>{label}</dt><dd>{value}</dd></div> };
-        let duration = if j.started_time > 0 { human_duration_ms(j.elapsed_time) } else { "not started".into() };
+        let fact = |label: fn() -> String, value: AnyView| view! { <div class="fact"><dt>{label}</dt><dd>{value}</dd></div> };
+        let (started, elapsed) = (j.started_time > 0, j.elapsed_time);
+        let duration = move || if started { format::duration_ms(elapsed) } else { t!(job.not_started) };
         view! {
             <dl class="facts">
-                {fact("Job id", view! { <span class="id-cell"><code class="mono" id="job-id">{j.job_id.clone()}</code><CopyButton text=j.job_id.clone() label="job id"/></span> }.into_any())}
-                {fact("Type", view! { <span id="job-type">{j.job_type.clone()}</span> }.into_any())}
-                {fact("User", j.user.clone().into_any())}
-                {fact("Queue", j.queue.clone().into_any())}
-                {fact("Application id", view! { <code class="mono">{j.app_id.clone()}</code> }.into_any())}
-                {fact("Submitted", view! { <Timestamp epoch=j.submitted_time.to_string()/> }.into_any())}
-                {fact("Started", view! { <Timestamp epoch=j.started_time.to_string()/> }.into_any())}
-                {fact("Finished", view! { <Timestamp epoch=j.finished_time.to_string()/> }.into_any())}
-                {fact("Duration", view! { <span id="job-duration">{duration}</span> }.into_any())}
+                {fact(|| t!(jobs.col_id), view! { <span class="id-cell"><code class="mono" id="job-id">{j.job_id.clone()}</code><CopyButton text=j.job_id.clone() label=tr!(jobs.copy_id)/></span> }.into_any())}
+                {fact(|| t!(clusters.col_type), view! { <span id="job-type">{j.job_type.clone()}</span> }.into_any())}
+                {fact(|| t!(job.user), j.user.clone().into_any())}
+                {fact(|| t!(job.queue), j.queue.clone().into_any())}
+                {fact(|| t!(job.app_id), view! { <code class="mono">{j.app_id.clone()}</code> }.into_any())}
+                {fact(|| t!(jobs.col_submitted), view! { <Timestamp epoch=j.submitted_time.to_string()/> }.into_any())}
+                {fact(|| t!(job.started), view! { <Timestamp epoch=j.started_time.to_string()/> }.into_any())}
+                {fact(|| t!(job.finished), view! { <Timestamp epoch=j.finished_time.to_string()/> }.into_any())}
+                {fact(|| t!(jobs.col_duration), view! { <span id="job-duration">{duration}</span> }.into_any())}
             </dl>
         }
     });
 
     view! {
         {move || error.get().map(|e| view! {
-            <ErrorPanel error=e title="Could not load the job" on_retry=Callback::new(move |_| refresh.bump())/>
+            <ErrorPanel error=e title=tr!(job.load_failed) on_retry=Callback::new(move |_| refresh.bump())/>
         })}
         {header}
         {move || kill_outcome.get().map(|r| match r {
-            Ok(()) => view! { <p class="notice notice-ok" role="status" id="kill-outcome">"Kill accepted by the service; the state below follows the job until it has stopped."</p> }.into_any(),
-            Err(e) => view! { <ErrorPanel error=e title="The job was not killed"/> }.into_any(),
+            Ok(()) => view! { <p class="notice notice-ok" role="status" id="kill-outcome">{tr!(job.kill_accepted)}</p> }.into_any(),
+            Err(e) => view! { <ErrorPanel error=e title=tr!(job.kill_failed)/> }.into_any(),
         })}
         <When when=move || job.with(Option::is_some)>
             <div class="card job-status">
                 <div class="job-status-line">
                     <JobStateChip state=state result=result/>
-                    <JobProgress percent=Signal::derive(move || job.with(|j| j.as_ref().map(|j| j.job_progress).unwrap_or(0.0))) label="Job progress"/>
+                    <JobProgress percent=Signal::derive(move || job.with(|j| j.as_ref().map(|j| j.job_progress).unwrap_or(0.0))) label=tr!(job.progress)/>
                 </div>
-                <ol class="timeline" aria-label="Job state timeline">{timeline}</ol>
+                <ol class="timeline" aria-label=tr!(job.timeline)>{timeline}</ol>
             </div>
             <section class="card" aria-labelledby="job-facts-title">
-                <h2 id="job-facts-title">"Details"</h2>
+                <h2 id="job-facts-title">{tr!(job.details)}</h2>
                 {facts}
-                <h3>"Arguments"</h3>
+                <h3>{tr!(submit.args)}</h3>
                 <pre class="code-block" id="job-arguments">{move || job.with(|j| j.as_ref().map(|j| j.arguments.clone()))}</pre>
-                <h3>"Properties"</h3>
+                <h3>{tr!(job.properties)}</h3>
                 <pre class="code-block" id="job-properties">{move || job.with(|j| j.as_ref().map(|j| j.properties.clone()))}</pre>
             </section>
             <JobLog cluster_id=cluster_id job_id=job_id/>
@@ -174,13 +178,13 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
                 <SqlResultTables cluster_id=cluster_id job_id=job_id/>
             </When>
         </When>
-        <Dialog open=kill_open on_close=Callback::new(move |_| kill_open.set(false)) title="Kill job" id="kill-dialog" initial_focus="#kill-cancel">
-            <p>"Kill " <strong>{move || job.with(|j| j.as_ref().map(|j| j.job_name.clone()))}</strong> "? Its running work stops and it ends KILLED."</p>
+        <Dialog open=kill_open on_close=Callback::new(move |_| kill_open.set(false)) title=tr!(job.kill_title) id="kill-dialog" initial_focus="#kill-cancel">
+            <p>{tr!(job.kill_before)} <strong>{move || job.with(|j| j.as_ref().map(|j| j.job_name.clone()))}</strong> {tr!(job.kill_after)}</p>
             <div class="dialog-actions">
-                <button type="button" class="btn" id="kill-cancel" on:click=move |_| kill_open.set(false)>"Cancel"</button>
+                <button type="button" class="btn" id="kill-cancel" on:click=move |_| kill_open.set(false)>{tr!(common.cancel)}</button>
                 <button type="button" class="btn btn-danger" id="kill-confirm" disabled=move || kill.pending().get()
                     on:click=move |_| { kill.dispatch(()); }>
-                    {move || if kill.pending().get() { "Killing…" } else { "Kill job" }}
+                    {move || if kill.pending().get() { t!(job.killing) } else { t!(job.kill_title) }}
                 </button>
             </div>
         </Dialog>
@@ -250,18 +254,18 @@ fn JobLog(cluster_id: Memo<String>, job_id: Memo<String>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="job-log-title">
             <div class="card-head">
-                <h2 id="job-log-title">"Log"</h2>
+                <h2 id="job-log-title">{tr!(job.log)}</h2>
                 <span class="hint" id="job-log-status" aria-live="polite">
-                    {move || if complete.get() { "Complete." } else { "Following the running job…" }}
+                    {move || if complete.get() { t!(job.log_complete) } else { t!(job.log_following) }}
                 </span>
                 <label class="check">
                     <input type="checkbox" id="job-log-follow" prop:checked=move || follow.get()
                         on:change=move |ev| follow.set(event_target_checked(&ev))/>
-                    "Follow"
+                    {tr!(job.follow)}
                 </label>
             </div>
-            {move || error.get().map(|e| view! { <ErrorPanel error=e title="Could not read the log"/> })}
-            <pre class="log" id="job-log" node_ref=pre tabindex="0" aria-label="Job log">{move || text.get()}</pre>
+            {move || error.get().map(|e| view! { <ErrorPanel error=e title=tr!(job.log_failed)/> })}
+            <pre class="log" id="job-log" node_ref=pre tabindex="0" aria-label=tr!(job.log_label)>{move || text.get()}</pre>
         </section>
     }
 }
@@ -280,11 +284,12 @@ fn SqlResultTables(cluster_id: Memo<String>, job_id: Memo<String>) -> impl IntoV
         Box::pin(async move { sql_result(&client, &c, &j).await.map(Loaded::SqlResult) })
     });
     let body = move || data.with(|d| match d {
-        None => view! { <Spinner label="Loading results…"/> }.into_any(),
-        Some(Err(e)) => view! { <ErrorPanel error=e.clone() title="Could not load the SQL results"/> }.into_any(),
+        None => view! { <Spinner label=tr!(job.results_loading)/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorPanel error=e.clone() title=tr!(job.results_failed)/> }.into_any(),
         Some(Ok(Loaded::SqlResult(r))) => r.0.iter().map(|(index, rows)| {
             let cols = result_columns(rows);
-            let caption = format!("Statement {index}: {} row(s)", rows.len());
+            let (index_text, count) = (index.clone(), rows.len());
+            let caption = move || t!(job.statement_rows, index = index_text, count = count);
             view! {
                 <div class="table-wrap sql-result" data-statement=index.clone()>
                     <table class="data-table">
@@ -303,7 +308,8 @@ fn SqlResultTables(cluster_id: Memo<String>, job_id: Memo<String>) -> impl IntoV
     });
     view! {
         <section class="card" aria-labelledby="sql-results-title" id="sql-results">
-            <h2 id="sql-results-title">"SQL results"</h2>
+            <h2 id="sql-results-title">{tr!(job.results)}</h2>
+
             {body}
         </section>
     }

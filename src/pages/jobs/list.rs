@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use lakedeck_api::mrs_jobs::{is_final_state, JobType, ListJobsResponse, JOB_RESULTS, JOB_STATES};
 use lakedeck_api::paging::parse_bounded;
-use lakedeck_api::units::human_duration_ms;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::{job_href, killable, JobProgress, JobStateChip};
-use crate::api::jobs::{delete_jobs, list_jobs, stop_job, JobRow, JobsPage, JobsQuery};
+use super::{job_href, job_result_label, job_state_label, killable, JobProgress, JobStateChip};
+use crate::api::jobs::{delete_jobs, list_jobs, stop_job, JobNote, JobRow, JobsPage, JobsQuery};
 use crate::api::mrs::cluster_choices;
-use crate::api::{query_string, ApiClient, ApiError};
+use crate::api::{query_string, ApiClient, ApiError, Detail};
+use crate::i18n::format;
 use crate::app::href;
 use crate::components::{
     parse_local_datetime, Column, CopyButton, DataTable, Dialog, ErrorPanel, Pager, ProgressBar, Spinner, Timestamp,
@@ -24,6 +24,7 @@ use crate::pages::clusters::ClusterHeader;
 use crate::pages::clusters::list::short_id;
 use crate::state::session::SessionExt;
 use crate::state::{load, load_error, run_effect, use_adaptive_polling, use_session, LoadResult, Loaded, RefreshBus};
+use crate::{t, tr};
 
 /// Across all clusters a page is merged from each cluster's first `page × size` jobs; past this
 /// many the view asks for one cluster instead of fetching ever larger lists.
@@ -155,7 +156,7 @@ async fn fetch_jobs(client: ApiClient, fixed_cluster: Option<String>, p: JobPara
             return Err(ApiError {
                 status: 0,
                 code: crate::api::REQUEST.into(),
-                message: format!("'{t}' in the address is not a date and time (YYYY-MM-DDTHH:MM)."),
+                detail: Detail::BadDateTime(t.clone()),
                 request_id: None,
             });
         }
@@ -177,9 +178,7 @@ async fn fetch_jobs(client: ApiClient, fixed_cluster: Option<String>, p: JobPara
     let mut page = merge_job_lists(lists, p.ascending, p.page, p.size);
     if wanted > MAX_MERGED {
         page.rows.clear();
-        page.note = Some(format!(
-            "Across all clusters the list goes as far as the {MAX_MERGED} newest or oldest jobs. Pick a cluster to page further."
-        ));
+        page.note = Some(JobNote::MergeLimit(MAX_MERGED));
     }
     Ok(Loaded::Jobs(page))
 }
@@ -267,7 +266,7 @@ fn JobsView(fixed_cluster: Option<String>) -> impl IntoView {
             apply_text();
         }
     };
-    let select_filter = move |label: &'static str, id: &'static str, all: &'static str, options: Vec<&'static str>, get: fn(&JobParams) -> &String, set: fn(&mut JobParams, String)| {
+    let select_filter = move |label: fn() -> String, id: &'static str, all: fn() -> String, options: Vec<&'static str>, name: fn(&str) -> String, get: fn(&JobParams) -> &String, set: fn(&mut JobParams, String)| {
         view! {
             <div class="filter">
                 <label for=id>{label}</label>
@@ -277,13 +276,13 @@ fn JobsView(fixed_cluster: Option<String>) -> impl IntoView {
                 }>
                     <option value="" selected=move || params.with(|p| get(p).is_empty())>{all}</option>
                     {options.into_iter().map(|o| view! {
-                        <option value=o selected=move || params.with(|p| get(p) == o)>{o}</option>
+                        <option value=o selected=move || params.with(|p| get(p) == o)>{move || name(o)}</option>
                     }).collect_view()}
                 </select>
             </div>
         }
     };
-    let time_filter = move |label: &'static str, id: &'static str, get: fn(&JobParams) -> &String, set: fn(&mut JobParams, String)| {
+    let time_filter = move |label: fn() -> String, id: &'static str, get: fn(&JobParams) -> &String, set: fn(&mut JobParams, String)| {
         view! {
             <div class="filter">
                 <label for=id>{label}</label>
@@ -299,12 +298,12 @@ fn JobsView(fixed_cluster: Option<String>) -> impl IntoView {
     let types: Vec<&'static str> = JobType::ALL.iter().map(|t| t.as_str()).collect();
     let cluster_filter = fixed_cluster.is_none().then(|| view! {
         <div class="filter">
-            <label for="job-cluster-filter">"Cluster"</label>
+            <label for="job-cluster-filter">{tr!(jobs.cluster)}</label>
             <select id="job-cluster-filter" class="input" on:change=move |ev| {
                 let v = event_target_value(&ev);
                 update(&|p| { p.cluster = v.clone(); p.page = 1; });
             }>
-                <option value="" selected=move || params.with(|p| p.cluster.is_empty())>"All clusters"</option>
+                <option value="" selected=move || params.with(|p| p.cluster.is_empty())>{tr!(jobs.all_clusters)}</option>
                 {move || clusters.get().unwrap_or_default().into_iter().map(|(id, name)| {
                     let sel = id.clone();
                     view! { <option value=id selected=move || params.with(|p| p.cluster == sel)>{name}</option> }
@@ -319,45 +318,45 @@ fn JobsView(fixed_cluster: Option<String>) -> impl IntoView {
             href(&format!("/jobs/submit{}", query_string(&[("cluster", c)])))
         }
     };
-    let zone = crate::components::format_offset(-(js_sys::Date::new_0().get_timezone_offset() as i32));
+    let one_cluster = fixed_cluster.is_some();
 
     view! {
         <section class="page" aria-labelledby="jobs-title" id="jobs-view">
             <header class="page-head">
-                <h1 id="jobs-title">{if fixed_cluster.is_some() { "Jobs of this cluster" } else { "Jobs" }}</h1>
+                <h1 id="jobs-title">{move || if one_cluster { t!(jobs.title_cluster) } else { t!(nav.jobs) }}</h1>
                 <div class="page-actions">
-                    <button type="button" class="btn" id="refresh-jobs" on:click=move |_| refresh.bump() title="Refresh (r)">"Refresh"</button>
-                    <a id="submit-job" class="btn btn-primary" href=submit_href>"Submit job"</a>
+                    <button type="button" class="btn" id="refresh-jobs" on:click=move |_| refresh.bump() title=tr!(common.refresh_title)>{tr!(common.refresh)}</button>
+                    <a id="submit-job" class="btn btn-primary" href=submit_href>{tr!(submit.button)}</a>
                 </div>
             </header>
             <div class="filters" role="search">
                 {cluster_filter}
                 <div class="filter">
-                    <label for="job-name-filter">"Name"</label>
-                    <input id="job-name-filter" type="search" class="input" placeholder="Part of the name"
+                    <label for="job-name-filter">{tr!(clusters.col_name)}</label>
+                    <input id="job-name-filter" type="search" class="input" placeholder=tr!(jobs.name_placeholder)
                         prop:value=move || name_text.get() on:input=move |ev| name_text.set(event_target_value(&ev))
                         on:change=move |_| apply_text() on:keydown=on_enter/>
                 </div>
                 <div class="filter">
-                    <label for="job-id-filter">"Job id"</label>
-                    <input id="job-id-filter" type="search" class="input" placeholder="Exact id"
+                    <label for="job-id-filter">{tr!(jobs.col_id)}</label>
+                    <input id="job-id-filter" type="search" class="input" placeholder=tr!(jobs.id_placeholder)
                         prop:value=move || id_text.get() on:input=move |ev| id_text.set(event_target_value(&ev))
                         on:change=move |_| apply_text() on:keydown=on_enter/>
                 </div>
-                {select_filter("Type", "job-type-filter", "All types", types, |p| &p.job_type, |p, v| p.job_type = v)}
-                {select_filter("State", "job-state-filter", "All states", JOB_STATES.to_vec(), |p| &p.state, |p, v| p.state = v)}
-                {select_filter("Result", "job-result-filter", "All results", JOB_RESULTS.to_vec(), |p| &p.result, |p, v| p.result = v)}
-                {time_filter("Submitted from", "job-from", |p| &p.from, |p, v| p.from = v)}
-                {time_filter("Submitted to", "job-to", |p| &p.to, |p, v| p.to = v)}
-                <span id="jobs-zone-hint" class="hint">{format!("Times in your browser's zone, {zone}.")}</span>
+                {select_filter(|| t!(clusters.col_type), "job-type-filter", || t!(jobs.all_types), types, str::to_string, |p| &p.job_type, |p, v| p.job_type = v)}
+                {select_filter(|| t!(clusters.col_state), "job-state-filter", || t!(common.all_states), JOB_STATES.to_vec(), job_state_label, |p| &p.state, |p, v| p.state = v)}
+                {select_filter(|| t!(jobs.result), "job-result-filter", || t!(jobs.all_results), JOB_RESULTS.to_vec(), job_result_label, |p| &p.result, |p, v| p.result = v)}
+                {time_filter(|| t!(jobs.submitted_from), "job-from", |p| &p.from, |p, v| p.from = v)}
+                {time_filter(|| t!(jobs.submitted_to), "job-to", |p| &p.to, |p, v| p.to = v)}
+                <span id="jobs-zone-hint" class="hint">{move || t!(jobs.zone_hint, zone = format::zone())}</span>
                 <When when=move || params.with(JobParams::has_filters)>
                     <button type="button" class="btn btn-ghost" id="clear-job-filters" on:click=move |_| update(&|p| {
                         *p = JobParams { cluster: p.cluster.clone(), size: p.size, ascending: p.ascending, ..Default::default() };
-                    })>"Clear filters"</button>
+                    })>{tr!(common.clear_filters)}</button>
                 </When>
             </div>
-            <ProgressBar busy=busy label="Refreshing jobs"/>
-            <Transition fallback=|| view! { <Spinner label="Loading jobs…"/> } set_pending=busy.write_only()>
+            <ProgressBar busy=busy label=tr!(jobs.refreshing)/>
+            <Transition fallback=|| view! { <Spinner label=tr!(jobs.loading)/> } set_pending=busy.write_only()>
                 <JobRows data=data params=params go=go running=running busy=busy show_cluster=fixed_cluster.is_none()/>
             </Transition>
         </section>
@@ -408,14 +407,10 @@ fn JobRows(
 
     // Kill: the row picked, then the service's answer.
     let kill_target = RwSignal::new(None::<JobRow>);
-    let outcome = RwSignal::new(None::<Result<String, ApiError>>);
+    let outcome = RwSignal::new(None::<Result<Outcome, ApiError>>);
     let kill = Action::new_local(move |row: &JobRow| {
         let (client, row) = (session.client(), row.clone());
-        async move {
-            stop_job(&client, &row.cluster_id, &row.job.job_id).await.map(|_| {
-                format!("Kill of {} accepted; the job reports KILLED once it has stopped.", row.job.job_name)
-            })
-        }
+        async move { stop_job(&client, &row.cluster_id, &row.job.job_id).await.map(|_| Outcome::KillAccepted(row.job.job_name)) }
     });
     run_effect(move || {
         if let Some(r) = kill.value().get() {
@@ -440,7 +435,7 @@ fn JobRows(
                 delete_jobs(&client, &c, ids).await?;
                 n += count;
             }
-            Ok(format!("Deleted {n} job record(s)."))
+            Ok(Outcome::Deleted(n))
         }
     });
     run_effect(move || {
@@ -456,55 +451,58 @@ fn JobRows(
 
     let mut columns = vec![
         Column::new(
-            "Select",
+            tr!(jobs.col_select),
             move |j: &JobRow| {
                 let k: Picked = (j.cluster_id.clone(), j.job.job_id.clone());
                 let k2 = k.clone();
                 let ended = is_final_state(&j.job.job_state);
+                let name = j.job.job_name.clone();
                 view! {
                     <input type="checkbox" class="row-select" disabled=!ended
-                        title=if ended { "Select for deletion" } else { "Running jobs cannot be deleted; kill them first" }
-                        aria-label=format!("Select job {}", j.job.job_name)
+                        title=move || if ended { t!(jobs.select_title) } else { t!(jobs.select_running) }
+                        aria-label=move || t!(jobs.select_job, name = name)
                         prop:checked=move || selected.with(|s| s.contains(&k))
                         on:change=move |ev| toggle(k2.clone(), event_target_checked(&ev))/>
                 }
             },
         )
         .class("col-select"),
-        Column::new("Name", |j: &JobRow| {
+        Column::new(tr!(clusters.col_name), |j: &JobRow| {
             view! { <a class="job-name" href=job_href(&j.cluster_id, &j.job.job_id)>{j.job.job_name.clone()}</a> }
         }),
-        Column::new("Job id", |j: &JobRow| {
+        Column::new(tr!(jobs.col_id), |j: &JobRow| {
             view! {
                 <span class="id-cell">
                     <code class="mono" title=j.job.job_id.clone()>{short_id(&j.job.job_id)}</code>
-                    <CopyButton text=j.job.job_id.clone() label="job id"/>
+                    <CopyButton text=j.job.job_id.clone() label=tr!(jobs.copy_id)/>
                 </span>
             }
         }),
-        Column::text("Type", |j: &JobRow| j.job.job_type.clone()),
-        Column::new("State", |j: &JobRow| view! { <JobStateChip state=j.job.job_state.clone() result=j.job.job_result.clone()/> }),
-        Column::new("Progress", |j: &JobRow| {
-            view! { <JobProgress percent=j.job.job_progress label=format!("Progress of {}", j.job.job_name)/> }
+        Column::text(tr!(clusters.col_type), |j: &JobRow| j.job.job_type.clone()),
+        Column::new(tr!(clusters.col_state), |j: &JobRow| view! { <JobStateChip state=j.job.job_state.clone() result=j.job.job_result.clone()/> }),
+        Column::new(tr!(jobs.col_progress), |j: &JobRow| {
+            let name = j.job.job_name.clone();
+            view! { <JobProgress percent=j.job.job_progress label=move || t!(jobs.progress_of, name = name)/> }
         }),
-        Column::new("Submitted", |j: &JobRow| view! { <Timestamp epoch=j.job.submitted_time.to_string()/> }).sortable("submitted"),
-        Column::text("Duration", |j: &JobRow| {
-            if j.job.started_time > 0 { human_duration_ms(j.job.elapsed_time) } else { "—".into() }
+        Column::new(tr!(jobs.col_submitted), |j: &JobRow| view! { <Timestamp epoch=j.job.submitted_time.to_string()/> }).sortable("submitted"),
+        Column::new(tr!(jobs.col_duration), |j: &JobRow| {
+            let (started, elapsed) = (j.job.started_time > 0, j.job.elapsed_time);
+            move || if started { format::duration_ms(elapsed) } else { "—".into() }
         })
         .class("num"),
-        Column::new("", move |j: &JobRow| {
+        Column::new(String::new, move |j: &JobRow| {
             let row = j.clone();
             killable(&j.job).then(|| view! {
                 <button type="button" class="btn btn-sm btn-danger kill-job" on:click=move |_| {
                     outcome.set(None);
                     kill_target.set(Some(row.clone()));
-                }>"Kill"</button>
+                }>{tr!(jobs.kill)}</button>
             })
         })
         .class("col-actions"),
     ];
     if show_cluster {
-        columns.insert(3, Column::new("Cluster", |j: &JobRow| {
+        columns.insert(3, Column::new(tr!(jobs.cluster), |j: &JobRow| {
             view! { <a href=href(&format!("/clusters/{}/jobs", j.cluster_id))>{j.cluster_name.clone()}</a> }
         }));
     }
@@ -520,14 +518,14 @@ fn JobRows(
     let kill_name = move || kill_target.with(|t| t.as_ref().map(|r| r.job.job_name.clone()).unwrap_or_default());
     view! {
         {move || error.get().map(|e| view! {
-            <ErrorPanel error=e title="Could not load jobs" on_retry=Callback::new(move |_| refresh.bump())/>
+            <ErrorPanel error=e title=tr!(jobs.load_failed) on_retry=Callback::new(move |_| refresh.bump())/>
         })}
         {move || outcome.get().map(|r| match r {
-            Ok(msg) => view! { <p class="notice notice-ok" role="status" id="jobs-outcome">{msg}</p> }.into_any(),
-            Err(e) => view! { <ErrorPanel error=e title="The service refused"/> }.into_any(),
+            Ok(o) => view! { <p class="notice notice-ok" role="status" id="jobs-outcome">{move || o.text()}</p> }.into_any(),
+            Err(e) => view! { <ErrorPanel error=e title=tr!(jobs.refused)/> }.into_any(),
         })}
         <When when=move || loaded.get()>
-            {move || page.with(|p| p.note.clone()).map(|n| view! { <p class="notice" role="status">{n}</p> })}
+            {move || page.with(|p| p.note.clone()).map(|n| view! { <p class="notice" role="status">{move || n.text()}</p> })}
             <div class="bulk-bar">
                 <label class="check">
                     <input type="checkbox" id="select-all-jobs" prop:checked=all_selected on:change=move |ev| {
@@ -537,11 +535,11 @@ fn JobRows(
                                 .map(|j| (j.cluster_id.clone(), j.job.job_id.clone())).collect())
                         } else { Vec::new() });
                     }/>
-                    "Select all ended jobs on this page"
+                    {tr!(jobs.select_all)}
                 </label>
                 <button type="button" class="btn btn-danger" id="delete-jobs" disabled=move || selected.with(Vec::is_empty)
                     on:click=move |_| { outcome.set(None); delete_open.set(true); }>
-                    {move || format!("Delete selected ({})", selected.with(Vec::len))}
+                    {move || t!(jobs.delete_selected, count = selected.with(Vec::len))}
                 </button>
             </div>
             <DataTable
@@ -549,19 +547,19 @@ fn JobRows(
                 columns=columns.get_value()
                 row_key=|j: &JobRow| format!("{}/{}", j.cluster_id, j.job.job_id)
                 key_attr="data-job-key"
-                caption="Jobs"
-                empty=Signal::derive(move || {
-                    if params.with(JobParams::has_filters) { "No jobs match these filters." } else { "No jobs yet. Submit one to see it here." }.to_string()
-                })
+                caption=tr!(nav.jobs)
+                empty=move || {
+                    if params.with(JobParams::has_filters) { t!(jobs.empty_filtered) } else { t!(jobs.empty) }
+                }
                 sort=sort
                 on_sort=on_sort
                 busy=busy
             />
             <div class="table-foot">
-                <p class="hint">"Sorted by submit time; choose the column header to reverse."</p>
+                <p class="hint">{tr!(jobs.sort_hint)}</p>
                 <Pager
                     id="jobs-pager"
-                    label="Job pages"
+                    label=tr!(jobs.pages)
                     page=Signal::derive(move || params.with(|p| p.page))
                     page_size=Signal::derive(move || params.with(|p| p.size))
                     total=Signal::derive(move || page.with(|p| p.total))
@@ -571,26 +569,43 @@ fn JobRows(
             </div>
         </When>
         <Dialog open=Signal::derive(move || kill_target.with(Option::is_some)) on_close=Callback::new(move |_| kill_target.set(None))
-            title="Kill job" id="kill-dialog" initial_focus="#kill-cancel">
-            <p>"Kill " <strong>{kill_name}</strong> "? Its running work stops and it ends KILLED. This cannot be undone."</p>
+            title=tr!(job.kill_title) id="kill-dialog" initial_focus="#kill-cancel">
+            <p>{tr!(job.kill_before)} <strong>{kill_name}</strong> {tr!(jobs.kill_after)}</p>
             <div class="dialog-actions">
-                <button type="button" class="btn" id="kill-cancel" on:click=move |_| kill_target.set(None)>"Cancel"</button>
+                <button type="button" class="btn" id="kill-cancel" on:click=move |_| kill_target.set(None)>{tr!(common.cancel)}</button>
                 <button type="button" class="btn btn-danger" id="kill-confirm" disabled=move || kill.pending().get()
                     on:click=move |_| if let Some(r) = kill_target.get_untracked() { kill.dispatch(r); }>
-                    {move || if kill.pending().get() { "Killing…" } else { "Kill job" }}
+                    {move || if kill.pending().get() { t!(job.killing) } else { t!(job.kill_title) }}
                 </button>
             </div>
         </Dialog>
-        <Dialog open=delete_open on_close=Callback::new(move |_| delete_open.set(false)) title="Delete job records" id="delete-jobs-dialog"
+        <Dialog open=delete_open on_close=Callback::new(move |_| delete_open.set(false)) title=tr!(jobs.delete_title) id="delete-jobs-dialog"
             initial_focus="#delete-jobs-cancel">
-            <p>{move || format!("Delete {} ended job record(s) with their logs and results? This cannot be undone.", selected.with(Vec::len))}</p>
+            <p>{move || t!(jobs.delete_text, count = selected.with(Vec::len))}</p>
             <div class="dialog-actions">
-                <button type="button" class="btn" id="delete-jobs-cancel" on:click=move |_| delete_open.set(false)>"Cancel"</button>
+                <button type="button" class="btn" id="delete-jobs-cancel" on:click=move |_| delete_open.set(false)>{tr!(common.cancel)}</button>
                 <button type="button" class="btn btn-danger" id="delete-jobs-confirm" disabled=move || delete.pending().get()
                     on:click=move |_| { delete.dispatch(selected.get_untracked()); }>
-                    {move || if delete.pending().get() { "Deleting…" } else { "Delete" }}
+                    {move || if delete.pending().get() { t!(common.deleting) } else { t!(common.delete) }}
                 </button>
+
             </div>
         </Dialog>
+    }
+}
+
+/// What a kill or a delete of the list achieved, worded when shown.
+#[derive(Clone, Debug, PartialEq)]
+enum Outcome {
+    KillAccepted(String),
+    Deleted(usize),
+}
+
+impl Outcome {
+    fn text(&self) -> String {
+        match self {
+            Outcome::KillAccepted(name) => t!(jobs.kill_accepted, name = name),
+            Outcome::Deleted(n) => t!(jobs.deleted, count = *n),
+        }
     }
 }

@@ -12,6 +12,33 @@ use lakedeck_api::mrs_jobs::{is_final_state, JobQueryBean};
 use leptos::prelude::*;
 
 use crate::app::href;
+use crate::t;
+
+/// A job state's name in the current language (tracked); unknown states stay as the service wrote them.
+pub fn job_state_label(state: &str) -> String {
+    match state {
+        "NEW" => t!(job_state.new),
+        "NEW_SAVING" => t!(job_state.new_saving),
+        "SUBMITTED" => t!(job_state.submitted),
+        "ACCEPTED" => t!(job_state.accepted),
+        "RUNNING" => t!(job_state.running),
+        "FINISHED" => t!(job_state.finished),
+        "FAILED" => t!(job_state.failed),
+        "KILLED" => t!(job_state.killed),
+        other => other.to_string(),
+    }
+}
+
+/// A job result's name in the current language (tracked).
+pub fn job_result_label(result: &str) -> String {
+    match result {
+        "SUCCEEDED" => t!(job_result.succeeded),
+        "FAILED" => t!(job_result.failed),
+        "KILLED" => t!(job_result.killed),
+        "UNDEFINED" => t!(job_result.undefined),
+        other => other.to_string(),
+    }
+}
 
 /// Link target of a job's detail view.
 pub fn job_href(cluster_id: &str, job_id: &str) -> String {
@@ -36,11 +63,11 @@ pub fn JobStateChip(#[prop(into)] state: Signal<String>, #[prop(into)] result: S
         <span class=move || format!("state-chip tone-{}", job_tone(&state.get(), &result.get()))
             data-state=move || state.get() data-result=move || result.get()>
             <span class="dot" aria-hidden="true"></span>
-            <span class="state-label">{move || state.get()}</span>
+            <span class="state-label">{move || job_state_label(&state.get())}</span>
             {move || {
                 let r = result.get();
                 (is_final_state(&state.get()) && !r.is_empty() && r != "UNDEFINED")
-                    .then(|| view! { <span class="stage">{r}</span> })
+                    .then(|| view! { <span class="stage">{move || job_result_label(&r)}</span> })
             }}
         </span>
     }
@@ -48,7 +75,7 @@ pub fn JobStateChip(#[prop(into)] state: Signal<String>, #[prop(into)] result: S
 
 /// A determinate bar with its percentage, for a job's progress.
 #[component]
-pub fn JobProgress(#[prop(into)] percent: Signal<f64>, #[prop(into)] label: String) -> impl IntoView {
+pub fn JobProgress(#[prop(into)] percent: Signal<f64>, #[prop(into)] label: Signal<String>) -> impl IntoView {
     let pct = move || percent.get().clamp(0.0, 100.0);
     view! {
         <span class="job-progress">
@@ -56,7 +83,8 @@ pub fn JobProgress(#[prop(into)] percent: Signal<f64>, #[prop(into)] label: Stri
                 aria-valuenow=move || format!("{:.0}", pct())>
                 <span class="meter-fill" style:width=move || format!("{:.1}%", pct())></span>
             </span>
-            <span class="meter-text">{move || format!("{:.0}%", pct())}</span>
+            <span class="meter-text">{move || crate::i18n::format::percent(pct())}</span>
+
         </span>
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use lakedeck_api::mrs_jobs::{validate_job, JobExecution, JobType};
+use lakedeck_api::problem::Problem;
 use lakedeck_api::rules::FieldError;
 use lakedeck_api::units::parent_path;
 use leptos::prelude::*;
@@ -16,21 +17,20 @@ use crate::api::ApiError;
 use crate::components::{described_by, ErrorPanel, FormField, SelectField, TextField};
 use crate::pages::files::FilePicker;
 use crate::state::session::SessionExt;
+use crate::i18n::problem;
 use crate::state::use_session;
+use crate::{t, tr};
 
-/// What the arguments of a job type are, shown under the type.
-pub fn type_help(kind: JobType) -> &'static str {
+/// What the arguments of a job type are, shown under the type (tracked).
+pub fn type_help(kind: JobType) -> String {
     match kind {
-        JobType::SparkSql | JobType::HiveSql => {
-            "One SQL statement, run over the cluster's warehouse tables. The service forbids ; ' \" and a few \
-             other characters in arguments: put longer scripts in a .sql file and use a Script job."
-        }
-        JobType::SparkScript | JobType::HiveScript => "A .sql file on the cluster (HDFS path) or in OBS (obs://bucket/key); every statement in it runs in order.",
-        JobType::DistCp => "Copies a file or directory, between HDFS paths and OBS (obs://bucket/key) locations.",
-        JobType::SparkSubmit => "spark-submit arguments, one per line: options such as --class, then the application JAR, then its parameters.",
-        JobType::SparkPython => "spark-submit arguments, one per line: the .py file first, then its parameters.",
-        JobType::MapReduce => "hadoop jar arguments, one per line: the JAR, the main class if it needs one, then its parameters.",
-        JobType::Flink => "flink run arguments, one per line: options, the JAR, then its parameters.",
+        JobType::SparkSql | JobType::HiveSql => t!(submit.help_sql),
+        JobType::SparkScript | JobType::HiveScript => t!(submit.help_script),
+        JobType::DistCp => t!(submit.help_distcp),
+        JobType::SparkSubmit => t!(submit.help_spark_submit),
+        JobType::SparkPython => t!(submit.help_spark_python),
+        JobType::MapReduce => t!(submit.help_mapreduce),
+        JobType::Flink => t!(submit.help_flink),
     }
 }
 
@@ -54,9 +54,9 @@ impl JobDraft {
     /// The request body and every problem the form can see, with the service's messages.
     pub fn build(&self) -> (JobExecution, Vec<FieldError>) {
         let mut errors = Vec::new();
-        let mut invalid = |field: &str, message: String| errors.push(FieldError { field: field.into(), code: "INVALID", message });
+        let mut invalid = |field: &str, problem: Problem| errors.push(FieldError::new(field, "INVALID", problem));
         if self.cluster.is_empty() {
-            invalid("cluster", "Choose the cluster to run the job on.".into());
+            invalid("cluster", Problem::new("job.cluster_required"));
         }
         let kind = JobType::parse(&self.job_type);
         let arguments: Vec<String> = match kind {
@@ -71,7 +71,7 @@ impl JobDraft {
                 Some((k, v)) => {
                     properties.insert(k.trim().to_string(), v.trim().to_string());
                 }
-                None => invalid("properties", format!("Line {}: write each property as name=value.", i + 1)),
+                None => invalid("properties", Problem::new("job.property_line").with("line", i + 1)),
             }
         }
         let job = JobExecution {
@@ -85,12 +85,12 @@ impl JobDraft {
     }
 }
 
-/// The first message for `field`, counting `field[i]` and `field.key` as the field.
-pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
+/// The first problem for `field`, counting `field[i]` and `field.key` as the field.
+pub fn error_for(errors: &[FieldError], field: &str) -> Option<Problem> {
     errors
         .iter()
         .find(|e| e.field == field || e.field.strip_prefix(field).is_some_and(|rest| rest.starts_with(['[', '.'])))
-        .map(|e| e.message.clone())
+        .map(|e| e.problem.clone())
 }
 
 #[component]
@@ -113,14 +113,14 @@ pub fn SubmitJob() -> impl IntoView {
             shown_errors.set(d.build().1);
         }
     });
-    let err = move |field: &'static str| Signal::derive(move || shown_errors.with(|e| error_for(e, field)));
+    let err = move |field: &'static str| Signal::derive(move || shown_errors.with(|e| error_for(e, field)).map(|p| problem(&p)));
 
     let clusters = LocalResource::new(move || {
         let client = session.client();
         async move { cluster_choices(&client, "running").await }
     });
     let cluster_options = Signal::derive(move || {
-        let mut opts = vec![(String::new(), "Choose a running cluster".to_string())];
+        let mut opts = vec![(String::new(), t!(submit.choose_cluster))];
         if let Some(Ok(list)) = clusters.get() {
             opts.extend(list);
         }
@@ -160,16 +160,16 @@ pub fn SubmitJob() -> impl IntoView {
     let browse = move |field: &'static str, id: &'static str| {
         view! {
             <button type="button" class="btn btn-sm" id=id disabled=move || draft.with(|d| d.cluster.is_empty())
-                title="Pick a path from the cluster's files" on:click=move |_| picking.set(Some(field))>
-                "Browse…"
+                title=tr!(submit.browse_title) on:click=move |_| picking.set(Some(field))>
+                {tr!(submit.browse)}
             </button>
         }
     };
-    let path_field = move |field: &'static str, id: &'static str, label: &'static str, hint: &'static str, get: fn(&JobDraft) -> String, put: fn(&mut JobDraft, String), error: Signal<Option<String>>| {
+    let path_field = move |field: &'static str, id: &'static str, label: fn() -> String, hint: fn() -> String, get: fn(&JobDraft) -> String, put: fn(&mut JobDraft, String), error: Signal<Option<String>>| {
         view! {
             <FormField id=id label=label error=error hint=hint required=true>
                 <div class="input-with-button">
-                    <input id=id class="input mono" type="text" placeholder="/tmp/demo/… or obs://bucket/…"
+                    <input id=id class="input mono" type="text" placeholder=tr!(submit.path_placeholder)
                         prop:value=move || draft.with(get)
                         aria-invalid=move || error.with(Option::is_some).to_string()
                         aria-describedby=described_by(id)
@@ -179,7 +179,7 @@ pub fn SubmitJob() -> impl IntoView {
             </FormField>
         }
     };
-    let textarea = move |id: &'static str, label: &'static str, hint: &'static str, rows: &'static str, get: fn(&JobDraft) -> String, put: fn(&mut JobDraft, String), error: Signal<Option<String>>, required: bool| {
+    let textarea = move |id: &'static str, label: fn() -> String, hint: fn() -> String, rows: &'static str, get: fn(&JobDraft) -> String, put: fn(&mut JobDraft, String), error: Signal<Option<String>>, required: bool| {
         view! {
             <FormField id=id label=label error=error hint=hint required=required>
                 <textarea id=id class="input mono" rows=rows spellcheck="false"
@@ -192,20 +192,20 @@ pub fn SubmitJob() -> impl IntoView {
     };
     let argument_fields = move || match kind.get() {
         JobType::SparkSql | JobType::HiveSql => textarea(
-            "job-sql", "SQL statement", "Example: SELECT l_returnflag, count(*) FROM lineitem GROUP BY l_returnflag",
+            "job-sql", || t!(submit.sql), || t!(submit.sql_hint),
             "6", |d| d.sql.clone(), |d, v| d.sql = v, err("arguments"), true,
         ).into_any(),
         JobType::SparkScript | JobType::HiveScript => path_field(
-            "script", "job-script", "SQL script", "Path of a .sql file.", |d| d.script.clone(), |d, v| d.script = v, err("arguments"),
+            "script", "job-script", || t!(submit.script), || t!(submit.script_hint), |d| d.script.clone(), |d, v| d.script = v, err("arguments"),
         ).into_any(),
         JobType::DistCp => view! {
-            {path_field("source", "job-source", "Source", "File or directory to copy.", |d| d.source.clone(), |d, v| d.source = v, err("arguments"))}
-            {path_field("target", "job-target", "Target", "Where the copy goes (created if missing).", |d| d.target.clone(), |d, v| d.target = v, Signal::derive(|| None))}
+            {path_field("source", "job-source", || t!(submit.source), || t!(submit.source_hint), |d| d.source.clone(), |d, v| d.source = v, err("arguments"))}
+            {path_field("target", "job-target", || t!(submit.target), || t!(submit.target_hint), |d| d.target.clone(), |d, v| d.target = v, Signal::derive(|| None))}
         }.into_any(),
         _ => view! {
-            {textarea("job-args", "Arguments", "One argument per line.", "6", |d| d.args.clone(), |d, v| d.args = v, err("arguments"), true)}
+            {textarea("job-args", || t!(submit.args), || t!(submit.args_hint), "6", |d| d.args.clone(), |d, v| d.args = v, err("arguments"), true)}
             <p><button type="button" class="btn btn-sm" id="browse-args" disabled=move || draft.with(|d| d.cluster.is_empty())
-                on:click=move |_| picking.set(Some("args"))>"Insert a path…"</button></p>
+                on:click=move |_| picking.set(Some("args"))>{tr!(submit.insert_path)}</button></p>
         }.into_any(),
     };
 
@@ -244,26 +244,27 @@ pub fn SubmitJob() -> impl IntoView {
 
     view! {
         <section class="page" aria-labelledby="submit-title">
-            <header class="page-head"><h1 id="submit-title">"Submit a job"</h1></header>
+            <header class="page-head"><h1 id="submit-title">{tr!(submit.title)}</h1></header>
             <form class="card form" id="submit-job-form" novalidate=true on:submit=on_submit>
-                {move || clusters.get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e title="Could not list the clusters"/> })}
-                <SelectField id="job-cluster" label="Cluster" value=value(|d| d.cluster.clone()) options=cluster_options
+                {move || clusters.get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e title=tr!(common.clusters_failed)/> })}
+                <SelectField id="job-cluster" label=tr!(jobs.cluster) value=value(|d| d.cluster.clone()) options=cluster_options
                     on_change=set(|d, v| d.cluster = v) error=err("cluster") required=true
-                    hint="Jobs run on running clusters; how many run at once follows its core and task node count."/>
-                <SelectField id="job_type" label="Job type" value=value(|d| d.job_type.clone()) options=type_options
+                    hint=tr!(submit.cluster_hint)/>
+                <SelectField id="job_type" label=tr!(submit.job_type) value=value(|d| d.job_type.clone()) options=type_options
                     on_change=set(|d, v| d.job_type = v) error=err("job_type") required=true/>
                 <p class="hint" id="job-type-help">{move || type_help(kind.get())}</p>
-                <TextField id="job_name" label="Job name" value=value(|d| d.name.clone()) on_input=set(|d, v| d.name = v)
-                    error=err("job_name") required=true hint="1 to 64 letters, digits, - or _."/>
+                <TextField id="job_name" label=tr!(submit.job_name) value=value(|d| d.name.clone()) on_input=set(|d, v| d.name = v)
+                    error=err("job_name") required=true hint=tr!(submit.job_name_hint)/>
                 <span id="job-arguments-anchor"></span>
                 {argument_fields}
-                {textarea("job-properties", "Properties", "Optional, name=value per line (e.g. spark.executor.memory=2g).", "3",
+                {textarea("job-properties", || t!(job.properties), || t!(submit.properties_hint), "3",
                     |d| d.properties.clone(), |d, v| d.properties = v, err("properties"), false)}
-                {move || server_error.get().map(|e| view! { <ErrorPanel error=e title="The service did not accept the job"/> })}
+                {move || server_error.get().map(|e| view! { <ErrorPanel error=e title=tr!(submit.refused)/> })}
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" id="job-submit" disabled=move || submit.pending().get()>
-                        {move || if submit.pending().get() { "Submitting…" } else { "Submit job" }}
+                        {move || if submit.pending().get() { t!(common.submitting) } else { t!(submit.button) }}
                     </button>
+
                 </div>
             </form>
             <FilePicker

@@ -1,11 +1,13 @@
-//! Settings: MRS endpoint, project id and token for this tab. Shows whether the endpoints are a
-//! Lakedeck sandbox.
+//! Settings: the console's language (kept in this browser), and the MRS endpoint, project id and
+//! token for this tab. Shows whether the endpoints are a Lakedeck sandbox.
 
 use leptos::prelude::*;
 
-use crate::components::{TextField, When};
+use crate::components::{SelectField, TextField, When};
+use crate::i18n::{self, Choice, Lang};
 use crate::state::session::SessionExt;
 use crate::state::{use_session, ConfigStatus, RefreshBus, SessionStateStoreFields};
+use crate::{t, tr};
 
 #[component]
 pub fn Settings() -> impl IntoView {
@@ -18,14 +20,12 @@ pub fn Settings() -> impl IntoView {
     let saved = RwSignal::new(false);
     let tried = RwSignal::new(false);
 
-    let project_error = Signal::derive(move || {
-        (tried.get() && project.with(|p| p.trim().is_empty())).then(|| "The project id is required.".to_string())
-    });
+    let project_error = Signal::derive(move || (tried.get() && project.with(|p| p.trim().is_empty())).then(|| t!(settings.project_required)));
     let endpoint_error = Signal::derive(move || {
         mrs.with(|m| {
             let m = m.trim();
             (!(m.is_empty() || m.starts_with("http://") || m.starts_with("https://") || m.starts_with('/')))
-                .then(|| "Use an absolute URL (https://…), a path starting with /, or leave it empty for this origin.".to_string())
+                .then(|| t!(settings.endpoint_invalid))
         })
     });
 
@@ -42,26 +42,37 @@ pub fn Settings() -> impl IntoView {
 
     let sandbox = move || session.config().with(|c| c.sandbox);
     let status = move || match session.config_status().get() {
-        ConfigStatus::Loading => "Loading config.json…".to_string(),
-        ConfigStatus::Loaded => "Loaded from config.json (edits below apply to this tab only).".to_string(),
-        ConfigStatus::Failed(_) => "config.json could not be loaded; enter the values by hand.".to_string(),
+        ConfigStatus::Loading => t!(settings.config_loading),
+        ConfigStatus::Loaded => t!(settings.config_loaded),
+        ConfigStatus::Failed(_) => t!(settings.config_failed),
+    };
+
+    // The language: chosen here it is kept in this browser; "automatic" follows the embedding
+    // host, then the browser.
+    let lang_options = move || {
+        let mut v = vec![("auto".to_string(), t!(app.language_auto, language = i18n::lang().native_name()))];
+        v.extend(Lang::ALL.iter().map(|l| (l.tag().to_string(), l.native_name().to_string())));
+        v
     };
 
     view! {
         <section class="page page-narrow" aria-labelledby="settings-title">
             <header class="page-head">
-                <h1 id="settings-title">"Settings"</h1>
+                <h1 id="settings-title">{tr!(nav.settings)}</h1>
             </header>
             <div class="card">
+                <SelectField id="settings-language" label=tr!(app.language) value=move || i18n::choice().as_str().to_string()
+                    options=lang_options on_change=Callback::new(move |v: String| i18n::choose(Choice::parse(&v)))
+                    hint=tr!(settings.language_hint)/>
                 <dl class="facts">
-                    <dt>"Configuration"</dt>
+                    <dt>{tr!(settings.configuration)}</dt>
                     <dd id="settings-config-status">{status}</dd>
-                    <dt>"Environment"</dt>
+                    <dt>{tr!(settings.environment)}</dt>
                     <dd id="settings-sandbox">
                         {move || if sandbox() {
-                            view! { <span class="badge badge-sandbox">"sandbox"</span> " A local Lakedeck sandbox: data is simulated." }.into_any()
+                            view! { <span class="badge badge-sandbox">{tr!(app.sandbox)}</span> " " {tr!(settings.sandbox_text)} }.into_any()
                         } else {
-                            view! { <span class="badge">"cloud"</span> " Requests go to the real service and may cost money." }.into_any()
+                            view! { <span class="badge">{tr!(settings.cloud)}</span> " " {tr!(settings.cloud_text)} }.into_any()
                         }}
                     </dd>
                 </dl>
@@ -69,17 +80,17 @@ pub fn Settings() -> impl IntoView {
             <form class="card form" on:submit=on_submit novalidate=true>
                 <TextField
                     id="settings-mrs"
-                    label="MRS endpoint"
+                    label=tr!(settings.endpoint)
                     value=mrs
                     on_input=Callback::new(move |v| { mrs.set(v); saved.set(false); })
                     error=endpoint_error
-                    placeholder="https://mrs.cn-north-4.myhuaweicloud.com"
-                    hint="Base URL of the MRS API. Empty means the same origin as the console."
+                    placeholder=tr!(settings.endpoint_placeholder)
+                    hint=tr!(settings.endpoint_hint)
                     input_type="url"
                 />
                 <TextField
                     id="settings-project"
-                    label="Project id"
+                    label=tr!(settings.project)
                     value=project
                     on_input=Callback::new(move |v| { project.set(v); saved.set(false); })
                     error=project_error
@@ -88,12 +99,12 @@ pub fn Settings() -> impl IntoView {
                 <div class="field-row">
                     <TextField
                         id="settings-token"
-                        label="Token (X-Auth-Token)"
+                        label=tr!(settings.token)
                         value=token
                         on_input=Callback::new(move |v| { token.set(v); saved.set(false); })
                         input_type="password"
                         autocomplete="off"
-                        hint="Kept in memory and in this tab's sessionStorage only; it is gone when the tab closes."
+                        hint=tr!(settings.token_hint)
                     />
                     <label class="check">
                         <input type="checkbox" id="settings-show-token"
@@ -105,13 +116,14 @@ pub fn Settings() -> impl IntoView {
                                     let _ = el.set_attribute("type", if on { "text" } else { "password" });
                                 }
                             }/>
-                        "Show token"
+                        {tr!(settings.show_token)}
                     </label>
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" id="settings-save">"Save"</button>
+                    <button type="submit" class="btn btn-primary" id="settings-save">{tr!(common.save)}</button>
                     <When when=move || saved.get()>
-                        <span class="saved" role="status">"Saved. Views reload with the new settings."</span>
+                        <span class="saved" role="status">{tr!(settings.saved)}</span>
+
                     </When>
                 </div>
             </form>

@@ -7,6 +7,8 @@ use lakedeck_api::sqltext::{tokenize, TokenKind};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
+use crate::tr;
+
 /// The textarea's cursor as a byte offset of `text`.
 pub fn cursor_byte(area: &web_sys::HtmlTextAreaElement, text: &str) -> usize {
     utf16_to_byte(text, area.selection_start().ok().flatten().unwrap_or(0))
@@ -162,7 +164,7 @@ pub fn CodeEditor(
                     autocomplete="off"
                     autocapitalize="off"
                     wrap="off"
-                    aria-label="SQL text"
+                    aria-label=tr!(sql.text_label)
                     aria-describedby="sql-keys-hint"
                     aria-autocomplete="list"
                     aria-controls="sql-suggest"
@@ -177,7 +179,8 @@ pub fn CodeEditor(
                     on:scroll=move |_| sync_scroll()
                     on:blur=move |_| suggestions.set(Vec::new())
                 ></textarea>
-                <ul id="sql-suggest" class="code-suggest" role="listbox" aria-label="Completions"
+                <ul id="sql-suggest" class="code-suggest" role="listbox" aria-label=tr!(sql.completions)
+
                     hidden=move || suggestions.with(Vec::is_empty)
                     style:top=move || format!("calc({}lh + 8px)", anchor.get().0)
                     style:left=move || format!("calc({}ch + 10px)", anchor.get().1 - 1)>

@@ -7,10 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lakedeck_api::grid::ResultSet;
-use lakedeck_api::mrs_sql::{SqlExecution, CANCELLED_MESSAGE, MAX_INLINE_ROWS, MAX_PAGE_ROWS};
+use lakedeck_api::mrs_sql::{is_cancelled_message, SqlExecution, MAX_INLINE_ROWS, MAX_PAGE_ROWS};
 use lakedeck_api::sqledit::{error_position, line_col_to_byte};
 use lakedeck_api::sqltext::{format_sql, split_statements, statement_at};
-use lakedeck_api::units::human_duration_ms;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
@@ -20,9 +19,11 @@ use crate::api::mrs::cluster_choices;
 use crate::api::sql::{cancel_sql, execute_sql, show_sql, sql_rows};
 use crate::api::{ApiClient, ApiError};
 use crate::components::{ErrorPanel, ResultGrid, Timestamp, When};
+use crate::i18n::format;
 use crate::state::session::SessionExt;
 use crate::state::sql::{HistoryEntry, Workspace};
 use crate::state::{run_effect, use_session};
+use crate::{t, tr};
 
 pub const ROW_LIMITS: [u64; 5] = [100, 1_000, 10_000, 100_000, 1_000_000];
 const DEFAULT_ROW_LIMIT: u64 = 10_000;
@@ -40,6 +41,20 @@ pub struct StatementRun {
     pub rows: Option<u64>,
     pub message: String,
     pub error: Option<ApiError>,
+}
+
+/// A statement status in the current language (tracked).
+pub fn status_label(status: &str) -> String {
+    match status {
+        "WAITING" => t!(sql.status.waiting),
+        "QUEUED" => t!(sql.status.queued),
+        "RUNNING" => t!(sql.status.running),
+        "FINISHED" => t!(sql.status.finished),
+        "FAILED" => t!(sql.status.failed),
+        "CANCELLED" => t!(sql.status.cancelled),
+        "SKIPPED" => t!(sql.status.skipped),
+        other => other.to_string(),
+    }
 }
 
 /// Colour of a statement status chip.
@@ -182,7 +197,8 @@ pub fn SqlEditor() -> impl IntoView {
     let cancel_wanted = StoredValue::new(false);
     let cancel_outcome = RwSignal::new(None::<Result<String, ApiError>>);
     let result = RwSignal::new(Arc::new(ResultSet::default()));
-    let truncated = RwSignal::new(None::<String>);
+    // Rows held, rows in the result, the row limit.
+    let truncated = RwSignal::new(None::<(u64, u64, u64)>);
     let plan = RwSignal::new(None::<String>);
     let has_result = RwSignal::new(false);
     if let Ok(h) = set_interval_with_handle(move || if running.get_untracked() { now.set(js_sys::Date::now()) }, Duration::from_millis(100)) {
@@ -190,22 +206,22 @@ pub fn SqlEditor() -> impl IntoView {
     }
     let elapsed = move || {
         let end = if running.get() { now.get() } else { now.get().max(started.get()) };
-        if started.get() == 0.0 { String::new() } else { human_duration_ms((end - started.get()).max(0.0) as i64) }
+        if started.get() == 0.0 { String::new() } else { format::duration_ms((end - started.get()).max(0.0) as i64) }
     };
 
     let set_step = move |i: usize, f: &dyn Fn(&mut StatementRun)| statements.update(|s| if let Some(st) = s.get_mut(i) { f(st) });
 
     // Runs `list` one after the other; stops at the first failure or a cancel.
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<fn() -> String>);
     let run = move |list: Vec<(String, Option<usize>)>, explain: bool| {
         if running.get_untracked() {
             return;
         }
         let c = cluster.get_untracked();
-        let problem = if c.is_empty() {
-            Some("Choose a running cluster to run on.")
+        let problem: Option<fn() -> String> = if c.is_empty() {
+            Some(|| t!(sql.no_cluster))
         } else if list.is_empty() {
-            Some("There is no statement to run: type one, or put the cursor inside one.")
+            Some(|| t!(sql.no_statement))
         } else {
             None
         };
@@ -248,9 +264,9 @@ pub fn SqlEditor() -> impl IntoView {
                 };
                 current_id.set(None);
                 let (status, message, rows, error) = match &outcome {
-                    Err(e) => ("FAILED", e.message.clone(), None, Some(e.clone())),
+                    Err(e) => ("FAILED", e.message(), None, Some(e.clone())),
                     Ok((exec, None)) => {
-                        let cancelled = exec.message.contains(CANCELLED_MESSAGE);
+                        let cancelled = is_cancelled_message(&exec.message);
                         (if cancelled { "CANCELLED" } else { "FAILED" }, exec.message.clone(), None, None)
                     }
                     Ok((exec, Some((_, total)))) => ("FINISHED", exec.message.clone(), Some(*total), None),
@@ -276,9 +292,7 @@ pub fn SqlEditor() -> impl IntoView {
                         plan.set(Some((0..set.len()).map(cells).collect::<Vec<_>>().join("\n\n")));
                     } else {
                         let held = set.len() as u64;
-                        truncated.set((held < total).then(|| {
-                            format!("Showing the first {held} of {total} rows (row limit {limit}). Raise the row limit to hold more.")
-                        }));
+                        truncated.set((held < total).then_some((held, total, limit)));
                         result.set(Arc::new(set));
                         has_result.set(true);
                     }
@@ -322,7 +336,7 @@ pub fn SqlEditor() -> impl IntoView {
         cancel_wanted.set_value(true);
         let client = session.client();
         leptos::task::spawn_local(async move {
-            let r = cancel_sql(&client, &c, &id).await.map(|r| format!("The service confirmed the cancel ({}).", r.status));
+            let r = cancel_sql(&client, &c, &id).await.map(|r| r.status);
             cancel_outcome.set(Some(r));
         });
     };
@@ -340,7 +354,7 @@ pub fn SqlEditor() -> impl IntoView {
         a.set_value(&new_text);
         select_bytes(&a, &new_text, at + name.len(), at + name.len());
     });
-    let format = move |_| {
+    let format_text = move |_| {
         let t = text.get_untracked();
         on_input.run(format_sql(&t));
     };
@@ -358,7 +372,7 @@ pub fn SqlEditor() -> impl IntoView {
                     <div class="sql-tab" class:active=selected data-tab-id=id.to_string()>
                         <button type="button" role="tab" class="sql-tab-name" aria-selected=selected.to_string()
                             on:click=move |_| { ws.update(|w| w.active = id); save(); }>{title.clone()}</button>
-                        <button type="button" class="btn-icon sql-tab-close" aria-label=format!("Close {title}")
+                        <button type="button" class="btn-icon sql-tab-close" aria-label=move || t!(sql.close_tab, title = title)
                             on:click=move |_| { ws.update(|w| w.close_tab(id)); save(); }>"×"</button>
                     </div>
                 }
@@ -375,8 +389,8 @@ pub fn SqlEditor() -> impl IntoView {
     let status_rows = move || {
         statements.get().into_iter().enumerate().map(|(i, s)| {
             let tone = status_tone(&s.status);
-            let rows = s.rows.map(|r| r.to_string()).unwrap_or_default();
-            let duration = if s.duration_ms > 0.0 { human_duration_ms(s.duration_ms as i64) } else { String::new() };
+            let rows = s.rows.map(format::count).unwrap_or_default();
+            let duration = if s.duration_ms > 0.0 { format::duration_ms(s.duration_ms as i64) } else { String::new() };
             let mut short: String = s.text.chars().take(80).collect();
             if s.text.chars().count() > 80 {
                 short.push('…');
@@ -385,7 +399,7 @@ pub fn SqlEditor() -> impl IntoView {
                 <tr data-index=i.to_string() data-status=s.status.clone()>
                     <td class="num">{(i + 1).to_string()}</td>
                     <td><code class="mono" title=s.text.clone()>{short}</code></td>
-                    <td><span class=format!("state-chip tone-{tone}")><span class="dot" aria-hidden="true"></span><span class="state-label">{s.status.clone()}</span></span></td>
+                    <td><span class=format!("state-chip tone-{tone}")><span class="dot" aria-hidden="true"></span><span class="state-label">{status_label(&s.status)}</span></span></td>
                     <td class="num">{duration}</td>
                     <td class="num">{rows}</td>
                     <td><code class="mono sql-id">{s.sql_id.clone()}</code></td>
@@ -398,7 +412,7 @@ pub fn SqlEditor() -> impl IntoView {
     let failure = move || {
         statements.with(|list| list.iter().find(|s| s.status == "FAILED").cloned()).map(|s| {
             if let Some(e) = s.error.clone() {
-                return view! { <ErrorPanel error=e title="The statement was not run"/> }.into_any();
+                return view! { <ErrorPanel error=e title=tr!(sql.not_run)/> }.into_any();
             }
             let t = text.get_untracked();
             let at = error_offset(&t, &s.text, s.offset, &s.message);
@@ -406,16 +420,16 @@ pub fn SqlEditor() -> impl IntoView {
                 let (tl, tc) = lakedeck_api::sqledit::byte_to_line_col(&t, byte);
                 view! {
                     <p class="error-position">
-                        {format!("Line {line}, column {col} of the statement (line {tl}, column {tc} in the editor). ")}
+                        {t!(sql.error_position, line = line, col = col, editor_line = tl, editor_col = tc)} " "
                         <button type="button" class="btn btn-sm" id="sql-show-error" on:click=move |_| {
                             if let Some(a) = area.get_untracked() { select_bytes(&a, &text.get_untracked(), byte, byte + 1); }
-                        }>"Show in editor"</button>
+                        }>{tr!(sql.show_in_editor)}</button>
                     </p>
                 }
             });
             view! {
                 <div class="error-panel" role="alert" id="sql-error">
-                    <h2 class="error-title">"The statement failed"</h2>
+                    <h2 class="error-title">{tr!(sql.failed)}</h2>
                     <p class="error-message">{s.message.clone()}</p>
                     {position}
                 </div>
@@ -439,32 +453,32 @@ pub fn SqlEditor() -> impl IntoView {
     view! {
         <section class="page sql-page" aria-labelledby="sql-title">
             <header class="page-head">
-                <h1 id="sql-title">"SQL editor"</h1>
+                <h1 id="sql-title">{tr!(nav.sql)}</h1>
                 <div class="page-actions sql-settings">
-                    <label for="sql-cluster">"Cluster"</label>
+                    <label for="sql-cluster">{tr!(jobs.cluster)}</label>
                     <select id="sql-cluster" class="input input-sm" on:change=move |ev| {
                         let v = event_target_value(&ev);
                         ws.update(|w| w.active_tab_mut().cluster = v);
                         save();
                     }>{cluster_options}</select>
-                    <label for="sql-row-limit">"Row limit"</label>
+                    <label for="sql-row-limit">{tr!(sql.row_limit)}</label>
                     <select id="sql-row-limit" class="input input-sm" on:change=move |ev| {
                         if let Ok(n) = event_target_value(&ev).parse() { row_limit.set(n) }
                     }>
                         {ROW_LIMITS.into_iter().map(|n| view! {
-                            <option value=n.to_string() selected=move || row_limit.get() == n>{n.to_string()}</option>
+                            <option value=n.to_string() selected=move || row_limit.get() == n>{move || format::count(n)}</option>
                         }).collect_view()}
                     </select>
                 </div>
             </header>
-            {move || clusters.get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e title="Could not list the clusters"/> })}
+            {move || clusters.get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e title=tr!(common.clusters_failed)/> })}
             <div class="sql-layout">
-                <aside class="card sql-side" aria-label="Schema and history">
+                <aside class="card sql-side" aria-label=tr!(sql.side_label)>
                     <div class="tabs" role="tablist">
                         <button type="button" role="tab" class="tab" id="sql-side-schema" aria-selected=move || (side.get() == "schema").to_string()
-                            on:click=move |_| side.set("schema")>"Schema"</button>
+                            on:click=move |_| side.set("schema")>{tr!(sql.schema)}</button>
                         <button type="button" role="tab" class="tab" id="sql-side-history" aria-selected=move || (side.get() == "history").to_string()
-                            on:click=move |_| side.set("history")>"History"</button>
+                            on:click=move |_| side.set("history")>{tr!(sql.history)}</button>
                     </div>
                     // Kept mounted while History shows, so switching back does not read the catalog again.
                     <div hidden=move || side.get() != "schema">
@@ -479,42 +493,41 @@ pub fn SqlEditor() -> impl IntoView {
                     </When>
                 </aside>
                 <div class="sql-main">
-                    <div class="sql-tabs" role="tablist" aria-label="Editor tabs">
+                    <div class="sql-tabs" role="tablist" aria-label=tr!(sql.tabs_label)>
                         {tab_buttons}
-                        <button type="button" class="btn btn-sm" id="sql-new-tab" on:click=new_tab title="New tab">"+ New"</button>
+                        <button type="button" class="btn btn-sm" id="sql-new-tab" on:click=new_tab title=tr!(sql.new_tab_title)>{tr!(sql.new_tab)}</button>
                         <button type="button" class="btn btn-sm btn-ghost" id="sql-reopen-tab" on:click=reopen
-                            disabled=move || ws.with(|w| w.closed.is_empty())>"Reopen closed tab"</button>
+                            disabled=move || ws.with(|w| w.closed.is_empty())>{tr!(sql.reopen)}</button>
                     </div>
                     <div class="sql-toolbar">
                         <button type="button" class="btn btn-primary" id="sql-run" disabled=move || running.get()
-                            on:click=move |_| run_at_cursor(false) title="Run the statement at the cursor (Ctrl+Enter)">"Run"</button>
+                            on:click=move |_| run_at_cursor(false) title=tr!(sql.run_title)>{tr!(sql.run)}</button>
                         <button type="button" class="btn" id="sql-run-script" disabled=move || running.get()
-                            on:click=move |_| run_script() title="Run every statement (Shift+Ctrl+Enter)">"Run script"</button>
+                            on:click=move |_| run_script() title=tr!(sql.run_script_title)>{tr!(sql.run_script)}</button>
                         <button type="button" class="btn btn-danger" id="sql-cancel" disabled=move || current_id.with(Option::is_none)
-                            on:click=cancel>"Cancel"</button>
+                            on:click=cancel>{tr!(common.cancel)}</button>
                         <button type="button" class="btn" id="sql-explain" disabled=move || running.get()
-                            on:click=move |_| run_at_cursor(true)>"Explain"</button>
-                        <button type="button" class="btn" id="sql-format" on:click=format>"Format"</button>
+                            on:click=move |_| run_at_cursor(true)>{tr!(sql.explain)}</button>
+                        <button type="button" class="btn" id="sql-format" on:click=format_text>{tr!(sql.format)}</button>
                         <span class="sql-elapsed" id="sql-elapsed" aria-live="off">{elapsed}</span>
-                        <When when=move || running.get()><span class="spinner" role="status" aria-label="Running"></span></When>
+                        <When when=move || running.get()><span class="spinner" role="status" aria-label=tr!(sql.status.running)></span></When>
                     </div>
                     <CodeEditor text=text on_input=on_input names=names on_run=on_run area=area/>
-                    <p class="hint" id="sql-keys-hint">
-                        "Ctrl/Cmd+Enter runs the statement at the cursor; Shift+Ctrl/Cmd+Enter runs the script, one statement at a time, "
-                        "stopping at the first failure. Ctrl+Space completes names. Drafts are saved in this browser as you type."
-                    </p>
+                    <p class="hint" id="sql-keys-hint">{tr!(sql.keys_hint)}</p>
                     {move || notice.get().map(|m| view! { <p class="notice notice-bad" role="alert" id="sql-notice">{m}</p> })}
                     {move || cancel_outcome.get().map(|r| match r {
-                        Ok(m) => view! { <p class="notice notice-ok" role="status" id="sql-cancel-outcome">{m}</p> }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e title="The cancel was refused"/> }.into_any(),
+                        Ok(status) => view! {
+                            <p class="notice notice-ok" role="status" id="sql-cancel-outcome">{move || t!(sql.cancel_confirmed, status = status_label(&status))}</p>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e title=tr!(sql.cancel_refused)/> }.into_any(),
                     })}
                     <When when=move || statements.with(|s| !s.is_empty())>
                         <div class="table-wrap">
                             <table class="data-table sql-statements" id="sql-statements">
-                                <caption class="visually-hidden">"Statements of the last run"</caption>
+                                <caption class="visually-hidden">{tr!(sql.statements_caption)}</caption>
                                 <thead><tr>
-                                    <th scope="col">"#"</th><th scope="col">"Statement"</th><th scope="col">"Status"</th>
-                                    <th scope="col">"Duration"</th><th scope="col">"Rows"</th><th scope="col">"Id"</th><th scope="col">"Message"</th>
+                                    <th scope="col">"#"</th><th scope="col">{tr!(sql.col_statement)}</th><th scope="col">{tr!(cluster.col_status)}</th>
+                                    <th scope="col">{tr!(jobs.col_duration)}</th><th scope="col">{tr!(sql.col_rows)}</th><th scope="col">{tr!(sql.col_id)}</th><th scope="col">{tr!(sql.col_message)}</th>
                                 </tr></thead>
                                 <tbody>{status_rows}</tbody>
                             </table>
@@ -523,12 +536,13 @@ pub fn SqlEditor() -> impl IntoView {
                     {failure}
                     {move || plan.get().map(|p| view! {
                         <section class="card" aria-labelledby="sql-plan-title">
-                            <h2 id="sql-plan-title">"Plan"</h2>
+                            <h2 id="sql-plan-title">{tr!(sql.plan)}</h2>
                             <pre class="code-block" id="sql-plan">{p}</pre>
                         </section>
                     })}
                     <When when=move || has_result.get()>
-                        <ResultGrid data=result truncated=truncated id="sql-grid"/>
+                        <ResultGrid data=result id="sql-grid"
+                            truncated=move || truncated.get().map(|(held, total, limit)| t!(sql.truncated, held = held, total = total, limit = limit))/>
                     </When>
                 </div>
             </div>
@@ -550,15 +564,15 @@ fn History(ws: RwSignal<Workspace>, on_open: Callback<(String, String, bool)>) -
                 view! {
                     <li class="history-entry">
                         <div class="history-meta">
-                            <span class=format!("state-chip tone-{tone}")><span class="state-label">{h.status.clone()}</span></span>
+                            <span class=format!("state-chip tone-{tone}")><span class="state-label">{status_label(&h.status)}</span></span>
                             <Timestamp epoch=(h.at_ms as i64).to_string()/>
-                            <span class="muted">{human_duration_ms(h.duration_ms as i64)}</span>
-                            {h.rows.map(|r| view! { <span class="muted">{format!("{r} rows")}</span> })}
+                            <span class="muted">{format::duration_ms(h.duration_ms as i64)}</span>
+                            {h.rows.map(|r| view! { <span class="muted">{t!(sql.rows, count = r)}</span> })}
                         </div>
                         <code class="mono history-text">{h.text.clone()}</code>
                         <div class="history-actions">
-                            <button type="button" class="btn btn-sm history-open" on:click=move |_| on_open.run((t1.clone(), c1.clone(), false))>"Open"</button>
-                            <button type="button" class="btn btn-sm history-run" on:click=move |_| on_open.run((t2.clone(), c2.clone(), true))>"Run again"</button>
+                            <button type="button" class="btn btn-sm history-open" on:click=move |_| on_open.run((t1.clone(), c1.clone(), false))>{tr!(sql.open)}</button>
+                            <button type="button" class="btn btn-sm history-run" on:click=move |_| on_open.run((t2.clone(), c2.clone(), true))>{tr!(sql.run_again)}</button>
                         </div>
                     </li>
                 }
@@ -567,12 +581,13 @@ fn History(ws: RwSignal<Workspace>, on_open: Callback<(String, String, bool)>) -
     };
     view! {
         <div class="sql-history">
-            <label class="label" for="sql-history-search">"Search history"</label>
+            <label class="label" for="sql-history-search">{tr!(sql.history_search)}</label>
             <input id="sql-history-search" type="search" class="input" prop:value=move || search.get()
                 on:input=move |ev| search.set(event_target_value(&ev))/>
             <ul class="history-list" id="sql-history">{rows}</ul>
             <When when=move || ws.with(|w| w.history.is_empty())>
-                <p class="hint">"Runs appear here with their time, duration and status."</p>
+                <p class="hint">{tr!(sql.history_empty)}</p>
+
             </When>
         </div>
     }

@@ -10,6 +10,7 @@ use crate::api::ApiError;
 use crate::components::{ErrorPanel, Spinner};
 use crate::state::session::SessionExt;
 use crate::state::use_session;
+use crate::{t, tr};
 
 pub const CATALOG_QUERY: &str = "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns \
      WHERE table_schema <> 'information_schema' ORDER BY table_schema, table_name, ordinal_position";
@@ -45,7 +46,7 @@ pub fn SchemaBrowser(#[prop(into)] cluster: Signal<String>, on_insert: Callback<
             }
             let exec = run_statement(&client, &c, CATALOG_QUERY, &|_| {}).await?;
             if exec.status != "FINISHED" {
-                return Err(ApiError { status: 0, code: "SQL".into(), message: exec.message, request_id: None });
+                return Err(ApiError::service("SQL", exec.message));
             }
             let (rows, _) = fetch_rows(&client, &c, &exec, 100_000).await?;
             let mut cat = Catalog::new();
@@ -66,20 +67,20 @@ pub fn SchemaBrowser(#[prop(into)] cluster: Signal<String>, on_insert: Callback<
     });
     let name_button = move |name: String, class: &'static str| {
         let n = name.clone();
-        let title = format!("Insert {name}");
+        let title = name.clone();
         view! {
-            <button type="button" class=format!("link-btn {class}") title=title on:click=move |_| on_insert.run(n.clone())>
+            <button type="button" class=format!("link-btn {class}") title=move || t!(sql.insert_name, name = title) on:click=move |_| on_insert.run(n.clone())>
                 {name}
             </button>
         }
     };
     let tree = move || match catalog.get() {
-        None => view! { <Spinner label="Reading the catalog…"/> }.into_any(),
-        Some(Err(e)) => view! { <ErrorPanel error=e title="Could not read the catalog" on_retry=Callback::new(move |_| reload.update(|n| *n += 1))/> }.into_any(),
-        Some(Ok(c)) if c.is_empty() => view! { <p class="hint">"No tables."</p> }.into_any(),
+        None => view! { <Spinner label=tr!(sql.catalog_loading)/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorPanel error=e title=tr!(sql.catalog_failed) on_retry=Callback::new(move |_| reload.update(|n| *n += 1))/> }.into_any(),
+        Some(Ok(c)) if c.is_empty() => view! { <p class="hint">{tr!(sql.no_tables)}</p> }.into_any(),
         Some(Ok(c)) => c.into_iter().map(|(db, tables)| view! {
             <details class="schema-db" open=true>
-                <summary>{db.clone()}<span class="muted">{format!(" ({} tables)", tables.len())}</span></summary>
+                <summary>{db.clone()}<span class="muted">{t!(sql.table_count, count = tables.len())}</span></summary>
                 <ul class="schema-tables">
                     {tables.into_iter().map(|(table, cols)| view! {
                         <li data-table=table.clone()>
@@ -100,8 +101,9 @@ pub fn SchemaBrowser(#[prop(into)] cluster: Signal<String>, on_insert: Callback<
     view! {
         <div class="schema-browser" id="schema-browser">
             <div class="card-head">
-                <span class="hint">"Click a name to insert it."</span>
-                <button type="button" class="btn btn-sm" id="schema-refresh" on:click=move |_| reload.update(|n| *n += 1)>"Refresh"</button>
+                <span class="hint">{tr!(sql.click_to_insert)}</span>
+                <button type="button" class="btn btn-sm" id="schema-refresh" on:click=move |_| reload.update(|n| *n += 1)>{tr!(common.refresh)}</button>
+
             </div>
             {tree}
         </div>

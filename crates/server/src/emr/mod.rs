@@ -156,15 +156,7 @@ pub fn problem(call: &AcsCall, p: &Problem) -> AcsError {
 }
 
 /// A shared rule's problem in both languages, from the catalogs in `crates/api/locales/`.
-pub fn problem_text(p: &Problem) -> Text {
-    use lakedeck_api::problem::{Catalog, EN_JSON, ZH_CN_JSON};
-    static CATALOGS: std::sync::OnceLock<(Catalog, Catalog)> = std::sync::OnceLock::new();
-    let (en, zh) = CATALOGS.get_or_init(|| {
-        // Both catalogs are compiled in and checked by lakedeck-api's tests.
-        (Catalog::parse(EN_JSON).unwrap_or_default(), Catalog::parse(ZH_CN_JSON).unwrap_or_default())
-    });
-    Text::new(en.word(p), zh.word(p))
-}
+pub use crate::problems::problem_text;
 
 // ---------------------------------------------------------------------------------------------
 // The call a handler sees

@@ -22,7 +22,7 @@
 //! otherwise. Every decision is a row in `scaling_events`; samples go to `metric_samples`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -441,31 +441,18 @@ impl Engine {
         let uri = s.uri.as_deref().unwrap_or_default();
         // The same checked resolver as job arguments: inside the cluster's HDFS or the OBS tree,
         // links included.
-        let path = hdfs::ClusterFs::new(&self.data_dir, cluster_id).resolve(uri).map_err(failed)?;
+        let path = hdfs::ClusterFs::new(&self.data_dir, cluster_id).resolve(uri).map_err(|t| failed(t.en.into_owned()))?;
         if !path.is_file() {
             return Err(Problem::new("scaling.event.script_missing").with("uri", uri));
         }
         let work: PathBuf = self.data_dir.join("scaling").join(cluster_id);
         std::fs::create_dir_all(&work).map_err(|e| failed(e.to_string()))?;
-        let mut cmd = std::process::Command::new("bash");
+        let mut cmd = super::process::user_command_blocking(Path::new("bash"), &work);
         cmd.arg(&path)
             .args(substitute(s.parameters.as_deref().unwrap_or_default(), ctx))
-            .current_dir(&work)
             .env("LAKEDECK_CLUSTER_ID", cluster_id)
             .env("LAKEDECK_HDFS_ROOT", hdfs::hdfs_root(&self.data_dir, cluster_id))
-            .env("LAKEDECK_OBS_ROOT", hdfs::obs_root(&self.data_dir))
-            // Scripts are the user's programs: the sandbox's secrets stay out of their reach.
-            .env_remove("LAKEDECK_SANDBOX_TOKEN")
-            .env_remove("LAKEDECK_SANDBOX_SK")
-            .env_remove("LAKEDECK_SANDBOX_AK")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        #[cfg(unix)]
-        {
-            use std::os::unix::process::CommandExt;
-            cmd.process_group(0);
-        }
+            .env("LAKEDECK_OBS_ROOT", hdfs::obs_root(&self.data_dir));
         let mut child = cmd.spawn().map_err(|e| Problem::new("scaling.event.script_no_bash").with("reason", e))?;
         let started = Instant::now();
         loop {

@@ -15,8 +15,9 @@ use super::lifecycle::{self, Op, OpKind};
 use super::nodes::{self, Node};
 use super::store::{self, ClusterRow, Slots};
 use super::{scaling, Engine, EngineError};
+use crate::lang::Text;
 use crate::problems::problem_text;
-use crate::util;
+use crate::{text, util};
 
 pub const NOT_FOUND: &str = "12000003";
 pub const SCALE_NOT_RUNNING: &str = "12000017";
@@ -59,12 +60,12 @@ pub enum ShrinkBy {
 fn field_error(fe: FieldError, invalid_code: &str) -> EngineError {
     // The shared rules speak V2 (MRS.0002); the V1.1 family answers the same problem with 12000002.
     let code = if fe.code == rules::INVALID_PARAM { invalid_code.to_string() } else { fe.code.to_string() };
-    EngineError::invalid(code, fe.message)
+    EngineError::invalid(code, fe.problem)
 }
 
 fn load(conn: &Connection, project: &str, id: &str) -> Result<ClusterRow, EngineError> {
     store::cluster(conn, project, id)?
-        .ok_or_else(|| EngineError::NotFound(crate::text!("The cluster {id} does not exist.", "集群 {id} 不存在。")))
+        .ok_or_else(|| EngineError::NotFound(text!("The cluster {id} does not exist.", "集群 {id} 不存在。")))
 }
 
 fn name_taken(conn: &Connection, project: &str, name: &str, except: Option<&str>) -> Result<bool, EngineError> {
@@ -75,14 +76,22 @@ fn name_taken(conn: &Connection, project: &str, name: &str, except: Option<&str>
     }))
 }
 
+fn no_group(group: &str) -> Text {
+    text!("The node group {group} does not exist in this cluster.", "此集群中不存在节点组 {group}。")
+}
+
 fn check_scalable(state: ClusterState) -> Result<(), EngineError> {
     if matches!(state, ClusterState::ScalingOut | ClusterState::ScalingIn) {
-        return Err(EngineError::invalid(SCALE_IN_PROGRESS, "A scaling operation is already in progress on this cluster."));
+        return Err(EngineError::invalid(
+            SCALE_IN_PROGRESS,
+            text!("A scaling operation is already in progress on this cluster.", "此集群正在进行扩缩容操作。"),
+        ));
     }
     if !state.can_scale() {
+        let state = state.as_str();
         return Err(EngineError::invalid(
             SCALE_NOT_RUNNING,
-            format!("The cluster is {}; only running clusters can be scaled.", state.as_str()),
+            text!("The cluster is {state}; only running clusters can be scaled.", "集群状态为 {state}，只有运行中的集群才能扩缩容。"),
         ));
     }
     Ok(())
@@ -121,24 +130,25 @@ impl Engine {
     /// project's live clusters and the concurrent-create limit inside the same transaction.
     pub fn create_cluster(&self, project: &str, req: &CreateClusterReq) -> Result<String, EngineError> {
         if let Some(fe) = rules::validate_create_cluster(req).into_iter().next() {
-            // Tag problems come worded from the shared catalogs, in both languages.
-            let tag = req.tags.as_deref().and_then(|t| rules::validate_tags(t, rules::MAX_TAGS).into_iter().next());
-            if let Some(fp) = tag.filter(|fp| fp.field == fe.field) {
-                return Err(EngineError::invalid(fp.code, problem_text(&fp.problem).prefixed(&format!("{}: ", fp.field))));
-            }
-            return Err(EngineError::invalid(fe.code, format!("{}: {}", fe.field, fe.message)));
+            return Err(EngineError::invalid(fe.code, Text::at_field(&fe.field, &fe.problem)));
         }
         let policies = create_policies(req)?;
         let name = req.cluster_name.clone().unwrap_or_default();
         self.store.tx(|conn| {
             let rows = store::project_clusters(conn, project)?;
             if rows.iter().any(|r| !r.cluster.cluster_state.is_history() && r.cluster.cluster_name == name) {
-                return Err(EngineError::invalid(rules::DUPLICATE_NAME, format!("cluster_name: A cluster named {name} already exists.")));
+                return Err(EngineError::invalid(
+                    rules::DUPLICATE_NAME,
+                    text!("cluster_name: A cluster named {name} already exists.", "cluster_name: 名为 {name} 的集群已存在。"),
+                ));
             }
             if rows.iter().filter(|r| r.cluster.cluster_state == ClusterState::Starting).count() >= MAX_STARTING {
                 return Err(EngineError::invalid(
                     TOO_MANY_STARTING,
-                    format!("At most {MAX_STARTING} clusters can be created at the same time; wait for one to finish starting."),
+                    text!(
+                        "At most {MAX_STARTING} clusters can be created at the same time; wait for one to finish starting.",
+                        "最多可同时创建 {MAX_STARTING} 个集群，请等待其中一个启动完成。"
+                    ),
                 ));
             }
             let now = util::now_ms();
@@ -165,7 +175,10 @@ impl Engine {
             let mut row = load(conn, project, id)?;
             rules::validate_rename(row.cluster.cluster_state, new_name).map_err(|fe| field_error(fe, rules::INVALID_PARAM))?;
             if name_taken(conn, project, new_name, Some(id))? {
-                return Err(EngineError::invalid(rules::DUPLICATE_NAME, format!("A cluster named {new_name} already exists.")));
+                return Err(EngineError::invalid(
+                    rules::DUPLICATE_NAME,
+                    text!("A cluster named {new_name} already exists.", "名为 {new_name} 的集群已存在。"),
+                ));
             }
             row.cluster.cluster_name = new_name.to_string();
             row.cluster.update_at = util::now_secs().to_string();
@@ -178,9 +191,13 @@ impl Engine {
             let mut row = load(conn, project, id)?;
             let state = row.cluster.cluster_state;
             if !state.can_delete() {
+                let state = state.as_str();
                 return Err(EngineError::invalid(
                     CANNOT_TERMINATE,
-                    format!("The cluster is {} and cannot be terminated; only running or abnormal clusters can.", state.as_str()),
+                    text!(
+                        "The cluster is {state} and cannot be terminated; only running or abnormal clusters can.",
+                        "集群状态为 {state}，不能删除；只能删除运行中或异常的集群。"
+                    ),
                 ));
             }
             lifecycle::begin(&mut row, Op::new(OpKind::Delete, util::now_ms(), self.step_ms));
@@ -202,7 +219,7 @@ impl Engine {
                 let core = c.node_groups.iter().find(|g| catalog::group_role(&g.group_name) == "Core").cloned().unwrap_or_default();
                 Some(NodeGroupV10 { group_name: group.to_string(), node_num: 0, ..core })
             } else {
-                return Err(EngineError::invalid(rules::INVALID_PARAM, format!("The node group {group} does not exist in this cluster.")));
+                return Err(EngineError::invalid(rules::INVALID_PARAM, no_group(group)));
             };
             self.start_expand(conn, &mut row, group, count, new_group, rules::INVALID_PARAM)
         })
@@ -252,7 +269,7 @@ impl Engine {
             let mut row = load(conn, project, id)?;
             check_scalable(row.cluster.cluster_state)?;
             if find_group(&row.cluster, group).is_none() {
-                return Err(EngineError::invalid(rules::INVALID_PARAM, format!("The node group {group} does not exist in this cluster.")));
+                return Err(EngineError::invalid(rules::INVALID_PARAM, no_group(group)));
             }
             self.start_shrink(conn, &mut row, group, by, rules::INVALID_PARAM)
         })
@@ -274,7 +291,7 @@ impl Engine {
                 let mut remove = Vec::new();
                 for id in &ids {
                     let node = members.iter().find(|n| &n.resource_id == id).ok_or_else(|| {
-                        EngineError::invalid(invalid_code, format!("Node {id} is not in node group {group}."))
+                        EngineError::invalid(invalid_code, text!("Node {id} is not in node group {group}.", "节点 {id} 不在节点组 {group} 中。"))
                     })?;
                     if !remove.contains(&node.index) {
                         remove.push(node.index);
@@ -297,27 +314,34 @@ impl Engine {
     /// own Core / Task group. Scaling out Task nodes on a cluster without a Task group creates one
     /// from `task_node_info`.
     pub fn resize_cluster(&self, project: &str, id: &str, p: &ClusterScalingParams) -> Result<(), EngineError> {
-        let bad = |m: String| EngineError::invalid(V11_INVALID, m);
+        let bad = |m: Text| EngineError::invalid(V11_INVALID, m);
         let scale_out = match p.scale_type.as_str() {
             "scale_out" => true,
             "scale_in" => false,
-            other => return Err(bad(format!("parameters.scale_type must be scale_in or scale_out, not '{other}'."))),
+            other => {
+                return Err(bad(text!(
+                    "parameters.scale_type must be scale_in or scale_out, not '{other}'.",
+                    "parameters.scale_type 须为 scale_in 或 scale_out，不能是“{other}”。"
+                )))
+            }
         };
         if p.node_id != "node_orderadd" {
-            return Err(bad(format!("parameters.node_id must be node_orderadd, not '{}'.", p.node_id)));
+            let id = &p.node_id;
+            return Err(bad(text!("parameters.node_id must be node_orderadd, not '{id}'.", "parameters.node_id 须为 node_orderadd，不能是“{id}”。")));
         }
         let task = match p.node_group.as_deref().unwrap_or("") {
             "" | "core_node_default_group" => false,
             "task_node_default_group" => true,
             other => {
-                return Err(bad(format!(
-                    "parameters.node_group must be core_node_default_group or task_node_default_group, not '{other}'."
+                return Err(bad(text!(
+                    "parameters.node_group must be core_node_default_group or task_node_default_group, not '{other}'.",
+                    "parameters.node_group 须为 core_node_default_group 或 task_node_default_group，不能是“{other}”。"
                 )))
             }
         };
-        let instances = p.instances.ok_or_else(|| bad("parameters.instances is required.".into()))?;
+        let instances = p.instances.ok_or_else(|| bad(rules::required_problem("parameters.instances").into()))?;
         if instances < 1 {
-            return Err(bad("parameters.instances must be at least 1.".into()));
+            return Err(bad(text!("parameters.instances must be at least 1.", "parameters.instances 至少为 1。")));
         }
         self.store.tx(|conn| {
             let mut row = load(conn, project, id)?;
@@ -339,7 +363,7 @@ impl Engine {
                     let name = new_group.group_name.clone();
                     self.start_expand(conn, &mut row, &name, instances, Some(new_group), V11_INVALID)
                 }
-                (None, _) => Err(bad(format!("The cluster has no {role} node group."))),
+                (None, _) => Err(bad(text!("The cluster has no {role} node group.", "集群没有 {role} 节点组。"))),
             }
         })
     }
@@ -370,27 +394,38 @@ fn create_policies(req: &CreateClusterReq) -> Result<Vec<(String, AutoScalingPol
 }
 
 fn new_task_group(c: &Cluster, p: &ClusterScalingParams) -> Result<NodeGroupV10, EngineError> {
-    let bad = |m: &str| EngineError::invalid(V11_INVALID, m.to_string());
+    let bad = |m: Text| EngineError::invalid(V11_INVALID, m);
     let name = match c.kind() {
         Some(ClusterType::Streaming) => "task_node_streaming_group",
         Some(ClusterType::Analysis | ClusterType::Mixed) => "task_node_analysis_group",
-        _ => return Err(bad("Task nodes can be added to this cluster type only through a node group of its own.")),
+        _ => {
+            return Err(bad(text!(
+                "Task nodes can be added to this cluster type only through a node group of its own.",
+                "此类型的集群只能通过其自身的节点组添加 Task 节点。"
+            )))
+        }
     };
     let info = p.task_node_info.as_ref().ok_or_else(|| {
-        bad("parameters.task_node_info is required to add the first Task nodes (node_size, data_volume_type, data_volume_count, data_volume_size).")
+        bad(text!(
+            "parameters.task_node_info is required to add the first Task nodes (node_size, data_volume_type, data_volume_count, data_volume_size).",
+            "添加第一批 Task 节点时须填写 parameters.task_node_info（node_size、data_volume_type、data_volume_count、data_volume_size）。"
+        ))
     })?;
     if catalog::flavor(&info.node_size).is_none() {
-        return Err(bad(&format!("task_node_info.node_size: Flavor '{}' is not available.", info.node_size)));
+        let flavor = &info.node_size;
+        return Err(bad(text!("task_node_info.node_size: Flavor '{flavor}' is not available.", "task_node_info.node_size: 规格“{flavor}”不可用。")));
     }
     if !catalog::VOLUME_TYPES.contains(&info.data_volume_type.as_str()) {
-        return Err(bad(&format!("task_node_info.data_volume_type must be one of {}.", catalog::VOLUME_TYPES.join(", "))));
+        let types = catalog::VOLUME_TYPES.join(", ");
+        return Err(bad(text!("task_node_info.data_volume_type must be one of {types}.", "task_node_info.data_volume_type 须为以下之一：{types}。")));
     }
     if !(0..=20).contains(&info.data_volume_count) {
-        return Err(bad("task_node_info.data_volume_count must be 0 to 20."));
+        return Err(bad(text!("task_node_info.data_volume_count must be 0 to 20.", "task_node_info.data_volume_count 须为 0–20。")));
     }
     if !(100..=32000).contains(&info.data_volume_size) {
-        return Err(bad("task_node_info.data_volume_size must be 100 to 32000 GB."));
+        return Err(bad(text!("task_node_info.data_volume_size must be 100 to 32000 GB.", "task_node_info.data_volume_size 须为 100–32000 GB。")));
     }
+
     let root = c.node_groups.iter().find(|g| catalog::group_role(&g.group_name) == "Core");
     Ok(v10_group(
         &c.cluster_id,

@@ -35,7 +35,8 @@ use serde::{Deserialize, Serialize};
 
 use super::emr_spark::Msg;
 use super::hdfs::ClusterFs;
-use super::jobs::{find_on_path, kill_group, lock, tee};
+use super::jobs::lock;
+use super::process::{self, find_on_path, kill_group, tee};
 use super::sql::{Ran, RowSink, Session};
 use super::{store, Engine, EngineError};
 use crate::lang::Text;
@@ -1308,7 +1309,7 @@ impl Engine {
             SqlInput::Text(t) => t,
             SqlInput::File(f) => {
                 let uri = f.replacen("ossref://", "oss://", 1);
-                let path = fs.resolve(&uri).map_err(Text::from)?;
+                let path = fs.resolve(&uri)?;
                 tokio::fs::read_to_string(&path).await.map_err(|e| {
                     let e = e.to_string();
                     text!("Cannot read the SQL file {f}: {e}", "无法读取 SQL 文件 {f}：{e}")
@@ -1375,7 +1376,7 @@ impl Engine {
         let local = |a: &str| -> Result<String, Text> {
             let uri = a.replacen("ossref://", "oss://", 1);
             if uri.starts_with("oss://") || uri.starts_with("hdfs://") {
-                fs.resolve(&uri).map(|p| p.display().to_string()).map_err(Text::from)
+                fs.resolve(&uri).map(|p| p.display().to_string())
             } else {
                 Ok(a.to_string())
             }
@@ -1401,19 +1402,12 @@ impl Engine {
         let env = wire::env_conf(&inst.spec.env_conf).map_err(|p| crate::emr::problem_text(&p))?;
         let shown: Vec<String> = if program == "bash" { vec!["-c".into(), "<Params>".into()] } else { args.clone() };
         self.flow_launcher(inst, &format!("Starting {} {}", exe.display(), shown.join(" ")));
-        let mut cmd = tokio::process::Command::new(&exe);
+        let mut cmd = process::user_command(&exe, &dir);
         cmd.args(&args)
-            .current_dir(&dir)
             .envs(env)
             .env("LAKEDECK_JOB_INSTANCE_ID", &inst.id)
             .env("LAKEDECK_HDFS_ROOT", fs.hdfs_root())
-            .env("LAKEDECK_OSS_ROOT", super::hdfs::oss_root(&self.data_dir))
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true);
-        #[cfg(unix)]
-        cmd.process_group(0);
+            .env("LAKEDECK_OSS_ROOT", super::hdfs::oss_root(&self.data_dir));
         let mut child = cmd.spawn().map_err(|e| {
             let e = e.to_string();
             text!("Cannot start {program}: {e}", "无法启动 {program}：{e}")

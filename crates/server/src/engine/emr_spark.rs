@@ -38,7 +38,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::hdfs::ClusterFs;
-use super::jobs::{find_on_path, kill_group, lock, tee};
+use super::jobs::lock;
+use super::process::{self, find_on_path, kill_group, tee};
 use super::sql::{Ran, RowSink, Session};
 use super::{store, Engine, EngineError};
 use crate::lang::Text;
@@ -750,7 +751,7 @@ impl Engine {
             store::set_meta(conn, "seeded:emr-serverless", &now.to_string())
         })?;
         // The demo script lives in the shared OSS; writing it again is harmless.
-        let demo = self.oss_fs("").resolve("oss://lakedeck-demo/scripts/tpch_q1.sql").map_err(EngineError::Internal)?;
+        let demo = self.oss_fs("").resolve("oss://lakedeck-demo/scripts/tpch_q1.sql").map_err(|e| EngineError::Internal(e.en.into_owned()))?;
         if let Some(dir) = demo.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
@@ -932,7 +933,7 @@ impl Engine {
                 "fileName 必须是本工作空间的日志（oss://{bucket}/…，即 GetJobRun 的 log 所列路径）；'{file}' 不是。"
             )));
         }
-        let path = self.oss_fs(ws).resolve(file).map_err(|e| EngineError::invalid(INVALID, Text::from(e)))?;
+        let path = self.oss_fs(ws).resolve(file).map_err(|e| EngineError::invalid(INVALID, e))?;
         let length = length.unwrap_or(DEFAULT_LOG_LINES).clamp(0, MAX_LOG_LINES);
         let Ok(f) = std::fs::File::open(&path) else {
             return Err(EngineError::invalid(INVALID, text!(
@@ -1287,7 +1288,7 @@ impl Engine {
         let text = match source {
             SqlSource::Inline(s) => s,
             SqlSource::File(uri) => {
-                let path = fs.resolve(&uri).map_err(Text::from)?;
+                let path = fs.resolve(&uri)?;
                 let t = tokio::fs::read_to_string(&path).await.map_err(|e| {
                     let e = e.to_string();
                     text!("Cannot read the SQL file {uri}: {e}", "无法读取 SQL 文件 {uri}：{e}")
@@ -1346,7 +1347,7 @@ impl Engine {
         let fs = self.oss_fs(&run.workspace_id);
         let local = |a: &str| -> Result<String, Text> {
             if ["oss://", "hdfs://"].iter().any(|p| a.starts_with(p)) {
-                fs.resolve(a).map(|p| p.display().to_string()).map_err(Text::from)
+                fs.resolve(a).map(|p| p.display().to_string())
             } else {
                 Ok(a.to_string())
             }
@@ -1375,17 +1376,10 @@ impl Engine {
         let dir = self.data_dir.join("emr-runs").join(&run.job_run_id);
         std::fs::create_dir_all(&dir).map_err(|e| Text::from(e.to_string()))?;
         self.emr_stderr(run, &format!("Starting {} {}", exe.display(), args.join(" ")));
-        let mut cmd = tokio::process::Command::new(&exe);
+        let mut cmd = process::user_command(&exe, &dir);
         cmd.args(&args)
-            .current_dir(&dir)
             .env("LAKEDECK_JOB_RUN_ID", &run.job_run_id)
-            .env("LAKEDECK_OSS_ROOT", super::hdfs::oss_root(&self.data_dir))
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true);
-        #[cfg(unix)]
-        cmd.process_group(0);
+            .env("LAKEDECK_OSS_ROOT", super::hdfs::oss_root(&self.data_dir));
         let mut child = cmd.spawn().map_err(|e| {
             let e = e.to_string();
             text!("Cannot start spark-submit: {e}", "无法启动 spark-submit：{e}")

@@ -16,6 +16,9 @@ use std::time::UNIX_EPOCH;
 
 use lakedeck_api::mrs_jobs::FileStatusV2;
 
+use crate::lang::Text;
+use crate::text;
+
 /// HDFS defaults the file list reports (the sandbox has no real blocks or replicas).
 const BLOCK_SIZE: i64 = 128 * 1024 * 1024;
 const REPLICATION: i64 = 3;
@@ -39,11 +42,11 @@ pub fn warehouse_dir(data_dir: &Path, cluster_id: &str) -> PathBuf {
 }
 
 /// Joins the `/`-separated `rel` onto `root`, refusing `.`/`..` segments.
-fn join_checked(root: PathBuf, rel: &str) -> Result<PathBuf, String> {
+fn join_checked(root: PathBuf, rel: &str) -> Result<PathBuf, Text> {
     let mut out = root;
     for seg in rel.split('/').filter(|s| !s.is_empty()) {
         if seg == ".." || seg == "." {
-            return Err(format!("Paths cannot contain '{seg}' segments."));
+            return Err(text!("Paths cannot contain '{seg}' segments.", "路径不能包含“{seg}”段。"));
         }
         out.push(seg);
     }
@@ -74,28 +77,31 @@ impl ClusterFs {
     }
 
     /// The local path behind `uri` (`/p`, `hdfs://…/p`, `obs://bucket/key`), checked.
-    pub fn resolve(&self, uri: &str) -> Result<PathBuf, String> {
+    pub fn resolve(&self, uri: &str) -> Result<PathBuf, Text> {
         let local = lexical(&self.data_dir, &self.cluster_id, uri)?;
         self.confine(&local, uri)?;
         Ok(local)
     }
 
     /// Refuses `local` when its real path is outside both trees.
-    pub fn confine(&self, local: &Path, shown: &str) -> Result<(), String> {
-        let real = real_path(local).map_err(|e| format!("'{shown}' cannot be used: {e}"))?;
+    pub fn confine(&self, local: &Path, shown: &str) -> Result<(), Text> {
+        let real = real_path(local).map_err(|e| Text::new(format!("'{shown}' cannot be used: {}", e.en), format!("“{shown}”不能使用：{}", e.zh)))?;
         let inside = [self.hdfs_root(), obs_root(&self.data_dir), oss_root(&self.data_dir)]
             .iter()
             .any(|root| real_path(root).is_ok_and(|r| real.starts_with(&r)));
         if inside {
             Ok(())
         } else {
-            Err(format!("'{shown}' leads outside the cluster's HDFS and the sandbox's OBS and OSS (through a symbolic link); it is refused."))
+            Err(text!(
+                "'{shown}' leads outside the cluster's HDFS and the sandbox's OBS and OSS (through a symbolic link); it is refused.",
+                "“{shown}”（通过符号链接）指向集群 HDFS 和沙箱 OBS、OSS 之外，已拒绝。"
+            ))
         }
     }
 
     /// Checks every symbolic link under `local` (a file or a directory tree) the way [`confine`]
     /// checks one path: readers such as DataFusion's listing and DistCp follow links.
-    pub fn confine_tree(&self, local: &Path, shown: &str) -> Result<(), String> {
+    pub fn confine_tree(&self, local: &Path, shown: &str) -> Result<(), Text> {
         self.confine(local, shown)?;
         let Ok(meta) = std::fs::metadata(local) else { return Ok(()) };
         if !meta.is_dir() {
@@ -104,11 +110,11 @@ impl ClusterFs {
         let mut stack = vec![local.to_path_buf()];
         let mut seen = 0usize;
         while let Some(dir) = stack.pop() {
-            let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read '{shown}': {e}"))?;
+            let entries = std::fs::read_dir(&dir).map_err(|e| text!("cannot read '{shown}': {e}", "无法读取“{shown}”：{e}"))?;
             for entry in entries.flatten() {
                 seen += 1;
                 if seen > 1_000_000 {
-                    return Err(format!("'{shown}' holds more than a million entries; it is refused."));
+                    return Err(text!("'{shown}' holds more than a million entries; it is refused.", "“{shown}”包含超过一百万个条目，已拒绝。"));
                 }
                 let path = entry.path();
                 let Ok(kind) = entry.file_type() else { continue };
@@ -130,7 +136,7 @@ impl ClusterFs {
 /// The real path of `p` (links resolved) even when its last components do not exist yet, as for
 /// a file about to be written: the deepest existing ancestor is canonicalized and the rest appended.
 /// A dangling link is refused: where it would write cannot be checked.
-pub fn real_path(p: &Path) -> Result<PathBuf, String> {
+pub fn real_path(p: &Path) -> Result<PathBuf, Text> {
     let mut existing = p.to_path_buf();
     let mut missing = Vec::new();
     while std::fs::symlink_metadata(&existing).is_err() {
@@ -143,7 +149,7 @@ pub fn real_path(p: &Path) -> Result<PathBuf, String> {
         }
     }
     let mut real = std::fs::canonicalize(&existing)
-        .map_err(|e| format!("it goes through a link that cannot be followed ({e})"))?;
+        .map_err(|e| text!("it goes through a link that cannot be followed ({e})", "它经过一个无法跟随的链接（{e}）"))?;
     for name in missing.iter().rev() {
         real.push(name);
     }
@@ -151,27 +157,27 @@ pub fn real_path(p: &Path) -> Result<PathBuf, String> {
 }
 
 /// The local path behind a job's path argument, checked (see [`ClusterFs::resolve`]).
-pub fn resolve(data_dir: &Path, cluster_id: &str, uri: &str) -> Result<PathBuf, String> {
+pub fn resolve(data_dir: &Path, cluster_id: &str, uri: &str) -> Result<PathBuf, Text> {
     ClusterFs::new(data_dir, cluster_id).resolve(uri)
 }
 
 /// Maps `uri` onto the trees by its text alone.
-fn lexical(data_dir: &Path, cluster_id: &str, uri: &str) -> Result<PathBuf, String> {
+fn lexical(data_dir: &Path, cluster_id: &str, uri: &str) -> Result<PathBuf, Text> {
     let uri = uri.trim();
     if uri.contains('\0') {
-        return Err("Paths cannot contain NUL characters.".into());
+        return Err(text!("Paths cannot contain NUL characters.", "路径不能包含 NUL 字符。"));
     }
     if let Some(rest) = uri.strip_prefix("obs://") {
         let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
         if bucket.is_empty() || bucket == ".." || bucket == "." {
-            return Err(format!("'{uri}' names no OBS bucket; use obs://bucket/key."));
+            return Err(text!("'{uri}' names no OBS bucket; use obs://bucket/key.", "“{uri}”没有指定 OBS 桶，请使用 obs://bucket/key。"));
         }
         return join_checked(obs_root(data_dir).join(bucket), key);
     }
     if let Some(rest) = uri.strip_prefix("oss://").or_else(|| uri.strip_prefix("ossref://")) {
         let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
         if bucket.is_empty() || bucket == ".." || bucket == "." {
-            return Err(format!("'{uri}' names no OSS bucket; use oss://bucket/key."));
+            return Err(text!("'{uri}' names no OSS bucket; use oss://bucket/key.", "“{uri}”没有指定 OSS 桶，请使用 oss://bucket/key。"));
         }
         return join_checked(oss_root(data_dir).join(bucket), key);
     }
@@ -184,7 +190,10 @@ fn lexical(data_dir: &Path, cluster_id: &str, uri: &str) -> Result<PathBuf, Stri
     } else if uri.starts_with('/') {
         uri
     } else {
-        return Err(format!("'{uri}' is not an HDFS, OBS or OSS path; use /path, hdfs:///path, obs://bucket/key or oss://bucket/key."));
+        return Err(text!(
+            "'{uri}' is not an HDFS, OBS or OSS path; use /path, hdfs:///path, obs://bucket/key or oss://bucket/key.",
+            "“{uri}”不是 HDFS、OBS 或 OSS 路径，请使用 /path、hdfs:///path、obs://bucket/key 或 oss://bucket/key。"
+        ));
     };
     join_checked(hdfs_root(data_dir, cluster_id), path)
 }
@@ -236,7 +245,7 @@ pub fn status(local: &Path, name: &str, hdfs_path: &str) -> Option<FileStatusV2>
 
 /// The entries of the directory `hdfs_path` of a cluster, unsorted; `None` when it does not exist.
 /// A file path lists the file itself, as WebHDFS LISTSTATUS does.
-pub fn list(data_dir: &Path, cluster_id: &str, hdfs_path: &str) -> Result<Option<Vec<FileStatusV2>>, String> {
+pub fn list(data_dir: &Path, cluster_id: &str, hdfs_path: &str) -> Result<Option<Vec<FileStatusV2>>, Text> {
     let fs = ClusterFs::new(data_dir, cluster_id);
     let local = join_checked(fs.hdfs_root(), hdfs_path)?;
     let Ok(meta) = std::fs::metadata(&local) else { return Ok(None) };
@@ -247,7 +256,7 @@ pub fn list(data_dir: &Path, cluster_id: &str, hdfs_path: &str) -> Result<Option
         return Ok(status(&local, name, base).map(|s| vec![s]));
     }
     let mut out = Vec::new();
-    let entries = std::fs::read_dir(&local).map_err(|e| format!("cannot read {hdfs_path}: {e}"))?;
+    let entries = std::fs::read_dir(&local).map_err(|e| text!("cannot read {hdfs_path}: {e}", "无法读取 {hdfs_path}：{e}"))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         // A link leading outside the trees is not shown: its target's size and times are not ours to tell.

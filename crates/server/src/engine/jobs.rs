@@ -33,8 +33,10 @@ use serde::{Deserialize, Serialize};
 use super::lifecycle::{self, Op, OpKind};
 use super::nodes::Node;
 use super::store::{self, ClusterRow};
+use super::process::{self, find_on_path, kill_group, tee};
 use super::{autoscaler, hdfs, sql, warehouse, Engine, EngineError};
-use crate::util;
+use crate::lang::Text;
+use crate::{text, util};
 
 /// The IAM user jobs are reported as (the sandbox has one identity).
 pub const USER: &str = "sandbox";
@@ -69,8 +71,9 @@ pub struct JobRecord {
     pub queue: String,
     /// Unguessable key that authorises the tracking URL (a browser link carries no token).
     pub log_key: String,
-    /// Why the job ended the way it did (also in its log).
+    /// Why the job ended the way it did (also in its log), in English and Chinese.
     pub message: String,
+    pub message_zh: String,
     /// When NEW, NEW_SAVING or SUBMITTED move on.
     pub state_deadline_ms: i64,
     /// The Core/Task node a running job occupies (`resource_id`; empty on a cluster without
@@ -120,10 +123,12 @@ impl JobRecord {
         }
     }
 
-    fn end(&mut self, state: &str, result: &str, message: impl Into<String>, now_ms: i64) {
+    fn end(&mut self, state: &str, result: &str, message: impl Into<Text>, now_ms: i64) {
+        let message = message.into();
         self.job_state = state.into();
         self.job_result = result.into();
-        self.message = message.into();
+        self.message = message.en.into_owned();
+        self.message_zh = message.zh.into_owned();
         self.finished_time = now_ms;
         if state == "FINISHED" {
             self.job_progress = 100.0;
@@ -197,18 +202,6 @@ impl Running {
         }
     }
 }
-
-#[cfg(unix)]
-pub(super) fn kill_group(pgid: i32) {
-    // The whole group: spark-submit is a script that starts a JVM, which must die with it.
-    // SAFETY: kill(2) has no memory-safety preconditions; a stale id only yields ESRCH.
-    unsafe {
-        libc::kill(-pgid, libc::SIGKILL);
-    }
-}
-
-#[cfg(not(unix))]
-pub(super) fn kill_group(_pgid: i32) {}
 
 /// In-memory side of the job engine.
 #[derive(Default)]
@@ -406,7 +399,7 @@ fn save_flow(conn: &Connection, f: &Flow, done: bool) -> Result<(), EngineError>
 }
 
 fn job_not_found(id: &str) -> EngineError {
-    EngineError::invalid(wire::JOB_NOT_FOUND, format!("The job {id} does not exist in this cluster."))
+    EngineError::invalid(wire::JOB_NOT_FOUND, text!("The job {id} does not exist in this cluster.", "此集群中不存在作业 {id}。"))
 }
 
 /// Clusters that accept and run jobs (scaling does not stop YARN).
@@ -415,7 +408,7 @@ pub(super) fn runs_jobs(state: ClusterState) -> bool {
 }
 
 pub(super) fn load_cluster(conn: &Connection, project: &str, id: &str) -> Result<ClusterRow, EngineError> {
-    store::cluster(conn, project, id)?.ok_or_else(|| EngineError::NotFound(crate::text!("The cluster {id} does not exist.", "集群 {id} 不存在。")))
+    store::cluster(conn, project, id)?.ok_or_else(|| EngineError::NotFound(text!("The cluster {id} does not exist.", "集群 {id} 不存在。")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -440,22 +433,6 @@ impl JobLog {
             let _ = f.write_all(line.as_bytes());
         }
     }
-}
-
-pub(super) fn find_on_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| is_executable(p))
-}
-
-#[cfg(unix)]
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(p: &Path) -> bool {
-    p.is_file()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -504,7 +481,13 @@ impl Engine {
         if jobs.iter().filter(|j| !is_final_state(&j.job_state)).count() >= wire::MAX_ACTIVE_JOBS {
             return Err(EngineError::invalid(
                 wire::TOO_MANY_JOBS,
-                format!("The cluster already has {} jobs that have not finished; wait for one to end.", wire::MAX_ACTIVE_JOBS),
+                {
+                    let max = wire::MAX_ACTIVE_JOBS;
+                    text!(
+                        "The cluster already has {max} jobs that have not finished; wait for one to end.",
+                        "集群已有 {max} 个未结束的作业，请等待其中一个结束。"
+                    )
+                },
             ));
         }
         let seq_key = format!("jobseq:{}", cluster.cluster_id);
@@ -553,13 +536,17 @@ impl Engine {
             let row = load_cluster(conn, project, cluster_id)?;
             let state = row.cluster.cluster_state;
             if !runs_jobs(state) {
+                let state = state.as_str();
                 return Err(EngineError::invalid(
                     wire::CLUSTER_NOT_RUNNING,
-                    format!("Jobs cannot be submitted to a cluster in state {}; the cluster must be running.", state.as_str()),
+                    text!(
+                        "Jobs cannot be submitted to a cluster in state {state}; the cluster must be running.",
+                        "不能向状态为 {state} 的集群提交作业，集群须处于运行中。"
+                    ),
                 ));
             }
             if let Some(fe) = wire::validate_job(req).into_iter().next() {
-                return Err(EngineError::invalid(fe.code, format!("{}: {}", fe.field, fe.message)));
+                return Err(EngineError::invalid(fe.code, Text::at_field(&fe.field, &fe.problem)));
             }
             self.insert_new_job(conn, &row, req, util::now_ms())
         })
@@ -605,16 +592,20 @@ impl Engine {
                 .filter(|j| j.project_id == project && j.cluster_id == cluster_id)
                 .ok_or_else(|| job_not_found(job_id))?;
             if is_final_state(&job.job_state) {
+                let state = &job.job_state;
                 return Err(EngineError::invalid(
                     wire::KILL_FAILED,
-                    format!("The job has already ended ({}); only a job that has not ended can be stopped.", job.job_state),
+                    text!(
+                        "The job has already ended ({state}); only a job that has not ended can be stopped.",
+                        "作业已结束（{state}），只能停止尚未结束的作业。"
+                    ),
                 ));
             }
             if let Some(r) = lock(&self.jobs.running).remove(job_id) {
                 r.stop();
             }
             let was = job.job_state.clone();
-            job.end("KILLED", "KILLED", "Killed at the user's request.", util::now_ms());
+            job.end("KILLED", "KILLED", text!("Killed at the user's request.", "已按用户请求终止。"), util::now_ms());
             save_job(conn, &job)?;
             Ok(was)
         })?;
@@ -632,9 +623,10 @@ impl Engine {
                     .filter(|j| j.project_id == project && j.cluster_id == cluster_id)
                     .ok_or_else(|| job_not_found(id))?;
                 if !is_final_state(&job.job_state) {
+                    let state = &job.job_state;
                     return Err(EngineError::invalid(
                         wire::JOB_RUNNING,
-                        format!("The job {id} is {}; stop it before deleting it.", job.job_state),
+                        text!("The job {id} is {state}; stop it before deleting it.", "作业 {id} 的状态为 {state}，请先停止再删除。"),
                     ));
                 }
             }
@@ -652,9 +644,13 @@ impl Engine {
     pub fn sql_result(&self, project: &str, cluster_id: &str, job_id: &str) -> Result<SqlResults, EngineError> {
         let job = self.job(project, cluster_id, job_id)?;
         if !job.kind().is_some_and(JobType::has_sql_result) {
+            let kind = job.listed_type();
             return Err(EngineError::invalid(
                 wire::NOT_SQL_JOB,
-                format!("The job is a {} job; only SparkSql and SparkScript jobs have SQL results.", job.listed_type()),
+                text!(
+                    "The job is a {kind} job; only SparkSql and SparkScript jobs have SQL results.",
+                    "该作业为 {kind} 作业，只有 SparkSql 和 SparkScript 作业有 SQL 结果。"
+                ),
             ));
         }
         let path = self.job_dir(job_id).join("sql-results.json");
@@ -662,14 +658,19 @@ impl Engine {
             std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok());
         match results {
             Some(r) if !r.0.is_empty() => Ok(r),
-            _ => Err(EngineError::invalid(
-                wire::SQL_RESULT_EMPTY,
-                format!("The job has no SQL result (it is {}{}).", job.job_state, if job.message.is_empty() {
-                    String::new()
+            _ => {
+                let state = &job.job_state;
+                let (en, zh) = if job.message.is_empty() {
+                    (String::new(), String::new())
                 } else {
-                    format!(": {}", job.message)
-                }),
-            )),
+                    let zh = if job.message_zh.is_empty() { &job.message } else { &job.message_zh };
+                    (format!(": {}", job.message), format!("：{zh}"))
+                };
+                Err(EngineError::invalid(
+                    wire::SQL_RESULT_EMPTY,
+                    text!("The job has no SQL result (it is {state}{en}).", "该作业没有 SQL 结果（状态为 {state}{zh}）。"),
+                ))
+            }
         }
     }
 
@@ -723,11 +724,17 @@ impl Engine {
     /// cluster; the steps run one after another once it is running.
     pub fn run_job_flow(&self, project: &str, cluster: &CreateClusterReq, steps: &[JobExecution], delete: bool) -> Result<String, EngineError> {
         if cluster.charge_info.as_ref().is_some_and(|c| c.charge_mode == "prePaid") {
-            return Err(EngineError::invalid(rules::INVALID_PARAM, "charge_info.charge_mode: prePaid is not supported by run-job-flow."));
+            return Err(EngineError::invalid(
+                rules::INVALID_PARAM,
+                text!(
+                    "charge_info.charge_mode: prePaid is not supported by run-job-flow.",
+                    "charge_info.charge_mode: run-job-flow 不支持包年/包月（prePaid）。"
+                ),
+            ));
         }
         for (i, step) in steps.iter().enumerate() {
             if let Some(fe) = wire::validate_job(step).into_iter().next() {
-                return Err(EngineError::invalid(fe.code, format!("steps[{i}].job_execution.{}: {}", fe.field, fe.message)));
+                return Err(EngineError::invalid(fe.code, Text::at_field(&format!("steps[{i}].job_execution.{}", fe.field), &fe.problem)));
             }
         }
         let cluster_id = self.create_cluster(project, cluster)?;
@@ -756,7 +763,10 @@ impl Engine {
                 job.end(
                     "FAILED",
                     "FAILED",
-                    format!("The sandbox restarted while this job was {was}; its work was lost. Submit it again."),
+                    text!(
+                        "The sandbox restarted while this job was {was}; its work was lost. Submit it again.",
+                        "作业处于 {was} 状态时沙箱重启，其工作已丢失，请重新提交。"
+                    ),
                     now,
                 );
                 save_job(conn, &job)?;
@@ -875,8 +885,11 @@ impl Engine {
             let state = row.as_ref().map(|r| r.cluster.cluster_state);
             if !state.is_some_and(runs_jobs) {
                 let why = match state {
-                    Some(s) => format!("The cluster became {}; its jobs cannot run.", s.as_str()),
-                    None => "The cluster no longer exists.".to_string(),
+                    Some(s) => {
+                        let s = s.as_str();
+                        text!("The cluster became {s}; its jobs cannot run.", "集群状态变为 {s}，其作业无法运行。")
+                    }
+                    None => text!("The cluster no longer exists.", "集群已不存在。"),
                 };
                 for mut j in jobs {
                     if let Some(r) = lock(&self.jobs.running).remove(&j.job_id) {
@@ -884,7 +897,7 @@ impl Engine {
                     }
                     j.end("FAILED", "FAILED", why.clone(), now);
                     save_job(conn, &j)?;
-                    self.job_log(&j.job_id).append(&why);
+                    self.job_log(&j.job_id).append(&why.en);
                 }
                 continue;
             }
@@ -998,7 +1011,7 @@ impl Engine {
         }
     }
 
-    fn finish_job(&self, job_id: &str, outcome: Result<String, String>) -> Result<(), EngineError> {
+    fn finish_job(&self, job_id: &str, outcome: Result<Text, Text>) -> Result<(), EngineError> {
         self.store.tx(|conn| {
             if lock(&self.jobs.running).remove(job_id).is_none() {
                 // Killed or failed by the scheduler: that path wrote the end already.
@@ -1035,15 +1048,21 @@ impl Engine {
 // Executors
 
 impl Engine {
-    async fn execute(self: &Arc<Self>, job: &JobRecord, log: &JobLog, cancel: &Arc<AtomicBool>) -> Result<String, String> {
-        let Some(kind) = job.kind() else { return Err(format!("Unknown job type {}.", job.job_type)) };
+    async fn execute(self: &Arc<Self>, job: &JobRecord, log: &JobLog, cancel: &Arc<AtomicBool>) -> Result<Text, Text> {
+        let Some(kind) = job.kind() else {
+            let t = &job.job_type;
+            return Err(text!("Unknown job type {t}.", "未知的作业类型 {t}。"));
+        };
         // Every job sees the cluster's file system as seeded (a cluster that just reached running
         // is seeded in the background; this is a short wait, not a failure).
         let waited = std::time::Instant::now();
         let mut said = false;
         while !self.warehouse_ready(&job.cluster_id) {
             if waited.elapsed() > WAREHOUSE_WAIT || lock(&self.jobs.seed_failed).contains(&job.cluster_id) {
-                return Err("The cluster's file system (TPC-H warehouse, demo files) could not be prepared; see the sandbox's output.".into());
+                return Err(text!(
+                    "The cluster's file system (TPC-H warehouse, demo files) could not be prepared; see the sandbox's output.",
+                    "无法准备集群的文件系统（TPC-H 数据仓库、示例文件），请查看沙箱的输出。"
+                ));
             }
             if !said {
                 log.append("Waiting for the cluster's file system (TPC-H warehouse, demo files) to be seeded.");
@@ -1057,18 +1076,21 @@ impl Engine {
             JobType::SparkSubmit | JobType::SparkPython => self.run_program(job, log, "spark-submit", &[]).await,
             JobType::MapReduce => self.run_program(job, log, "hadoop", &["jar"]).await,
             JobType::Flink => self.run_program(job, log, "flink", &["run"]).await,
-            _ => Err(format!("{} jobs are not supported by the sandbox.", kind.as_str())),
+            _ => {
+                let k = kind.as_str();
+                Err(text!("{k} jobs are not supported by the sandbox.", "沙箱不支持 {k} 作业。"))
+            }
         }
     }
 
-    async fn run_sql(self: &Arc<Self>, job: &JobRecord, kind: JobType, log: &JobLog, cancel: &Arc<AtomicBool>) -> Result<String, String> {
-        let (last, conf) = job.arguments.split_last().ok_or("The job has no SQL argument.")?;
+    async fn run_sql(self: &Arc<Self>, job: &JobRecord, kind: JobType, log: &JobLog, cancel: &Arc<AtomicBool>) -> Result<Text, Text> {
+        let (last, conf) = job.arguments.split_last().ok_or_else(|| text!("The job has no SQL argument.", "作业没有 SQL 参数。"))?;
         for pair in conf.chunks(2) {
             log.append(&format!("Configuration {} = {} (recorded; the sandbox engine does not use it).", pair[0], pair.get(1).map(String::as_str).unwrap_or("")));
         }
         let text = if kind.is_script() {
             let path = hdfs::resolve(&self.data_dir, &job.cluster_id, last)?;
-            let text = tokio::fs::read_to_string(&path).await.map_err(|e| format!("Cannot read the script {last}: {e}"))?;
+            let text = tokio::fs::read_to_string(&path).await.map_err(|e| text!("Cannot read the script {last}: {e}", "无法读取脚本 {last}：{e}"))?;
             log.append(&format!("Script {last}: {} bytes.", text.len()));
             text
         } else {
@@ -1076,7 +1098,7 @@ impl Engine {
         };
         let statements = split_statements(&text);
         if statements.is_empty() {
-            return Err("The SQL text has no statement to run.".into());
+            return Err(text!("The SQL text has no statement to run.", "SQL 文本中没有可执行的语句。"));
         }
         log.append(&format!(
             "{} statement(s) to run on DataFusion over {}; at most {} rows of each result are kept.",
@@ -1101,27 +1123,27 @@ impl Engine {
                 }
                 Err(e) => {
                     log.append(&format!("Statement {i} failed: {e}"));
-                    return Err(format!("Statement {i} failed: {e}"));
+                    return Err(text!("Statement {i} failed: {e}", "第 {i} 条语句失败：{e}"));
                 }
             }
         }
-        Ok(format!("{n} statement(s) ran."))
+        Ok(text!("{n} statement(s) ran.", "已执行 {n} 条语句。"))
     }
 
-    async fn run_distcp(self: &Arc<Self>, job: &JobRecord, log: &JobLog, cancel: &Arc<AtomicBool>) -> Result<String, String> {
+    async fn run_distcp(self: &Arc<Self>, job: &JobRecord, log: &JobLog, cancel: &Arc<AtomicBool>) -> Result<Text, Text> {
         let [src_uri, dst_uri] = job.arguments.as_slice() else {
-            return Err("DistCp takes exactly two arguments: source and target.".into());
+            return Err(text!("DistCp takes exactly two arguments: source and target.", "DistCp 须恰好有两个参数：源路径和目标路径。"));
         };
         let fs = hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id);
         let src = fs.resolve(src_uri)?;
         let dst = fs.resolve(dst_uri)?;
         if !src.exists() {
-            return Err(format!("The source {src_uri} does not exist."));
+            return Err(text!("The source {src_uri} does not exist.", "源路径 {src_uri} 不存在。"));
         }
         // The copy follows links on both sides: every link must stay inside the trees.
         fs.confine_tree(&src, src_uri)?;
         fs.confine_tree(&dst, dst_uri)?;
-        let files = hdfs::files_under(&src).map_err(|e| format!("Cannot read {src_uri}: {e}"))?;
+        let files = hdfs::files_under(&src).map_err(|e| text!("Cannot read {src_uri}: {e}", "无法读取 {src_uri}：{e}"))?;
         let total: u64 = files.iter().map(|(_, n)| n).sum();
         log.append(&format!("Copying {} file(s), {total} bytes, from {src_uri} to {dst_uri}.", files.len()));
         let done = Arc::new(AtomicU64::new(0));
@@ -1129,14 +1151,14 @@ impl Engine {
         let mut copy = tokio::task::spawn_blocking(move || hdfs::copy_tree(&src, &dst, &d, &c));
         let copied = loop {
             match tokio::time::timeout(Duration::from_millis(200), &mut copy).await {
-                Ok(r) => break r.map_err(|e| format!("The copy failed: {e}"))??,
+                Ok(r) => break r.map_err(|e| text!("The copy failed: {e}", "复制失败：{e}"))?.map_err(Text::from)?,
                 Err(_) => {
                     let pct = if total == 0 { 0.0 } else { done.load(Ordering::Relaxed) as f64 * 100.0 / total as f64 };
                     self.progress(&job.job_id, pct.min(99.9)).await;
                 }
             }
         };
-        Ok(format!("Copied {copied} bytes from {src_uri} to {dst_uri}."))
+        Ok(text!("Copied {copied} bytes from {src_uri} to {dst_uri}.", "已从 {src_uri} 复制 {copied} 字节到 {dst_uri}。"))
     }
 
     /// Runs `program` (found on the server's PATH) with the job's arguments; stdout and stderr go
@@ -1147,14 +1169,27 @@ impl Engine {
     /// come from their distributions. Properties become `--conf k=v` for spark-submit and are
     /// recorded only for the others. `obs://` and `hdfs://` arguments are rewritten to the local
     /// files behind them, so a program can open them.
-    async fn run_program(self: &Arc<Self>, job: &JobRecord, log: &JobLog, program: &str, prefix: &[&str]) -> Result<String, String> {
+    async fn run_program(self: &Arc<Self>, job: &JobRecord, log: &JobLog, program: &str, prefix: &[&str]) -> Result<Text, Text> {
         let Some(exe) = find_on_path(program) else {
             let hint = match program {
-                "spark-submit" => " Install PySpark (pip install pyspark; it needs a Java runtime) so spark-submit is on the PATH of the sandbox, then restart it.",
-                "hadoop" => " Install a Hadoop distribution and put its bin directory on the PATH of the sandbox.",
-                _ => " Install Apache Flink and put its bin directory on the PATH of the sandbox.",
+                "spark-submit" => text!(
+                    " Install PySpark (pip install pyspark; it needs a Java runtime) so spark-submit is on the PATH of the sandbox, then restart it.",
+                    "请安装 PySpark（pip install pyspark，需要 Java 运行环境），使 spark-submit 位于沙箱的 PATH 中，然后重启沙箱。"
+                ),
+                "hadoop" => text!(
+                    " Install a Hadoop distribution and put its bin directory on the PATH of the sandbox.",
+                    "请安装 Hadoop 发行版，并将其 bin 目录加入沙箱的 PATH。"
+                ),
+                _ => text!(
+                    " Install Apache Flink and put its bin directory on the PATH of the sandbox.",
+                    "请安装 Apache Flink，并将其 bin 目录加入沙箱的 PATH。"
+                ),
             };
-            return Err(format!("{program} is not on the sandbox's PATH, so {} jobs cannot run here.{hint}", job.listed_type()));
+            let kind = job.listed_type();
+            return Err(Text::new(
+                format!("{program} is not on the sandbox's PATH, so {kind} jobs cannot run here.{}", hint.en),
+                format!("{program} 不在沙箱的 PATH 中，因此无法在此运行 {kind} 作业。{}", hint.zh),
+            ));
         };
         let mut args: Vec<String> = prefix.iter().map(|s| s.to_string()).collect();
         if program == "spark-submit" {
@@ -1176,23 +1211,12 @@ impl Engine {
         let dir = self.job_dir(&job.job_id);
         let _ = std::fs::create_dir_all(&dir);
         log.append(&format!("Starting {} {}", exe.display(), args.join(" ")));
-        let mut cmd = tokio::process::Command::new(&exe);
+        let mut cmd = process::user_command(&exe, &dir);
         cmd.args(&args)
-            .current_dir(&dir)
             .env("LAKEDECK_JOB_ID", &job.job_id)
             .env("LAKEDECK_HDFS_ROOT", hdfs::hdfs_root(&self.data_dir, &job.cluster_id))
-            .env("LAKEDECK_OBS_ROOT", hdfs::obs_root(&self.data_dir))
-            // The sandbox's own secrets stay with the sandbox.
-            .env_remove("LAKEDECK_SANDBOX_TOKEN")
-            .env_remove("LAKEDECK_SANDBOX_SK")
-            .env_remove("LAKEDECK_SANDBOX_AK")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true);
-        #[cfg(unix)]
-        cmd.process_group(0);
-        let mut child = cmd.spawn().map_err(|e| format!("Cannot start {program}: {e}"))?;
+            .env("LAKEDECK_OBS_ROOT", hdfs::obs_root(&self.data_dir));
+        let mut child = cmd.spawn().map_err(|e| text!("Cannot start {program}: {e}", "无法启动 {program}：{e}"))?;
         if let Some(pid) = child.id() {
             let mut running = lock(&self.jobs.running);
             match running.get_mut(&job.job_id) {
@@ -1205,30 +1229,16 @@ impl Engine {
             child.stdout.take().map(|s| tokio::spawn(tee(s, dir.join("stdout.log"), log.path()))),
             child.stderr.take().map(|s| tokio::spawn(tee(s, dir.join("stderr.log"), log.path()))),
         ];
-        let status = child.wait().await.map_err(|e| format!("Cannot wait for {program}: {e}"))?;
+        let status = child.wait().await.map_err(|e| text!("Cannot wait for {program}: {e}", "无法等待 {program} 结束：{e}"))?;
         for t in tees.into_iter().flatten() {
             let _ = t.await;
         }
         if status.success() {
-            Ok(format!("{program} exited with status 0."))
+            Ok(text!("{program} exited with status 0.", "{program} 已退出，状态码 0。"))
         } else {
-            Err(format!("{program} exited with {status}."))
+            Err(text!("{program} exited with {status}.", "{program} 已退出：{status}。"))
         }
-    }
-}
 
-/// Copies a program's output stream into its own file and the job log as it arrives.
-pub(super) async fn tee(mut stream: impl tokio::io::AsyncRead + Unpin, own: PathBuf, combined: PathBuf) {
-    use tokio::io::AsyncReadExt;
-    let open = |p: &Path| std::fs::OpenOptions::new().create(true).append(true).open(p);
-    let (Ok(mut a), Ok(mut b)) = (open(&own), open(&combined)) else { return };
-    let mut buf = vec![0u8; 8192];
-    while let Ok(n) = stream.read(&mut buf).await {
-        if n == 0 {
-            break;
-        }
-        let _ = a.write_all(&buf[..n]);
-        let _ = b.write_all(&buf[..n]);
     }
 }
 

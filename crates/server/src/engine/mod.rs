@@ -9,6 +9,7 @@ pub mod hdfs;
 pub mod jobs;
 pub mod lifecycle;
 pub mod nodes;
+pub mod process;
 pub mod scaling;
 pub mod seed;
 pub mod sql;

@@ -15,7 +15,7 @@ use lakedeck_api::mrs_scaling::{
     PolicyTarget, DEFAULT_POOL, POLICY_MISSING, V11_NODE_GROUP,
 };
 use lakedeck_api::problem::Problem;
-use lakedeck_api::rules::{self, FieldProblem};
+use lakedeck_api::rules::{self, FieldError};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
@@ -199,7 +199,7 @@ pub fn attach(c: &mut Cluster, policies: &[StoredPolicy]) {
     }
 }
 
-fn refusal(fp: &FieldProblem, v11: bool) -> EngineError {
+fn refusal(fp: &FieldError, v11: bool) -> EngineError {
     if v11 {
         return tags::field_refusal(fp);
     }
@@ -207,7 +207,7 @@ fn refusal(fp: &FieldProblem, v11: bool) -> EngineError {
 }
 
 fn invalid(field: &str, problem: Problem, v11: bool) -> EngineError {
-    refusal(&FieldProblem { field: field.into(), code: rules::INVALID_PARAM, problem }, v11)
+    refusal(&FieldError { field: field.into(), code: rules::INVALID_PARAM, problem }, v11)
 }
 
 fn missing(group: &str, pool: &str) -> EngineError {

@@ -41,6 +41,13 @@ use futures::StreamExt;
 use lakedeck_api::mrs_jobs::{succeed_row, SqlRow};
 
 use super::hdfs::ClusterFs;
+use crate::lang::Text;
+use crate::text;
+
+/// An engine's own words (DataFusion, the OS), passed on unchanged in both languages.
+fn engine_text(e: impl std::fmt::Display) -> Text {
+    Text::from(e.to_string())
+}
 
 /// Rows of one statement's result kept for ShowSqlResultWithJob; the rest are counted, not kept.
 pub const MAX_ROWS_KEPT: usize = 1000;
@@ -64,7 +71,8 @@ pub trait RowSink: Send {
 /// What a statement did: rows went to the sink (how many), or a summary for the log.
 pub enum Ran {
     Rows(u64),
-    Done(String),
+    /// What a statement without rows did, for the execution's message.
+    Done(Text),
 }
 
 /// Keeps the first MAX_ROWS_KEPT rows as `SqlRow`s (the job engine's ShowSqlResultWithJob).
@@ -188,12 +196,12 @@ impl ExecutionPlan for CancelExec {
     }
 }
 
-fn table_name(name: &ObjectName) -> Result<String, String> {
-    let ident = name.0.last().and_then(|p| p.as_ident()).ok_or_else(|| format!("'{name}' is not a table name."))?;
+fn table_name(name: &ObjectName) -> Result<String, Text> {
+    let ident = name.0.last().and_then(|p| p.as_ident()).ok_or_else(|| text!("'{name}' is not a table name.", "“{name}”不是表名。"))?;
     // Unquoted names fold to lower case, as DataFusion resolves them.
     let n = if ident.quote_style.is_some() { ident.value.clone() } else { ident.value.to_lowercase() };
     if n.is_empty() || n.starts_with('.') || n.contains(['/', '\\']) {
-        return Err(format!("'{n}' cannot be a table name in the warehouse."));
+        return Err(text!("'{n}' cannot be a table name in the warehouse.", "“{n}”不能用作数据仓库中的表名。"));
     }
     Ok(n)
 }
@@ -222,8 +230,8 @@ fn row_values(batch: &RecordBatch, row: usize) -> Vec<String> {
 
 impl Session {
     /// Executes `df` with every operator made cancellable (see the module comment).
-    async fn stream(&self, df: DataFrame) -> Result<SendableRecordBatchStream, String> {
-        let plan = df.create_physical_plan().await.map_err(|e| e.to_string())?;
+    async fn stream(&self, df: DataFrame) -> Result<SendableRecordBatchStream, Text> {
+        let plan = df.create_physical_plan().await.map_err(engine_text)?;
         let cancel = self.cancel.clone();
         let plan = plan
             .transform_up(|node: Arc<dyn ExecutionPlan>| {
@@ -233,9 +241,9 @@ impl Session {
                     Transformed::yes(Arc::new(CancelExec { input: node, cancel: cancel.clone() }) as Arc<dyn ExecutionPlan>)
                 })
             })
-            .map_err(|e| e.to_string())?
+            .map_err(engine_text)?
             .data;
-        execute_stream(plan, self.ctx.task_ctx()).map_err(|e| e.to_string())
+        execute_stream(plan, self.ctx.task_ctx()).map_err(engine_text)
     }
 
     pub fn new(fs: ClusterFs, cancel: Arc<AtomicBool>, tables: Arc<TableCache>) -> Session {
@@ -246,7 +254,7 @@ impl Session {
     }
 
     /// Registers every warehouse table as it is on disk now.
-    async fn refresh(&mut self) -> Result<(), String> {
+    async fn refresh(&mut self) -> Result<(), Text> {
         for name in self.registered.drain(..) {
             let _ = self.ctx.deregister_table(TableReference::bare(name));
         }
@@ -263,14 +271,14 @@ impl Session {
             let reference = TableReference::bare(name.clone());
             let print = fingerprint(&dir);
             if let Some(provider) = self.tables.get(&dir, print) {
-                self.ctx.register_table(reference, provider).map_err(|e| format!("cannot open the warehouse table {name}: {e}"))?;
+                self.ctx.register_table(reference, provider).map_err(|e| text!("cannot open the warehouse table {name}: {e}", "无法打开数据仓库表 {name}：{e}"))?;
             } else {
                 // The trailing slash makes the table a directory: INSERT INTO then adds files to it.
                 let url = format!("{}/", dir.display());
                 self.ctx
                     .register_parquet(reference.clone(), &url, ParquetReadOptions::default())
                     .await
-                    .map_err(|e| format!("cannot open the warehouse table {name}: {e}"))?;
+                    .map_err(|e| text!("cannot open the warehouse table {name}: {e}", "无法打开数据仓库表 {name}：{e}"))?;
                 if let Ok(provider) = self.ctx.table_provider(reference).await {
                     self.tables.put(&dir, print, provider);
                 }
@@ -288,10 +296,10 @@ impl Session {
         has_parquet(&self.table_dir(name))
     }
 
-    pub async fn run(&mut self, sql: &str) -> Result<Outcome, String> {
+    pub async fn run(&mut self, sql: &str) -> Result<Outcome, Text> {
         let mut keep = KeepRows { names: Vec::new(), rows: Vec::new() };
         match self.execute(sql, &mut keep).await? {
-            Ran::Done(summary) => Ok(Outcome { rows: vec![succeed_row()], summary }),
+            Ran::Done(summary) => Ok(Outcome { rows: vec![succeed_row()], summary: summary.en.into_owned() }),
             Ran::Rows(total) => {
                 let total = total as usize;
                 let summary = if total > MAX_ROWS_KEPT {
@@ -306,11 +314,12 @@ impl Session {
 
     /// Runs one statement; the rows of a row-returning statement go to `sink` (column names
     /// first, even when there are no rows).
-    pub async fn execute(&mut self, sql: &str, sink: &mut dyn RowSink) -> Result<Ran, String> {
+    pub async fn execute(&mut self, sql: &str, sink: &mut dyn RowSink) -> Result<Ran, Text> {
         self.refresh().await?;
-        let mut parsed = DFParser::parse_sql(sql).map_err(|e| e.to_string())?;
+        let mut parsed = DFParser::parse_sql(sql).map_err(engine_text)?;
         if parsed.len() != 1 {
-            return Err(format!("Expected one statement, found {}.", parsed.len()));
+            let n = parsed.len();
+            return Err(text!("Expected one statement, found {n}.", "应为一条语句，实际为 {n} 条。"));
         }
         let stmt = parsed.pop_front().unwrap_or_else(|| unreachable!("checked above"));
         let stmt = guard(&self.fs, stmt)?;
@@ -319,19 +328,22 @@ impl Session {
             match s.as_ref() {
                 Sql::CreateTable(ct) => {
                     if ct.location.is_some() || ct.hive_formats.as_ref().is_some_and(|h| h.location.is_some()) {
-                        return Err("CREATE TABLE … LOCATION is not supported: warehouse tables live under /user/hive/warehouse. \
-                                    For data elsewhere use CREATE EXTERNAL TABLE … LOCATION 'obs://bucket/path' (or an HDFS path)."
-                            .into());
+                        return Err(text!(
+                            "CREATE TABLE … LOCATION is not supported: warehouse tables live under /user/hive/warehouse. \
+                             For data elsewhere use CREATE EXTERNAL TABLE … LOCATION 'obs://bucket/path' (or an HDFS path).",
+                            "不支持 CREATE TABLE … LOCATION：数据仓库表位于 /user/hive/warehouse 下。\
+                             其他位置的数据请使用 CREATE EXTERNAL TABLE … LOCATION 'obs://bucket/path'（或 HDFS 路径）。"
+                        ));
                     }
                     let name = table_name(&ct.name)?;
                     if self.exists(&name) {
                         if ct.if_not_exists {
-                            return Ok(done(format!("table {name} already exists; nothing to do")));
+                            return Ok(done(text!("table {name} already exists; nothing to do", "表 {name} 已存在，无需操作")));
                         }
                         if !ct.or_replace {
-                            return Err(format!("Table {name} already exists in the warehouse."));
+                            return Err(text!("Table {name} already exists in the warehouse.", "数据仓库中已存在表 {name}。"));
                         }
-                        std::fs::remove_dir_all(self.table_dir(&name)).map_err(|e| e.to_string())?;
+                        std::fs::remove_dir_all(self.table_dir(&name)).map_err(engine_text)?;
                     }
                     return match &ct.query {
                         Some(q) => self.create_table_as(&name, &q.to_string()).await.map(done),
@@ -343,12 +355,12 @@ impl Session {
                         let name = table_name(n)?;
                         let dir = self.table_dir(&name);
                         if dir.is_dir() {
-                            std::fs::remove_dir_all(&dir).map_err(|e| format!("cannot drop {name}: {e}"))?;
+                            std::fs::remove_dir_all(&dir).map_err(|e| text!("cannot drop {name}: {e}", "无法删除表 {name}：{e}"))?;
                         } else if !if_exists {
-                            return Err(format!("Table {name} does not exist."));
+                            return Err(text!("Table {name} does not exist.", "表 {name} 不存在。"));
                         }
                     }
-                    return Ok(done("table dropped".into()));
+                    return Ok(done(text!("table dropped", "表已删除")));
                 }
                 _ => {}
             }
@@ -367,8 +379,8 @@ impl Session {
         };
         // The guarded statement is planned, not the text: its paths were rewritten to the checked
         // local ones.
-        let plan = self.ctx.state().statement_to_plan(stmt).await.map_err(|e| e.to_string())?;
-        let df = self.ctx.execute_logical_plan(plan).await.map_err(|e| e.to_string())?;
+        let plan = self.ctx.state().statement_to_plan(stmt).await.map_err(engine_text)?;
+        let df = self.ctx.execute_logical_plan(plan).await.map_err(engine_text)?;
         let mut stream = self.stream(df).await?;
         if returns_rows {
             sink.columns(stream.schema().fields().iter().map(|f| f.name().clone()).collect())?;
@@ -376,7 +388,7 @@ impl Session {
         let mut total: u64 = 0;
         let mut affected = None;
         while let Some(batch) = stream.next().await {
-            let batch = batch.map_err(|e| e.to_string())?;
+            let batch = batch.map_err(engine_text)?;
             if !returns_rows {
                 // DML answers one `count` row: keep it for the log.
                 if batch.num_rows() > 0 && batch.num_columns() > 0 {
@@ -391,26 +403,26 @@ impl Session {
         }
         if !returns_rows {
             return Ok(done(match affected {
-                Some(n) => format!("{n} rows affected"),
-                None => "done".into(),
+                Some(n) => text!("{n} rows affected", "影响 {n} 行"),
+                None => text!("done", "已完成"),
             }));
         }
         Ok(Ran::Rows(total))
     }
 
-    async fn create_table_as(&mut self, name: &str, query: &str) -> Result<String, String> {
-        let df = self.ctx.sql(query).await.map_err(|e| e.to_string())?;
+    async fn create_table_as(&mut self, name: &str, query: &str) -> Result<Text, Text> {
+        let df = self.ctx.sql(query).await.map_err(engine_text)?;
         let stream = self.stream(df).await?;
         let dir = self.table_dir(name);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create the table directory: {e}"))?;
+        std::fs::create_dir_all(&dir).map_err(|e| text!("cannot create the table directory: {e}", "无法创建表目录：{e}"))?;
         // A hidden name while writing: a concurrent job must not read a half-written table.
         let tmp = dir.join(".part-00000.parquet.tmp");
         let written = write_stream(stream, &tmp).await;
         let renamed = written.and_then(|n| {
-            std::fs::rename(&tmp, dir.join("part-00000.parquet")).map(|()| n).map_err(|e| e.to_string())
+            std::fs::rename(&tmp, dir.join("part-00000.parquet")).map(|()| n).map_err(engine_text)
         });
         match renamed {
-            Ok(n) => Ok(format!("table {name} created with {n} rows")),
+            Ok(n) => Ok(text!("table {name} created with {n} rows", "已创建表 {name}，共 {n} 行")),
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&dir);
                 Err(e)
@@ -418,19 +430,19 @@ impl Session {
         }
     }
 
-    async fn create_empty_table(&mut self, name: &str, sql: &str) -> Result<String, String> {
+    async fn create_empty_table(&mut self, name: &str, sql: &str) -> Result<Text, Text> {
         // DataFusion turns the column list into a schema (an in-memory table), which is then
         // written as a Parquet file with no rows so the table survives the job.
-        self.ctx.sql(sql).await.map_err(|e| e.to_string())?;
-        let provider = self.ctx.table_provider(TableReference::bare(name)).await.map_err(|e| e.to_string())?;
+        self.ctx.sql(sql).await.map_err(engine_text)?;
+        let provider = self.ctx.table_provider(TableReference::bare(name)).await.map_err(engine_text)?;
         let schema = provider.schema();
         let _ = self.ctx.deregister_table(TableReference::bare(name));
         let dir = self.table_dir(name);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create the table directory: {e}"))?;
-        let file = std::fs::File::create(dir.join("part-00000.parquet")).map_err(|e| e.to_string())?;
-        let writer = ArrowWriter::try_new(file, schema, None).map_err(|e| e.to_string())?;
-        writer.close().map_err(|e| e.to_string())?;
-        Ok(format!("table {name} created"))
+        std::fs::create_dir_all(&dir).map_err(|e| text!("cannot create the table directory: {e}", "无法创建表目录：{e}"))?;
+        let file = std::fs::File::create(dir.join("part-00000.parquet")).map_err(engine_text)?;
+        let writer = ArrowWriter::try_new(file, schema, None).map_err(engine_text)?;
+        writer.close().map_err(engine_text)?;
+        Ok(text!("table {name} created", "已创建表 {name}"))
     }
 }
 
@@ -439,20 +451,21 @@ impl Session {
 const SETTABLE: [&str; 5] =
     ["datafusion.execution.", "datafusion.optimizer.", "datafusion.explain.", "datafusion.sql_parser.", "datafusion.format."];
 
-fn check_variable(name: &str) -> Result<(), String> {
+fn check_variable(name: &str) -> Result<(), Text> {
     let n = name.to_lowercase();
     if n == "timezone" || n == "time.zone" || SETTABLE.iter().any(|p| n.starts_with(p)) {
         Ok(())
     } else {
-        Err(format!(
-            "SET {name} is not allowed in the sandbox: only datafusion.execution.*, optimizer.*, explain.*, sql_parser.*, format.* and the time zone can be set."
+        Err(text!(
+            "SET {name} is not allowed in the sandbox: only datafusion.execution.*, optimizer.*, explain.*, sql_parser.*, format.* and the time zone can be set.",
+            "沙箱不允许 SET {name}：只能设置 datafusion.execution.*、optimizer.*、explain.*、sql_parser.*、format.* 和时区。"
         ))
     }
 }
 
 /// A LOCATION or COPY target: resolved like every job path (cluster HDFS or sandbox OBS, real
 /// path checked) and replaced by the local path, keeping a trailing `/` (a directory for DataFusion).
-fn guard_location(fs: &ClusterFs, location: &str) -> Result<String, String> {
+fn guard_location(fs: &ClusterFs, location: &str) -> Result<String, Text> {
     let local = fs.resolve(location)?;
     fs.confine_tree(&local, location)?;
     let mut out = local.to_string_lossy().into_owned();
@@ -466,7 +479,7 @@ fn guard_location(fs: &ClusterFs, location: &str) -> Result<String, String> {
 /// touch files (`COPY … TO`, `CREATE EXTERNAL TABLE … LOCATION`) are resolved inside the
 /// cluster's trees; `SET`/`RESET` are limited to harmless settings; kinds DataFusion could run
 /// but the sandbox has not reviewed are refused rather than trusted.
-pub fn guard(fs: &ClusterFs, stmt: Statement) -> Result<Statement, String> {
+pub fn guard(fs: &ClusterFs, stmt: Statement) -> Result<Statement, Text> {
     match stmt {
         Statement::CreateExternalTable(mut c) => {
             for loc in c.locations.iter_mut() {
@@ -494,7 +507,7 @@ pub fn guard(fs: &ClusterFs, stmt: Statement) -> Result<Statement, String> {
     }
 }
 
-fn check_sql(s: &Sql) -> Result<(), String> {
+fn check_sql(s: &Sql) -> Result<(), Text> {
     use datafusion::sql::sqlparser::ast::Set;
     match s {
         Sql::Query(_)
@@ -524,21 +537,23 @@ fn check_sql(s: &Sql) -> Result<(), String> {
         other => {
             let text = other.to_string();
             let kind: Vec<&str> = text.split_whitespace().take(2).collect();
-            Err(format!("The sandbox does not run {} statements.", kind.join(" ")))
+            let kind = kind.join(" ");
+            Err(text!("The sandbox does not run {kind} statements.", "沙箱不运行 {kind} 语句。"))
         }
     }
 }
 
 /// Writes a result stream to one Parquet file; returns the row count.
-async fn write_stream(mut stream: SendableRecordBatchStream, path: &Path) -> Result<usize, String> {
-    let file = std::fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    let mut writer = ArrowWriter::try_new(file, stream.schema(), None).map_err(|e| e.to_string())?;
+async fn write_stream(mut stream: SendableRecordBatchStream, path: &Path) -> Result<usize, Text> {
+    let shown = path.display();
+    let file = std::fs::File::create(path).map_err(|e| text!("cannot create {shown}: {e}", "无法创建 {shown}：{e}"))?;
+    let mut writer = ArrowWriter::try_new(file, stream.schema(), None).map_err(engine_text)?;
     let mut rows = 0;
     while let Some(batch) = stream.next().await {
-        let batch = batch.map_err(|e| e.to_string())?;
+        let batch = batch.map_err(engine_text)?;
         rows += batch.num_rows();
-        writer.write(&batch).map_err(|e| e.to_string())?;
+        writer.write(&batch).map_err(engine_text)?;
     }
-    writer.close().map_err(|e| e.to_string())?;
+    writer.close().map_err(engine_text)?;
     Ok(rows)
 }

@@ -27,14 +27,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lakedeck_api::mrs_sql::{self as wire, CheckedSql, SqlExecution, SqlRowsPage, CANCELLED_MESSAGE, MAX_INLINE_ROWS};
+use lakedeck_api::mrs_sql::{self as wire, CheckedSql, SqlExecution, SqlRowsPage, CANCELLED_MESSAGE, CANCELLED_MESSAGE_ZH, MAX_INLINE_ROWS};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::jobs::{load_cluster, lock, runs_jobs};
 use super::sql::{Ran, RowSink, Session};
 use super::{hdfs, Engine, EngineError};
-use crate::util;
+use crate::lang::{Lang, Text};
+use crate::{text, util};
 
 /// How long a statement waits in QUEUED for its cluster's warehouse to be seeded.
 const WAREHOUSE_WAIT: Duration = Duration::from_secs(120);
@@ -49,7 +50,9 @@ pub struct SqlRecord {
     pub sql_type: String,
     pub database: String,
     pub status: String,
+    /// The message in English, and in Chinese when it differs.
     pub message: String,
+    pub message_zh: String,
     /// The OBS folder results are archived in (`obs://bucket/dir`).
     pub archive_path: String,
     /// `obs://.../<sql_id>.csv` once a row-returning statement finished.
@@ -61,11 +64,23 @@ pub struct SqlRecord {
     pub finished_ms: i64,
 }
 
+fn cancelled() -> Text {
+    Text::new(CANCELLED_MESSAGE, CANCELLED_MESSAGE_ZH)
+}
+
 impl SqlRecord {
+    fn set_message(&mut self, t: impl Into<Text>) {
+        let t = t.into();
+        self.message = t.en.into_owned();
+        self.message_zh = t.zh.into_owned();
+    }
+
+    /// The wire record, its message in the language of the request being answered.
     pub fn wire(&self) -> SqlExecution {
+        let zh = Lang::current() == Lang::Zh && !self.message_zh.is_empty();
         SqlExecution {
             id: self.sql_id.clone(),
-            message: self.message.clone(),
+            message: if zh { self.message_zh.clone() } else { self.message.clone() },
             statement: self.statement.clone(),
             status: self.status.clone(),
             result_location: self.result_location.clone(),
@@ -111,8 +126,8 @@ fn by_id(conn: &Connection, sql_id: &str) -> Result<Option<SqlRecord>, EngineErr
     Ok(data.as_deref().and_then(decode))
 }
 
-fn not_found(id: &str) -> String {
-    format!("The SQL execution {id} does not exist in this cluster.")
+fn not_found(id: &str) -> Text {
+    text!("The SQL execution {id} does not exist in this cluster.", "此集群中不存在 SQL 执行 {id}。")
 }
 
 /// The record `sql_id` of this project's cluster (the cluster itself must exist: 12000003 first).
@@ -184,11 +199,11 @@ fn next_record(reader: &mut impl BufRead) -> std::io::Result<Option<Vec<String>>
 /// CancelSql's two answers besides errors of the cluster itself.
 pub enum CancelOutcome {
     Succeed,
-    Failed(String),
+    Failed(Text),
 }
 
 impl Engine {
-    fn archive_dir(&self, cluster: &str, uri: &str) -> Result<PathBuf, String> {
+    fn archive_dir(&self, cluster: &str, uri: &str) -> Result<PathBuf, Text> {
         hdfs::resolve(&self.data_dir, cluster, uri)
     }
 
@@ -201,13 +216,18 @@ impl Engine {
             let row = load_cluster(conn, project, cluster)?;
             let state = row.cluster.cluster_state;
             if !runs_jobs(state) {
+                let state = state.as_str();
                 return Err(EngineError::invalid(
                     wire::SQL_REJECTED,
-                    format!("The cluster is {}; SQL can only be executed on a running cluster.", state.as_str()),
+                    text!(
+                        "The cluster is {state}; SQL can only be executed on a running cluster.",
+                        "集群状态为 {state}，只能在运行中的集群上执行 SQL。"
+                    ),
                 ));
             }
-            self.archive_dir(cluster, &archive_path)
-                .map_err(|e| EngineError::invalid(lakedeck_api::rules::INVALID_PARAM, format!("archive_path: {e}")))?;
+            self.archive_dir(cluster, &archive_path).map_err(|e| {
+                EngineError::invalid(lakedeck_api::rules::INVALID_PARAM, Text::new(format!("archive_path: {}", e.en), format!("archive_path: {}", e.zh)))
+            })?;
             let record = SqlRecord {
                 sql_id: util::uuid_v4(),
                 project_id: project.to_string(),
@@ -253,7 +273,7 @@ impl Engine {
                 }
             }
             record.status = "FAILED".into();
-            record.message = CANCELLED_MESSAGE.into();
+            record.set_message(cancelled());
             record.finished_ms = util::now_ms();
             save(conn, &record)?;
             Ok(Ok(self.archive_dir(cluster, &record.archive_path).ok().map(|d| tmp_name(&d, sql_id))))
@@ -275,14 +295,19 @@ impl Engine {
     pub fn sql_rows(&self, project: &str, cluster: &str, sql_id: &str, offset: u64, limit: u64) -> Result<SqlRowsPage, EngineError> {
         let record = self.sql_execution(project, cluster, sql_id)?;
         if record.status != "FINISHED" || record.result_location.is_empty() {
+            let status = &record.status;
             return Err(EngineError::invalid(
                 wire::SQL_REJECTED,
-                format!("The SQL execution {sql_id} has no archived result (status {}; only finished row-returning statements have one).", record.status),
+                text!(
+                    "The SQL execution {sql_id} has no archived result (status {status}; only finished row-returning statements have one).",
+                    "SQL 执行 {sql_id} 没有归档结果（状态为 {status}；只有已完成且返回行的语句才有）。"
+                ),
             ));
         }
-        let path = self.archive_dir(cluster, &record.result_location).map_err(EngineError::Internal)?;
+        let path = self.archive_dir(cluster, &record.result_location).map_err(|e| EngineError::Internal(e.en.into_owned()))?;
         let file = std::fs::File::open(&path).map_err(|e| {
-            EngineError::invalid(wire::SQL_REJECTED, format!("The result archive {} cannot be read: {e}", record.result_location))
+            let location = &record.result_location;
+            EngineError::invalid(wire::SQL_REJECTED, text!("The result archive {location} cannot be read: {e}", "无法读取结果归档 {location}：{e}"))
         })?;
         let mut reader = BufReader::new(file);
         let io = |e: std::io::Error| EngineError::Internal(format!("reading {}: {e}", path.display()));
@@ -309,7 +334,11 @@ impl Engine {
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
             let mut n = 0;
             for mut r in rows.iter().filter_map(|d| decode(d)) {
-                r.message = format!("sandbox restarted while the statement was {}; run it again", r.status);
+                let status = r.status.clone();
+                r.set_message(text!(
+                    "sandbox restarted while the statement was {status}; run it again",
+                    "语句处于 {status} 状态时沙箱重启，请重新执行"
+                ));
                 r.status = "FAILED".into();
                 r.finished_ms = util::now_ms();
                 save(conn, &r)?;
@@ -329,7 +358,7 @@ fn tmp_name(dir: &Path, sql_id: &str) -> PathBuf {
 
 /// What a statement produced.
 struct Finished {
-    message: String,
+    message: Text,
     result_location: String,
     columns: Vec<String>,
     content: Vec<Vec<String>>,
@@ -343,7 +372,7 @@ impl Engine {
         let id = record.sql_id.clone();
         let task = self.jobs_handle().spawn(async move {
             let outcome = engine.sql_work(&record, &cancel).await;
-            let outcome = if cancel.load(Ordering::SeqCst) { Err(CANCELLED_MESSAGE.to_string()) } else { outcome };
+            let outcome = if cancel.load(Ordering::SeqCst) { Err(cancelled()) } else { outcome };
             let e = engine.clone();
             let _ = tokio::task::spawn_blocking(move || e.finish_sql(&record, outcome)).await;
         });
@@ -367,11 +396,14 @@ impl Engine {
         .await;
     }
 
-    async fn sql_work(self: &Arc<Self>, record: &SqlRecord, cancel: &Arc<AtomicBool>) -> Result<Finished, String> {
+    async fn sql_work(self: &Arc<Self>, record: &SqlRecord, cancel: &Arc<AtomicBool>) -> Result<Finished, Text> {
         let waited = std::time::Instant::now();
         while !self.warehouse_ready(&record.cluster_id) {
             if waited.elapsed() > WAREHOUSE_WAIT || self.seed_failed(&record.cluster_id) {
-                return Err("The cluster's warehouse (TPC-H tables) could not be prepared; see the sandbox's output.".into());
+                return Err(text!(
+                    "The cluster's warehouse (TPC-H tables) could not be prepared; see the sandbox's output.",
+                    "无法准备集群的数据仓库（TPC-H 表），请查看沙箱的输出。"
+                ));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -381,7 +413,7 @@ impl Engine {
         let mut session = Session::new(hdfs::ClusterFs::new(&self.data_dir, &record.cluster_id), cancel.clone(), self.tables.clone());
         let ran = session.execute(&record.statement, &mut sink).await;
         let flushed = match sink.file.take() {
-            Some(mut f) => f.flush().map_err(|e| format!("cannot write the result archive: {e}")),
+            Some(mut f) => f.flush().map_err(|e| text!("cannot write the result archive: {e}", "无法写入结果归档：{e}")),
             None => Ok(()),
         };
         let result = ran.and_then(|r| flushed.map(|()| r));
@@ -392,12 +424,15 @@ impl Engine {
             }
             Ok(Ran::Rows(total)) => {
                 let name = format!("{}.csv", record.sql_id);
-                std::fs::rename(&sink.tmp, dir.join(&name)).map_err(|e| format!("cannot store the result archive: {e}"))?;
+                std::fs::rename(&sink.tmp, dir.join(&name)).map_err(|e| text!("cannot store the result archive: {e}", "无法保存结果归档：{e}"))?;
                 let location = format!("{}/{name}", record.archive_path);
                 let message = if total as usize > MAX_INLINE_ROWS {
-                    format!("{total} rows; content holds the column names and the first {MAX_INLINE_ROWS} rows, result_location all of them")
+                    text!(
+                        "{total} rows; content holds the column names and the first {MAX_INLINE_ROWS} rows, result_location all of them",
+                        "共 {total} 行；content 含列名和前 {MAX_INLINE_ROWS} 行，result_location 含全部行"
+                    )
                 } else {
-                    format!("{total} rows; content holds the column names and every row")
+                    text!("{total} rows; content holds the column names and every row", "共 {total} 行；content 含列名和全部行")
                 };
                 let mut content = Vec::with_capacity(sink.inline.len() + 1);
                 content.push(sink.columns.clone());
@@ -411,7 +446,7 @@ impl Engine {
         }
     }
 
-    fn finish_sql(&self, record: &SqlRecord, outcome: Result<Finished, String>) -> Result<(), EngineError> {
+    fn finish_sql(&self, record: &SqlRecord, outcome: Result<Finished, Text>) -> Result<(), EngineError> {
         let dir = self.archive_dir(&record.cluster_id, &record.archive_path).ok();
         let kept = self.store.tx(|conn| {
             if lock(&self.sql.running).remove(&record.sql_id).is_none() {
@@ -423,7 +458,7 @@ impl Engine {
             match outcome {
                 Ok(f) => {
                     r.status = "FINISHED".into();
-                    r.message = f.message;
+                    r.set_message(f.message);
                     r.result_location = f.result_location;
                     r.columns = f.columns;
                     r.content = f.content;
@@ -431,7 +466,7 @@ impl Engine {
                 }
                 Err(m) => {
                     r.status = "FAILED".into();
-                    r.message = m;
+                    r.set_message(m);
                 }
             }
             save(conn, &r)?;

@@ -11,7 +11,7 @@ use lakedeck_api::mrs_tags::{
     self as wire, all_tags, TagResource, TagSearch, TagStatusResponse, TagValues, DEFAULT_NODE_TAGS, NODE_TAG_QUOTA,
 };
 use lakedeck_api::problem::Problem;
-use lakedeck_api::rules::{self, FieldProblem, MAX_TAGS};
+use lakedeck_api::rules::{self, FieldError, MAX_TAGS};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::clusters::V11_INVALID;
@@ -21,7 +21,7 @@ use crate::problems::problem_text;
 use crate::util;
 
 /// A field problem as the V1.1 family answers it: `<field>: <message>`, generic code 12000002.
-pub fn field_refusal(fp: &FieldProblem) -> EngineError {
+pub fn field_refusal(fp: &FieldError) -> EngineError {
     let code = if fp.code == rules::INVALID_PARAM { V11_INVALID } else { fp.code };
     EngineError::invalid(code, problem_text(&fp.problem).prefixed(&format!("{}: ", fp.field)))
 }
@@ -91,7 +91,7 @@ fn upsert(tags: &mut Vec<Tag>, tag: Tag) {
 
 /// A request tag with both parts, checked by the shared rules.
 fn checked_tag(req: &wire::TagReq, field: &str) -> Result<Tag, EngineError> {
-    let refuse = |code: &'static str, problem: Problem| field_refusal(&FieldProblem { field: field.to_string(), code, problem });
+    let refuse = |code: &'static str, problem: Problem| field_refusal(&FieldError { field: field.to_string(), code, problem });
     let key = req.key.clone().ok_or_else(|| refuse(rules::BAD_TAG, Problem::new("tag.key_required")))?;
     let value = req.value.clone().ok_or_else(|| refuse(rules::INVALID_PARAM, Problem::new("tag.value_required")))?;
     let tag = Tag { key, value };
@@ -143,12 +143,12 @@ impl Engine {
             Some("delete") => false,
             other => {
                 let p = Problem::new("tag.action").with("value", other.unwrap_or(""));
-                return Err(field_refusal(&FieldProblem { field: "action".into(), code: rules::INVALID_PARAM, problem: p }));
+                return Err(field_refusal(&FieldError { field: "action".into(), code: rules::INVALID_PARAM, problem: p }));
             }
         };
         let list = req.tags.clone().unwrap_or_default();
         if list.is_empty() {
-            return Err(field_refusal(&FieldProblem { field: "tags".into(), code: rules::INVALID_PARAM, problem: Problem::new("tag.tags_required") }));
+            return Err(field_refusal(&FieldError { field: "tags".into(), code: rules::INVALID_PARAM, problem: Problem::new("tag.tags_required") }));
         }
         if create {
             let mut given = Vec::new();
@@ -156,7 +156,7 @@ impl Engine {
                 let tag = checked_tag(t, &format!("tags[{i}]"))?;
                 if given.iter().any(|g: &Tag| g.key == tag.key) {
                     let p = Problem::new("tag.key_twice").with("key", &tag.key);
-                    return Err(field_refusal(&FieldProblem { field: format!("tags[{i}]"), code: rules::BAD_TAG, problem: p }));
+                    return Err(field_refusal(&FieldError { field: format!("tags[{i}]"), code: rules::BAD_TAG, problem: p }));
                 }
                 given.push(tag);
             }
@@ -172,7 +172,7 @@ impl Engine {
             for (i, t) in list.iter().enumerate() {
                 if t.key.as_deref().unwrap_or("").is_empty() {
                     let p = Problem::new("tag.key_required");
-                    return Err(field_refusal(&FieldProblem { field: format!("tags[{i}].key"), code: rules::BAD_TAG, problem: p }));
+                    return Err(field_refusal(&FieldError { field: format!("tags[{i}].key"), code: rules::BAD_TAG, problem: p }));
                 }
             }
             self.store.tx(|conn| {

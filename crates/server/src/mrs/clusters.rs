@@ -14,6 +14,7 @@ use lakedeck_api::paging::page_range;
 use super::{engine_error, parse_body, run, ClusterPath, Family, ProjectPath, QueryPairs, V11_INVALID, V2_INVALID};
 use crate::engine::clusters::{ListFilter, ShrinkBy};
 use crate::http::{json, ApiError, Shared};
+use lakedeck_api::rules::required_problem;
 
 /// Page sizes and numbers of the V1.1 family go up to 2147483646 (mrs-api.md §6.1).
 const MAX_PAGE: i64 = 2_147_483_646;
@@ -29,7 +30,13 @@ pub async fn list(State(st): State<Shared>, ProjectPath(project): ProjectPath, R
     let state = match q.get("clusterState") {
         None => None,
         Some(s) => Some(StateFilter::parse(s).ok_or_else(|| {
-            ApiError::bad(V11_INVALID, format!("clusterState '{s}' is not a cluster state, existing or history."))
+            ApiError::bad(
+                V11_INVALID,
+                crate::text!(
+                    "clusterState '{s}' is not a cluster state, existing or history.",
+                    "clusterState“{s}”不是集群状态，也不是 existing 或 history。"
+                ),
+            )
         })?),
     };
     // enterpriseProjectId is accepted and ignored: the sandbox has a single enterprise project.
@@ -47,18 +54,19 @@ pub async fn list(State(st): State<Shared>, ProjectPath(project): ProjectPath, R
     })
     .await
     .map_err(|e| engine_error(e, Family::V11))?;
+    let clusters = clusters.into_iter().map(super::localize::cluster).collect();
     Ok(json(StatusCode::OK, &ListClustersResponse { cluster_total: total, clusters }))
 }
 
 pub async fn show(State(st): State<Shared>, ids: ClusterPath) -> Result<Response, ApiError> {
     let cluster =
         run(&st, move |e| e.cluster_with_policies(&ids.project, &ids.cluster)).await.map_err(|e| engine_error(e, Family::V11))?;
-    Ok(json(StatusCode::OK, &ShowClusterResponse { cluster }))
+    Ok(json(StatusCode::OK, &ShowClusterResponse { cluster: super::localize::cluster(cluster) }))
 }
 
 pub async fn resize(State(st): State<Shared>, ids: ClusterPath, body: Bytes) -> Result<Response, ApiError> {
     let req: ClusterScalingReq = parse_body(&body)?;
-    let params = req.parameters.ok_or_else(|| ApiError::bad(V11_INVALID, "parameters is required."))?;
+    let params = req.parameters.ok_or_else(|| ApiError::bad(V11_INVALID, required_problem("parameters")))?;
     run(&st, move |e| e.resize_cluster(&ids.project, &ids.cluster, &params)).await.map_err(|e| engine_error(e, Family::V11))?;
     Ok(succeeded())
 }
@@ -82,13 +90,13 @@ pub async fn rename(State(st): State<Shared>, ids: ClusterPath, body: Bytes) -> 
 }
 
 fn required_group(name: Option<String>) -> Result<String, ApiError> {
-    name.filter(|n| !n.trim().is_empty()).ok_or_else(|| ApiError::bad(V2_INVALID, "node_group_name is required."))
+    name.filter(|n| !n.trim().is_empty()).ok_or_else(|| ApiError::bad(V2_INVALID, required_problem("node_group_name")))
 }
 
 pub async fn expand(State(st): State<Shared>, ids: ClusterPath, body: Bytes) -> Result<Response, ApiError> {
     let req: ExpandClusterReq = parse_body(&body)?;
     let group = required_group(req.node_group_name)?;
-    let count = req.count.ok_or_else(|| ApiError::bad(V2_INVALID, "count is required."))?;
+    let count = req.count.ok_or_else(|| ApiError::bad(V2_INVALID, required_problem("count")))?;
     run(&st, move |e| e.expand_cluster(&ids.project, &ids.cluster, &group, count)).await.map_err(|e| engine_error(e, Family::V2))?;
     Ok(json(StatusCode::OK, &ExpandClusterResponse { result: "succeeded".into(), order_id: None }))
 }
@@ -100,7 +108,7 @@ pub async fn shrink(State(st): State<Shared>, ids: ClusterPath, body: Bytes) -> 
     let by = match (req.resource_ids, req.count) {
         (Some(ids), _) if !ids.is_empty() => ShrinkBy::Resources(ids),
         (_, Some(n)) => ShrinkBy::Count(n),
-        _ => return Err(ApiError::bad(V2_INVALID, "count or resource_ids is required.")),
+        _ => return Err(ApiError::bad(V2_INVALID, crate::text!("count or resource_ids is required.", "count 和 resource_ids 须至少填写一个。"))),
     };
     run(&st, move |e| e.shrink_cluster(&ids.project, &ids.cluster, &group, by)).await.map_err(|e| engine_error(e, Family::V2))?;
     Ok(succeeded())

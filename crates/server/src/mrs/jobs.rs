@@ -18,7 +18,9 @@ use lakedeck_api::paging::page_range;
 use super::{engine_error, parse_body, path_params, run, ClusterPath, Family, ProjectPath, QueryPairs, V2_INVALID};
 use crate::engine::jobs::JobFilter;
 use crate::http::{json, ApiError, Shared};
-use crate::util;
+use crate::lang::Text;
+use crate::{text, util};
+use lakedeck_api::rules::required_problem;
 
 const MAX_PAGE: i64 = 2_147_483_646;
 
@@ -55,13 +57,13 @@ pub async fn create(State(st): State<Shared>, ids: ClusterPath, body: Bytes) -> 
     Ok(accepted(&CreateJobResponse { job_submit_result: JobSubmitResult { job_id, state: "COMPLETE".into() } }))
 }
 
-fn bad(message: String) -> ApiError {
+fn bad(message: impl Into<Text>) -> ApiError {
     ApiError::bad(V2_INVALID, message)
 }
 
 fn text_param(q: &QueryPairs, key: &str, max: usize) -> Result<Option<String>, ApiError> {
     match q.get(key) {
-        Some(v) if v.chars().count() > max => Err(bad(format!("{key} can have at most {max} characters."))),
+        Some(v) if v.chars().count() > max => Err(bad(text!("{key} can have at most {max} characters.", "{key} 最多 {max} 个字符。"))),
         v => Ok(v.map(str::to_string)),
     }
 }
@@ -70,7 +72,12 @@ fn time_param(q: &QueryPairs, key: &str) -> Result<Option<i64>, ApiError> {
     q.get(key)
         .map(|v| {
             lakedeck_api::paging::parse_bounded(v, 0, i64::MAX)
-                .ok_or_else(|| bad(format!("{key} must be a time in milliseconds since 1970 (a whole number), not '{v}'.")))
+                .ok_or_else(|| {
+                    bad(text!(
+                        "{key} must be a time in milliseconds since 1970 (a whole number), not '{v}'.",
+                        "{key} 须为自 1970 年起的毫秒数（整数），不能是“{v}”。"
+                    ))
+                })
         })
         .transpose()
 }
@@ -80,7 +87,7 @@ fn job_filter(q: &QueryPairs) -> Result<JobFilter, ApiError> {
         None => None,
         Some(t) => Some(
             JobType::parse(t)
-                .ok_or_else(|| bad(format!("job_type '{t}' is not a job type.")))?
+                .ok_or_else(|| bad(text!("job_type '{t}' is not a job type.", "“{t}”不是有效的作业类型（job_type）。")))?
                 .listed()
                 .as_str()
                 .to_string(),
@@ -88,28 +95,35 @@ fn job_filter(q: &QueryPairs) -> Result<JobFilter, ApiError> {
     };
     let one_of = |key: &str, allowed: &[&str]| -> Result<Option<String>, ApiError> {
         match q.get(key) {
-            Some(v) if !allowed.contains(&v) => Err(bad(format!("{key} must be one of {}, not '{v}'.", allowed.join(", ")))),
+            Some(v) if !allowed.contains(&v) => {
+                let allowed = allowed.join(", ");
+                Err(bad(text!("{key} must be one of {allowed}, not '{v}'.", "{key} 须为以下之一：{allowed}，不能是“{v}”。")))
+            }
             v => Ok(v.map(str::to_string)),
         }
     };
     if let Some(u) = q.get("user").filter(|u| !valid_job_user(u)) {
-        return Err(bad(format!(
-            "user '{u}' is not valid: 1 to 32 letters, digits, '-', '_' or '.', not starting with a digit."
+        return Err(bad(text!(
+            "user '{u}' is not valid: 1 to 32 letters, digits, '-', '_' or '.', not starting with a digit.",
+            "user“{u}”无效：须为 1–32 个字母、数字、“-”、“_”或“.”，且不能以数字开头。"
         )));
     }
     if let Some(id) = q.get("job_id").filter(|id| !valid_job_id(id)) {
-        return Err(bad(format!("job_id '{id}' is not valid: 1 to 64 letters, digits or '-'.")));
+        return Err(bad(text!("job_id '{id}' is not valid: 1 to 64 letters, digits or '-'.", "job_id“{id}”无效：须为 1–64 个字母、数字或“-”。")));
     }
     let ascending = match q.get("sort_by") {
         None | Some("desc") => false,
         Some("asc") => true,
-        Some(o) => return Err(bad(format!("sort_by must be asc or desc, not '{o}'."))),
+        Some(o) => return Err(bad(text!("sort_by must be asc or desc, not '{o}'.", "sort_by 须为 asc 或 desc，不能是“{o}”。"))),
     };
     let begin = time_param(q, "submitted_time_begin")?;
     let end = time_param(q, "submitted_time_end")?;
     if let (Some(b), Some(e)) = (begin, end) {
         if b > e {
-            return Err(bad("submitted_time_begin must not be later than submitted_time_end.".into()));
+            return Err(bad(text!(
+                "submitted_time_begin must not be later than submitted_time_end.",
+                "submitted_time_begin 不能晚于 submitted_time_end。"
+            )));
         }
     }
     Ok(JobFilter {
@@ -152,7 +166,10 @@ pub async fn stop(State(st): State<Shared>, ids: JobPath) -> Result<Response, Ap
 
 pub async fn batch_delete(State(st): State<Shared>, ids: ClusterPath, body: Bytes) -> Result<Response, ApiError> {
     let req: BatchDeleteJobsReq = parse_body(&body)?;
-    let list = req.job_id_list.filter(|l| !l.is_empty()).ok_or_else(|| bad("job_id_list is required and cannot be empty.".into()))?;
+    let list = req
+        .job_id_list
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| bad(text!("job_id_list is required and cannot be empty.", "job_id_list 不能为空。")))?;
     run(&st, move |e| e.delete_jobs(&ids.project, &ids.cluster, &list)).await.map_err(|e| engine_error(e, Family::V2))?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
@@ -186,18 +203,21 @@ pub async fn tracking(State(st): State<Shared>, Path((cluster, job)): Path<(Stri
             t,
         )
             .into_response(),
-        Ok(None) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "no such job log\n").into_response(),
+        Ok(None) => {
+            let body = text!("no such job log\n", "没有这个作业日志\n").current().to_string();
+            (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+        }
         Err(e) => engine_error(e, Family::V2).into_response(),
     }
 }
 
 pub async fn run_job_flow(State(st): State<Shared>, ProjectPath(project): ProjectPath, body: Bytes) -> Result<Response, ApiError> {
     let req: RunJobFlowReq = parse_body(&body)?;
-    let steps = req.steps.ok_or_else(|| bad("steps is required.".into()))?;
+    let steps = req.steps.ok_or_else(|| bad(required_problem("steps")))?;
     let steps = steps
         .into_iter()
         .enumerate()
-        .map(|(i, s)| s.job_execution.ok_or_else(|| bad(format!("steps[{i}].job_execution is required."))))
+        .map(|(i, s)| s.job_execution.ok_or_else(|| bad(required_problem(&format!("steps[{i}].job_execution")))))
         .collect::<Result<Vec<_>, _>>()?;
     let delete = req.delete_when_no_steps.unwrap_or(false);
     let cluster = req.cluster;
@@ -209,24 +229,28 @@ pub async fn run_job_flow(State(st): State<Shared>, ProjectPath(project): Projec
 /// ShowHdfsFileList. `order` defaults to asc, as the SDK documents (the prose docs say desc).
 pub async fn files(State(st): State<Shared>, ids: ClusterPath, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let q = QueryPairs::parse(q);
-    let path = q.get("path").ok_or_else(|| bad("path is required.".into()))?.to_string();
-    validate_file_list_path(&path).map_err(bad)?;
+    let path = q.get("path").ok_or_else(|| bad(required_problem("path")))?.to_string();
+    validate_file_list_path(&path).map_err(|p| ApiError::bad(V2_INVALID, p))?;
     let page = q.bounded("offset", 1, 1, MAX_PAGE, V2_INVALID)?;
     let limit = q.bounded("limit", 100, 1, 1000, V2_INVALID)?;
     let key = q.get("sort_key").unwrap_or("path_suffix").to_string();
     if !["path_suffix", "length", "modification_time"].contains(&key.as_str()) {
-        return Err(bad(format!("sort_key must be path_suffix, length or modification_time, not '{key}'.")));
+        return Err(bad(text!(
+            "sort_key must be path_suffix, length or modification_time, not '{key}'.",
+            "sort_key 须为 path_suffix、length 或 modification_time，不能是“{key}”。"
+        )));
     }
     let descending = match q.get("order") {
         None | Some("asc") => false,
         Some("desc") => true,
-        Some(o) => return Err(bad(format!("order must be asc or desc, not '{o}'."))),
+        Some(o) => return Err(bad(text!("order must be asc or desc, not '{o}'.", "order 须为 asc 或 desc，不能是“{o}”。"))),
     };
     let shown = path.clone();
     let listed =
         run(&st, move |e| e.list_files(&ids.project, &ids.cluster, &path)).await.map_err(|e| engine_error(e, Family::V2))?;
     let Some(mut files) = listed else {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, DIR_NOT_FOUND, format!("The directory {shown} does not exist.")));
+        return Err(ApiError::new(StatusCode::NOT_FOUND, DIR_NOT_FOUND, text!("The directory {shown} does not exist.", "目录 {shown} 不存在。")));
+
     };
     let by = |f: &FileStatusV2| match key.as_str() {
         "length" => (f.length, f.path_suffix.clone()),

@@ -3,6 +3,7 @@
 
 pub mod clusters;
 pub mod jobs;
+pub mod localize;
 pub mod nodes;
 pub mod scaling;
 pub mod sql;
@@ -74,10 +75,13 @@ pub const V2_INVALID: &str = lakedeck_api::rules::INVALID_PARAM;
 async fn path_params<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<Vec<(String, String)>, ApiError> {
     let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
         .await
-        .map_err(|e| ApiError::bad(V11_INVALID, format!("Invalid path: {}", e.body_text())))?;
+        .map_err(|e| {
+            let detail = e.body_text();
+            ApiError::bad(V11_INVALID, crate::text!("Invalid path: {detail}", "路径无效：{detail}"))
+        })?;
     let project = params.iter().find(|(k, _)| k == "project_id").map(|(_, v)| v.as_str()).unwrap_or("");
     if !util::is_valid_project_id(project) {
-        return Err(ApiError::bad(V11_INVALID, "The project id must be 1 to 64 letters and digits."));
+        return Err(ApiError::bad(V11_INVALID, crate::text!("The project id must be 1 to 64 letters and digits.", "项目 ID 须为 1–64 个字母或数字。")));
     }
     Ok(params)
 }
@@ -128,7 +132,15 @@ impl QueryPairs {
         match self.get(key) {
             None => Ok(default),
             Some(raw) => lakedeck_api::paging::parse_bounded(raw, min, max)
-                .ok_or_else(|| ApiError::bad(code, format!("{key} must be a whole number from {min} to {max}, not '{raw}'."))),
+                .ok_or_else(|| {
+                    ApiError::bad(
+                        code,
+                        crate::text!(
+                            "{key} must be a whole number from {min} to {max}, not '{raw}'.",
+                            "{key} 须为 {min}–{max} 之间的整数，不能是“{raw}”。"
+                        ),
+                    )
+                }),
         }
     }
 }
@@ -172,7 +184,7 @@ pub fn engine_error(e: EngineError, family: Family) -> ApiError {
         EngineError::Invalid { code, message } => ApiError::bad(code, message),
         EngineError::Internal(detail) => {
             eprintln!("error: {detail}");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL, "Internal error; see the sandbox log.")
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL, crate::text!("Internal error; see the sandbox log.", "内部错误，请查看沙箱日志。"))
         }
     }
 }

@@ -71,17 +71,19 @@ pub async fn list(State(st): State<Shared>, ids: ClusterPath, RawQuery(q): RawQu
     // `offset` is a page number here, not an item offset (mrs-api.md §15.4).
     let page = q.bounded("offset", 1, 1, MAX_PAGE, V2_INVALID)?;
     if let Some(k) = q.get("sort_key").filter(|k| *k != "node_name") {
-        return Err(ApiError::bad(V2_INVALID, format!("sort_key can only be node_name, not '{k}'.")));
+        return Err(ApiError::bad(V2_INVALID, crate::text!("sort_key can only be node_name, not '{k}'.", "sort_key 只能为 node_name，不能是“{k}”。")));
     }
     let descending = match q.get("sort_dir") {
         None | Some("asc") => false,
         Some("desc") => true,
-        Some(other) => return Err(ApiError::bad(V2_INVALID, format!("sort_dir must be asc or desc, not '{other}'."))),
+        Some(other) => {
+            return Err(ApiError::bad(V2_INVALID, crate::text!("sort_dir must be asc or desc, not '{other}'.", "sort_dir 须为 asc 或 desc，不能是“{other}”。")))
+        }
     };
     let detail = match q.get("query_node_detail").map(str::to_ascii_lowercase).as_deref() {
         None | Some("false") => false,
         Some("true") => true,
-        Some(_) => return Err(ApiError::bad(V2_INVALID, "query_node_detail must be true or false.")),
+        Some(_) => return Err(ApiError::bad(V2_INVALID, crate::text!("query_node_detail must be true or false.", "query_node_detail 须为 true 或 false。"))),
     };
     let group = q.get("node_group").map(str::to_string);
     let name = q.get("node_name").map(str::to_lowercase);

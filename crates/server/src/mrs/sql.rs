@@ -38,7 +38,7 @@ fn v2(e: EngineError) -> ApiError {
 /// ExecuteSql. Answers the stored statement (status QUEUED); poll ShowSqlResult for the end.
 pub async fn execute(State(st): State<Shared>, ids: ClusterPath, body: Bytes) -> Result<Response, ApiError> {
     let req: SqlExecutionReq = parse_body(&body)?;
-    let checked = check_sql_request(&req).map_err(|e| ApiError::bad(e.code, e.message))?;
+    let checked = check_sql_request(&req).map_err(|e| ApiError::bad(e.code, e.problem))?;
     // execute_sql starts the statement on the job runtime, which needs the engine's Arc.
     let engine = st.engine.clone();
     let answer = tokio::task::spawn_blocking(move || engine.execute_sql(&ids.project, &ids.cluster, &checked))
@@ -60,7 +60,7 @@ pub async fn cancel(State(st): State<Shared>, ids: SqlPath) -> Result<Response, 
     Ok(match outcome {
         CancelOutcome::Succeed => json(StatusCode::OK, &CancelSqlResponse { status: "SUCCEED".into(), message: None }),
         CancelOutcome::Failed(message) => {
-            json(StatusCode::BAD_REQUEST, &CancelSqlResponse { status: "FAILED".into(), message: Some(message) })
+            json(StatusCode::BAD_REQUEST, &CancelSqlResponse { status: "FAILED".into(), message: Some(message.current().to_string()) })
         }
     })
 }

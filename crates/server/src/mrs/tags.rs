@@ -11,7 +11,7 @@ use lakedeck_api::mrs_tags::{
     TagQuotaResponse, TagSearchReq, TagSearchResponse,
 };
 use lakedeck_api::problem::Problem;
-use lakedeck_api::rules::FieldProblem;
+use lakedeck_api::rules::FieldError;
 
 use super::{engine_error, parse_body_v11, path_params, run, ClusterPath, Family, ProjectPath, QueryPairs, V2_INVALID};
 use crate::engine::tags::field_refusal;
@@ -45,7 +45,7 @@ fn v11(e: crate::engine::EngineError) -> ApiError {
 
 pub async fn create(State(st): State<Shared>, ids: ClusterPath, body: Bytes) -> Result<Response, ApiError> {
     let req: CreateTagReq = parse_body_v11(&body)?;
-    let tag = req.tag.ok_or_else(|| v11(field_refusal(&FieldProblem { field: "tag".into(), code: lakedeck_api::rules::INVALID_PARAM, problem: Problem::new("tag.tag_required") })))?;
+    let tag = req.tag.ok_or_else(|| v11(field_refusal(&FieldError { field: "tag".into(), code: lakedeck_api::rules::INVALID_PARAM, problem: Problem::new("tag.tag_required") })))?;
     run(&st, move |e| e.create_tag(&ids.project, &ids.cluster, &tag)).await.map_err(v11)?;
     Ok(no_content())
 }
