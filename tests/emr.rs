@@ -5,6 +5,7 @@
 //! they send.
 
 use lakedeck::pages::emr::runs::JobRuns;
+use lakedeck::pages::emr::{FlowStatusChip, RunStateChip};
 use lakedeck::pages::emr::submit::{RunForm, SubmitFn};
 use lakedeck::pages::emr::flow_job::JobForm;
 use lakedeck::state::{ConfigStatus, RefreshBus, Session, SessionState, Theme};
@@ -19,7 +20,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 mod support;
-use support::{english, host};
+use support::{chinese, english, host};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -310,4 +311,21 @@ async fn the_flow_job_form_checks_json_as_typed_and_creates_the_job_with_every_f
     assert_eq!(get("ParamConf"), Some(r#"{"date":"${yyyy-MM-dd}"}"#));
     // Created: the job's own page.
     until("the job's page", || web_sys::window().unwrap().location().pathname().unwrap() == "/emr/flows/FP-1/jobs/FJ-NEW").await;
+}
+
+#[wasm_bindgen_test]
+async fn states_read_in_both_languages_and_keep_their_wire_names() {
+    chinese();
+    let root = host();
+    let _h = mount_to(root.clone(), || {
+        view! { <RunStateChip state="Success".to_string()/> <FlowStatusChip status="KILL_SUCCESS".to_string() pending=true/> }
+    });
+    leptos::task::tick().await;
+    assert_eq!(text(&root, "[data-state='Success'] .state-label"), "成功");
+    assert_eq!(text(&root, "[data-state='KILL_SUCCESS'] .state-label"), "已终止");
+    assert!(text(&root, "[data-state='KILL_SUCCESS']").contains("等待中"));
+    english();
+    leptos::task::tick().await;
+    assert_eq!(text(&root, "[data-state='Success'] .state-label"), "Success");
+    assert_eq!(text(&root, "[data-state='KILL_SUCCESS'] .state-label"), "Killed");
 }
