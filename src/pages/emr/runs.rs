@@ -16,7 +16,6 @@ use crate::api::ApiError;
 use crate::app::href;
 use crate::components::{Column, CopyButton, DataTable, Dialog, ErrorPanel, Pager, ProgressBar, Spinner, Timestamp, When};
 use crate::i18n::{format, problem};
-use crate::pages::clusters::list::short_id;
 use crate::state::session::SessionExt;
 use crate::state::{run_effect, use_adaptive_polling, use_session, RefreshBus};
 use crate::{t, tr};
@@ -361,12 +360,12 @@ fn RunRows(
 
     let columns = vec![
         Column::new(|| t!(emr_runs.col_name), |r: &JobRunSummary| {
-            view! { <a class="run-name" href=run_href(&r.workspace_id, &r.job_run_id)>{r.name.clone()}</a> }
+            view! { <a class="run-name" title=r.name.clone() href=run_href(&r.workspace_id, &r.job_run_id)>{r.name.clone()}</a> }
         }),
         Column::new(|| t!(emr_runs.col_id), |r: &JobRunSummary| {
             view! {
                 <span class="id-cell">
-                    <code class="mono" title=r.job_run_id.clone()>{short_id(&r.job_run_id)}</code>
+                    <code class="mono">{r.job_run_id.clone()}</code>
                     <CopyButton text=r.job_run_id.clone() label=tr!(emr_runs.run_id)/>
                 </span>
             }
