@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
     leptos::task::spawn_local(async move {
         let loaded = fetch_static::<lakedeck_api::config::ConsoleConfig>("config.json").await;
         session.finish_loading(loaded);
+        session.refresh_who();
     });
     // The texts of the language to show, fetched beside config.json; nothing is shown before them.
     let texts_error = RwSignal::new(None);
@@ -257,6 +258,12 @@ fn Shell() -> impl IntoView {
                 <When when=sandbox>
                     <span class="badge badge-sandbox" title=tr!(app.sandbox_title)>{tr!(app.sandbox)}</span>
                 </When>
+                {move || match session.who().get() {
+                    crate::state::Who::User(w) => Some(view! {
+                        <span class="badge" id="header-user" title=tr!(app.user_title)>{format!("{} · {}", w.user, w.role)}</span>
+                    }),
+                    _ => None,
+                }}
             </div>
             <div class="header-tools">
                 <label class="theme-label" for="lang-select">{tr!(app.language)}</label>
@@ -306,6 +313,9 @@ fn Shell() -> impl IntoView {
             </nav>
             <main id="main" class="content" tabindex="-1">
                 {move || config_error()}
+                {move || session.who().with(crate::state::session::read_only_reason).map(|reason| view! {
+                    <p class="notice" id="read-only-notice" role="status">{reason}</p>
+                })}
                 <When when=move || !loading() fallback=|| view! { <Spinner label=tr!(app.loading_config)/> }>
                     <FlatRoutes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=|| view! { <RedirectTo path="/clusters"/> }/>

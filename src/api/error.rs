@@ -118,6 +118,20 @@ impl ApiError {
     pub fn is_auth(&self) -> bool {
         self.status == 401 || self.status == 403
     }
+
+    /// What a refused call means for the user, and what to do: 401 is "sign in again", a 403 says
+    /// whether the role, the gateway's allowlist or the project was the reason.
+    pub fn auth_advice(&self) -> Option<String> {
+        Some(match (self.status, self.code.as_str()) {
+            (401, _) => crate::t!(error.advice.unauthorized),
+            (403, "Gateway.RoleDenied") => crate::t!(error.advice.role),
+            (403, "Gateway.NotAllowed") => crate::t!(error.advice.allowlist),
+            (403, "Gateway.ScopeDenied") => crate::t!(error.advice.scope),
+            (403, "Gateway.OriginDenied") => crate::t!(error.advice.origin),
+            (403, _) => crate::t!(error.advice.forbidden),
+            _ => return None,
+        })
+    }
 }
 
 impl fmt::Display for ApiError {

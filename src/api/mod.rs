@@ -8,6 +8,7 @@
 pub mod emr;
 mod error;
 pub mod jobs;
+pub mod meta;
 pub mod mrs;
 pub mod sql;
 pub mod wire;
@@ -57,6 +58,8 @@ pub enum Service {
     EmrServerless,
     /// Alibaba EMR's classic API (RPC): the Flow jobs.
     Emr,
+    /// The Huawei VPC service (`endpoints.vpc`).
+    Vpc,
 }
 
 impl Service {
@@ -65,6 +68,7 @@ impl Service {
             Service::Mrs => config.mrs_url(path_and_query),
             Service::EmrServerless => config.emr_serverless_url(path_and_query),
             Service::Emr => config.emr_url(path_and_query),
+            Service::Vpc => config.vpc_url(path_and_query),
         }
     }
 }

@@ -15,6 +15,9 @@ pub struct Endpoints {
     /// Base URL of Alibaba EMR's classic API (`https://emr.aliyuncs.com`, RPC calls to `/`, where the
     /// Flow jobs live); empty = same origin.
     pub emr: String,
+    /// Base URL of the Huawei VPC API (`https://vpc.cn-north-4.myhuaweicloud.com`), where the create
+    /// wizard lists VPCs and subnets; empty = same origin.
+    pub vpc: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +33,9 @@ pub struct ConsoleConfig {
     pub token: Option<String>,
     /// True when the endpoints are a Lakedeck sandbox (the console labels it so).
     pub sandbox: bool,
+    /// True when the endpoints are a `lakedeck-server gateway`: the console asks it who is signed
+    /// in (`GET /gateway/whoami`) and shows the user's role.
+    pub gateway: bool,
 }
 
 impl ConsoleConfig {
@@ -46,6 +52,11 @@ impl ConsoleConfig {
     /// Joins an EMR RPC request (`/?Action=…`) onto its base URL.
     pub fn emr_url(&self, path: &str) -> String {
         format!("{}{}", self.endpoints.emr.trim_end_matches('/'), path)
+    }
+
+    /// Joins an API path onto the VPC base URL.
+    pub fn vpc_url(&self, path: &str) -> String {
+        format!("{}{}", self.endpoints.vpc.trim_end_matches('/'), path)
     }
 }
 

@@ -16,6 +16,7 @@ pub mod grid;
 pub mod lenient;
 pub mod mrs;
 pub mod mrs_jobs;
+pub mod mrs_meta;
 pub mod mrs_scaling;
 pub mod mrs_sql;
 pub mod mrs_tags;

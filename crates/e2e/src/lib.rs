@@ -41,9 +41,13 @@ impl Drop for Killed {
 
 pub struct Harness {
     pub client: Client,
+    /// Where the browser goes: the sandbox, or the gateway in front of it.
     pub base: String,
+    /// The sandbox itself (the same as `base` without a gateway).
+    pub sandbox_base: String,
     pub data_dir: PathBuf,
     _server: Killed,
+    _gateway: Option<Killed>,
     _driver: Killed,
 }
 
@@ -52,9 +56,36 @@ pub struct Harness {
 pub struct Extra {
     pub server_args: Vec<String>,
     pub chrome_args: Vec<String>,
+    /// Put `lakedeck-server gateway` in front of the sandbox with these users (name, token, role):
+    /// the sandbox then runs with a token nobody is told, so only the gateway's signatures get in.
+    pub gateway_users: Option<Vec<(String, String, String)>>,
     /// The browser's language (`navigator.languages`, `Accept-Language`); `en-US` when unset, so
     /// the console's choice of language does not depend on the machine running the tests.
     pub lang: Option<String>,
+}
+
+/// Reads a server's stdout until the line naming its URL; keeps draining the rest.
+fn url_of(child: &mut Child, what: &str) -> String {
+    let stdout = child.stdout.take().expect("stdout piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines.next().unwrap_or_else(|| panic!("{what} exited before printing its URL")).expect("read stdout");
+        if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+            break url.trim_end_matches('/').to_string();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    url
+}
+
+/// Hex SHA-256 of `s`, for a gateway user's `token_sha256` (computed by the system's sha256sum).
+fn sha256_hex(s: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new("sha256sum").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("sha256sum");
+    child.stdin.take().expect("stdin").write_all(s.as_bytes()).expect("write to sha256sum");
+    let out = child.wait_with_output().expect("sha256sum output");
+    String::from_utf8_lossy(&out.stdout).split_whitespace().next().expect("a hash").to_string()
 }
 
 impl Harness {
@@ -84,7 +115,10 @@ impl Harness {
             .arg(&dist)
             .args(["--step-ms", &step_ms.to_string()])
             .args(&extra.server_args)
-            .env("LAKEDECK_SANDBOX_TOKEN", TOKEN)
+            .env(
+                "LAKEDECK_SANDBOX_TOKEN",
+                if extra.gateway_users.is_some() { format!("unknown-{}", free_port()) + &sha256_hex(&data_dir.to_string_lossy()) } else { TOKEN.into() },
+            )
             .env("LAKEDECK_SANDBOX_PROJECT_ID", PROJECT)
             .env("LAKEDECK_SANDBOX_AK", "E2EAK")
             .env("LAKEDECK_SANDBOX_SK", "E2ESK")
@@ -92,17 +126,34 @@ impl Harness {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start lakedeck-server");
-        let stdout = server.stdout.take().expect("server stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            let line = lines.next().expect("server exited before printing its URL").expect("read server stdout");
-            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
-                break url.trim_end_matches('/').to_string();
+        let sandbox_base = url_of(&mut server, "lakedeck-server");
+        let server = Killed(server);
+        let (base, gateway) = match &extra.gateway_users {
+            None => (sandbox_base.clone(), None),
+            Some(users) => {
+                let dir = unique_dir("gateway");
+                let mut config = format!(
+                    "dist = \"{}\"\naudit_log = \"audit.jsonl\"\n\n[mrs]\nendpoint = \"{sandbox_base}\"\nproject_id = \"{PROJECT}\"\n\
+                     region = \"cn-north-4\"\naccess_key_env = \"E2E_GATEWAY_AK\"\nsecret_key_env = \"E2E_GATEWAY_SK\"\n",
+                    dist.display()
+                );
+                for (name, token, role) in users {
+                    config.push_str(&format!("\n[[users]]\nname = \"{name}\"\ntoken_sha256 = \"{}\"\nrole = \"{role}\"\n", sha256_hex(token)));
+                }
+                std::fs::write(dir.join("gateway.toml"), config).expect("write gateway.toml");
+                let mut gw = Command::new(&bin)
+                    .args(["gateway", "--config"])
+                    .arg(dir.join("gateway.toml"))
+                    .args(["--listen", "127.0.0.1:0"])
+                    .env("E2E_GATEWAY_AK", "E2EAK")
+                    .env("E2E_GATEWAY_SK", "E2ESK")
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::inherit())
+                    .spawn()
+                    .expect("start lakedeck-server gateway");
+                (url_of(&mut gw, "the gateway"), Some(Killed(gw)))
             }
         };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        let server = Killed(server);
 
         let driver_port = free_port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -151,7 +202,7 @@ impl Harness {
                 Err(e) => panic!("chromedriver did not start a session: {e}"),
             }
         };
-        Harness { client, base, data_dir, _server: server, _driver: driver }
+        Harness { client, base, sandbox_base, data_dir, _server: server, _gateway: gateway, _driver: driver }
     }
 
     pub async fn goto(&self, path: &str) {

@@ -15,15 +15,18 @@ async fn create_watch_rename_expand_delete_and_find_in_history() {
     h.goto("/").await;
     h.wait_text("tbody", "the seeded clusters", |t| t.contains("analytics-prod")).await;
 
-    // Create a cluster in the wizard: only a name and a password are needed.
+    // Create a cluster in the wizard: its pickers fill from the sandbox's metadata and VPC APIs, so
+    // only a name, a key pair and a password are needed.
     h.click("#create-cluster").await;
     h.type_into("#cluster_name", "e2e_cluster").await;
-    h.click("#wizard-next").await;
+    h.click("#wizard-next:not([disabled])").await;
     h.find("#region").await;
-    h.click("#wizard-next").await;
+    h.wait_text("#availability_zone", "zones from ListAvailableZones", |t| t.contains("cn-north-4")).await;
+    h.click("#wizard-next:not([disabled])").await;
+    h.type_into("#node_keypair_name", "KeyPair-lakedeck").await;
     h.type_into("#manager_admin_password", "Admin@12345").await;
     h.type_into("#manager_admin_password_confirm", "Admin@12345").await;
-    h.click("#wizard-submit").await;
+    h.click("#wizard-submit:not([disabled])").await;
 
     let detail = h.find("#cluster-detail").await;
     let id = detail.attr("data-cluster-id").await.unwrap().expect("detail carries the cluster id");

@@ -22,7 +22,7 @@ use crate::config::Credentials;
 use crate::lang::{Lang, Text};
 use crate::text;
 use crate::engine::Engine;
-use crate::{emr, mrs, util};
+use crate::{emr, mrs, util, vpc};
 
 pub struct AppState {
     pub engine: Arc<Engine>,
@@ -57,6 +57,7 @@ pub fn app(state: Shared) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/config.json", get(config_json))
         .merge(mrs::routes())
+        .merge(vpc::routes())
         .merge(emr::routes(state.clone()))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
@@ -114,13 +115,13 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
 }
 
 pub fn is_api_path(path: &str) -> bool {
-    ["/v1.1", "/v2"].iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+    ["/v1", "/v1.1", "/v2"].iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Edge middleware: request id, Host and Origin checks, CORS, language, authentication
 
-const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
+pub(crate) const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
 const ALLOW_HEADERS: &str = "Content-Type, X-Auth-Token, X-Project-Id, X-Sdk-Date, Authorization, X-Language, Accept-Language";
 
 /// Who may reach the sandbox from a browser. The API takes a bearer token, so two things must
@@ -191,7 +192,7 @@ impl Access {
             .any(|scheme| origin.strip_prefix(scheme).is_some_and(|host| self.hosts.iter().any(|h| h == host)))
     }
 
-    fn classify(&self, origin: Option<&str>) -> OriginKind {
+    pub(crate) fn classify(&self, origin: Option<&str>) -> OriginKind {
         match origin {
             None => OriginKind::None,
             Some(o) if self.is_own_origin(o) => OriginKind::Own,
@@ -210,7 +211,7 @@ fn host_has_port(h: &str) -> bool {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum OriginKind {
+pub(crate) enum OriginKind {
     /// No `Origin` header: not a cross-origin browser request (SDKs, curl, same-origin GETs).
     None,
     Own,
@@ -219,7 +220,7 @@ enum OriginKind {
     Foreign,
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Response {
+pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
@@ -320,7 +321,8 @@ async fn authenticate(st: &AppState, req: Request) -> Result<Request, ApiError> 
     if let Some(token) = parts.headers.get("x-auth-token") {
         let token = token.to_str().unwrap_or("");
         return if sign::constant_time_eq(token, &st.creds.token) {
-            Ok(Request::from_parts(parts, body))
+            let bytes = read_body(body, &parts.headers).await?;
+            Ok(Request::from_parts(parts, Body::from(bytes)))
         } else {
             Err(ApiError::unauthorized(text!("Invalid X-Auth-Token: it is not this sandbox's token.", "X-Auth-Token 无效：不是此沙箱的令牌。")))
         };
@@ -332,15 +334,25 @@ async fn authenticate(st: &AppState, req: Request) -> Result<Request, ApiError> 
         )));
     };
     let authorization = authorization.to_str().unwrap_or("").to_string();
-    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+    let bytes = read_body(body, &parts.headers).await?;
+    verify_signature(&st.creds, &parts, &authorization, &bytes, util::now_secs())?;
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The whole request body, refused with the vendor's error past `BODY_LIMIT` (declared or sent).
+async fn read_body(body: Body, headers: &HeaderMap) -> Result<axum::body::Bytes, ApiError> {
+    let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "12000002",
-            text!("The request body is larger than {BODY_LIMIT} bytes.", "请求体超过 {BODY_LIMIT} 字节。"),
+            text!("The request body is larger than the limit of {BODY_LIMIT} bytes.", "请求体超过 {BODY_LIMIT} 字节的上限。"),
         )
-    })?;
-    verify_signature(&st.creds, &parts, &authorization, &bytes, util::now_secs())?;
-    Ok(Request::from_parts(parts, Body::from(bytes)))
+    };
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Err(too_large());
+    }
+    to_bytes(body, BODY_LIMIT).await.map_err(|_| too_large())
 }
 
 fn verify_signature(
@@ -428,7 +440,7 @@ async fn fallback(State(st): State<Shared>, method: Method, uri: Uri, headers: H
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
     }
-    serve_static(&st, path, &headers).await
+    serve_static(&st.dist, &st.assets, path, &headers).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -442,6 +454,7 @@ async fn config_json(State(st): State<Shared>) -> Response {
         emr_region: crate::engine::emr_spark::REGION.into(),
         token: st.expose_token.then(|| st.creds.token.clone()),
         sandbox: true,
+        gateway: false,
     };
     let mut r = json(StatusCode::OK, &cfg);
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -541,8 +554,8 @@ async fn send_file(assets: &Arc<AssetCache>, file: &Path, headers: &HeaderMap) -
     Some(file_response(bytes, name, None))
 }
 
-async fn index_page(st: &AppState, headers: &HeaderMap) -> Response {
-    match send_file(&st.assets, &st.dist.join("index.html"), headers).await {
+async fn index_page(dist: &Path, assets: &Arc<AssetCache>, headers: &HeaderMap) -> Response {
+    match send_file(assets, &dist.join("index.html"), headers).await {
         Some(r) => r,
         None => (
             StatusCode::OK,
@@ -553,12 +566,13 @@ async fn index_page(st: &AppState, headers: &HeaderMap) -> Response {
     }
 }
 
-pub(crate) async fn serve_static(st: &AppState, path: &str, headers: &HeaderMap) -> Response {
+/// The console bundle from `dist` (also the gateway's), compressed copies from `assets`.
+pub(crate) async fn serve_static(dist: &Path, assets: &Arc<AssetCache>, path: &str, headers: &HeaderMap) -> Response {
     if path == "/" || path == "/index.html" {
-        return index_page(st, headers).await;
+        return index_page(dist, assets, headers).await;
     }
-    if let Some(file) = resolve(&st.dist, path) {
-        if let Some(r) = send_file(&st.assets, &file, headers).await {
+    if let Some(file) = resolve(dist, path) {
+        if let Some(r) = send_file(assets, &file, headers).await {
             return r;
         }
     }
@@ -569,7 +583,7 @@ pub(crate) async fn serve_static(st: &AppState, path: &str, headers: &HeaderMap)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     if wants_html {
-        return index_page(st, headers).await;
+        return index_page(dist, assets, headers).await;
     }
     (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found\n").into_response()
 }
@@ -614,6 +628,7 @@ mod tests {
     fn api_paths_and_resolution() {
         assert!(is_api_path("/v1.1/p/cluster_infos"));
         assert!(is_api_path("/v2"));
+        assert!(is_api_path("/v1/p/vpcs"));
         assert!(!is_api_path("/v2x/a"));
         assert!(!is_api_path("/clusters"));
         let d = Path::new("/d");

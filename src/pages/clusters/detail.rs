@@ -130,6 +130,7 @@ fn DetailBody(
 /// error and keeps the typed name.
 #[component]
 fn RenameTitle(cluster_id: Memo<String>, name: Signal<String>, state: Signal<ClusterState>) -> impl IntoView {
+    let read_only = crate::state::use_read_only();
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let editing = RwSignal::new(false);
@@ -192,8 +193,8 @@ fn RenameTitle(cluster_id: Memo<String>, name: Signal<String>, state: Signal<Clu
             fallback=move || view! {
                 <h1 id="cluster-title">{move || name.get()}</h1>
                 <button type="button" class="btn btn-sm" id="rename-cluster"
-                    disabled=move || !state.get().can_rename()
-                    title=move || if state.get().can_rename() { t!(cluster.rename_title) } else { t!(cluster.rename_blocked, state = crate::components::state_label(state.get())) }
+                    disabled=move || !state.get().can_rename() || read_only.with(Option::is_some)
+                    title=move || read_only.get().unwrap_or_else(|| if state.get().can_rename() { t!(cluster.rename_title) } else { t!(cluster.rename_blocked, state = crate::components::state_label(state.get())) })
                     on:click=start>
                     {tr!(cluster.rename)}
                 </button>
@@ -240,7 +241,8 @@ fn DeleteButton(cluster_id: Memo<String>, name: Signal<String>, state: Signal<Cl
     let typed = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
-    let reason = Signal::derive(move || delete_blocked_reason(state.get()));
+    let read_only = crate::state::use_read_only();
+    let reason = Signal::derive(move || read_only.get().or_else(|| delete_blocked_reason(state.get())));
     let matches = move || typed.with(|t| t == &name.get());
 
     let confirm = move || {
@@ -413,6 +415,7 @@ fn disk(kind: &str, size: i64, count: Option<i64>) -> String {
 fn NodeGroups(cluster: Memo<Option<Cluster>>, cluster_id: Memo<String>) -> impl IntoView {
     let groups = Memo::new(move |_| cluster.with(|c| c.as_ref().map(|c| c.all_node_groups().cloned().collect::<Vec<_>>()).unwrap_or_default()));
     let state = Signal::derive(move || cluster.with(|c| c.as_ref().map(|c| c.cluster_state).unwrap_or_default()));
+    let read_only = crate::state::use_read_only();
     let scale = RwSignal::new(None::<(ScaleKind, String)>);
 
     let columns = vec![
@@ -432,7 +435,7 @@ fn NodeGroups(cluster: Memo<Option<Cluster>>, cluster_id: Memo<String>) -> impl 
             let name = g.group_name.clone();
             let n1 = name.clone();
             let n2 = name.clone();
-            let reason = Signal::derive(move || scale_blocked_reason(state.get(), &name));
+            let reason = Signal::derive(move || read_only.get().or_else(|| scale_blocked_reason(state.get(), &name)));
             view! {
                 <span class="row-actions">
                     <button type="button" class="btn btn-sm expand-group" disabled=move || reason.with(Option::is_some)

@@ -375,6 +375,7 @@ fn JobRows(
     busy: RwSignal<bool>,
     show_cluster: bool,
 ) -> impl IntoView {
+    let read_only = crate::state::use_read_only();
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let page = Memo::new(move |_| data.with(|d| match d {
@@ -493,7 +494,9 @@ fn JobRows(
         Column::new(String::new, move |j: &JobRow| {
             let row = j.clone();
             killable(&j.job).then(|| view! {
-                <button type="button" class="btn btn-sm btn-danger kill-job" on:click=move |_| {
+                <button type="button" class="btn btn-sm btn-danger kill-job"
+                    disabled=move || read_only.with(Option::is_some) title=move || read_only.get()
+                    on:click=move |_| {
                     outcome.set(None);
                     kill_target.set(Some(row.clone()));
                 }>{tr!(jobs.kill)}</button>
@@ -537,7 +540,8 @@ fn JobRows(
                     }/>
                     {tr!(jobs.select_all)}
                 </label>
-                <button type="button" class="btn btn-danger" id="delete-jobs" disabled=move || selected.with(Vec::is_empty)
+                <button type="button" class="btn btn-danger" id="delete-jobs"
+                    disabled=move || selected.with(Vec::is_empty) || read_only.with(Option::is_some) title=move || read_only.get()
                     on:click=move |_| { outcome.set(None); delete_open.set(true); }>
                     {move || t!(jobs.delete_selected, count = selected.with(Vec::len))}
                 </button>

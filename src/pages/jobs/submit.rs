@@ -95,6 +95,7 @@ pub fn error_for(errors: &[FieldError], field: &str) -> Option<Problem> {
 
 #[component]
 pub fn SubmitJob() -> impl IntoView {
+    let read_only = crate::state::use_read_only();
     let session = use_session();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -261,7 +262,8 @@ pub fn SubmitJob() -> impl IntoView {
                     |d| d.properties.clone(), |d, v| d.properties = v, err("properties"), false)}
                 {move || server_error.get().map(|e| view! { <ErrorPanel error=e title=tr!(submit.refused)/> })}
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" id="job-submit" disabled=move || submit.pending().get()>
+                    <button type="submit" class="btn btn-primary" id="job-submit"
+                        disabled=move || submit.pending().get() || read_only.with(Option::is_some) title=move || read_only.get()>
                         {move || if submit.pending().get() { t!(common.submitting) } else { t!(submit.button) }}
                     </button>
 

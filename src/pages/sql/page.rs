@@ -135,6 +135,7 @@ pub fn error_offset(tab_text: &str, statement: &str, statement_offset: Option<us
 
 #[component]
 pub fn SqlEditor() -> impl IntoView {
+    let read_only = crate::state::use_read_only();
     let session = use_session();
     let ws = RwSignal::new(Workspace::load());
     // localStorage writes are synchronous and the workspace carries the history, so typing saves
@@ -500,13 +501,13 @@ pub fn SqlEditor() -> impl IntoView {
                             disabled=move || ws.with(|w| w.closed.is_empty())>{tr!(sql.reopen)}</button>
                     </div>
                     <div class="sql-toolbar">
-                        <button type="button" class="btn btn-primary" id="sql-run" disabled=move || running.get()
-                            on:click=move |_| run_at_cursor(false) title=tr!(sql.run_title)>{tr!(sql.run)}</button>
-                        <button type="button" class="btn" id="sql-run-script" disabled=move || running.get()
-                            on:click=move |_| run_script() title=tr!(sql.run_script_title)>{tr!(sql.run_script)}</button>
-                        <button type="button" class="btn btn-danger" id="sql-cancel" disabled=move || current_id.with(Option::is_none)
+                        <button type="button" class="btn btn-primary" id="sql-run" disabled=move || read_only.with(Option::is_some) || running.get()
+                            on:click=move |_| run_at_cursor(false) title=move || read_only.get().unwrap_or_else(|| t!(sql.run_title))>{tr!(sql.run)}</button>
+                        <button type="button" class="btn" id="sql-run-script" disabled=move || read_only.with(Option::is_some) || running.get()
+                            on:click=move |_| run_script() title=move || read_only.get().unwrap_or_else(|| t!(sql.run_script_title))>{tr!(sql.run_script)}</button>
+                        <button type="button" class="btn btn-danger" id="sql-cancel" title=move || read_only.get() disabled=move || read_only.with(Option::is_some) || current_id.with(Option::is_none)
                             on:click=cancel>{tr!(common.cancel)}</button>
-                        <button type="button" class="btn" id="sql-explain" disabled=move || running.get()
+                        <button type="button" class="btn" id="sql-explain" title=move || read_only.get() disabled=move || read_only.with(Option::is_some) || running.get()
                             on:click=move |_| run_at_cursor(true)>{tr!(sql.explain)}</button>
                         <button type="button" class="btn" id="sql-format" on:click=format_text>{tr!(sql.format)}</button>
                         <span class="sql-elapsed" id="sql-elapsed" aria-live="off">{elapsed}</span>

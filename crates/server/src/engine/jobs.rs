@@ -1113,7 +1113,13 @@ impl Engine {
         for (i, stmt) in statements.iter().enumerate() {
             log.append(&format!("Statement {i}: {stmt}"));
             let started = std::time::Instant::now();
-            let outcome = session.run(stmt).await;
+            let deadline = self.limits.deadline();
+            session.set_deadline(deadline.clone());
+            let outcome = match tokio::time::timeout(self.limits.sql_timeout, session.run(stmt)).await {
+                Ok(o) => o,
+                Err(_) => Err(self.limits.timeout_message()),
+            };
+            let outcome = outcome.map_err(|e| if std::time::Instant::now() >= deadline.at { self.limits.timeout_message() } else { e });
             match outcome {
                 Ok(o) => {
                     log.append(&format!("Statement {i} succeeded in {} ms: {}.", started.elapsed().as_millis(), o.summary));

@@ -2,6 +2,7 @@
 //! requests into calls here and `EngineError`s into vendor error bodies.
 
 pub mod autoscaler;
+pub mod catalog;
 pub mod clusters;
 pub mod emr_flow;
 pub mod emr_spark;
@@ -48,9 +49,51 @@ impl From<rusqlite::Error> for EngineError {
     }
 }
 
+/// How much one statement may take: time, and bytes of result written to its archive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub sql_timeout: Duration,
+    pub max_result_bytes: u64,
+}
+
+pub const DEFAULT_SQL_TIMEOUT_SECS: u64 = 600;
+pub const DEFAULT_MAX_RESULT_MB: u64 = 1024;
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { sql_timeout: Duration::from_secs(DEFAULT_SQL_TIMEOUT_SECS), max_result_bytes: DEFAULT_MAX_RESULT_MB * 1024 * 1024 }
+    }
+}
+
+impl Limits {
+    /// The deadline of a statement starting now.
+    pub fn deadline(&self) -> sql::Deadline {
+        sql::Deadline { at: std::time::Instant::now() + self.sql_timeout, message: self.timeout_message().en.as_ref().into() }
+    }
+
+    /// The refusal a statement gets when it runs past `sql_timeout` (jobs and SQL execution alike).
+    pub fn timeout_message(&self) -> Text {
+        let secs = self.sql_timeout.as_secs();
+        crate::text!(
+            "The statement ran longer than the sandbox's limit of {secs} s and was stopped (start the sandbox with a larger --sql-timeout to allow more).",
+            "语句运行时间超过沙箱 {secs} 秒的上限，已被停止（可用更大的 --sql-timeout 启动沙箱）。"
+        )
+    }
+
+    /// The refusal a statement gets when its result archive would pass `max_result_bytes`.
+    pub fn result_too_large(&self) -> Text {
+        let mib = self.max_result_bytes / (1024 * 1024);
+        crate::text!(
+            "The result is larger than the sandbox's limit of {mib} MiB and was not kept; narrow it with WHERE, LIMIT or an aggregate (or start the sandbox with a larger --max-result-mb).",
+            "结果超过沙箱 {mib} MiB 的上限，未予保留；请用 WHERE、LIMIT 或聚合缩小结果（或用更大的 --max-result-mb 启动沙箱）。"
+        )
+    }
+}
+
 pub struct Engine {
     store: Store,
     step_ms: u64,
+    limits: Limits,
     /// Root of the cluster file systems (`hdfs/`, `obs/`) and job files (`jobs/`).
     data_dir: PathBuf,
     /// Where the generated TPC-H dataset is kept (see warehouse.rs).
@@ -75,6 +118,7 @@ impl Engine {
         Ok(Engine {
             store,
             step_ms,
+            limits: Limits::default(),
             data_dir: data_dir.to_path_buf(),
             cache_dir: cache_dir.to_path_buf(),
             jobs: jobs::JobRuntime::default(),
@@ -98,6 +142,11 @@ impl Engine {
 
     pub fn step_ms(&self) -> u64 {
         self.step_ms
+    }
+
+    pub fn with_limits(mut self, limits: Limits) -> Engine {
+        self.limits = limits;
+        self
     }
 
     pub fn tick(&self) -> Result<usize, EngineError> {
