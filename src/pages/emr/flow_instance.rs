@@ -46,6 +46,7 @@ pub fn FlowInstance() -> impl IntoView {
 
 #[component]
 fn InstanceBody(data: LocalResource<Result<NodeInstance, ApiError>>, project: Memo<String>, id: Memo<String>, live: RwSignal<bool>) -> impl IntoView {
+    let ro = super::write_block();
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let inst = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|r| r.as_ref().ok().cloned())));
@@ -115,7 +116,7 @@ fn InstanceBody(data: LocalResource<Result<NodeInstance, ApiError>>, project: Me
                 <h1 id="instance-title">{move || t!(emr_inst.title_one, id = id.get())}</h1>
                 <div class="page-actions">
                     <When when=move || inst.with(|i| i.as_ref().is_some_and(|i| !is_final_status(&i.status)))>
-                        <button type="button" class="btn btn-danger" id="kill-instance" on:click=move |_| { outcome.set(None); kill_open.set(true); }>
+                        <button type="button" class="btn btn-danger" id="kill-instance" disabled=move || ro.with(Option::is_some) title=move || ro.get() on:click=move |_| { outcome.set(None); kill_open.set(true); }>
                             {tr!(emr_inst.kill)}
                         </button>
                     </When>

@@ -118,6 +118,7 @@ pub fn JobForm(
     #[prop(into)] clusters: Signal<Vec<ClusterInfo>>,
     #[prop(into)] folders: Signal<Vec<FlowCategory>>,
 ) -> impl IntoView {
+    let ro = super::write_block();
     let session = use_session();
     let navigate = use_navigate();
     let modify = Memo::new(move |_| !job.with(String::is_empty));
@@ -262,7 +263,7 @@ pub fn JobForm(
                 <p class="notice notice-ok" role="status" id="flow-job-saved">{tr!(emr_job.saved)}</p>
             </When>
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" id="flow-job-save" disabled=move || save.pending().get()>
+                <button type="submit" class="btn btn-primary" id="flow-job-save" disabled=move || save.pending().get() || ro.with(Option::is_some) title=move || ro.get()>
                     {move || match (save.pending().get(), modify.get()) {
                         (true, _) => t!(common.saving),
                         (false, true) => t!(common.save),
@@ -313,6 +314,7 @@ fn ResourceEditor(draft: RwSignal<FlowJobDraft>, #[prop(into)] error: Signal<Opt
 /// instances, or delete it.
 #[component]
 fn RunPanel(project: Memo<String>, job: Memo<String>, #[prop(into)] clusters: Signal<Vec<ClusterInfo>>, last_instance: String) -> impl IntoView {
+    let ro = super::write_block();
     let session = use_session();
     let navigate = use_navigate();
     let cluster = RwSignal::new(String::new());
@@ -372,12 +374,12 @@ fn RunPanel(project: Memo<String>, job: Memo<String>, #[prop(into)] clusters: Si
             {move || run_error.get().map(|e| view! { <ErrorPanel error=e title=tr!(emr_job.run_refused)/> })}
             {move || delete_error.get().map(|e| view! { <ErrorPanel error=e title=tr!(emr_job.delete_refused)/> })}
             <div class="form-actions">
-                <button type="button" class="btn btn-primary" id="flow-job-run" disabled=move || run.pending().get() || cluster.with(String::is_empty)
+                <button type="button" class="btn btn-primary" id="flow-job-run" disabled=move || run.pending().get() || cluster.with(String::is_empty) || ro.with(Option::is_some) title=move || ro.get()
                     on:click=move |_| { run_error.set(None); run.dispatch(()); }>
                     {move || if run.pending().get() { t!(emr_job.starting) } else { t!(emr_job.run) }}
                 </button>
                 <a class="btn" id="flow-job-instances" href=move || instances_href(&project.get(), &[("job", job.get())])>{tr!(emr_job.instances)}</a>
-                <button type="button" class="btn btn-danger" id="flow-job-delete" on:click=move |_| { delete_error.set(None); delete_open.set(true); }>
+                <button type="button" class="btn btn-danger" id="flow-job-delete" disabled=move || ro.with(Option::is_some) title=move || ro.get() on:click=move |_| { delete_error.set(None); delete_open.set(true); }>
                     {tr!(common.delete)}
                 </button>
             </div>

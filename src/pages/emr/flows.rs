@@ -22,6 +22,7 @@ fn go_to(navigate: &impl Fn(&str, leptos_router::NavigateOptions), f: &FlowJobFi
 
 #[component]
 pub fn FlowJobs() -> impl IntoView {
+    let ro = super::write_block();
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let query = use_query_map();
@@ -87,7 +88,7 @@ pub fn FlowJobs() -> impl IntoView {
                 <h1 id="flows-title">{tr!(emr_flows.title)}</h1>
                 <div class="page-actions">
                     <button type="button" class="btn" id="refresh-flows" on:click=move |_| refresh.bump() title=tr!(common.refresh_title)>{tr!(common.refresh)}</button>
-                    <button type="button" class="btn" id="new-project" on:click=move |_| { create_error.set(None); creating.set(true); }>{tr!(emr_flows.new_project)}</button>
+                    <button type="button" class="btn" id="new-project" disabled=move || ro.with(Option::is_some) title=move || ro.get() on:click=move |_| { create_error.set(None); creating.set(true); }>{tr!(emr_flows.new_project)}</button>
                     <a class="btn" id="flow-instances" href=move || instances_href(&project.get(), &[])>{tr!(emr_flows.instances)}</a>
                     <a class="btn btn-primary" id="new-flow-job" href=move || href(&format!("/emr/flows/{}/jobs/new", crate::api::encode_component(&project.get())))>
                         {tr!(emr_flows.new_job)}

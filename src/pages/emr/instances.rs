@@ -174,6 +174,7 @@ fn InstanceRows(
     running: RwSignal<bool>,
     busy: RwSignal<bool>,
 ) -> impl IntoView {
+    let ro = super::write_block();
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let answer = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|r| r.as_ref().ok().cloned()).flatten()));
@@ -227,7 +228,7 @@ fn InstanceRows(
         Column::new(String::new, move |i: &NodeInstanceSummary| {
             let inst = i.clone();
             (!is_final_status(&i.status)).then(|| view! {
-                <button type="button" class="btn btn-sm btn-danger kill-instance" on:click=move |_| {
+                <button type="button" class="btn btn-sm btn-danger kill-instance" disabled=move || ro.with(Option::is_some) title=move || ro.get() on:click=move |_| {
                     outcome.set(None);
                     kill_target.set(Some(inst.clone()));
                 }>{tr!(emr_inst.kill)}</button>

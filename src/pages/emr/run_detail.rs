@@ -99,6 +99,7 @@ const STEPS: [(&str, &[&str]); 4] = [
 
 #[component]
 fn RunBody(data: LocalResource<Result<RunView, ApiError>>, ws: Memo<String>, live: RwSignal<bool>) -> impl IntoView {
+    let ro = super::write_block();
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let view_data = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|r| r.as_ref().ok().cloned())));
@@ -213,7 +214,7 @@ fn RunBody(data: LocalResource<Result<RunView, ApiError>>, ws: Memo<String>, liv
                 <h1 id="run-title">{field(|r| r.name.clone())}</h1>
                 <div class="page-actions">
                     <When when=cancellable>
-                        <button type="button" class="btn btn-danger" id="cancel-run"
+                        <button type="button" class="btn btn-danger" id="cancel-run" disabled=move || ro.with(Option::is_some) title=move || ro.get()
                             on:click=move |_| { cancel_outcome.set(None); cancel_open.set(true); }>{tr!(emr_runs.cancel)}</button>
                     </When>
                 </div>

@@ -328,6 +328,7 @@ fn RunRows(
 ) -> impl IntoView {
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
+    let ro = super::write_block();
     let answer = Memo::new(move |_| data.with(|d| match d {
         Some(Ok(Some((_, r)))) => Some(r.clone()),
         _ => None,
@@ -395,7 +396,7 @@ fn RunRows(
         Column::new(String::new, move |r: &JobRunSummary| {
             let run = r.clone();
             (!is_final_state(&r.state) && r.state != "Cancelling").then(|| view! {
-                <button type="button" class="btn btn-sm btn-danger cancel-run" on:click=move |_| {
+                <button type="button" class="btn btn-sm btn-danger cancel-run" disabled=move || ro.with(Option::is_some) title=move || ro.get() on:click=move |_| {
                     outcome.set(None);
                     cancel_target.set(Some(run.clone()));
                 }>{tr!(emr_runs.cancel)}</button>

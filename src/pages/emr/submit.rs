@@ -126,6 +126,7 @@ pub fn RunForm(
     #[prop(into)] releases: Signal<Vec<ReleaseVersion>>,
     submit: SubmitFn,
 ) -> impl IntoView {
+    let ro = super::write_block();
     let shown = RwSignal::new(Vec::<FieldProblem>::new());
     let tried = RwSignal::new(false);
     run_effect(move || {
@@ -263,7 +264,7 @@ pub fn RunForm(
             </label>
             {move || server_error.get().map(|e| view! { <ErrorPanel error=e title=tr!(emr_submit.refused)/> })}
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" id="run-submit" disabled=move || send.pending().get()>
+                <button type="submit" class="btn btn-primary" id="run-submit" disabled=move || send.pending().get() || ro.with(Option::is_some) title=move || ro.get()>
                     {move || if send.pending().get() { t!(emr_submit.submitting) } else { t!(emr_runs.submit) }}
                 </button>
             </div>
