@@ -366,7 +366,7 @@ fn RunRows(
         Column::new(|| t!(emr_runs.col_id), |r: &JobRunSummary| {
             view! {
                 <span class="id-cell">
-                    <code class="mono">{r.job_run_id.clone()}</code>
+                    <code class="mono" title=r.job_run_id.clone()>{crate::pages::clusters::list::short_id(&r.job_run_id)}</code>
                     <CopyButton text=r.job_run_id.clone() label=tr!(emr_runs.run_id)/>
                 </span>
             }
