@@ -140,7 +140,7 @@ fn search() -> String {
 
 fn session() -> Session {
     let config = ConsoleConfig { emr_region: "cn-hangzhou".into(), ..Default::default() };
-    Store::new(SessionState { config, token: "tok".into(), config_status: ConfigStatus::Loaded, theme: Theme::System })
+    Store::new(SessionState { config, token: "tok".into(), config_status: ConfigStatus::Loaded, theme: Theme::System, who: Default::default() })
 }
 
 #[wasm_bindgen_test]
