@@ -50,7 +50,8 @@ pub fn href(path: &str) -> String {
 }
 
 /// The search or filter field `/` focuses, whichever the current view has (first match wins).
-const SEARCH_FIELDS: &str = "#cluster-search, #job-name-filter, #files-goto, .grid-filter, #sql-history-search";
+const SEARCH_FIELDS: &str =
+    "#cluster-search, #job-name-filter, #run-name-filter, #flow-name-filter, #files-goto, .grid-filter, #sql-history-search";
 
 /// A shortcut: its keys (typed one after the other) and what it does, in the current language.
 pub type Shortcut = (&'static [&'static str], fn() -> String);
@@ -61,6 +62,8 @@ pub const SHORTCUTS: &[Shortcut] = &[
     (&["Esc"], || t!(shortcuts.close)),
     (&["g", "c"], || t!(shortcuts.go_clusters)),
     (&["g", "j"], || t!(shortcuts.go_jobs)),
+    (&["g", "e"], || t!(shortcuts.go_emr_runs)),
+    (&["g", "f"], || t!(shortcuts.go_emr_flows)),
     (&["g", "q"], || t!(shortcuts.go_sql)),
     (&["g", "s"], || t!(shortcuts.go_settings)),
     (&["/"], || t!(shortcuts.focus_search)),
@@ -238,6 +241,8 @@ fn Shell() -> impl IntoView {
             "g" => g_pending.set_value(now),
             "c" if after_g => nav("/clusters", Default::default()),
             "j" if after_g => nav("/jobs", Default::default()),
+            "e" if after_g => nav("/emr/runs", Default::default()),
+            "f" if after_g => nav("/emr/flows", Default::default()),
             "q" if after_g => nav("/sql", Default::default()),
             "s" if after_g => nav("/settings", Default::default()),
             "n" => nav("/clusters/create", Default::default()),
@@ -342,6 +347,12 @@ fn Shell() -> impl IntoView {
                     <li><a href=href("/jobs") id="nav-jobs" aria-current=move || nav_current("/jobs")>
                         <span class="nav-icon" aria-hidden="true">"≡"</span>{tr!(nav.jobs)}
                     </a></li>
+                    <li><a href=href("/emr/runs") id="nav-emr-runs" aria-current=move || nav_current("/emr/runs")>
+                        <span class="nav-icon" aria-hidden="true">"▶"</span>{tr!(nav.emr_runs)}
+                    </a></li>
+                    <li><a href=href("/emr/flows") id="nav-emr-flows" aria-current=move || nav_current("/emr/flows")>
+                        <span class="nav-icon" aria-hidden="true">"⇢"</span>{tr!(nav.emr_flows)}
+                    </a></li>
                     <li><a href=href("/sql") id="nav-sql" aria-current=move || nav_current("/sql")>
                         <span class="nav-icon" aria-hidden="true">"⌨"</span>{tr!(nav.sql)}
                     </a></li>
@@ -375,6 +386,13 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/scaling") view=ScalingOverview/>
                         <Route path=path!("/jobs") view=JobsList/>
                         <Route path=path!("/jobs/submit") view=SubmitJob/>
+                        <Route path=path!("/emr/runs") view=crate::pages::emr::JobRuns/>
+                        <Route path=path!("/emr/runs/submit") view=crate::pages::emr::SubmitRun/>
+                        <Route path=path!("/emr/runs/:ws/:run") view=crate::pages::emr::RunDetail/>
+                        <Route path=path!("/emr/flows") view=crate::pages::emr::FlowJobs/>
+                        <Route path=path!("/emr/flows/:project/jobs/:job") view=crate::pages::emr::FlowJobPage/>
+                        <Route path=path!("/emr/flows/:project/instances") view=crate::pages::emr::FlowInstances/>
+                        <Route path=path!("/emr/flows/:project/instances/:instance") view=crate::pages::emr::FlowInstance/>
                         <Route path=path!("/sql") view=SqlEditor/>
                         <Route path=path!("/settings") view=Settings/>
                     </FlatRoutes>

@@ -372,7 +372,7 @@ fn wire_readers_match_the_shared_decoders() {
     let want: ListNodesResponse = serde_json::from_value(nodes.clone()).unwrap();
     assert_eq!(decode::<ListNodesResponse>(&nodes.to_string()).unwrap(), want);
 
-    let cfg = serde_json::json!({ "endpoints": { "mrs": "http://h:1" }, "project_id": "p", "region": "r", "token": "t", "sandbox": true });
+    let cfg = serde_json::json!({ "endpoints": { "mrs": "http://h:1", "emr_serverless": "http://h:2", "emr": "http://h:3" }, "project_id": "p", "region": "r", "emr_region": "cn-hangzhou", "token": "t", "sandbox": true });
     let want: ConsoleConfig = serde_json::from_value(cfg.clone()).unwrap();
     assert_eq!(decode::<ConsoleConfig>(&cfg.to_string()).unwrap(), want);
     // Missing fields read as defaults; numbers sent as strings are accepted; the answer must be an object.

@@ -49,7 +49,8 @@ impl ApiError {
     /// Maps an HTTP error answer: vendor code/message from any body shape the vendors use
     /// (`lakedeck_api::error::parse_vendor_error`); without one, the status is the code (as the SDK does).
     pub fn from_response(status: u16, body: &str, request_id: Option<String>) -> ApiError {
-        let request_id = request_id.filter(|s| !s.trim().is_empty());
+        let request_id =
+            request_id.filter(|s| !s.trim().is_empty()).or_else(|| lakedeck_api::error::parse_vendor_request_id(body));
         match lakedeck_api::error::parse_vendor_error(body) {
             Some((code, message)) => ApiError { status, code, detail: Detail::Service(message), request_id },
             None => {

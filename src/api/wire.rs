@@ -115,7 +115,7 @@ impl FromWire for String {
 
 impl FromWire for Endpoints {
     fn from_wire(v: &Value) -> Self {
-        Endpoints { mrs: s(&v["mrs"]), vpc: s(&v["vpc"]) }
+        Endpoints { mrs: s(&v["mrs"]), vpc: s(&v["vpc"]), emr_serverless: s(&v["emr_serverless"]), emr: s(&v["emr"]) }
     }
 }
 
@@ -125,6 +125,7 @@ impl FromWire for ConsoleConfig {
             endpoints: Endpoints::from_wire(&v["endpoints"]),
             project_id: s(&v["project_id"]),
             region: s(&v["region"]),
+            emr_region: s(&v["emr_region"]),
             token: opt_s(&v["token"]),
             sandbox: boolean(&v["sandbox"]),
             gateway: boolean(&v["gateway"]),

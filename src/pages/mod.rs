@@ -1,6 +1,7 @@
 //! One module per area, one file per view.
 
 pub mod clusters;
+pub mod emr;
 pub mod files;
 pub mod jobs;
 pub mod scaling;

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod config;
 pub mod emr;
 pub mod emr_flow;
+pub mod emr_view;
 pub mod error;
 pub mod grid;
 pub mod lenient;

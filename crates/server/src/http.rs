@@ -461,6 +461,7 @@ async fn config_json(State(st): State<Shared>) -> Response {
         endpoints: Endpoints::default(),
         project_id: st.creds.project_id.clone(),
         region: "cn-north-4".into(),
+        emr_region: crate::engine::emr_spark::REGION.into(),
         token: st.expose_token.then(|| st.creds.token.clone()),
         sandbox: true,
         gateway: false,

@@ -306,6 +306,7 @@ impl Gateway {
                 .map(|m| m.region.clone())
                 .or_else(|| self.cfg.emr.as_ref().map(|e| e.region.clone()))
                 .unwrap_or_default(),
+            emr_region: self.cfg.emr.as_ref().map(|e| e.region.clone()).unwrap_or_default(),
             token: None,
             sandbox: false,
             gateway: true,
