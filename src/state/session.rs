@@ -59,6 +59,16 @@ pub fn use_read_only() -> Signal<Option<String>> {
     Signal::derive(move || session.who().with(read_only_reason))
 }
 
+/// [`use_read_only`] where a session may be absent (a form or card mounted on its own, as in the
+/// component tests): `None` there, so such a component stays usable in isolation.
+pub fn use_write_block() -> Signal<Option<String>> {
+    if use_context::<Session>().is_some() {
+        use_read_only()
+    } else {
+        Signal::derive(|| None)
+    }
+}
+
 pub type Session = Store<SessionState>;
 
 pub fn use_session() -> Session {

@@ -280,12 +280,5 @@ pub fn TagChips(tags: Vec<(String, String)>) -> impl IntoView {
     }
 }
 
-/// Why this user may not write (a viewer behind a gateway), tracked; `None` where no session is
-/// provided (a form mounted on its own), so the forms stay usable in isolation.
-pub fn write_block() -> Signal<Option<String>> {
-    if use_context::<crate::state::Session>().is_some() {
-        crate::state::use_read_only()
-    } else {
-        Signal::derive(|| None)
-    }
-}
+/// Why this user may not write (a viewer behind a gateway), tracked.
+pub use crate::state::use_write_block as write_block;

@@ -117,6 +117,7 @@ pub fn ClusterScaling() -> impl IntoView {
         let g = group.get();
         cluster.with(|c| c.as_ref().and_then(|c| c.task_node_groups.iter().find(|x| x.group_name == g).map(|x| x.node_num))).unwrap_or(0)
     });
+    let read_only = crate::state::use_write_block();
     let editable = Memo::new(move |_| {
         cluster.with(|c| c.as_ref().is_some_and(|c| !matches!(c.cluster_state, ClusterState::Terminating | ClusterState::Terminated | ClusterState::Failed)))
     });
@@ -249,12 +250,14 @@ pub fn ClusterScaling() -> impl IntoView {
                                 <span class="muted" id="problem-count">
                                     {move || { let n = problems.with(Vec::len); if n == 0 { String::new() } else { t!(scaling.problem_count, count = n) } }}
                                 </span>
+                                {move || read_only.get().map(|reason| view! { <span class="hint" id="scaling-read-only">{reason}</span> })}
                                 <button type="button" class="btn btn-primary" id="review-policy" disabled=move || !can_review()
                                     on:click=move |_| { notice.set(None); review.set(true); }>{tr!(scaling.review)}</button>
                                 <button type="button" class="btn" id="discard-policy" disabled=move || !dirty.get()
                                     on:click=move |_| draft.set(baseline.get_untracked())>{tr!(scaling.discard)}</button>
                                 <When when=move || saved.with(Option::is_some)>
-                                    <button type="button" class="btn btn-danger" id="delete-policy" disabled=move || !editable.get()
+                                    <button type="button" class="btn btn-danger" id="delete-policy" disabled=move || !editable.get() || read_only.with(Option::is_some)
+                                        title=move || read_only.get()
                                         on:click=move |_| { notice.set(None); delete_open.set(true); }>{tr!(scaling.delete)}</button>
                                 </When>
                             </div>
@@ -290,7 +293,8 @@ pub fn ClusterScaling() -> impl IntoView {
                 {move || save_error.get().map(|e| view! { <ErrorPanel error=e title=tr!(scaling.save_failed)/> })}
                 <div class="dialog-actions">
                     <button type="button" class="btn" on:click=move |_| review.set(false)>{tr!(common.cancel)}</button>
-                    <button type="button" class="btn btn-primary" id="save-policy" disabled=move || save.pending().get()
+                    <button type="button" class="btn btn-primary" id="save-policy" disabled=move || save.pending().get() || read_only.with(Option::is_some)
+                        title=move || read_only.get()
                         on:click=move |_| { save.dispatch(edited.get_untracked()); }>
                         {move || if save.pending().get() { t!(common.saving) } else { t!(common.save) }}
                     </button>
@@ -302,7 +306,7 @@ pub fn ClusterScaling() -> impl IntoView {
                 {move || delete_error.get().map(|e| view! { <ErrorPanel error=e title=tr!(scaling.delete_failed)/> })}
                 <div class="dialog-actions">
                     <button type="button" class="btn" id="delete-policy-cancel" on:click=move |_| delete_open.set(false)>{tr!(common.cancel)}</button>
-                    <button type="button" class="btn btn-danger" id="delete-policy-confirm" disabled=move || delete.pending().get()
+                    <button type="button" class="btn btn-danger" id="delete-policy-confirm" disabled=move || delete.pending().get() || read_only.with(Option::is_some)
                         on:click=move |_| { delete.dispatch(()); }>
                         {move || if delete.pending().get() { t!(common.deleting) } else { t!(scaling.delete) }}
                     </button>

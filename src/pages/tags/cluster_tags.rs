@@ -37,6 +37,8 @@ fn status_text(s: &str) -> String {
 
 #[component]
 pub fn ClusterTags(#[prop(into)] cluster_id: Signal<String>, #[prop(into)] editable: Signal<bool>) -> impl IntoView {
+    let read_only = crate::state::use_write_block();
+    let editable = Signal::derive(move || editable.get() && read_only.with(Option::is_none));
     let session = use_session();
     let version = RwSignal::new(0u32);
     let processing = RwSignal::new(false);
@@ -236,6 +238,7 @@ pub fn ClusterTags(#[prop(into)] cluster_id: Signal<String>, #[prop(into)] edita
                     </When>
                 </When>
             </Transition>
+            {move || read_only.get().map(|reason| view! { <p class="hint" id="cluster-tags-read-only">{reason}</p> })}
             <When when=move || editable.get()>
                 <form class="tag-add" on:submit=move |ev| { ev.prevent_default(); add(); }>
                     <div class="tag-row" class:invalid=move || add_error.with(Option::is_some)>

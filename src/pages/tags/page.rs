@@ -377,6 +377,7 @@ struct BulkResult {
 
 #[component]
 fn Results(results: LocalResource<Result<Option<TagSearchResponse>, ApiError>>, query: Memo<TagQuery>, go: Callback<TagQuery>) -> impl IntoView {
+    let read_only = crate::state::use_write_block();
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let page = Memo::new(move |_| results.with(|r| match r {
@@ -508,10 +509,10 @@ fn Results(results: LocalResource<Result<Option<TagSearchResponse>, ApiError>>, 
                 </label>
                 <span class="muted" id="selected-count">{move || t!(tags.selected, count = selected.with(BTreeMap::len))}</span>
                 <span class="row-actions">
-                    <button type="button" class="btn" id="bulk-add" disabled=move || selected.with(BTreeMap::is_empty)
-                        on:click=move |_| open_bulk(Bulk::Add)>{tr!(tags.bulk_add)}</button>
-                    <button type="button" class="btn" id="bulk-remove" disabled=move || selected.with(BTreeMap::is_empty)
-                        on:click=move |_| open_bulk(Bulk::Remove)>{tr!(tags.bulk_remove)}</button>
+                    <button type="button" class="btn" id="bulk-add" disabled=move || selected.with(BTreeMap::is_empty) || read_only.with(Option::is_some)
+                        title=move || read_only.get() on:click=move |_| open_bulk(Bulk::Add)>{tr!(tags.bulk_add)}</button>
+                    <button type="button" class="btn" id="bulk-remove" disabled=move || selected.with(BTreeMap::is_empty) || read_only.with(Option::is_some)
+                        title=move || read_only.get() on:click=move |_| open_bulk(Bulk::Remove)>{tr!(tags.bulk_remove)}</button>
                     <button type="button" class="btn btn-ghost" id="clear-selection" disabled=move || selected.with(BTreeMap::is_empty)
                         on:click=move |_| selected.set(BTreeMap::new())>{tr!(tags.clear_selection)}</button>
                 </span>
@@ -578,7 +579,7 @@ fn Results(results: LocalResource<Result<Option<TagSearchResponse>, ApiError>>, 
                 <div class="dialog-actions">
                     <button type="button" class="btn" id="bulk-close" on:click=move |_| bulk.set(None)>{tr!(common.close)}</button>
                     <button type="submit" class="btn btn-primary" id="bulk-apply"
-                        disabled=move || run_bulk.pending().get() || selected.with(BTreeMap::is_empty)>
+                        disabled=move || run_bulk.pending().get() || selected.with(BTreeMap::is_empty) || read_only.with(Option::is_some)>
                         {move || if run_bulk.pending().get() { t!(common.saving) } else if bulk.get() == Some(Bulk::Remove) { t!(tags.bulk_remove) } else { t!(tags.bulk_add) }}
                     </button>
                 </div>
