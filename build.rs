@@ -144,7 +144,9 @@ fn emit(node: &Node, out: &mut String, depth: usize) {
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=crates/api/src/template.rs");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time: a build script binary reused from another checkout must still read this one.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir);
     let mut errors = Vec::new();
     let console = LANGS.map(|l| read_catalog(&root.join(format!("locales/{l}.json")), &mut errors));
     let problems = LANGS.map(|l| read_catalog(&root.join(format!("crates/api/locales/{l}.json")), &mut errors));

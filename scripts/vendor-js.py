@@ -28,7 +28,10 @@ def main():
     staging = Path(os.environ.get("TRUNK_STAGING_DIR", ""))
     if not staging.is_dir():
         fail("TRUNK_STAGING_DIR is not set: this script runs as trunk's post_build hook (see Trunk.toml)")
-    pin = json.loads((ROOT / "tools" / "package.json").read_text())["dependencies"]["uplot"]
+    pins = json.loads((ROOT / "tools" / "package.json").read_text())
+    pin = {**pins.get("dependencies", {}), **pins.get("devDependencies", {})}.get("uplot")
+    if not pin:
+        fail("tools/package.json does not pin uplot")
     pkg = ROOT / "tools" / "node_modules" / "uplot"
     try:
         found = json.loads((pkg / "package.json").read_text())["version"]

@@ -252,8 +252,16 @@ impl Harness {
             .unwrap_or_else(|e| panic!("no element `{css}` within {WAIT:?}: {e}"))
     }
 
+    /// Clicks `css` after scrolling it to the middle of the window: WebDriver scrolls only until the
+    /// element is in view, where a sticky bar (the forms' action bars) may still cover it.
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+        let el = self.find(css).await;
+        let arg = serde_json::to_value(&el).expect("element reference");
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", vec![arg])
+            .await
+            .unwrap_or_else(|e| panic!("scroll to `{css}`: {e}"));
+        el.click().await.unwrap_or_else(|e| panic!("click `{css}`: {e}"));
     }
 
     /// Replaces the content of an input, as a user selecting all and typing would.
