@@ -304,7 +304,7 @@ fn Shell() -> impl IntoView {
             </a>
             <div class="header-project" title=tr!(app.project_title)>
                 <span class="muted">{tr!(app.project)}</span>
-                <code id="header-project">{move || project()}</code>
+                <code id="header-project" title=project>{move || project()}</code>
                 <When when=sandbox>
                     <span class="badge badge-sandbox" title=tr!(app.sandbox_title)>{tr!(app.sandbox)}</span>
                 </When>
