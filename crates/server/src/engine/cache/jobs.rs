@@ -53,28 +53,7 @@ pub const DEFAULT_BATCH: i64 = 200;
 const KEPT_FAILURES: usize = 1000;
 const ACTIVE: [&str; 3] = ["WAITING", "RUNNING", "VERIFYING"];
 
-/// A message kept in a job record in both languages; the response picks one.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Msg {
-    pub en: String,
-    pub zh: String,
-}
-
-impl From<Text> for Msg {
-    fn from(t: Text) -> Msg {
-        Msg { en: t.en.into_owned(), zh: t.zh.into_owned() }
-    }
-}
-
-impl Msg {
-    /// In the language of the request being answered.
-    pub fn current(&self) -> String {
-        match crate::lang::Lang::current() {
-            crate::lang::Lang::Zh => self.zh.clone(),
-            crate::lang::Lang::En => self.en.clone(),
-        }
-    }
-}
+pub use crate::lang::Msg;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
