@@ -8,6 +8,11 @@
 //! parameter is a compile error. The strings themselves are not compiled in; the console fetches
 //! the current language's files at run time.
 //!
+//! Keys are split in two parts (README "Bundle size"): those whose prefix `src/i18n/initial.json` lists
+//! come with the initial load of /clusters, the others with the first view loaded on demand. Indices
+//! number the initial part first. Code that can run before any lazy view (everything outside
+//! `src/pages/`, and the clusters list) may only use initial keys: the build fails otherwise.
+//!
 //! It also links the console's wasm binary with relocations kept (`--emit-relocs`): `wasm-split-cli`
 //! needs them to move each lazily loaded view into its own module (scripts/split-bundle.py, trunk's
 //! post_build hook). Only the binary trunk builds gets the flag; test binaries and every dependency
@@ -93,6 +98,76 @@ fn check_key_name(key: &str, errors: &mut Vec<String>) {
     }
 }
 
+/// Source files whose code may render before any lazy view has loaded: everything but the views under
+/// `src/pages/` (the landing view, the clusters list, excepted) and the few modules only those views use.
+fn renders_before_views(rel: &str) -> bool {
+    const VIEWS_ONLY: &[&str] = &[
+        "src/components/chart.rs",
+        "src/components/grid.rs",
+        "src/components/tag_rows.rs",
+        "src/api/jobs.rs",
+        "src/state/sql.rs",
+    ];
+    if rel.starts_with("src/pages/") {
+        return matches!(rel, "src/pages/mod.rs" | "src/pages/clusters/mod.rs" | "src/pages/clusters/list.rs");
+    }
+    !VIEWS_ONLY.contains(&rel)
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Keys a source file names: `t!(a.b)`, `tr!(a.b, …)` and `keys::a::b` paths.
+fn keys_used(src: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let bytes = src.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    for (pat, sep) in [("t!(", "."), ("tr!(", "."), ("keys::", "::")] {
+        let mut from = 0;
+        while let Some(i) = src[from..].find(pat) {
+            let start = from + i;
+            from = start + pat.len();
+            if start > 0 && ident(bytes[start - 1]) {
+                continue;
+            }
+            let rest = src[from..].trim_start();
+            let mut segs: Vec<&str> = Vec::new();
+            let mut r = rest;
+            loop {
+                let len = r.bytes().take_while(|c| ident(*c)).count();
+                if len == 0 {
+                    break;
+                }
+                segs.push(&r[..len]);
+                r = &r[len..];
+                match r.strip_prefix(sep) {
+                    Some(next) if next.bytes().next().is_some_and(ident) => r = next,
+                    _ => break,
+                }
+            }
+            if sep == "::" {
+                // `keys::a::b::t` / `::I` / `::Args`: the last segment is the item, not the key.
+                if matches!(segs.last(), Some(&"t") | Some(&"I") | Some(&"Args")) {
+                    segs.pop();
+                }
+            }
+            if segs.len() >= 2 {
+                found.push(segs.join("."));
+            }
+        }
+    }
+    found
+}
+
 fn fnv1a(h: &mut u64, bytes: &[u8]) {
     for b in bytes {
         *h ^= *b as u64;
@@ -152,7 +227,9 @@ fn main() {
     if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
         println!("cargo:rustc-link-arg-bins=--emit-relocs");
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time: a build script binary reused from another checkout must still read this one.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir);
     let mut errors = Vec::new();
     let console = LANGS.map(|l| read_catalog(&root.join(format!("locales/{l}.json")), &mut errors));
     let problems = LANGS.map(|l| read_catalog(&root.join(format!("crates/api/locales/{l}.json")), &mut errors));
@@ -165,19 +242,59 @@ fn main() {
         panic!("\n\nThe translation catalogs are not consistent:\n  - {}\n\n", errors.join("\n  - "));
     }
 
-    // Index = rank in sorted key order (the runtime sorts the fetched file the same way).
+    // The initial part's prefixes, and the keys code outside the lazy views uses.
+    let initial_path = root.join("src/i18n/initial.json");
+    println!("cargo:rerun-if-changed={}", initial_path.display());
+    let initial: Vec<String> = std::fs::read_to_string(&initial_path)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v["prefixes"].as_array().map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect()))
+        .expect("src/i18n/initial.json: {\"prefixes\": [...]}");
+    let is_initial = |key: &str| initial.iter().any(|p| key.split('.').next() == Some(p.as_str()));
+    let mut sources = Vec::new();
+    rust_files(&root.join("src"), &mut sources);
+    println!("cargo:rerun-if-changed={}", root.join("src").display());
+    for file in &sources {
+        let rel = file.strip_prefix(root).unwrap_or(file).to_string_lossy().replace('\\', "/");
+        if !renders_before_views(&rel) {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        for key in keys_used(&text) {
+            if console[0].contains_key(&key) && !is_initial(&key) {
+                errors.push(format!(
+                    "{rel} uses {key}, which arrives only with the views loaded on demand: add its prefix to src/i18n/initial.json"
+                ));
+            }
+        }
+    }
+    errors.sort();
+    errors.dedup();
+    if !errors.is_empty() {
+        panic!("\n\nThe translation catalogs do not fit the initial load:\n  - {}\n\n", errors.join("\n  - "));
+    }
+
+    // Index = rank in sorted key order within its part, the initial part first (the runtime sorts
+    // each fetched part the same way).
+    let (first, rest): (Vec<_>, Vec<_>) = console[0].iter().partition(|(k, _)| is_initial(k));
     let mut tree = Node::default();
     let mut keys_hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (index, (key, en)) in console[0].iter().enumerate() {
-        fnv1a(&mut keys_hash, key.as_bytes());
-        fnv1a(&mut keys_hash, b"\n");
+    let mut part_hashes = [0xcbf2_9ce4_8422_2325_u64; 2];
+    for (index, (key, en)) in first.iter().chain(rest.iter()).enumerate() {
+        let part = usize::from(index >= first.len());
+        fnv1a(&mut part_hashes[part], key.as_bytes());
+        fnv1a(&mut part_hashes[part], b"\n");
         let mut params = template::parameters(en).unwrap_or_default();
-        for (name, kind) in template::parameters(&console[1][key]).unwrap_or_default() {
+        for (name, kind) in template::parameters(&console[1][*key]).unwrap_or_default() {
             let e = params.entry(name).or_insert(kind);
             *e = (*e).max(kind);
         }
         let node = key.split('.').fold(&mut tree, |n, seg| n.children.entry(seg.to_string()).or_default());
         node.leaf = Some((index, params));
+    }
+    for key in console[0].keys() {
+        fnv1a(&mut keys_hash, key.as_bytes());
+        fnv1a(&mut keys_hash, b"\n");
     }
     // Changes with any text, so `?v=` never lets a cache serve another build's files.
     let mut version: u64 = 0xcbf2_9ce4_8422_2325;
@@ -192,6 +309,10 @@ fn main() {
     let _ = writeln!(out, "// @generated by build.rs from locales/*.json; do not edit.");
     let _ = writeln!(out, "pub const COUNT: usize = {};", console[0].len());
     let _ = writeln!(out, "pub const KEYS_HASH: u64 = {keys_hash:#x};");
+    let _ = writeln!(out, "pub const INITIAL_COUNT: usize = {};", first.len());
+    let _ = writeln!(out, "pub const INITIAL_HASH: u64 = {:#x};", part_hashes[0]);
+    let _ = writeln!(out, "pub const VIEWS_HASH: u64 = {:#x};", part_hashes[1]);
+    let _ = writeln!(out, "pub const INITIAL_PREFIXES: &[&str] = &{initial:?};");
     let _ = writeln!(out, "pub const VERSION: &str = \"{version:016x}\";");
     let _ = writeln!(out, "pub mod keys {{");
     emit(&tree, &mut out, 1);

@@ -5,13 +5,18 @@
 # (ACS3-HMAC-SHA256) requests each of the first page, a page 100 pages deep reached by nextToken,
 # and pages filtered by states, name, tag, submit window, queue+workflow+state, minDuration, a Spark
 # setting and groupByState, with totalCount. It prints figures; it does not fail on slowness.
+# Then the console half: the same 100,000 runs, the release bundle in headless Chromium on the Job
+# runs view, paging forward by nextToken and back by the remembered tokens, and two filter changes.
 #
-# The program is crates/server/tests/bench_emr.rs (an #[ignore]d test, run with --ignored).
+# The programs are crates/server/tests/bench_emr.rs and crates/e2e/tests/bench_emr_render.rs
+# (#[ignore]d tests, run with --ignored).
 # Server binary: the release build if one is already built, else the debug build cargo makes for
 # the test; override with LAKEDECK_BENCH_BIN. BENCH_RUNS and BENCH_N change the counts.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
+ensure_build_tools
+ensure_browser
 cd "$ROOT"
 if [ -z "${LAKEDECK_BENCH_BIN:-}" ]; then
   for bin in "$ROOT/target/release/lakedeck-server" "${CARGO_TARGET_DIR:-$ROOT/target}/release/lakedeck-server"; do
@@ -23,3 +28,12 @@ if [ -z "${LAKEDECK_BENCH_BIN:-}" ]; then
 fi
 echo "server: ${LAKEDECK_BENCH_BIN:-debug build of this checkout}"
 cargo test --locked -q -p lakedeck-server --test bench_emr -- --ignored --nocapture --test-threads=1
+
+build_bundle
+say "console render of the Job runs view (headless Chromium, release bundle)"
+if [ -z "${LAKEDECK_BENCH_BIN:-}" ]; then
+  cargo build --locked -q -p lakedeck-server
+  LAKEDECK_BENCH_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/lakedeck-server"
+fi
+LAKEDECK_SERVER_BIN="$LAKEDECK_BENCH_BIN" DIST_DIR="$ROOT/dist" CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test --locked -q -p lakedeck-e2e --test bench_emr_render -- --ignored --nocapture

@@ -29,10 +29,15 @@ apt_install() {
 ensure_build_tools() {
   rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
     || { say "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
-  if ! "$ROOT/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'version 132'; then
-    # Debian's wasm-opt 108 produces a bundle that dies in the browser; binaryen 132 from npm does not.
-    say "npm ci (binaryen 132 for wasm-opt)"
+  # tools/package.json: binaryen 132 (Debian's wasm-opt 108 produces a bundle that dies in the browser),
+  # esbuild and CodeMirror (the SQL editor, scripts/build-editor.mjs), axe-core (the accessibility stage),
+  # uPlot (the Scaling views' charts, copied into the bundle by scripts/vendor-js.py).
+  local lock_sum; lock_sum="$(sha256sum "$ROOT/tools/package-lock.json" | cut -d' ' -f1)"
+  if ! "$ROOT/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'version 132' \
+     || [ "$(cat "$ROOT/tools/node_modules/.lock.sha256" 2>/dev/null)" != "$lock_sum" ]; then
+    say "npm ci in tools/ (binaryen, esbuild, CodeMirror, axe-core, uPlot)"
     (cd "$ROOT/tools" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock_sum" > "$ROOT/tools/node_modules/.lock.sha256"
   fi
   local wbg; wbg="$(locked_wasm_bindgen)"
   if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wbg"; then

@@ -20,6 +20,12 @@ cargo run --locked -q -p lakedeck-i18n-check
 say "host unit tests and server HTTP tests"
 cargo test --locked --workspace --exclude lakedeck --exclude lakedeck-e2e
 
+say "fuzz stage (every sandbox route with malformed input, bounded; the seed is printed for replay)"
+cargo test --locked -p lakedeck-server --test fuzz -- --ignored --nocapture
+
+say "crash stage (kill -9 with writes in flight, restart: every acknowledged write is there)"
+cargo test --locked -p lakedeck-server --test crash -- --ignored
+
 say "browser component tests (wasm-bindgen-test, headless Chromium)"
 cargo test --locked -p lakedeck --target wasm32-unknown-unknown --tests
 

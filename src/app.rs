@@ -39,7 +39,8 @@ pub fn href(path: &str) -> String {
 }
 
 /// The search or filter field `/` focuses, whichever the current view has (first match wins).
-const SEARCH_FIELDS: &str = "#cluster-search, #job-name-filter, #files-goto, .grid-filter, #sql-history-search";
+const SEARCH_FIELDS: &str =
+    "#cluster-search, #job-name-filter, #run-name-filter, #flow-name-filter, #files-goto, .grid-filter, #sql-history-search";
 
 /// A shortcut: its keys (typed one after the other) and what it does, in the current language.
 pub type Shortcut = (&'static [&'static str], fn() -> String);
@@ -50,12 +51,62 @@ pub const SHORTCUTS: &[Shortcut] = &[
     (&["Esc"], || t!(shortcuts.close)),
     (&["g", "c"], || t!(shortcuts.go_clusters)),
     (&["g", "j"], || t!(shortcuts.go_jobs)),
+    (&["g", "e"], || t!(shortcuts.go_emr_runs)),
+    (&["g", "f"], || t!(shortcuts.go_emr_flows)),
     (&["g", "q"], || t!(shortcuts.go_sql)),
     (&["g", "s"], || t!(shortcuts.go_settings)),
     (&["/"], || t!(shortcuts.focus_search)),
     (&["n"], || t!(shortcuts.new_cluster)),
     (&["r"], || t!(shortcuts.refresh)),
 ];
+
+/// Keys of the SQL editor (bound in tools/editor/sql-editor.js), listed in the sheet for reference.
+pub const EDITOR_KEYS: &[Shortcut] = &[
+    (&["Ctrl+Enter"], || t!(shortcuts.sql_run)),
+    (&["Ctrl+Shift+Enter"], || t!(shortcuts.sql_run_script)),
+    (&["Ctrl+Shift+F"], || t!(shortcuts.sql_format)),
+    (&["Ctrl+Space"], || t!(shortcuts.sql_complete)),
+    (&["Tab"], || t!(shortcuts.sql_accept)),
+    (&["↓", "Enter"], || t!(shortcuts.sql_choose)),
+    (&["Ctrl+Z"], || t!(shortcuts.sql_undo)),
+    (&["Ctrl+Shift+Z"], || t!(shortcuts.sql_redo)),
+    (&["Ctrl+F"], || t!(shortcuts.sql_search)),
+];
+
+/// Keys of a result grid (src/components/grid.rs), listed in the sheet for reference.
+pub const GRID_KEYS: &[Shortcut] = &[
+    (&["← ↑ → ↓"], || t!(shortcuts.grid_move)),
+    (&["Shift+← ↑ → ↓"], || t!(shortcuts.grid_extend)),
+    (&["PageUp", "PageDown"], || t!(shortcuts.grid_page)),
+    (&["Home", "End"], || t!(shortcuts.grid_row_ends)),
+    (&["Ctrl+Home", "Ctrl+End"], || t!(shortcuts.grid_corners)),
+    (&["Ctrl+C"], || t!(shortcuts.grid_copy)),
+];
+
+/// One table of the shortcut sheet: `keys` typed one after the other ("then" between them) unless
+/// `alternatives`, when each key alone does it ("or" between them).
+fn shortcut_table(
+    caption: impl Fn() -> String + Send + Sync + Copy + 'static,
+    list: &'static [Shortcut],
+    alternatives: bool,
+) -> impl IntoView {
+    view! {
+        <table class="shortcut-table">
+            <caption class="shortcut-caption">{caption}</caption>
+            <tbody>
+                {list.iter().map(|(keys, what)| {
+                    let keys = keys.iter().enumerate().map(|(i, k)| view! {
+                        {(i > 0).then(|| {
+                            let joint = if alternatives { tr!(shortcuts.or) } else { tr!(shortcuts.then) };
+                            view! { " " {joint} " " }
+                        })}<kbd>{*k}</kbd>
+                    }).collect_view();
+                    view! { <tr><th scope="row">{keys}</th><td>{move || what()}</td></tr> }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Views loaded on demand
@@ -117,6 +168,18 @@ mod chunks {
     split_view!(cluster_files, files, preload_files, pages::files::ClusterFiles);
     split_view!(sql_editor, sql, preload_sql, pages::sql::SqlEditor);
     split_view!(settings, settings, preload_settings, pages::settings::Settings);
+    // The two scaling views share the editor, simulator and chart code: one chunk.
+    split_view!(scaling, cluster_scaling, preload_cluster_scaling, pages::scaling::ClusterScaling);
+    split_view!(scaling, scaling_overview, preload_scaling_overview, pages::scaling::ScalingOverview);
+    split_view!(tags, tags, preload_tags, pages::tags::TagsView);
+    // Job runs (list, detail, submit) and flow jobs share the EMR reader and filter code.
+    split_view!(emr_runs, emr_runs, preload_emr_runs, pages::emr::JobRuns);
+    split_view!(emr_runs, emr_submit, preload_emr_submit, pages::emr::SubmitRun);
+    split_view!(emr_runs, emr_run, preload_emr_run, pages::emr::RunDetail);
+    split_view!(emr_flows, emr_flows, preload_emr_flows, pages::emr::FlowJobs);
+    split_view!(emr_flows, emr_flow_job, preload_emr_flow_job, pages::emr::FlowJobPage);
+    split_view!(emr_flows, emr_instances, preload_emr_instances, pages::emr::FlowInstances);
+    split_view!(emr_flows, emr_instance, preload_emr_instance, pages::emr::FlowInstance);
 }
 
 /// What a lazy view shows when its chunk did not arrive.
@@ -148,8 +211,8 @@ macro_rules! lazy_view {
                 $route
             }
             async fn view(_: Self) -> AnyView {
-                // The shared rules' messages travel with the views that check input, not the landing view.
-                let (loaded, ()) = futures_util::future::join($render(), crate::i18n::need_problems()).await;
+                // The views' texts and the shared rules' messages travel with the views, not the landing view.
+                let (loaded, ()) = futures_util::future::join($render(), crate::i18n::need_view_texts()).await;
                 chunk_view(loaded)
             }
             async fn preload() {
@@ -168,6 +231,16 @@ lazy_view!(SubmitJobView, chunks::submit, chunks::preload_submit);
 lazy_view!(ClusterFilesView, chunks::files, chunks::preload_files);
 lazy_view!(SqlEditorView, chunks::sql, chunks::preload_sql);
 lazy_view!(SettingsView, chunks::settings, chunks::preload_settings);
+lazy_view!(ClusterScalingView, chunks::cluster_scaling, chunks::preload_cluster_scaling);
+lazy_view!(ScalingOverviewView, chunks::scaling_overview, chunks::preload_scaling_overview);
+lazy_view!(TagsPageView, chunks::tags, chunks::preload_tags);
+lazy_view!(EmrRunsView, chunks::emr_runs, chunks::preload_emr_runs);
+lazy_view!(EmrSubmitView, chunks::emr_submit, chunks::preload_emr_submit);
+lazy_view!(EmrRunView, chunks::emr_run, chunks::preload_emr_run);
+lazy_view!(EmrFlowsView, chunks::emr_flows, chunks::preload_emr_flows);
+lazy_view!(EmrFlowJobView, chunks::emr_flow_job, chunks::preload_emr_flow_job);
+lazy_view!(EmrInstancesView, chunks::emr_instances, chunks::preload_emr_instances);
+lazy_view!(EmrInstanceView, chunks::emr_instance, chunks::preload_emr_instance);
 
 /// The segments of a console path (relative to the base, without query).
 fn segments(path: &str) -> Vec<&str> {
@@ -184,8 +257,18 @@ fn preload_view(path: &str) {
         ["clusters", _, "jobs"] => Some(Box::pin(ClusterJobsView::preload())),
         ["clusters", _, "jobs", _] => Some(Box::pin(JobDetailView::preload())),
         ["clusters", _, "files"] => Some(Box::pin(ClusterFilesView::preload())),
+        ["clusters", _, "scaling"] => Some(Box::pin(ClusterScalingView::preload())),
+        ["tags"] => Some(Box::pin(TagsPageView::preload())),
+        ["scaling"] => Some(Box::pin(ScalingOverviewView::preload())),
         ["jobs"] => Some(Box::pin(JobsListView::preload())),
         ["jobs", "submit"] => Some(Box::pin(SubmitJobView::preload())),
+        ["emr", "runs"] => Some(Box::pin(EmrRunsView::preload())),
+        ["emr", "runs", "submit"] => Some(Box::pin(EmrSubmitView::preload())),
+        ["emr", "runs", _, _] => Some(Box::pin(EmrRunView::preload())),
+        ["emr", "flows"] => Some(Box::pin(EmrFlowsView::preload())),
+        ["emr", "flows", _, "jobs", _] => Some(Box::pin(EmrFlowJobView::preload())),
+        ["emr", "flows", _, "instances"] => Some(Box::pin(EmrInstancesView::preload())),
+        ["emr", "flows", _, "instances", _] => Some(Box::pin(EmrInstanceView::preload())),
         ["sql"] => Some(Box::pin(SqlEditorView::preload())),
         ["settings"] => Some(Box::pin(SettingsView::preload())),
         _ => None,
@@ -200,12 +283,17 @@ fn preload_view(path: &str) {
 pub fn view_title(path: &str) -> String {
     match segments(path).as_slice() {
         [] | ["clusters"] => t!(nav.clusters),
-        ["clusters", "create"] => t!(wizard.title),
+        ["clusters", "create"] => t!(view.create_cluster),
         ["clusters", _] => t!(view.cluster),
         ["clusters", _, "jobs"] | ["jobs"] => t!(nav.jobs),
         ["clusters", _, "jobs", _] => t!(view.job),
-        ["clusters", _, "files"] => t!(files.title),
-        ["jobs", "submit"] => t!(submit.title),
+        ["clusters", _, "files"] => t!(view.files),
+        ["clusters", _, "scaling"] | ["scaling"] => t!(nav.scaling),
+        ["tags"] => t!(nav.tags),
+        ["jobs", "submit"] => t!(view.submit_job),
+        ["emr", "runs"] | ["emr", "runs", _, _] => t!(nav.emr_runs),
+        ["emr", "runs", "submit"] => t!(view.emr_submit),
+        ["emr", "flows", ..] => t!(nav.emr_flows),
         ["sql"] => t!(nav.sql),
         ["settings"] => t!(nav.settings),
         _ => t!(not_found.title),
@@ -245,6 +333,7 @@ pub fn App() -> impl IntoView {
         if let Some(token) = host_token {
             session.token().set(token);
         }
+        session.refresh_who();
     });
     // The texts of the language to show, fetched beside config.json; nothing is shown before them.
     let texts_error = RwSignal::new(None);
@@ -382,6 +471,8 @@ fn Shell() -> impl IntoView {
             "g" => g_pending.set_value(now),
             "c" if after_g => nav("/clusters", Default::default()),
             "j" if after_g => nav("/jobs", Default::default()),
+            "e" if after_g => nav("/emr/runs", Default::default()),
+            "f" if after_g => nav("/emr/flows", Default::default()),
             "q" if after_g => nav("/sql", Default::default()),
             "s" if after_g => nav("/settings", Default::default()),
             "n" => nav("/clusters/create", Default::default()),
@@ -472,10 +563,16 @@ fn Shell() -> impl IntoView {
             </a>
             <div class="header-project" title=tr!(app.project_title)>
                 <span class="muted">{tr!(app.project)}</span>
-                <code id="header-project">{move || project()}</code>
+                <code id="header-project" title=project>{move || project()}</code>
                 <When when=sandbox>
                     <span class="badge badge-sandbox" title=tr!(app.sandbox_title)>{tr!(app.sandbox)}</span>
                 </When>
+                {move || match session.who().get() {
+                    crate::state::Who::User(w) => Some(view! {
+                        <span class="badge" id="header-user" title=tr!(app.user_title)>{format!("{} · {}", w.user, w.role)}</span>
+                    }),
+                    _ => None,
+                }}
             </div>
             <div class="header-tools">
                 <label class="theme-label" for="lang-select">{tr!(app.language)}</label>
@@ -511,8 +608,20 @@ fn Shell() -> impl IntoView {
                     <li><a href=href("/jobs") id="nav-jobs" aria-current=move || nav_current("/jobs")>
                         <span class="nav-icon" aria-hidden="true">"≡"</span>{tr!(nav.jobs)}
                     </a></li>
+                    <li><a href=href("/emr/runs") id="nav-emr-runs" aria-current=move || nav_current("/emr/runs")>
+                        <span class="nav-icon" aria-hidden="true">"▶"</span>{tr!(nav.emr_runs)}
+                    </a></li>
+                    <li><a href=href("/emr/flows") id="nav-emr-flows" aria-current=move || nav_current("/emr/flows")>
+                        <span class="nav-icon" aria-hidden="true">"⇢"</span>{tr!(nav.emr_flows)}
+                    </a></li>
                     <li><a href=href("/sql") id="nav-sql" aria-current=move || nav_current("/sql")>
                         <span class="nav-icon" aria-hidden="true">"⌨"</span>{tr!(nav.sql)}
+                    </a></li>
+                    <li><a href=href("/tags") id="nav-tags" aria-current=move || nav_current("/tags")>
+                        <span class="nav-icon" aria-hidden="true">"#"</span>{tr!(nav.tags)}
+                    </a></li>
+                    <li><a href=href("/scaling") id="nav-scaling" aria-current=move || nav_current("/scaling")>
+                        <span class="nav-icon" aria-hidden="true">"⇅"</span>{tr!(nav.scaling)}
                     </a></li>
                     <li><a href=href("/settings") id="nav-settings" aria-current=move || nav_current("/settings")>
                         <span class="nav-icon" aria-hidden="true">"⚙"</span>{tr!(nav.settings)}
@@ -522,6 +631,9 @@ fn Shell() -> impl IntoView {
             </When>
             <main id="main" class="content" tabindex="-1">
                 {move || config_error()}
+                {move || session.who().with(crate::state::session::read_only_reason).map(|reason| view! {
+                    <p class="notice" id="read-only-notice" role="status">{reason}</p>
+                })}
                 <When when=move || !loading() fallback=|| view! { <Spinner label=tr!(app.loading_config)/> }>
                     <FlatRoutes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=|| view! { <RedirectTo path="/clusters"/> }/>
@@ -531,8 +643,18 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/clusters/:id/jobs") view={Lazy::<ClusterJobsView>::new()}/>
                         <Route path=path!("/clusters/:id/jobs/:job") view={Lazy::<JobDetailView>::new()}/>
                         <Route path=path!("/clusters/:id/files") view={Lazy::<ClusterFilesView>::new()}/>
+                        <Route path=path!("/clusters/:id/scaling") view={Lazy::<ClusterScalingView>::new()}/>
+                        <Route path=path!("/tags") view={Lazy::<TagsPageView>::new()}/>
+                        <Route path=path!("/scaling") view={Lazy::<ScalingOverviewView>::new()}/>
                         <Route path=path!("/jobs") view={Lazy::<JobsListView>::new()}/>
                         <Route path=path!("/jobs/submit") view={Lazy::<SubmitJobView>::new()}/>
+                        <Route path=path!("/emr/runs") view={Lazy::<EmrRunsView>::new()}/>
+                        <Route path=path!("/emr/runs/submit") view={Lazy::<EmrSubmitView>::new()}/>
+                        <Route path=path!("/emr/runs/:ws/:run") view={Lazy::<EmrRunView>::new()}/>
+                        <Route path=path!("/emr/flows") view={Lazy::<EmrFlowsView>::new()}/>
+                        <Route path=path!("/emr/flows/:project/jobs/:job") view={Lazy::<EmrFlowJobView>::new()}/>
+                        <Route path=path!("/emr/flows/:project/instances") view={Lazy::<EmrInstancesView>::new()}/>
+                        <Route path=path!("/emr/flows/:project/instances/:instance") view={Lazy::<EmrInstanceView>::new()}/>
                         <Route path=path!("/sql") view={Lazy::<SqlEditorView>::new()}/>
                         <Route path=path!("/settings") view={Lazy::<SettingsView>::new()}/>
                     </FlatRoutes>
@@ -545,18 +667,10 @@ fn Shell() -> impl IntoView {
             title=tr!(app.shortcuts)
             id="shortcut-sheet"
         >
-            <table class="shortcut-table">
-                <caption class="visually-hidden">{tr!(app.shortcuts)}</caption>
-                <tbody>
-                    {SHORTCUTS.iter().map(|(keys, what)| {
-                        let keys = keys.iter().enumerate().map(|(i, k)| view! {
-                            {(i > 0).then(|| view! { " " {tr!(shortcuts.then)} " " })}<kbd>{*k}</kbd>
-                        }).collect_view();
-                        view! { <tr><th scope="row">{keys}</th><td>{move || what()}</td></tr> }
-                    }).collect_view()}
-                </tbody>
-            </table>
-            <p class="hint">{tr!(shortcuts.typing_hint)}</p>
+            {shortcut_table(tr!(shortcuts.general_title), SHORTCUTS, false)}
+            {shortcut_table(tr!(shortcuts.sql_title), EDITOR_KEYS, false)}
+            {shortcut_table(tr!(shortcuts.grid_title), GRID_KEYS, true)}
+            <p class="hint">{tr!(shortcuts.typing_hint)} {tr!(shortcuts.mac_hint)}</p>
         </Dialog>
         </div>
     }

@@ -4,7 +4,7 @@ use lakedeck::api::mrs::ListClustersQuery;
 use lakedeck::api::{decode_success, fetch_static, query_string, request, ApiClient, ApiError, Detail, Method, Service, NETWORK};
 use lakedeck::components::{Column, DataTable, Dialog, ErrorPanel, StateChip, Timestamp};
 use lakedeck::i18n::Lang;
-use lakedeck::pages::clusters::create::Draft;
+use lakedeck::pages::clusters::create::{flavor_label, settle, Draft};
 use lakedeck::pages::clusters::list::{ListParams, SortKey, Tab};
 use lakedeck_api::config::ConsoleConfig;
 use lakedeck_api::mrs::{ClusterState, ListClustersResponse};
@@ -212,7 +212,7 @@ async fn request_reads_json_and_reports_network_errors() {
     support::english();
     // A data: URL stands in for the server: base "data:application/json," + a JSON "path".
     let client = ApiClient::new(
-        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "data:application/json,".into() }, ..Default::default() },
+        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "data:application/json,".into(), ..Default::default() }, ..Default::default() },
         Some("tok".into()),
         Lang::En,
     );
@@ -225,7 +225,7 @@ async fn request_reads_json_and_reports_network_errors() {
     assert_eq!((cfg.project_id.as_str(), cfg.sandbox), ("p1", true));
 
     let offline = ApiClient::new(
-        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "http://127.0.0.1:9".into() }, ..Default::default() },
+        ConsoleConfig { endpoints: lakedeck_api::config::Endpoints { mrs: "http://127.0.0.1:9".into(), ..Default::default() }, ..Default::default() },
         None,
         Lang::ZhCn,
     );
@@ -272,25 +272,45 @@ async fn dialog_focuses_inside_and_closes_on_escape() {
 }
 
 #[wasm_bindgen_test]
-fn draft_defaults_need_only_a_name_and_a_password() {
+fn draft_defaults_come_from_the_offer_and_need_a_name_a_password_and_a_key_pair() {
     support::english();
-    let mut d = Draft::default();
-    let fields: Vec<String> = d.errors().into_iter().map(|e| e.field).collect();
-    assert_eq!(fields, vec!["cluster_name", "manager_admin_password"]);
+    let offer: lakedeck_api::catalog::Catalog = serde_json::from_value(serde_json::json!({
+        "versions": [{"name": "MRS 3.1.0", "components": [
+            {"name": "Hadoop"}, {"name": "Spark2x"}, {"name": "Hive"}, {"name": "ZooKeeper"}, {"name": "Tez"}]}],
+        "flavors": [{"name": "c6.4xlarge.4.linux.bigdata"}, {"name": "s6.large.2", "roles": ["task"]}],
+        "regions": [{"id": "cn-north-4", "zones": [{"code": "cn-north-4a"}, {"code": "cn-north-4b"}]}],
+        "vpcs": [{"id": "v1", "name": "vpc-team", "subnets": [{"id": "s1", "name": "subnet-a"}]}]
+    }))
+    .unwrap();
+    let mut d = Draft { region: "cn-north-4".into(), ..Default::default() };
+    assert_eq!(d.cluster_version, "", "nothing about an account is compiled in");
+    settle(&mut d, &offer, "cn-north-4b");
+    assert_eq!((d.cluster_version.as_str(), d.availability_zone.as_str()), ("MRS 3.1.0", "cn-north-4b"));
+    assert_eq!((d.vpc_name.as_str(), d.subnet_name.as_str()), ("vpc-team", "subnet-a"));
+    let fields: Vec<String> = d.errors(&offer).into_iter().map(|e| e.field).collect();
+    assert_eq!(fields, vec!["cluster_name", "manager_admin_password", "node_keypair_name"]);
     d.cluster_name = "demo_01".into();
     d.manager_admin_password = "Admin@12345".into();
     d.manager_admin_password_confirm = "Admin@12345".into();
-    assert_eq!(d.errors(), vec![]);
-    let req = d.to_request();
-    assert_eq!(req.components.as_deref(), Some("Hadoop,Hive,Spark2x,ZooKeeper,Tez"));
+    d.node_keypair_name = "my-key".into();
+    assert_eq!(d.errors(&offer), vec![], "a key pair the console cannot list is the service's to check");
+    let req = d.to_request(&offer);
+    assert_eq!(req.components.as_deref(), Some("Hadoop,Spark2x,Hive,ZooKeeper,Tez"));
+    assert_eq!(req.subnet_id.as_deref(), Some("s1"));
     assert_eq!(req.node_groups.as_ref().unwrap().len(), 2, "the optional task group is left out");
     // Enabling the task group and breaking it maps the wire index back to the draft's group.
     d.groups[2].enabled = true;
     d.groups[2].node_size = "nope".into();
-    let e = d.errors();
+    let e = d.errors(&offer);
     assert_eq!(e[0].field, "node_groups[2].node_size");
     assert_eq!(d.dom_id_for(&e[0].field), "node_groups-2-node_size");
     assert_eq!(d.dom_id_for("subnet_id"), "subnet_name");
+    // A flavor offered only for task nodes is refused for a core group, and settle replaces it.
+    d.groups[1].node_size = "s6.large.2".into();
+    assert!(d.errors(&offer).iter().any(|e| e.field == "node_groups[1].node_size"));
+    settle(&mut d, &offer, "");
+    assert_eq!(d.groups[1].node_size, "c6.4xlarge.4.linux.bigdata");
+    assert_eq!(flavor_label("c6.4xlarge.4.linux.bigdata"), "c6.4xlarge.4.linux.bigdata (16 vCPU, 64 GiB)");
 }
 
 /// Replaces every default leaf (empty string, 0, false) with a distinct value, so a reader that
@@ -352,7 +372,7 @@ fn wire_readers_match_the_shared_decoders() {
     let want: ListNodesResponse = serde_json::from_value(nodes.clone()).unwrap();
     assert_eq!(decode::<ListNodesResponse>(&nodes.to_string()).unwrap(), want);
 
-    let cfg = serde_json::json!({ "endpoints": { "mrs": "http://h:1" }, "project_id": "p", "region": "r", "token": "t", "sandbox": true });
+    let cfg = serde_json::json!({ "endpoints": { "mrs": "http://h:1", "emr_serverless": "http://h:2", "emr": "http://h:3" }, "project_id": "p", "region": "r", "emr_region": "cn-hangzhou", "token": "t", "sandbox": true });
     let want: ConsoleConfig = serde_json::from_value(cfg.clone()).unwrap();
     assert_eq!(decode::<ConsoleConfig>(&cfg.to_string()).unwrap(), want);
     // Missing fields read as defaults; numbers sent as strings are accepted; the answer must be an object.
@@ -412,4 +432,24 @@ fn hosting_paths_and_view_titles() {
     assert_eq!(without_embed("embed=1"), "");
     assert_eq!(without_embed("?embed=1&tab=history"), "tab=history");
     assert_eq!(without_embed("tab=history&embedded=x&embed"), "tab=history&embedded=x");
+}
+
+#[wasm_bindgen_test]
+fn refused_calls_say_why() {
+    use lakedeck::api::ApiError;
+    let body = |code: &str| format!("{{\"error_code\":\"{code}\",\"error_msg\":\"m\"}}");
+    support::english();
+    let advice = |status: u16, code: &str| ApiError::from_response(status, &body(code), None).auth_advice().unwrap_or_default();
+    assert!(advice(401, "Gateway.Unauthorized").contains("sign in again"));
+    assert!(advice(401, "12000001").contains("sign in again"));
+    assert!(advice(403, "Gateway.RoleDenied").contains("Not allowed for your role"));
+    assert!(advice(403, "Gateway.NotAllowed").contains("allowlist"));
+    assert!(advice(403, "Gateway.ScopeDenied").contains("project"));
+    assert!(advice(403, "APIGW.0302").contains("refused"));
+    assert_eq!(ApiError::from_response(400, &body("MRS.0002"), None).auth_advice(), None);
+    let viewer = lakedeck::state::Who::User(lakedeck::api::wire::WhoAmI { user: "vic".into(), role: "viewer".into(), auth: "token".into(), can_write: false });
+    assert!(lakedeck::state::session::read_only_reason(&viewer).unwrap().contains("operator role"));
+    let operator = lakedeck::state::Who::User(lakedeck::api::wire::WhoAmI { can_write: true, ..Default::default() });
+    assert_eq!(lakedeck::state::session::read_only_reason(&operator), None);
+    assert_eq!(lakedeck::state::session::read_only_reason(&lakedeck::state::Who::Unknown), None);
 }

@@ -47,15 +47,17 @@ fn only_catalogs_of_this_build_are_installed() {
 
 #[wasm_bindgen_test]
 fn catalogs_are_beside_the_page_or_under_the_bundle_a_mount_names() {
-    let (console, problems) = i18n::catalog_paths(Lang::ZhCn);
-    assert!(console.starts_with("locales/zh-CN.json?v="), "{console}");
-    assert!(problems.starts_with("locales/problems/zh-CN.json?v="), "{problems}");
+    let p = i18n::catalog_paths(Lang::ZhCn);
+    assert!(p.initial.starts_with("locales/zh-CN.initial.json?v="), "{}", p.initial);
+    assert!(p.views.starts_with("locales/zh-CN.views.json?v="), "{}", p.views);
+    assert!(p.problems.starts_with("locales/problems/zh-CN.json?v="), "{}", p.problems);
     // What lakedeck.js passes as `assetBase` for a portal's page in another directory.
     i18n::set_catalog_base("https://portal.example.com/lakedeck/");
-    let (console, problems) = i18n::catalog_paths(Lang::En);
+    let p = i18n::catalog_paths(Lang::En);
     i18n::set_catalog_base("");
-    assert!(console.starts_with("https://portal.example.com/lakedeck/locales/en.json?v="), "{console}");
-    assert!(problems.starts_with("https://portal.example.com/lakedeck/locales/problems/en.json?v="), "{problems}");
+    assert!(p.initial.starts_with("https://portal.example.com/lakedeck/locales/en.initial.json?v="), "{}", p.initial);
+    assert!(p.views.starts_with("https://portal.example.com/lakedeck/locales/en.views.json?v="), "{}", p.views);
+    assert!(p.problems.starts_with("https://portal.example.com/lakedeck/locales/problems/en.json?v="), "{}", p.problems);
 }
 
 #[wasm_bindgen_test]

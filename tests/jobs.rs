@@ -164,7 +164,7 @@ async fn job_widgets_show_state_result_and_progress() {
     let progress = RwSignal::new(42.4);
     let _h = mount_to(el.clone(), move || view! {
         <JobStateChip state=state result="UNDEFINED"/>
-        <JobProgress percent=progress label="p"/>
+        <JobProgress percent=progress state=state label="p"/>
     });
     tick().await;
     let chip = el.query_selector(".state-chip").unwrap().unwrap();
@@ -174,6 +174,13 @@ async fn job_widgets_show_state_result_and_progress() {
     assert!(!chip.text_content().unwrap().contains("Undefined"), "no result while running");
     let bar = el.query_selector("[role=progressbar]").unwrap().unwrap();
     assert_eq!(bar.get_attribute("aria-valuenow").as_deref(), Some("42"));
+    // A running job that reported nothing yet (one SQL statement) runs, it is not at 0 %.
+    progress.set(0.0);
+    tick().await;
+    assert_eq!(bar.get_attribute("aria-valuenow"), None);
+    assert_eq!(bar.get_attribute("aria-valuetext").as_deref(), Some("Running"));
+    assert_eq!(el.query_selector(".meter-text").unwrap().unwrap().text_content().unwrap(), "Running");
+    assert!(el.query_selector(".job-progress-unknown").unwrap().is_some());
     state.set("FAILED".into());
     progress.set(100.0);
     tick().await;

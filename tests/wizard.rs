@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 mod support;
-use support::host;
+use support::{host, sleep_ms, stub_fetch, OFFER_ROUTES};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -44,18 +44,31 @@ fn visible_step(root: &web_sys::Element) -> String {
 #[wasm_bindgen_test]
 async fn wizard_validates_fields_and_keeps_values_between_steps() {
     support::english();
+    stub_fetch(OFFER_ROUTES);
     let el = host();
     let _h = mount_to(el.clone(), || {
-        let session: Session = Store::new(SessionState::new(Theme::System));
+        let mut state = SessionState::new(Theme::System);
+        state.config.project_id = "0123456789abcdef0123456789abcdef".into();
+        state.config.region = "cn-north-4".into();
+        let session: Session = Store::new(state);
         provide_context(session);
         provide_context(RefreshBus::new());
         view! { <Router><CreateCluster/></Router> }
     });
-    tick().await;
     let root: &web_sys::Element = &el;
+    // The pickers fill from the service's answers: versions, components, zones, flavors, networks.
+    for _ in 0..100 {
+        if !input(root, "#subnet_name").value().is_empty() && input(root, "#node_groups-0-node_size").value().starts_with("c6") {
+            break;
+        }
+        sleep_ms(20).await;
+    }
     assert!(visible_step(root).contains("Software"));
-    assert_eq!(input(root, "#cluster_version").value(), "MRS 3.3.0-LTS.1");
+    assert_eq!(input(root, "#cluster_version").value(), "MRS 3.1.0", "the newest version the service lists");
     assert_eq!(input(root, "#cluster_type").value(), "ANALYSIS");
+    assert!(root.query_selector("#component-kafka").unwrap().is_some(), "components of the version, from its metadata");
+    assert_eq!(input(root, "#availability_zone").value(), "cn-north-4b", "the region's default zone");
+    assert_eq!((input(root, "#vpc_name").value(), input(root, "#subnet_name").value()), ("vpc-team".to_string(), "subnet-a".to_string()));
 
     // A bad name shows its error next to the field, tied with aria-describedby.
     type_into(root, "#cluster_name", "bad name!").await;
@@ -96,5 +109,5 @@ async fn wizard_validates_fields_and_keeps_values_between_steps() {
     click(root, "#wizard-next").await;
     click(root, "#wizard-next").await;
     assert_eq!(input(root, "#manager_admin_password").value(), "Admin@12345");
-    assert_eq!(input(root, "#node_keypair_name").value(), "KeyPair-lakedeck");
+    assert_eq!(input(root, "#node_keypair_name").value(), "", "the key pair is the user's to name");
 }

@@ -51,7 +51,8 @@ impl ApiError {
     /// Maps an HTTP error answer: vendor code/message from any body shape the vendors use
     /// (`lakedeck_api::error::parse_vendor_error`); without one, the status is the code (as the SDK does).
     pub fn from_response(status: u16, body: &str, request_id: Option<String>) -> ApiError {
-        let request_id = request_id.filter(|s| !s.trim().is_empty());
+        let request_id =
+            request_id.filter(|s| !s.trim().is_empty()).or_else(|| lakedeck_api::error::parse_vendor_request_id(body));
         match lakedeck_api::error::parse_vendor_error(body) {
             Some((code, message)) => ApiError { status, code, detail: Detail::Service(message), request_id },
             None => {
@@ -119,6 +120,20 @@ impl ApiError {
     /// Whether the answer means the credentials are missing or wrong.
     pub fn is_auth(&self) -> bool {
         self.status == 401 || self.status == 403
+    }
+
+    /// What a refused call means for the user, and what to do: 401 is "sign in again", a 403 says
+    /// whether the role, the gateway's allowlist or the project was the reason.
+    pub fn auth_advice(&self) -> Option<String> {
+        Some(match (self.status, self.code.as_str()) {
+            (401, _) => crate::t!(error.advice.unauthorized),
+            (403, "Gateway.RoleDenied") => crate::t!(error.advice.role),
+            (403, "Gateway.NotAllowed") => crate::t!(error.advice.allowlist),
+            (403, "Gateway.ScopeDenied") => crate::t!(error.advice.scope),
+            (403, "Gateway.OriginDenied") => crate::t!(error.advice.origin),
+            (403, _) => crate::t!(error.advice.forbidden),
+            _ => return None,
+        })
     }
 }
 

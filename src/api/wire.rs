@@ -129,7 +129,7 @@ impl FromWire for String {
 
 impl FromWire for Endpoints {
     fn from_wire(v: &Value) -> Self {
-        Endpoints { mrs: s(&v["mrs"]) }
+        Endpoints { mrs: s(&v["mrs"]), vpc: s(&v["vpc"]), emr_serverless: s(&v["emr_serverless"]), emr: s(&v["emr"]) }
     }
 }
 
@@ -139,10 +139,11 @@ impl FromWire for ConsoleConfig {
             endpoints: Endpoints::from_wire(&v["endpoints"]),
             project_id: s(&v["project_id"]),
             region: s(&v["region"]),
+            emr_region: s(&v["emr_region"]),
             token: opt_s(&v["token"]),
             sandbox: boolean(&v["sandbox"]),
             embed: EmbedConfig { allowed_parents: list(&v["embed"]["allowed_parents"]) },
-            ..Default::default()
+            gateway: boolean(&v["gateway"]),
         }
     }
 }
@@ -585,5 +586,140 @@ impl FromWire for SqlRowsPage {
             rows: string_rows(&v["rows"]),
             ..Default::default()
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metadata the create wizard reads, the VPC service's lists, the gateway's user
+
+use lakedeck_api::mrs_meta::{
+    AvailableZone, AzFlavors, FlavorName, FlavorsResponse, MetaComponent, RoleDeployMeta, Subnet, SubnetsResponse, VersionListResponse,
+    VersionMetadata, Vpc, VpcsResponse, ZonesResponse,
+};
+
+impl FromWire for VersionListResponse {
+    fn from_wire(v: &Value) -> Self {
+        VersionListResponse { cluster_versions: string_list(&v["cluster_versions"]) }
+    }
+}
+
+impl FromWire for FlavorName {
+    fn from_wire(v: &Value) -> Self {
+        FlavorName { flavor_name: s(&v["flavor_name"]) }
+    }
+}
+
+impl FromWire for AzFlavors {
+    fn from_wire(v: &Value) -> Self {
+        AzFlavors {
+            az_code: s(&v["az_code"]),
+            az_name: s(&v["az_name"]),
+            master: list(&v["master"]),
+            core: list(&v["core"]),
+            task: list(&v["task"]),
+        }
+    }
+}
+
+impl FromWire for FlavorsResponse {
+    fn from_wire(v: &Value) -> Self {
+        FlavorsResponse { version_name: s(&v["version_name"]), available_flavors: list(&v["available_flavors"]) }
+    }
+}
+
+impl FromWire for AvailableZone {
+    fn from_wire(v: &Value) -> Self {
+        AvailableZone {
+            az_code: s(&v["az_code"]),
+            az_name: s(&v["az_name"]),
+            status: s(&v["status"]),
+            region_id: s(&v["region_id"]),
+            ..Default::default()
+        }
+    }
+}
+
+impl FromWire for ZonesResponse {
+    fn from_wire(v: &Value) -> Self {
+        ZonesResponse { available_zones: list(&v["available_zones"]), default_az_code: s(&v["default_az_code"]), ..Default::default() }
+    }
+}
+
+impl FromWire for MetaComponent {
+    fn from_wire(v: &Value) -> Self {
+        MetaComponent {
+            name: s(&v["name"]),
+            version: s(&v["version"]),
+            description: s(&v["description"]),
+            valid_roles: string_list(&v["valid_roles"]),
+            visible: v["visible"].as_bool().unwrap_or(true),
+            ..Default::default()
+        }
+    }
+}
+
+impl FromWire for RoleDeployMeta {
+    fn from_wire(v: &Value) -> Self {
+        RoleDeployMeta { name: s(&v["name"]), component: s(&v["component"]), node_preference: s(&v["node_preference"]), ..Default::default() }
+    }
+}
+
+impl FromWire for VersionMetadata {
+    fn from_wire(v: &Value) -> Self {
+        VersionMetadata {
+            name: s(&v["name"]),
+            components: list(&v["components"]),
+            role_deploy_meta: list(&v["role_deploy_meta"]),
+            ..Default::default()
+        }
+    }
+}
+
+impl FromWire for Vpc {
+    fn from_wire(v: &Value) -> Self {
+        Vpc { id: s(&v["id"]), name: s(&v["name"]), cidr: s(&v["cidr"]), status: s(&v["status"]), ..Default::default() }
+    }
+}
+
+impl FromWire for VpcsResponse {
+    fn from_wire(v: &Value) -> Self {
+        VpcsResponse { vpcs: list(&v["vpcs"]) }
+    }
+}
+
+impl FromWire for Subnet {
+    fn from_wire(v: &Value) -> Self {
+        Subnet {
+            id: s(&v["id"]),
+            name: s(&v["name"]),
+            cidr: s(&v["cidr"]),
+            vpc_id: s(&v["vpc_id"]),
+            availability_zone: s(&v["availability_zone"]),
+            status: s(&v["status"]),
+            ..Default::default()
+        }
+    }
+}
+
+impl FromWire for SubnetsResponse {
+    fn from_wire(v: &Value) -> Self {
+        SubnetsResponse { subnets: list(&v["subnets"]) }
+    }
+}
+
+/// `GET /gateway/whoami`: who the gateway signed in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WhoAmI {
+    pub user: String,
+    /// `viewer` or `operator`.
+    pub role: String,
+    /// `token` or `header`.
+    pub auth: String,
+    pub can_write: bool,
+}
+
+impl FromWire for WhoAmI {
+    fn from_wire(v: &Value) -> Self {
+        WhoAmI { user: s(&v["user"]), role: s(&v["role"]), auth: s(&v["auth"]), can_write: boolean(&v["can_write"]) }
     }
 }

@@ -19,7 +19,7 @@ pub fn ErrorPanel(
     hint: Option<Signal<String>>,
 ) -> impl IntoView {
     let title = move || title.map(|t| t.get()).unwrap_or_else(|| t!(error.panel.title));
-    let auth_hint = move || error.with(|e| e.is_auth()).then(|| view! { <p class="error-hint">{tr!(error.panel.auth_hint)}</p> });
+    let auth_hint = move || error.with(|e| e.auth_advice()).map(|advice| view! { <p class="error-hint error-advice">{advice}</p> });
     view! {
         <div class="error-panel" role="alert">
             <div class="error-head">

@@ -266,13 +266,18 @@ pub fn ResultGrid(
     let shown = Memo::new(move |_| order.with(|o| o.rows.len()));
     let total = Memo::new(move |_| data.with(|d| d.len()));
     let ncols = Memo::new(move |_| data.with(|d| d.column_count()));
+    // Columns of numbers are right-aligned, as numbers are read (judged on the first rows).
+    let numeric = Memo::new(move |_| data.with(|d| (0..d.column_count()).map(|c| d.column_looks_numeric(c, 1000)).collect::<Vec<_>>()));
+    let is_numeric = move |c: usize| numeric.with(|n| n.get(c).copied().unwrap_or(false));
 
     let sel_state = RwSignal::new(None::<Selection>);
     let selection = Memo::new(move |_| sel_state.get().filter(|s| s.order == order.with(|o| o.id)));
 
     let viewport = RwSignal::new(Viewport { top: 0.0, left: 0.0, height: FALLBACK_VIEW.0, width: FALLBACK_VIEW.1 });
+    // Also called from a frame callback and the ResizeObserver, which may fire after the grid was
+    // removed (a new run replaced it): then there is nothing to measure.
     let measure = move || {
-        let Some(el) = grid.get_untracked() else { return };
+        let Some(el) = grid.try_get_untracked().flatten() else { return };
         let (h, w) = (el.client_height() as f64, el.client_width() as f64);
         let next = Viewport {
             top: el.scroll_top() as f64,
@@ -280,7 +285,7 @@ pub fn ResultGrid(
             height: if h > 0.0 { h } else { FALLBACK_VIEW.0 },
             width: if w > 0.0 { w } else { FALLBACK_VIEW.1 },
         };
-        if viewport.get_untracked() != next {
+        if viewport.try_get_untracked().is_some_and(|v| v != next) {
             viewport.set(next);
         }
     };
@@ -533,7 +538,7 @@ pub fn ResultGrid(
             set_width(c, width() + step);
         };
         view! {
-            <div role="columnheader" class="grid-th" aria-colindex=c + 1 aria-sort=aria_sort style:width=move || px(width())>
+            <div role="columnheader" class="grid-th" class:num=move || is_numeric(c) aria-colindex=c + 1 aria-sort=aria_sort style:width=move || px(width())>
                 <button type="button" class="grid-sort" on:click=move |_| cycle_sort(c)>
                     <span class="grid-th-name">{name}</span>
                     <span class="grid-sort-arrow" aria-hidden="true">{arrow}</span>
@@ -577,6 +582,7 @@ pub fn ResultGrid(
                 <div
                     role="gridcell"
                     class="grid-cell"
+                    class:num=move || is_numeric(c)
                     aria-colindex=c + 1
                     aria-selected=move || if selected() { "true" } else { "false" }
                     id=active

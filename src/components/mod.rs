@@ -1,5 +1,6 @@
 //! Reusable widgets. Pages compose these; none of them knows about a particular API.
 
+pub mod chart;
 pub mod copy;
 pub mod dialog;
 pub mod error_panel;
@@ -7,8 +8,10 @@ pub mod form;
 pub mod grid;
 pub mod pager;
 pub mod progress;
+pub mod splitter;
 pub mod state_chip;
 pub mod table;
+pub mod tag_rows;
 pub mod time;
 pub mod when;
 
@@ -19,7 +22,9 @@ pub use form::{described_by, field_dom_id, FormField, SelectField, TextField};
 pub use grid::ResultGrid;
 pub use pager::Pager;
 pub use progress::{ProgressBar, Spinner};
+pub use splitter::Splitter;
 pub use state_chip::{state_label, StateChip};
 pub use table::{Column, DataTable};
+pub use tag_rows::{tag_row_errors, TagRows};
 pub use time::{parse_local_datetime, Timestamp};
 pub use when::When;

@@ -109,7 +109,13 @@ where
                     }
                     .into_any()
                 }
-                _ => view! { <th scope="col" class=c.class>{header}</th> }.into_any(),
+                // A column without a title (row actions) is still named for screen readers.
+                _ => view! {
+                    <th scope="col" class=c.class>{move || {
+                        let h = header();
+                        if h.is_empty() { view! { <span class="visually-hidden">{t!(table.actions)}</span> }.into_any() } else { h.into_any() }
+                    }}</th>
+                }.into_any(),
             }
         })
         .collect_view();

@@ -5,11 +5,15 @@
 //!   different parameters, and generates one module per key ([`keys`]). [`t!`](crate::t) turns a
 //!   key path into a call of that module, so a misspelt key or a missing or unknown parameter does
 //!   not compile.
-//! - Only the current language's strings are in memory: they are fetched at start-up (and on a
-//!   switch) from `locales/<lang>.json`. The shared rules' messages (`locales/problems/<lang>.json`,
+//! - Only the current language's strings are in memory, fetched in two parts (README "Bundle size"):
+//!   at start-up (and on a switch) `locales/<lang>.initial.json`, the keys whose prefix
+//!   `src/i18n/initial.json` lists (the shell and the clusters list: build.rs checks that they use
+//!   no other), and with the first view loaded on demand `locales/<lang>.views.json`, the rest
+//!   ([`need_view_texts`]). `scripts/split-catalogs.py` (a trunk hook) cuts `locales/<lang>.json`,
+//!   the file translators edit, in two. The shared rules' messages (`locales/problems/<lang>.json`,
 //!   from `crates/api/locales`, one source for the console and the server) are fetched when a view
-//!   that checks input is first loaded ([`need_problems`]), not with the landing view: 4.9 kB
-//!   brotli that the initial load of /clusters (budget 250 kB, issue 13) does not need.
+//!   that checks input is first loaded (also [`need_view_texts`]), not with the landing view: bytes
+//!   that the initial load of /clusters (budget 250 kB, issue 13) does not need.
 //! - Templates are `lakedeck_api::template`s: `{name}` parameters and ICU-style plurals, with plural
 //!   categories and numbers from the browser's `Intl`.
 //! - The strings live in one signal: every text read through [`t!`](crate::t) inside a reactive
@@ -37,7 +41,7 @@ mod generated {
 /// One module per key of `locales/en.json` (`a.b.c` → `keys::a::b::c`), each with a function `t`
 /// and, when the message has parameters, its `Args`.
 pub use generated::keys;
-use generated::{COUNT, KEYS_HASH, VERSION};
+use generated::{COUNT, INITIAL_COUNT, INITIAL_HASH, INITIAL_PREFIXES, KEYS_HASH, VERSION, VIEWS_HASH};
 
 /// A message of the console's catalog: `t!(nav.clusters)`, `t!(pager.range, start = 1, end = 10,
 /// total = n)`. Reads the current language (tracked: call it inside a reactive closure, or use
@@ -152,9 +156,11 @@ const CHOICE_KEY: &str = "lakedeck.locale";
 /// The strings of one language.
 struct Bundle {
     lang: Lang,
-    /// Indexed as the generated keys (sorted key order).
+    /// The initial part, indexed as the generated keys (sorted key order within the part).
     strings: Vec<String>,
-    /// The shared rules' messages, once a view needs them ([`need_problems`]).
+    /// The part that comes with the views loaded on demand (index − `INITIAL_COUNT`), once wanted.
+    views: Option<Arc<Vec<String>>>,
+    /// The shared rules' messages, once a view needs them ([`need_view_texts`]).
     problems: Option<Arc<HashMap<String, String>>>,
 }
 
@@ -162,18 +168,21 @@ struct Bundle {
 struct State {
     bundle: ArcRwSignal<Arc<Bundle>>,
     /// The rules' messages of the language on screen. A signal of their own: their late arrival
-    /// ([`need_problems`], while the router swaps views) re-words only the texts that show a rule's
+    /// ([`need_view_texts`], while the router swaps views) re-words only the texts that show a rule's
     /// message. Replacing `bundle` then re-ran every text of the outgoing view after the router
     /// had disposed its signals, a panic that stopped the console.
     problems: ArcRwSignal<Option<Arc<HashMap<String, String>>>>,
+    /// The views' part of the language on screen: a signal of its own for the same reason.
+    views: ArcRwSignal<Option<Arc<Vec<String>>>>,
     choice: ArcRwSignal<Choice>,
     host: ArcRwSignal<Option<Lang>>,
     /// A language being fetched for a switch.
     pending: ArcRwSignal<Option<Lang>>,
     /// The languages fetched so far (a switch back is immediate).
     cache: Arc<Mutex<HashMap<Lang, Arc<Bundle>>>>,
-    /// Whether the rules' messages are wanted (every language fetched from then on brings them).
-    want_problems: Arc<AtomicBool>,
+    /// Whether the views' texts and the rules' messages are wanted (every language fetched from then
+    /// on brings them).
+    want_views: Arc<AtomicBool>,
     /// Where the catalogs are (the bundle's URL with a slash): empty for a page of the bundle's own,
     /// whose `<base href>` is the bundle; an in-page mount gets it from `lakedeck.js`.
     catalog_base: Arc<Mutex<String>>,
@@ -182,13 +191,14 @@ struct State {
 fn state() -> &'static State {
     static STATE: OnceLock<State> = OnceLock::new();
     STATE.get_or_init(|| State {
-        bundle: ArcRwSignal::new(Arc::new(Bundle { lang: Lang::En, strings: Vec::new(), problems: None })),
+        bundle: ArcRwSignal::new(Arc::new(Bundle { lang: Lang::En, strings: Vec::new(), views: None, problems: None })),
         problems: ArcRwSignal::new(None),
+        views: ArcRwSignal::new(None),
         choice: ArcRwSignal::new(stored_choice()),
         host: ArcRwSignal::new(None),
         pending: ArcRwSignal::new(None),
         cache: Arc::new(Mutex::new(HashMap::new())),
-        want_problems: Arc::new(AtomicBool::new(false)),
+        want_views: Arc::new(AtomicBool::new(false)),
         catalog_base: Arc::new(Mutex::new(String::new())),
     })
 }
@@ -248,7 +258,11 @@ pub fn is_ready() -> bool {
 
 /// Message `index` of the console catalog in the current language (tracked).
 pub fn text(index: usize) -> String {
-    state().bundle.with(|b| b.strings.get(index).cloned().unwrap_or_default())
+    if index < INITIAL_COUNT {
+        state().bundle.with(|b| b.strings.get(index).cloned().unwrap_or_default())
+    } else {
+        state().views.with(|v| v.as_ref().and_then(|v| v.get(index - INITIAL_COUNT).cloned()).unwrap_or_default())
+    }
 }
 
 /// Message `index` as a reactive closure (what `tr!` gives for a message without parameters).
@@ -328,6 +342,15 @@ pub fn problem(p: &Problem) -> String {
     }
 }
 
+/// A shared-rule message named by a key that came over the wire (e.g. a sandbox scaling event's
+/// reason) with its parameters, in the current language (tracked); `None` when the catalog lacks
+/// the key.
+pub fn problem_by_key(key: &str, params: &[(String, String)]) -> Option<String> {
+    let template = state().problems.with(|m| m.as_ref().and_then(|m| m.get(key).cloned()))?;
+    let args: Vec<(&str, Arg<'_>)> = params.iter().map(|(k, v)| (k.as_str(), Arg::Text(v as &dyn Display))).collect();
+    Some(render(&template, &args))
+}
+
 /// 64-bit FNV-1a, the same as `build.rs` computes over the sorted keys.
 fn fnv1a(data: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -358,16 +381,46 @@ fn flat_map(json: &str, what: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
-/// Parses a language's catalogs. The console catalog must hold exactly the keys this build was
+/// Whether a console key belongs to the initial part.
+fn is_initial(key: &str) -> bool {
+    INITIAL_PREFIXES.contains(&key.split('.').next().unwrap_or(""))
+}
+
+/// One part of the console catalog, sorted, which must hold exactly the keys this build was
 /// compiled with (a stale cached file is refused instead of showing wrong texts).
-fn parse_bundle(lang: Lang, console_json: &str, problems_json: Option<&str>) -> Result<Bundle, String> {
-    let console = flat_map(console_json, &format!("locales/{}.json", lang.tag()))?;
-    let keys: Vec<&str> = console.iter().map(|(k, _)| k.as_str()).collect();
-    if console.len() != COUNT || fnv1a(&keys) != KEYS_HASH {
-        return Err(format!("locales/{}.json does not match this build of the console", lang.tag()));
+fn check_part(pairs: Vec<(String, String)>, count: usize, hash: u64, what: &str) -> Result<Vec<String>, String> {
+    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+    if pairs.len() != count || fnv1a(&keys) != hash {
+        return Err(format!("{what} does not match this build of the console"));
     }
-    let problems = problems_json.map(|json| parse_problems(lang, json)).transpose()?.map(Arc::new);
-    Ok(Bundle { lang, strings: console.into_iter().map(|(_, v)| v).collect(), problems })
+    Ok(pairs.into_iter().map(|(_, v)| v).collect())
+}
+
+fn parse_initial(lang: Lang, json: &str) -> Result<Vec<String>, String> {
+    let what = format!("locales/{}.initial.json", lang.tag());
+    check_part(flat_map(json, &what)?, INITIAL_COUNT, INITIAL_HASH, &what)
+}
+
+fn parse_views(lang: Lang, json: &str) -> Result<Vec<String>, String> {
+    let what = format!("locales/{}.views.json", lang.tag());
+    check_part(flat_map(json, &what)?, COUNT - INITIAL_COUNT, VIEWS_HASH, &what)
+}
+
+/// Parses a whole `locales/<lang>.json` (what translators edit) into both parts.
+fn parse_whole(lang: Lang, console_json: &str, problems_json: &str) -> Result<Bundle, String> {
+    let what = format!("locales/{}.json", lang.tag());
+    let pairs = flat_map(console_json, &what)?;
+    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+    if pairs.len() != COUNT || fnv1a(&keys) != KEYS_HASH {
+        return Err(format!("{what} does not match this build of the console"));
+    }
+    let (initial, views): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(k, _)| is_initial(k));
+    Ok(Bundle {
+        lang,
+        strings: check_part(initial, INITIAL_COUNT, INITIAL_HASH, &what)?,
+        views: Some(Arc::new(check_part(views, COUNT - INITIAL_COUNT, VIEWS_HASH, &what)?)),
+        problems: Some(Arc::new(parse_problems(lang, problems_json)?)),
+    })
 }
 
 fn parse_problems(lang: Lang, json: &str) -> Result<HashMap<String, String>, String> {
@@ -377,7 +430,7 @@ fn parse_problems(lang: Lang, json: &str) -> Result<HashMap<String, String>, Str
 /// Makes `lang` current with the given catalogs (what a fetch would deliver); used at start-up
 /// and by tests, which include the files instead of fetching them.
 pub fn install(lang: Lang, console_json: &str, problems_json: &str) -> Result<(), String> {
-    let bundle = Arc::new(parse_bundle(lang, console_json, Some(problems_json))?);
+    let bundle = Arc::new(parse_whole(lang, console_json, problems_json)?);
     let s = state();
     if let Ok(mut c) = s.cache.lock() {
         c.insert(lang, bundle.clone());
@@ -390,6 +443,7 @@ fn show(bundle: Arc<Bundle>) {
     let s = state();
     let lang = bundle.lang;
     s.problems.set(bundle.problems.clone());
+    s.views.set(bundle.views.clone());
     s.bundle.set(bundle);
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("lang", lang.tag());
@@ -404,42 +458,60 @@ pub fn set_catalog_base(base: &str) {
     }
 }
 
-/// Where a language's catalogs are: relative to the page, or under [`set_catalog_base`]'s URL
-/// (`?v=` changes with their content, so a cache never serves a previous build's texts).
-pub fn catalog_paths(lang: Lang) -> (String, String) {
-    let base = state().catalog_base.lock().map(|b| b.clone()).unwrap_or_default();
-    (
-        format!("{base}locales/{}.json?v={VERSION}", lang.tag()),
-        format!("{base}locales/problems/{}.json?v={VERSION}", lang.tag()),
-    )
+/// Where a language's catalogs are, relative to the page or under [`set_catalog_base`]'s URL (`?v=`
+/// changes with their content, so a cache never serves a previous build's texts).
+pub struct CatalogPaths {
+    pub initial: String,
+    pub views: String,
+    pub problems: String,
 }
 
+pub fn catalog_paths(lang: Lang) -> CatalogPaths {
+    let base = state().catalog_base.lock().map(|b| b.clone()).unwrap_or_default();
+    let tag = lang.tag();
+    CatalogPaths {
+        initial: format!("{base}locales/{tag}.initial.json?v={VERSION}"),
+        views: format!("{base}locales/{tag}.views.json?v={VERSION}"),
+        problems: format!("{base}locales/problems/{tag}.json?v={VERSION}"),
+    }
+}
+
+/// Fetches `path` when `needed`, parsed by `parse`.
+async fn fetch_part<T>(needed: bool, path: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>, crate::api::ApiError> {
+    if !needed {
+        return Ok(None);
+    }
+    let text = crate::api::fetch_text_file(path).await?;
+    parse(&text).map(Some).map_err(crate::api::ApiError::catalog)
+}
+
+/// The catalogs of `lang` (from the cache when it has every part wanted): the initial part, and
+/// once [`need_view_texts`] ran, the views' part and the rules' messages, fetched side by side.
 async fn fetch_bundle(lang: Lang) -> Result<Arc<Bundle>, crate::api::ApiError> {
-    let want_problems = state().want_problems.load(Ordering::Relaxed);
+    let want_views = state().want_views.load(Ordering::Relaxed);
     let cached = state().cache.lock().ok().and_then(|c| c.get(&lang).cloned());
-    let (console_path, problems_path) = catalog_paths(lang);
-    let bundle = match cached {
-        Some(b) if b.problems.is_some() || !want_problems => return Ok(b),
-        // The strings are here; only the rules' messages are missing.
-        Some(b) => {
-            let problems = crate::api::fetch_text_file(&problems_path).await?;
-            let problems = parse_problems(lang, &problems).map_err(crate::api::ApiError::catalog)?;
-            Bundle { lang, strings: b.strings.clone(), problems: Some(Arc::new(problems)) }
+    if let Some(b) = &cached {
+        if !want_views || (b.views.is_some() && b.problems.is_some()) {
+            return Ok(b.clone());
         }
-        None if want_problems => {
-            let (console, problems) = futures_util::future::join(
-                crate::api::fetch_text_file(&console_path),
-                crate::api::fetch_text_file(&problems_path),
-            )
-            .await;
-            parse_bundle(lang, &console?, Some(&problems?)).map_err(crate::api::ApiError::catalog)?
-        }
-        None => {
-            let console = crate::api::fetch_text_file(&console_path).await?;
-            parse_bundle(lang, &console, None).map_err(crate::api::ApiError::catalog)?
-        }
-    };
-    let bundle = Arc::new(bundle);
+    }
+    let paths = catalog_paths(lang);
+    let have = |f: fn(&Bundle) -> bool| cached.as_deref().is_some_and(f);
+    let (initial, views, problems) = futures_util::future::join3(
+        fetch_part(!have(|b| !b.strings.is_empty()), &paths.initial, |t| parse_initial(lang, t)),
+        fetch_part(want_views && !have(|b| b.views.is_some()), &paths.views, |t| parse_views(lang, t)),
+        fetch_part(want_views && !have(|b| b.problems.is_some()), &paths.problems, |t| parse_problems(lang, t)),
+    )
+    .await;
+    let bundle = Arc::new(Bundle {
+        lang,
+        strings: match initial? {
+            Some(s) => s,
+            None => cached.as_ref().map(|b| b.strings.clone()).unwrap_or_default(),
+        },
+        views: views?.map(Arc::new).or_else(|| cached.as_ref().and_then(|b| b.views.clone())),
+        problems: problems?.map(Arc::new).or_else(|| cached.as_ref().and_then(|b| b.problems.clone())),
+    });
     if let Ok(mut c) = state().cache.lock() {
         c.insert(lang, bundle.clone());
     }
@@ -489,21 +561,25 @@ fn apply() {
     });
 }
 
-/// A view that shows the shared rules' messages is about to render: fetches them for the language
-/// on screen (once; later switches bring them along). Until they arrive, [`problem`] shows the
-/// key, and re-words when they do (it is tracked). A failure leaves the keys and is logged.
-pub async fn need_problems() {
+/// A view loaded on demand is about to render: fetches the views' part of the catalog and the
+/// shared rules' messages for the language on screen (once; later switches bring them along). The
+/// lazy route waits for them beside the view's code. A failure is logged; the view's texts stay
+/// empty and the rules' messages show their keys.
+pub async fn need_view_texts() {
     let s = state();
-    if s.want_problems.swap(true, Ordering::Relaxed) || !is_ready_untracked() {
+    if s.want_views.swap(true, Ordering::Relaxed) || !is_ready_untracked() {
         return;
     }
     let lang = lang_untracked();
     match fetch_bundle(lang).await {
-        // Unless a switch happened meanwhile (it fetched with the messages).
-        // Only the messages' own signal changes, not the texts' (see `State::problems`).
-        Ok(b) if lang_untracked() == lang && s.pending.get_untracked().is_none() => s.problems.set(b.problems.clone()),
+        // Unless a switch happened meanwhile (it fetched them too). Only the parts' own signals
+        // change, not the initial texts' (see `State::problems`).
+        Ok(b) if lang_untracked() == lang && s.pending.get_untracked().is_none() => {
+            s.views.set(b.views.clone());
+            s.problems.set(b.problems.clone());
+        }
         Ok(_) => {}
-        Err(e) => leptos::logging::warn!("could not load the {} rule messages: {e}", lang.tag()),
+        Err(e) => leptos::logging::warn!("could not load the {} texts of the views: {e}", lang.tag()),
     }
 }
 

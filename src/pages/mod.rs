@@ -1,10 +1,13 @@
 //! One module per area, one file per view.
 
 pub mod clusters;
+pub mod emr;
 pub mod files;
 pub mod jobs;
+pub mod scaling;
 pub mod settings;
 pub mod sql;
+pub mod tags;
 
 use leptos::prelude::*;
 

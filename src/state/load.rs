@@ -8,6 +8,7 @@ use std::pin::Pin;
 
 use lakedeck_api::mrs::{Cluster, ListClustersResponse, ListNodesResponse};
 use lakedeck_api::mrs_jobs::{JobQueryBean, ListFilesResponse, SqlResults};
+use lakedeck_api::mrs_meta::{FlavorsResponse, Subnet, VersionMetadata, Vpc, ZonesResponse};
 use leptos::prelude::{LocalResource, Memo, With};
 
 use crate::api::jobs::JobsPage;
@@ -23,6 +24,15 @@ pub enum Loaded {
     Job(Box<JobQueryBean>),
     Files(ListFilesResponse),
     SqlResult(SqlResults),
+    /// What the create wizard offers (see pages/clusters/create.rs).
+    Versions(Vec<String>),
+    VersionMeta(Box<VersionMetadata>),
+    Flavors(FlavorsResponse),
+    Zones(ZonesResponse),
+    Vpcs(Vec<Vpc>),
+    Subnets(Vec<Subnet>),
+    /// Nothing to load yet (a choice it depends on is not made).
+    Nothing,
 }
 
 pub type LoadResult = Result<Loaded, ApiError>;

@@ -11,7 +11,7 @@ pub mod theme;
 
 pub use load::{load, load_error, LoadResult, Loaded};
 pub use poll::{use_adaptive_polling, use_polling, RefreshBus};
-pub use session::{use_session, ConfigStatus, Session, SessionState, SessionStateStoreFields};
+pub use session::{use_read_only, use_session, use_write_block, ConfigStatus, Session, SessionState, SessionStateStoreFields, Who};
 pub use theme::Theme;
 
 use leptos::prelude::Effect;

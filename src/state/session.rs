@@ -8,6 +8,7 @@ use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
 
 use super::Theme;
+use crate::api::wire::WhoAmI;
 use crate::api::{ApiClient, ApiError};
 
 const TOKEN_KEY: &str = "lakedeck.token";
@@ -22,6 +23,17 @@ pub enum ConfigStatus {
     Failed(ApiError),
 }
 
+/// Who a gateway signed in (`GET /gateway/whoami`); nothing to ask a sandbox or a cloud endpoint.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Who {
+    /// Not a gateway, or not asked yet.
+    #[default]
+    Unknown,
+    User(WhoAmI),
+    /// The gateway refused the credentials (or could not be asked).
+    Refused(ApiError),
+}
+
 #[derive(Clone, Debug, Default, Store)]
 pub struct SessionState {
     pub config: ConsoleConfig,
@@ -29,6 +41,32 @@ pub struct SessionState {
     pub token: String,
     pub config_status: ConfigStatus,
     pub theme: Theme,
+    pub who: Who,
+}
+
+/// Why this user can change nothing here (a gateway viewer), for disabled write buttons; `None`
+/// when writes are allowed (or the service will decide).
+pub fn read_only_reason(who: &Who) -> Option<String> {
+    match who {
+        Who::User(w) if !w.can_write => Some(crate::t!(session.read_only, role = w.role)),
+        _ => None,
+    }
+}
+
+/// [`read_only_reason`] of the current session, tracked.
+pub fn use_read_only() -> Signal<Option<String>> {
+    let session = use_session();
+    Signal::derive(move || session.who().with(read_only_reason))
+}
+
+/// [`use_read_only`] where a session may be absent (a form or card mounted on its own, as in the
+/// component tests): `None` there, so such a component stays usable in isolation.
+pub fn use_write_block() -> Signal<Option<String>> {
+    if use_context::<Session>().is_some() {
+        use_read_only()
+    } else {
+        Signal::derive(|| None)
+    }
 }
 
 pub type Session = Store<SessionState>;
@@ -91,6 +129,8 @@ pub trait SessionExt {
     /// Settings saved: endpoint, project and token.
     fn save_settings(&self, mrs: String, project_id: String, token: String);
     fn set_theme(&self, theme: Theme);
+    /// Asks a gateway who is signed in (after config.json and after Settings change the token).
+    fn refresh_who(&self);
 }
 
 impl SessionExt for Session {
@@ -136,5 +176,21 @@ impl SessionExt for Session {
     fn set_theme(&self, theme: Theme) {
         theme.store();
         self.theme().set(theme);
+    }
+
+    fn refresh_who(&self) {
+        if !self.config().with_untracked(|c| c.gateway) {
+            self.who().set(Who::Unknown);
+            return;
+        }
+        let client = self.client_untracked();
+        let who = self.who();
+        leptos::task::spawn_local(async move {
+            let answer = crate::api::meta::whoami(&client).await;
+            let _ = who.try_set(match answer {
+                Ok(w) => Who::User(w),
+                Err(e) => Who::Refused(e),
+            });
+        });
     }
 }

@@ -56,7 +56,15 @@ pub struct Workspace {
     /// Newest first.
     pub history: Vec<HistoryEntry>,
     pub next_id: u64,
+    /// The row limit last chosen (kept across reloads; 0 in an older save: the default).
+    pub row_limit: u64,
+    /// Height of the editor pane in CSS pixels as the user last dragged it (0: the layout's default).
+    pub editor_height: u32,
 }
+
+/// Row limits offered; results past the limit are not held in the browser.
+pub const ROW_LIMITS: [u64; 5] = [100, 1_000, 10_000, 100_000, 1_000_000];
+pub const DEFAULT_ROW_LIMIT: u64 = 10_000;
 
 impl Default for Workspace {
     fn default() -> Self {
@@ -66,6 +74,8 @@ impl Default for Workspace {
             closed: Vec::new(),
             history: Vec::new(),
             next_id: 2,
+            row_limit: DEFAULT_ROW_LIMIT,
+            editor_height: 0,
         }
     }
 }
@@ -91,7 +101,7 @@ impl Workspace {
     }
 
     /// Keeps the invariants after loading something older or edited by hand.
-    fn repair(&mut self) {
+    pub fn repair(&mut self) {
         if self.tabs.is_empty() {
             let id = self.next_id.max(1);
             self.tabs.push(EditorTab { id, ..Default::default() });
@@ -100,6 +110,9 @@ impl Workspace {
         self.next_id = self.next_id.max(max_id + 1);
         if !self.tabs.iter().any(|t| t.id == self.active) {
             self.active = self.tabs[0].id;
+        }
+        if !ROW_LIMITS.contains(&self.row_limit) {
+            self.row_limit = DEFAULT_ROW_LIMIT;
         }
     }
 

@@ -1,40 +1,175 @@
-//! What the sandbox offers: versions, components, flavors, regions, networks and key pairs.
-//! The console's create wizard fills its pickers from here and the server validates against it,
-//! so both refuse the same inputs with the same words.
+//! What a cloud account offers a new cluster, as data: versions and their components, flavors,
+//! regions and zones, VPCs and subnets, key pairs. Nothing here is compiled-in knowledge of an
+//! account: the sandbox loads its offer from a data file, the console builds one from the APIs a
+//! real console reads (ShowMrsVersionList, ShowMrsVersionMetadata, ShowMrsFlavors,
+//! ListAvailableZones, the VPC service's VPC and subnet lists), and the shared validation in
+//! `rules.rs` takes it as input — so both sides refuse the same inputs with the same words.
+//!
+//! What stays compiled are the service's own rules (disk types, charge and login modes, the node
+//! group names of each cluster type), which are the same for every account.
 
-/// One MRS release the sandbox can install, with the components it ships (name, version).
-pub struct VersionInfo {
-    pub name: &'static str,
-    pub hadoop_version: &'static str,
-    pub components: &'static [(&'static str, &'static str, &'static str)],
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Catalog {
+    pub versions: Vec<VersionInfo>,
+    pub flavors: Vec<FlavorInfo>,
+    pub regions: Vec<RegionInfo>,
+    pub vpcs: Vec<VpcInfo>,
+    /// ECS key pairs; `None` when they cannot be listed (the console has no key-pair API), in
+    /// which case any name passes here and the service has the last word.
+    pub key_pairs: Option<Vec<String>>,
 }
 
-/// Components: (name, version, MRS component id suffix as in `componentId` = `<version>_<suffix>`).
-const MRS3_COMPONENTS: &[(&str, &str, &str)] = &[
-    ("Hadoop", "3.1.1", "001"),
-    ("HBase", "2.2.3", "002"),
-    ("Hive", "3.1.0", "003"),
-    ("Spark2x", "3.1.1", "004"),
-    ("Flink", "1.12.2", "006"),
-    ("Kafka", "2.4.0", "008"),
-    ("Flume", "1.9.0", "009"),
-    ("Hue", "4.7.0", "014"),
-    ("Oozie", "5.1.0", "015"),
-    ("ZooKeeper", "3.6.3", "019"),
-    ("Ranger", "2.0.0", "022"),
-    ("Tez", "0.9.2", "024"),
-    ("ClickHouse", "21.3.4.25", "025"),
-];
+/// One MRS release and the components it ships.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VersionInfo {
+    pub name: String,
+    pub hadoop_version: String,
+    pub components: Vec<ComponentInfo>,
+}
 
-pub const VERSIONS: &[VersionInfo] = &[
-    VersionInfo { name: "MRS 3.1.0", hadoop_version: "3.1.1", components: MRS3_COMPONENTS },
-    VersionInfo { name: "MRS 3.1.5", hadoop_version: "3.1.1", components: MRS3_COMPONENTS },
-    VersionInfo { name: "MRS 3.2.0-LTS.1", hadoop_version: "3.3.1", components: MRS3_COMPONENTS },
-    VersionInfo { name: "MRS 3.3.0-LTS.1", hadoop_version: "3.3.1", components: MRS3_COMPONENTS },
-];
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ComponentInfo {
+    pub name: String,
+    pub version: String,
+    /// Suffix of the MRS `componentId` (`<version>_<id>`).
+    pub id: String,
+    pub description: String,
+    /// Roles the component deploys, and the node types they prefer (ShowMrsVersionMetadata's
+    /// role layout).
+    pub roles: Vec<RoleInfo>,
+}
 
-pub fn version(name: &str) -> Option<&'static VersionInfo> {
-    VERSIONS.iter().find(|v| v.name == name)
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RoleInfo {
+    pub name: String,
+    /// `master`, `core` and/or `task`.
+    pub nodes: Vec<String>,
+}
+
+/// An ECS flavor offered for MRS nodes. `roles` names the node roles (`master`, `core`, `task`)
+/// it may be used for; empty means all.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FlavorInfo {
+    pub name: String,
+    pub roles: Vec<String>,
+}
+
+impl FlavorInfo {
+    pub fn allows(&self, role: &str) -> bool {
+        self.roles.is_empty() || self.roles.iter().any(|r| r.eq_ignore_ascii_case(role))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegionInfo {
+    pub id: String,
+    pub zones: Vec<ZoneInfo>,
+    /// The region's time zone, minutes east of UTC (auto-scaling resource plans are read in it).
+    pub utc_offset_minutes: i32,
+}
+
+impl Default for RegionInfo {
+    fn default() -> RegionInfo {
+        RegionInfo { id: String::new(), zones: Vec::new(), utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES }
+    }
+}
+
+/// The zone of a region that does not say (a record written by hand): UTC+8, where the Chinese
+/// regions are.
+pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 480;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ZoneInfo {
+    /// `cn-north-4a`: what requests carry.
+    pub code: String,
+    /// `AZ1`: what people read.
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VpcInfo {
+    pub id: String,
+    pub name: String,
+    pub cidr: String,
+    pub subnets: Vec<SubnetInfo>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SubnetInfo {
+    pub id: String,
+    pub name: String,
+    pub cidr: String,
+    pub gateway_ip: String,
+    pub availability_zone: String,
+}
+
+impl Catalog {
+    pub fn version(&self, name: &str) -> Option<&VersionInfo> {
+        self.versions.iter().find(|v| v.name == name)
+    }
+
+    pub fn flavor(&self, name: &str) -> Option<&FlavorInfo> {
+        self.flavors.iter().find(|f| f.name == name)
+    }
+
+    pub fn region(&self, id: &str) -> Option<&RegionInfo> {
+        self.regions.iter().find(|r| r.id == id)
+    }
+
+    pub fn vpc(&self, name: &str) -> Option<&VpcInfo> {
+        self.vpcs.iter().find(|v| v.name == name)
+    }
+}
+
+impl VersionInfo {
+    pub fn component(&self, name: &str) -> Option<&ComponentInfo> {
+        self.components.iter().find(|c| c.name == name)
+    }
+}
+
+impl RegionInfo {
+    pub fn has_zone(&self, code: &str) -> bool {
+        self.zones.iter().any(|z| z.code == code)
+    }
+}
+
+impl VpcInfo {
+    pub fn subnet_by_id(&self, id: &str) -> Option<&SubnetInfo> {
+        self.subnets.iter().find(|s| s.id == id)
+    }
+
+    pub fn subnet_by_name(&self, name: &str) -> Option<&SubnetInfo> {
+        self.subnets.iter().find(|s| s.name == name)
+    }
+}
+
+/// vCPUs and memory (GiB) of a Huawei ECS flavor, read from its name the way Huawei names them:
+/// `<family>.<size>.<memory per vCPU>[.…]`, where the size is `medium` (1 vCPU), `large` (2),
+/// `xlarge` (4) or `<n>xlarge` (4·n) — `c6.2xlarge.4` is 8 vCPUs and 32 GiB. `None` for names that
+/// do not follow it.
+pub fn flavor_size(name: &str) -> Option<(u32, u32)> {
+    let mut parts = name.split('.');
+    let _family = parts.next()?;
+    let size = parts.next()?;
+    let ratio: u32 = parts.next()?.parse().ok()?;
+    let vcpus = match size {
+        "medium" => 1,
+        "large" => 2,
+        "xlarge" => 4,
+        other => 4 * other.strip_suffix("xlarge")?.parse::<u32>().ok()?,
+    };
+    (ratio > 0 && vcpus > 0).then_some((vcpus, vcpus * ratio))
 }
 
 /// Components a cluster type needs at the least (a Hadoop base; Kafka for streaming).
@@ -46,76 +181,6 @@ pub fn required_components(cluster_type: &str) -> &'static [&'static str] {
         _ => &[],
     }
 }
-
-/// An ECS flavor: name, vCPUs, memory in GiB.
-pub struct Flavor {
-    pub name: &'static str,
-    pub vcpus: u32,
-    pub mem_gb: u32,
-}
-
-pub const FLAVORS: &[Flavor] = &[
-    Flavor { name: "c6.2xlarge.4.linux.bigdata", vcpus: 8, mem_gb: 32 },
-    Flavor { name: "c6.4xlarge.4.linux.bigdata", vcpus: 16, mem_gb: 64 },
-    Flavor { name: "c6.8xlarge.4.linux.bigdata", vcpus: 32, mem_gb: 128 },
-    Flavor { name: "m6.4xlarge.8.linux.bigdata", vcpus: 16, mem_gb: 128 },
-    Flavor { name: "c3.4xlarge.2.linux.bigdata", vcpus: 16, mem_gb: 32 },
-];
-
-pub fn flavor(name: &str) -> Option<&'static Flavor> {
-    FLAVORS.iter().find(|f| f.name == name)
-}
-
-pub struct Region {
-    pub id: &'static str,
-    pub zones: &'static [&'static str],
-    /// The region's time zone, minutes east of UTC (auto-scaling resource plans are read in it).
-    pub utc_offset_minutes: i32,
-}
-
-/// Beijing (cn-north-4), Shanghai (cn-east-3) and Hong Kong (ap-southeast-1) are all UTC+8.
-pub const REGIONS: &[Region] = &[
-    Region { id: "cn-north-4", zones: &["cn-north-4a", "cn-north-4b", "cn-north-4c"], utc_offset_minutes: 480 },
-    Region { id: "cn-east-3", zones: &["cn-east-3a", "cn-east-3b"], utc_offset_minutes: 480 },
-    Region { id: "ap-southeast-1", zones: &["ap-southeast-1a", "ap-southeast-1b"], utc_offset_minutes: 480 },
-];
-
-/// The zone of a cluster whose region is not in the catalog (a record written by hand).
-pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 480;
-
-pub fn region(id: &str) -> Option<&'static Region> {
-    REGIONS.iter().find(|r| r.id == id)
-}
-
-/// A VPC and its subnets (name, id).
-pub struct Vpc {
-    pub name: &'static str,
-    pub id: &'static str,
-    pub subnets: &'static [(&'static str, &'static str)],
-}
-
-pub const VPCS: &[Vpc] = &[
-    Vpc {
-        name: "vpc-lakedeck",
-        id: "0b5f4c2a-7d1e-4e52-9a64-3c2f3e1d0a01",
-        subnets: &[
-            ("subnet-data", "7e1a0c55-2b8f-4f0e-8c7d-5d9a6b1c2e01"),
-            ("subnet-mgmt", "7e1a0c55-2b8f-4f0e-8c7d-5d9a6b1c2e02"),
-        ],
-    },
-    Vpc {
-        name: "vpc-analytics",
-        id: "0b5f4c2a-7d1e-4e52-9a64-3c2f3e1d0a02",
-        subnets: &[("subnet-analytics", "7e1a0c55-2b8f-4f0e-8c7d-5d9a6b1c2e03")],
-    },
-];
-
-pub fn vpc(name: &str) -> Option<&'static Vpc> {
-    VPCS.iter().find(|v| v.name == name)
-}
-
-/// ECS key pairs that exist in the sandbox (any other name is 12000059).
-pub const KEY_PAIRS: &[&str] = &["KeyPair-lakedeck", "KeyPair-ops"];
 
 pub const VOLUME_TYPES: &[&str] = &["SATA", "SAS", "SSD", "GPSSD"];
 pub const CHARGE_MODES: &[&str] = &["postPaid", "prePaid"];
@@ -174,11 +239,28 @@ mod tests {
     }
 
     #[test]
-    fn lookups() {
-        assert!(version("MRS 3.1.0").is_some());
-        assert!(version("MRS 9").is_none());
-        assert_eq!(flavor("c6.4xlarge.4.linux.bigdata").unwrap().vcpus, 16);
-        assert!(region("cn-north-4").unwrap().zones.contains(&"cn-north-4a"));
-        assert_eq!(vpc("vpc-lakedeck").unwrap().subnets.len(), 2);
+    fn flavor_sizes_from_names() {
+        assert_eq!(flavor_size("c6.2xlarge.4.linux.bigdata"), Some((8, 32)));
+        assert_eq!(flavor_size("m6.4xlarge.8.linux.bigdata"), Some((16, 128)));
+        assert_eq!(flavor_size("c3.xlarge.2"), Some((4, 8)));
+        assert_eq!(flavor_size("s6.large.2"), Some((2, 4)));
+        assert_eq!(flavor_size("custom-flavor"), None);
+        assert_eq!(flavor_size("c6.hugexlarge.4"), None);
+    }
+
+    #[test]
+    fn lookups_and_the_wire_shape() {
+        let c: Catalog = serde_json::from_str(
+            r#"{"versions":[{"name":"MRS 3.1.0","components":[{"name":"Hadoop","version":"3.1.1"}]}],
+                "flavors":[{"name":"c6.2xlarge.4","roles":["core"]}],
+                "regions":[{"id":"r1","zones":[{"code":"r1a","name":"AZ1"}]}],
+                "vpcs":[{"id":"v1","name":"vpc","subnets":[{"id":"s1","name":"sub"}]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(c.version("MRS 3.1.0").unwrap().component("Hadoop").unwrap().version, "3.1.1");
+        assert!(c.flavor("c6.2xlarge.4").unwrap().allows("Core") && !c.flavor("c6.2xlarge.4").unwrap().allows("master"));
+        assert!(c.region("r1").unwrap().has_zone("r1a"));
+        assert_eq!(c.vpc("vpc").unwrap().subnet_by_id("s1").unwrap().name, "sub");
+        assert_eq!(c.key_pairs, None, "absent key pairs are unknown, not none");
     }
 }

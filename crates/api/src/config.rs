@@ -9,6 +9,15 @@ use serde::{Deserialize, Serialize};
 pub struct Endpoints {
     /// Base URL of the MRS API (`https://mrs.cn-north-4.myhuaweicloud.com`); empty = same origin.
     pub mrs: String,
+    /// Base URL of Alibaba EMR Serverless Spark (`https://emr-serverless-spark.cn-hangzhou.aliyuncs.com`,
+    /// ROA paths under `/api/`); empty = same origin.
+    pub emr_serverless: String,
+    /// Base URL of Alibaba EMR's classic API (`https://emr.aliyuncs.com`, RPC calls to `/`, where the
+    /// Flow jobs live); empty = same origin.
+    pub emr: String,
+    /// Base URL of the Huawei VPC API (`https://vpc.cn-north-4.myhuaweicloud.com`), where the create
+    /// wizard lists VPCs and subnets; empty = same origin.
+    pub vpc: String,
 }
 
 /// Embedding in a portal's iframe (`index.html?embed=1`, README "Embedding").
@@ -34,18 +43,38 @@ pub struct ConsoleConfig {
     pub endpoints: Endpoints,
     pub project_id: String,
     pub region: String,
+    /// Alibaba Cloud region of the EMR APIs (`cn-hangzhou`): sent as `regionId`/`RegionId`.
+    pub emr_region: String,
     /// Only served by a sandbox listening on loopback, so a new user lands on a working console.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// True when the endpoints are a Lakedeck sandbox (the console labels it so).
     pub sandbox: bool,
     pub embed: EmbedConfig,
+    /// True when the endpoints are a `lakedeck-server gateway`: the console asks it who is signed
+    /// in (`GET /gateway/whoami`) and shows the user's role.
+    pub gateway: bool,
 }
 
 impl ConsoleConfig {
     /// Joins an API path onto the MRS base URL, tolerating a trailing slash on the base.
     pub fn mrs_url(&self, path: &str) -> String {
         format!("{}{}", self.endpoints.mrs.trim_end_matches('/'), path)
+    }
+
+    /// Joins a Serverless Spark path (`/api/v1/…`) onto its base URL.
+    pub fn emr_serverless_url(&self, path: &str) -> String {
+        format!("{}{}", self.endpoints.emr_serverless.trim_end_matches('/'), path)
+    }
+
+    /// Joins an EMR RPC request (`/?Action=…`) onto its base URL.
+    pub fn emr_url(&self, path: &str) -> String {
+        format!("{}{}", self.endpoints.emr.trim_end_matches('/'), path)
+    }
+
+    /// Joins an API path onto the VPC base URL.
+    pub fn vpc_url(&self, path: &str) -> String {
+        format!("{}{}", self.endpoints.vpc.trim_end_matches('/'), path)
     }
 }
 
@@ -63,6 +92,11 @@ mod tests {
         assert_eq!(c.mrs_url("/v2/p/clusters"), "http://h:1/v2/p/clusters");
         let parsed: ConsoleConfig = serde_json::from_str(r#"{"project_id":"x"}"#).unwrap();
         assert_eq!(parsed.project_id, "x");
+        assert_eq!(c.emr_url("/?Action=ListFlowProject"), "/?Action=ListFlowProject");
+        c.endpoints.emr_serverless = "https://emr-serverless-spark.cn-hangzhou.aliyuncs.com/".into();
+        assert_eq!(c.emr_serverless_url("/api/v1/workspaces"), "https://emr-serverless-spark.cn-hangzhou.aliyuncs.com/api/v1/workspaces");
+        let v = serde_json::to_value(&c).unwrap();
+        assert!(v["endpoints"].get("emr").is_some() && v.get("emr_region").is_some());
         assert!(parsed.embed.allowed_parents.is_empty());
     }
 

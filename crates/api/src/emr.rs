@@ -831,6 +831,56 @@ pub fn is_workflow(tags: &[Tag]) -> bool {
     tags.iter().any(|t| t.key == "workflow" && t.value.eq_ignore_ascii_case("true"))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Whole answers (what a client reads)
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListWorkspacesResponse {
+    pub request_id: String,
+    pub workspaces: Vec<Workspace>,
+    pub total_count: i64,
+    pub max_results: i64,
+    pub next_token: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListWorkspaceQueuesResponse {
+    pub request_id: String,
+    pub queues: Vec<Queue>,
+    pub total_count: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListReleaseVersionsResponse {
+    pub request_id: String,
+    pub release_versions: Vec<ReleaseVersion>,
+    pub total_count: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct GetJobRunResponse {
+    pub request_id: String,
+    pub job_run: JobRun,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CancelJobRunResponse {
+    pub request_id: String,
+    pub job_run_id: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListLogContentsResponse {
+    pub request_id: String,
+    pub list_log_content: LogContent,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

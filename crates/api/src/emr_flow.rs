@@ -741,6 +741,121 @@ pub fn time_range(raw: &str) -> Result<(Option<i64>, Option<i64>), Problem> {
     Ok((from, to))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Whole answers (what a client reads): PascalCase, lists wrapped the XML way
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct Projects {
+    pub project: Vec<FlowProject>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct ListFlowProjectResponse {
+    pub request_id: String,
+    pub page_number: i64,
+    pub page_size: i64,
+    pub total: i64,
+    pub projects: Projects,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct JobList {
+    pub job: Vec<FlowJob>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct ListFlowJobResponse {
+    pub request_id: String,
+    pub page_number: i64,
+    pub page_size: i64,
+    pub total: i64,
+    pub job_list: JobList,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct Clusters {
+    pub cluster_info: Vec<ClusterInfo>,
+}
+
+/// ListFlowCluster counts in `TotalCount`, unlike the other lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct ListFlowClusterResponse {
+    pub request_id: String,
+    pub page_number: i64,
+    pub page_size: i64,
+    pub total_count: i64,
+    pub clusters: Clusters,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct Categories {
+    pub category: Vec<FlowCategory>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct ListFlowCategoryResponse {
+    pub request_id: String,
+    pub page_number: i64,
+    pub page_size: i64,
+    pub total: i64,
+    pub categories: Categories,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct NodeInstances {
+    pub node_instance: Vec<NodeInstanceSummary>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct ListFlowJobHistoryResponse {
+    pub request_id: String,
+    pub page_number: i64,
+    pub page_size: i64,
+    pub total: i64,
+    pub node_instances: NodeInstances,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct LogEntrys {
+    pub log_entry: Vec<LogEntry>,
+}
+
+/// DescribeFlowNodeInstanceLauncherLog (the API's spelling, `LogEntrys`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct LauncherLogResponse {
+    pub request_id: String,
+    pub log_end: bool,
+    pub log_entrys: LogEntrys,
+}
+
+/// Create* and SubmitFlowJob: the new object's id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct IdResponse {
+    pub request_id: String,
+    pub id: String,
+}
+
+/// Delete*, ModifyFlowJob, KillFlowJob.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct DataResponse {
+    pub request_id: String,
+    pub data: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -871,6 +986,18 @@ mod tests {
         assert_eq!(s.unresolved, vec!["missing".to_string()]);
         assert_eq!(substitute("no vars ${", "", "", NOW).unwrap().text, "no vars ${");
         assert_eq!(substitute("x", "{bad", "", NOW).unwrap_err().key, "flow.bad_json");
+    }
+
+    #[test]
+    fn list_answers_read_the_wrappers() {
+        let r: ListFlowJobResponse = serde_json::from_str(r#"{"RequestId":"R","PageNumber":1,"PageSize":20,"Total":1,"JobList":{"Job":[{"Id":"FJ-1","Type":"SHELL","mode":"YARN","Adhoc":"false","ResourceList":{"Resource":[{"Path":"oss://b/a"}]}}]}}"#).unwrap();
+        assert_eq!((r.total, r.job_list.job[0].mode.as_str(), r.job_list.job[0].resource_list.resource[0].path.as_str()), (1, "YARN", "oss://b/a"));
+        let c: ListFlowClusterResponse = serde_json::from_str(r#"{"TotalCount":3,"Clusters":{"ClusterInfo":[{"Id":"C-1","Status":"IDLE"}]}}"#).unwrap();
+        assert_eq!((c.total_count, c.clusters.cluster_info[0].status.as_str()), (3, "IDLE"));
+        let h: ListFlowJobHistoryResponse = serde_json::from_str(r#"{"Total":1,"NodeInstances":{"NodeInstance":[{"Id":"FJI-1","pending":true}]}}"#).unwrap();
+        assert!(h.node_instances.node_instance[0].pending);
+        let l: LauncherLogResponse = serde_json::from_str(r#"{"LogEnd":true,"LogEntrys":{"LogEntry":[{"Content":"a"}]}}"#).unwrap();
+        assert_eq!((l.log_end, l.log_entrys.log_entry[0].content.as_str()), (true, "a"));
     }
 
     #[test]

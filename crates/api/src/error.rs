@@ -1,5 +1,6 @@
 //! Vendor error bodies. MRS answers `{"error_code","error_msg"}` on most APIs and
 //! `{"errorCode","errorMsg"}` on the v1.1 cluster family; the SDK accepts either (and `code`/`message`).
+//! Alibaba answers `{"requestId","code","message"}` (ROA) or `{"RequestId","HostId","Code","Message"}` (RPC).
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,18 @@ pub struct MrsCamelErrorBody {
 pub fn parse_vendor_error(body: &str) -> Option<(String, String)> {
     let value: serde_json::Value = serde_json::from_str(body).ok()?;
     find_code(&value)
+}
+
+/// The request id an error body carries: Alibaba's `requestId` (ROA) or `RequestId` (RPC), or
+/// `request_id`. The console shows it when no `X-Request-Id` header came (a gateway or CORS may
+/// hide headers; Alibaba's own is `x-acs-request-id`).
+pub fn parse_vendor_request_id(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let obj = value.as_object()?;
+    ["requestId", "RequestId", "request_id"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(as_text))
+        .filter(|s| !s.trim().is_empty())
 }
 
 fn as_text(v: &serde_json::Value) -> Option<String> {
@@ -67,6 +80,17 @@ mod tests {
             parse_vendor_error(r#"{"error":{"code":"APIGW.0301","message":"auth"}}"#),
             Some(("APIGW.0301".into(), "auth".into()))
         );
+        assert_eq!(
+            parse_vendor_error(r#"{"requestId":"A1","code":"InvalidParameter","message":"maxResults"}"#),
+            Some(("InvalidParameter".into(), "maxResults".into()))
+        );
+        assert_eq!(
+            parse_vendor_error(r#"{"RequestId":"B2","HostId":"emr.aliyuncs.com","Code":"MissingParameter","Message":"RegionId"}"#),
+            Some(("MissingParameter".into(), "RegionId".into()))
+        );
+        assert_eq!(parse_vendor_request_id(r#"{"requestId":"A1","code":"X"}"#).as_deref(), Some("A1"));
+        assert_eq!(parse_vendor_request_id(r#"{"RequestId":"B2"}"#).as_deref(), Some("B2"));
+        assert_eq!(parse_vendor_request_id(r#"{"error_code":"MRS.1"}"#), None);
         assert_eq!(parse_vendor_error("not json"), None);
         assert_eq!(parse_vendor_error(r#"{"a":1}"#), None);
     }

@@ -146,6 +146,26 @@ impl ResultSet {
         })
     }
 
+    /// Whether `col` holds numbers, judged on its first `sample` rows (at least one of them not
+    /// NULL): how the grid aligns it (right, as numbers are read), without reading a million cells.
+    pub fn column_looks_numeric(&self, col: usize, sample: usize) -> bool {
+        if col >= self.columns.len() {
+            return false;
+        }
+        let mut seen = false;
+        for r in 0..self.rows.min(sample) {
+            let s = self.cell(r, col);
+            if is_null(s) {
+                continue;
+            }
+            if parse_number(s).is_none() {
+                return false;
+            }
+            seen = true;
+        }
+        seen
+    }
+
     /// One order-preserving key per row of `col` when the column is numeric; `u64::MAX` for NULL.
     fn numeric_keys(&self, col: usize) -> Option<Vec<u64>> {
         let mut keys = Vec::with_capacity(self.rows);
@@ -450,6 +470,8 @@ mod tests {
     fn numbers_sort_as_numbers_and_nulls_go_last_going_up() {
         let s = set(&[&["1", "b", "10"], &["2", "a", "9"], &["3", "c", "null"], &["4", "d", "-2.5"], &["5", "e", ""], &["6", "f", "1e3"]]);
         assert!(s.column_is_numeric(2));
+        assert!(s.column_looks_numeric(2, 1000));
+        assert!(!s.column_looks_numeric(99, 1000));
         assert_eq!(s.sort_order(&all(&s), 2, true), [3, 1, 0, 5, 2, 4]);
         assert_eq!(s.sort_order(&all(&s), 2, false), [2, 4, 5, 0, 1, 3], "NULLs first going down");
         assert_eq!(s.sort_order(&all(&s), 1, true), [1, 0, 2, 3, 4, 5]);

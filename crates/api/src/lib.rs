@@ -5,24 +5,32 @@
 //! bad input next to the field with exactly the message the sandbox would answer.
 
 pub mod acs;
+pub mod alluxio;
 pub mod autoscale;
 pub mod catalog;
 pub mod config;
 pub mod emr;
 pub mod emr_flow;
+pub mod emr_view;
 pub mod error;
 pub mod grid;
 pub mod lenient;
+pub mod metric_csv;
 pub mod mrs;
 pub mod mrs_jobs;
+pub mod mrs_meta;
 pub mod mrs_scaling;
 pub mod mrs_sql;
 pub mod mrs_tags;
 pub mod paging;
 pub mod problem;
+pub mod replay;
 pub mod rules;
+pub mod scaling_edit;
 pub mod sign;
 pub mod sqledit;
+pub mod sqlrun;
 pub mod sqltext;
+pub mod tag_query;
 pub mod template;
 pub mod units;

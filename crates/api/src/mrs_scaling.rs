@@ -7,7 +7,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::autoscale::{EvalPolicy, PlanWindow, RuleSpec};
 use crate::lenient;
-use crate::mrs::{ClusterType, Tag};
+use crate::catalog;
+use crate::mrs::{Cluster, ClusterType, Tag};
 use crate::problem::Problem;
 use crate::rules::{validate_tags, FieldError, INVALID_PARAM};
 
@@ -677,6 +678,44 @@ fn validate_scripts(c: &mut Check, scripts: &[ScaleScript], groups: &[String]) {
             }
         }
     }
+}
+
+/// The standard Task group of a cluster type (what `task_node_default_group` becomes when the
+/// cluster has no Task group yet).
+pub fn standard_task_group(kind: Option<ClusterType>) -> Option<&'static str> {
+    match kind? {
+        ClusterType::Analysis | ClusterType::Mixed => Some("task_node_analysis_group"),
+        ClusterType::Streaming => Some("task_node_streaming_group"),
+        ClusterType::Custom => None,
+    }
+}
+
+/// The Task groups a policy may name: the cluster's own and the standard ones of its type.
+pub fn task_groups(c: &Cluster) -> Vec<String> {
+    let mut out: Vec<String> = c.task_node_groups.iter().map(|g| g.group_name.clone()).collect();
+    let kind = c.kind().map(ClusterType::as_str).unwrap_or_default();
+    for (g, _) in catalog::standard_groups(kind) {
+        if catalog::group_role(g) == "Task" && !out.iter().any(|o| o == g) {
+            out.push(g.to_string());
+        }
+    }
+    out
+}
+
+/// The real group a policy's node group names (`task_node_default_group`: the cluster's Task
+/// group, or the standard one its first scale-out creates).
+pub fn resolve_group(c: &Cluster, name: &str) -> Result<String, Problem> {
+    if name == V11_NODE_GROUP {
+        if let Some(g) = c.task_node_groups.first() {
+            return Ok(g.group_name.clone());
+        }
+        if let Some(g) = standard_task_group(c.kind()) {
+            return Ok(g.to_string());
+        }
+    } else if task_groups(c).iter().any(|g| g == name) {
+        return Ok(name.to_string());
+    }
+    Err(Problem::new("scaling.node_group").with("value", name).with("groups", task_groups(c).join(", ")))
 }
 
 /// `resource_pool_name`: 1–50 letters, digits, `-` or `_`.

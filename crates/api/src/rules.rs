@@ -3,7 +3,7 @@
 //! Errors are [`Problem`]s (a message key and parameters), worded on each side from
 //! `crates/api/locales` in the user's language.
 
-use crate::catalog;
+use crate::catalog::{self, Catalog as Offer};
 use crate::mrs::{ClusterState, CreateClusterReq, NodeGroupV2, Tag, Volume};
 use crate::problem::Problem;
 
@@ -166,7 +166,7 @@ fn validate_volume(field: &str, v: &Volume, errors: &mut Vec<FieldError>) {
     }
 }
 
-fn validate_group(i: usize, g: &NodeGroupV2, cluster_type: &str, errors: &mut Vec<FieldError>) {
+fn validate_group(i: usize, g: &NodeGroupV2, cluster_type: &str, offer: &Offer, errors: &mut Vec<FieldError>) {
     let f = |s: &str| format!("node_groups[{i}].{s}");
     let custom = cluster_type == "CUSTOM";
     let allowed: Vec<&str> = catalog::standard_groups(cluster_type).iter().map(|(n, _)| *n).collect();
@@ -204,8 +204,16 @@ fn validate_group(i: usize, g: &NodeGroupV2, cluster_type: &str, errors: &mut Ve
     }
     if g.node_size.is_empty() {
         errors.push(FieldError::new(f("node_size"), INVALID_PARAM, Problem::new("group.flavor_required")));
-    } else if catalog::flavor(&g.node_size).is_none() {
-        errors.push(FieldError::new(f("node_size"), INVALID_PARAM, Problem::new("group.flavor_unknown").with("flavor", &g.node_size)));
+    } else {
+        match offer.flavor(&g.node_size) {
+            None => errors.push(FieldError::new(f("node_size"), INVALID_PARAM, Problem::new("group.flavor_unknown").with("flavor", &g.node_size))),
+            Some(fl) if !fl.allows(role) => errors.push(FieldError::new(
+                f("node_size"),
+                INVALID_PARAM,
+                Problem::new("group.flavor_not_for_role").with("flavor", &g.node_size).with("role", role),
+            )),
+            Some(_) => {}
+        }
     }
     match &g.root_volume {
         Some(v) => validate_volume(&f("root_volume"), v, errors),
@@ -235,14 +243,14 @@ fn required<'a>(v: &'a Option<String>, field: &str, code: &'static str, errors: 
     }
 }
 
-/// Every problem of a CreateCluster request, in field order. Does not know other clusters, so the
-/// duplicate-name check (12000043) is the caller's.
-pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
+/// Every problem of a CreateCluster request against what the account offers (`offer`), in field
+/// order. Does not know other clusters, so the duplicate-name check (12000043) is the caller's.
+pub fn validate_create_cluster(req: &CreateClusterReq, offer: &Offer) -> Vec<FieldError> {
     let mut e = Vec::new();
     let version = required(&req.cluster_version, "cluster_version", INVALID_PARAM, &mut e);
-    let version_info = version.and_then(catalog::version);
+    let version_info = version.and_then(|v| offer.version(v));
     if let (Some(v), None) = (version, version_info) {
-        let known: Vec<&str> = catalog::VERSIONS.iter().map(|v| v.name).collect();
+        let known: Vec<&str> = offer.versions.iter().map(|v| v.name.as_str()).collect();
         e.push(FieldError::new(
             "cluster_version",
             INVALID_PARAM,
@@ -278,23 +286,24 @@ pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
         }
     }
     let region = required(&req.region, "region", INVALID_PARAM, &mut e);
-    let region_info = region.and_then(catalog::region);
+    let region_info = region.and_then(|r| offer.region(r));
     if let (Some(r), None) = (region, region_info) {
         e.push(FieldError::new("region", INVALID_PARAM, Problem::new("region.unavailable").with("region", r)));
     }
     if let Some(az) = required(&req.availability_zone, "availability_zone", INVALID_PARAM, &mut e) {
         if let Some(r) = region_info {
-            if !r.zones.contains(&az) {
+            if !r.has_zone(az) {
+                let zones: Vec<&str> = r.zones.iter().map(|z| z.code.as_str()).collect();
                 e.push(FieldError::new(
                     "availability_zone",
                     INVALID_PARAM,
-                    Problem::new("zone.not_in_region").with("zone", az).with("region", r.id).with("zones", r.zones.join(", ")),
+                    Problem::new("zone.not_in_region").with("zone", az).with("region", &r.id).with("zones", zones.join(", ")),
                 ));
             }
         }
     }
     let vpc = required(&req.vpc_name, "vpc_name", VPC_REQUIRED, &mut e).and_then(|name| {
-        let v = catalog::vpc(name);
+        let v = offer.vpc(name);
         if v.is_none() {
             e.push(FieldError::new("vpc_name", VPC_MISSING, Problem::new("vpc.missing").with("name", name)));
         }
@@ -305,9 +314,9 @@ pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
     if subnet_id.is_none() && subnet_name.is_none() {
         e.push(FieldError::new("subnet_id", SUBNET_REQUIRED, Problem::new("subnet.required")));
     } else if let Some(v) = vpc {
-        let by_id = subnet_id.map(|id| v.subnets.iter().find(|(_, i)| *i == id));
-        let by_name = subnet_name.map(|n| v.subnets.iter().find(|(sn, _)| *sn == n));
-        let not_in = |s: &str| Problem::new("subnet.not_in_vpc").with("subnet", s).with("vpc", v.name);
+        let by_id = subnet_id.map(|id| v.subnet_by_id(id));
+        let by_name = subnet_name.map(|n| v.subnet_by_name(n));
+        let not_in = |s: &str| Problem::new("subnet.not_in_vpc").with("subnet", s).with("vpc", &v.name);
         match (by_id, by_name) {
             (Some(None), _) => e.push(FieldError::new("subnet_id", INVALID_PARAM, not_in(subnet_id.unwrap_or_default()))),
             (_, Some(None)) => e.push(FieldError::new("subnet_name", INVALID_PARAM, not_in(subnet_name.unwrap_or_default()))),
@@ -321,11 +330,11 @@ pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
         let names: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
         if let Some(v) = version_info {
             for (i, n) in names.iter().enumerate() {
-                if !v.components.iter().any(|(c, _, _)| c == n) {
+                if v.component(n).is_none() {
                     e.push(FieldError::new(
                         "components",
                         INVALID_PARAM,
-                        Problem::new("component.not_in_version").with("component", n).with("version", v.name),
+                        Problem::new("component.not_in_version").with("component", n).with("version", &v.name),
                     ));
                 } else if names[..i].contains(n) {
                     e.push(FieldError::new("components", INVALID_PARAM, Problem::new("component.duplicate").with("component", n)));
@@ -366,7 +375,7 @@ pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
         },
         Some("KEYPAIR") => match req.node_keypair_name.as_deref() {
             None | Some("") => e.push(FieldError::new("node_keypair_name", INVALID_PARAM, Problem::new("login.keypair_required"))),
-            Some(k) if !catalog::KEY_PAIRS.contains(&k) => {
+            Some(k) if offer.key_pairs.as_ref().is_some_and(|known| !known.iter().any(|x| x == k)) => {
                 e.push(FieldError::new("node_keypair_name", KEYPAIR_MISSING, Problem::new("login.keypair_missing").with("name", k)))
             }
             _ => {}
@@ -400,11 +409,11 @@ pub fn validate_create_cluster(req: &CreateClusterReq) -> Vec<FieldError> {
     if let Some(tags) = &req.tags {
         e.extend(validate_tags(tags, MAX_TAGS));
     }
-    validate_node_groups(req.node_groups.as_deref(), cluster_type.unwrap_or_default(), &mut e);
+    validate_node_groups(req.node_groups.as_deref(), cluster_type.unwrap_or_default(), offer, &mut e);
     e
 }
 
-fn validate_node_groups(groups: Option<&[NodeGroupV2]>, cluster_type: &str, e: &mut Vec<FieldError>) {
+fn validate_node_groups(groups: Option<&[NodeGroupV2]>, cluster_type: &str, offer: &Offer, e: &mut Vec<FieldError>) {
     let groups = match groups {
         Some(g) if !g.is_empty() => g,
         _ => {
@@ -413,7 +422,7 @@ fn validate_node_groups(groups: Option<&[NodeGroupV2]>, cluster_type: &str, e: &
         }
     };
     for (i, g) in groups.iter().enumerate() {
-        validate_group(i, g, cluster_type, e);
+        validate_group(i, g, cluster_type, offer, e);
         if groups[..i].iter().any(|o| o.group_name == g.group_name) {
             e.push(FieldError::new(
                 format!("node_groups[{i}].group_name"),
@@ -522,13 +531,32 @@ mod tests {
         }
     }
 
+    /// A small offer in the sandbox's shape.
+    pub fn offer() -> Offer {
+        serde_json::from_str(
+            r#"{"versions": [{"name": "MRS 3.1.0", "components": [
+                    {"name": "Hadoop"}, {"name": "Spark2x"}, {"name": "Hive"}, {"name": "Kafka"}, {"name": "ZooKeeper"}]}],
+                "flavors": [{"name": "c6.4xlarge.4.linux.bigdata"}, {"name": "c6.2xlarge.4.linux.bigdata", "roles": ["core", "task"]}],
+                "regions": [{"id": "cn-north-4", "zones": [{"code": "cn-north-4a"}, {"code": "cn-north-4b"}]},
+                            {"id": "cn-east-3", "zones": [{"code": "cn-east-3a"}]}],
+                "vpcs": [{"name": "vpc-lakedeck", "id": "v1", "subnets": [{"name": "subnet-data", "id": "s1"}]},
+                         {"name": "vpc-analytics", "id": "v2", "subnets": [{"name": "subnet-analytics", "id": "s3"}]}],
+                "key_pairs": ["KeyPair-lakedeck", "KeyPair-ops"]}"#,
+        )
+        .unwrap()
+    }
+
+    fn validate(req: &CreateClusterReq) -> Vec<FieldError> {
+        validate_create_cluster(req, &offer())
+    }
+
     fn fields(req: &CreateClusterReq) -> Vec<String> {
-        validate_create_cluster(req).into_iter().map(|e| e.field).collect()
+        validate(req).into_iter().map(|e| e.field).collect()
     }
 
     #[test]
     fn a_complete_request_passes() {
-        assert_eq!(validate_create_cluster(&valid_request()), vec![]);
+        assert_eq!(validate(&valid_request()), vec![]);
     }
 
     #[test]
@@ -537,7 +565,7 @@ mod tests {
         for name in ["cluster_version", "cluster_name", "cluster_type", "region", "availability_zone", "vpc_name", "subnet_id", "components", "safe_mode", "manager_admin_password", "login_mode", "node_groups"] {
             assert!(f.contains(&name.to_string()), "{name} missing from {f:?}");
         }
-        let e = validate_create_cluster(&CreateClusterReq::default());
+        let e = validate(&CreateClusterReq::default());
         assert_eq!(e.iter().find(|e| e.field == "vpc_name").unwrap().code, VPC_REQUIRED);
         assert_eq!(e.iter().find(|e| e.field == "subnet_id").unwrap().code, SUBNET_REQUIRED);
     }
@@ -588,7 +616,7 @@ mod tests {
         // The create rules report tag problems at their field.
         let mut r = valid_request();
         r.tags = Some(vec![t("a*b", "1")]);
-        let e = validate_create_cluster(&r);
+        let e = validate(&r);
         assert_eq!((e[0].field.as_str(), e[0].code, e[0].problem.param("char")), ("tags[0]", BAD_TAG, Some("'*'")));
     }
 
@@ -606,7 +634,7 @@ mod tests {
 
         let mut r = valid_request();
         r.node_groups.as_mut().unwrap()[1].node_num = 501;
-        let e = validate_create_cluster(&r);
+        let e = validate(&r);
         assert!(e.iter().any(|e| e.code == TOO_MANY_NODES));
 
         let mut r = valid_request();
@@ -618,13 +646,16 @@ mod tests {
     fn network_and_login_rules() {
         let mut r = valid_request();
         r.vpc_name = Some("nope".into());
-        assert_eq!(validate_create_cluster(&r)[0].code, VPC_MISSING);
+        assert_eq!(validate(&r)[0].code, VPC_MISSING);
         let mut r = valid_request();
         r.subnet_name = Some("subnet-analytics".into());
         assert_eq!(fields(&r), vec!["subnet_name"]);
         let mut r = valid_request();
         r.node_keypair_name = Some("missing".into());
-        assert_eq!(validate_create_cluster(&r)[0].code, KEYPAIR_MISSING);
+        assert_eq!(validate(&r)[0].code, KEYPAIR_MISSING);
+        let mut unknown_pairs = offer();
+        unknown_pairs.key_pairs = None;
+        assert!(validate_create_cluster(&r, &unknown_pairs).is_empty(), "key pairs that cannot be listed are not checked");
         let mut r = valid_request();
         r.login_mode = Some("PASSWORD".into());
         assert_eq!(fields(&r), vec!["node_root_password"]);
@@ -636,6 +667,14 @@ mod tests {
         let mut r = valid_request();
         r.components = Some("Spark2x".into());
         assert_eq!(fields(&r), vec!["components"]);
+        let mut r = valid_request();
+        r.node_groups.as_mut().unwrap()[0].node_size = "c6.2xlarge.4.linux.bigdata".into();
+        let e = validate(&r);
+        assert_eq!(e.len(), 1);
+        assert_eq!((e[0].problem.key, e[0].problem.param("role")), ("group.flavor_not_for_role", Some("Master")), "{e:?}");
+        let mut r = valid_request();
+        r.cluster_version = Some("MRS 9.9.9".into());
+        assert_eq!(validate(&r)[0].problem.param("known"), Some("MRS 3.1.0"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and Rust's byte offsets, the word being typed and its completions, and the position an engine
 //! error points at.
 
-use crate::sqltext::KEYWORDS;
+use crate::sqltext::{is_keyword, statement_at, tokenize, Token, TokenKind, KEYWORDS};
 
 /// Byte offset of the UTF-16 position `pos` (a textarea's `selectionStart`), clamped to the text.
 pub fn utf16_to_byte(text: &str, pos: u32) -> usize {
@@ -53,6 +53,214 @@ pub fn completions(prefix: &str, names: &[String], max: usize) -> Vec<String> {
         }
     }
     out
+}
+
+/// What completion knows about the warehouse: each table with its columns and their types, as the
+/// schema browser read them from `information_schema`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CompletionCatalog {
+    pub tables: Vec<CatalogTable>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CatalogTable {
+    pub name: String,
+    /// `(column, type)` in table order.
+    pub columns: Vec<(String, String)>,
+}
+
+impl CompletionCatalog {
+    fn table(&self, name: &str) -> Option<&CatalogTable> {
+        self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(name))
+    }
+
+    fn has_column(&self, name: &str) -> bool {
+        self.tables.iter().any(|t| t.columns.iter().any(|(c, _)| c.eq_ignore_ascii_case(name)))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionKind {
+    Column,
+    Table,
+    Keyword,
+}
+
+impl CompletionKind {
+    /// The editor's name for the kind (CodeMirror's completion `type`, which picks the icon).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompletionKind::Column => "property",
+            CompletionKind::Table => "type",
+            CompletionKind::Keyword => "keyword",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: CompletionKind,
+    /// The column's type, or the table a column belongs to when it is offered without a qualifier.
+    pub detail: String,
+}
+
+/// What to offer at the cursor: the items, and the byte range of the text they replace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompletionList {
+    pub from: usize,
+    pub to: usize,
+    pub items: Vec<CompletionItem>,
+}
+
+/// Whether byte offset `cursor` sits inside a string, a quoted identifier or a comment, where
+/// nothing is completed.
+fn in_literal_or_comment(tokens: &[Token], text: &str, cursor: usize) -> bool {
+    tokens.iter().any(|t| {
+        let inside = t.span.start < cursor && cursor < t.span.end;
+        let at_end = cursor == t.span.end && t.span.start < cursor;
+        match t.kind {
+            TokenKind::LineComment => t.span.start < cursor && cursor <= t.span.end,
+            TokenKind::BlockComment => inside || (at_end && !text[t.span.clone()].ends_with("*/")),
+            TokenKind::String | TokenKind::QuotedIdentifier => {
+                let s = &text[t.span.clone()];
+                let closed = s.len() >= 2 && s.as_bytes()[s.len() - 1] == s.as_bytes()[0];
+                inside || (at_end && !closed)
+            }
+            _ => false,
+        }
+    })
+}
+
+/// Tables of the catalog the statement names, and the aliases it gives them (`FROM nation n`,
+/// `JOIN orders AS o`): `(alias or name, table)`.
+fn statement_tables<'c>(statement: &str, catalog: &'c CompletionCatalog) -> Vec<(String, &'c CatalogTable)> {
+    let code: Vec<Token> = tokenize(statement)
+        .into_iter()
+        .filter(|t| !matches!(t.kind, TokenKind::Whitespace | TokenKind::LineComment | TokenKind::BlockComment))
+        .collect();
+    let word = |t: &Token| &statement[t.span.clone()];
+    let mut out: Vec<(String, &CatalogTable)> = Vec::new();
+    for (i, t) in code.iter().enumerate() {
+        if t.kind != TokenKind::Identifier {
+            continue;
+        }
+        // `db.table`: the name after the dot; `alias.column`: not a table reference.
+        if code.get(i + 1).is_some_and(|n| word(n) == ".") {
+            continue;
+        }
+        let Some(table) = catalog.table(word(t)) else { continue };
+        if !out.iter().any(|(n, _)| n.eq_ignore_ascii_case(&table.name)) {
+            out.push((table.name.clone(), table));
+        }
+        let mut j = i + 1;
+        if code.get(j).is_some_and(|n| word(n).eq_ignore_ascii_case("AS")) {
+            j += 1;
+        }
+        if let Some(alias) = code.get(j).filter(|n| n.kind == TokenKind::Identifier) {
+            let alias = word(alias);
+            if catalog.table(alias).is_none() && !out.iter().any(|(n, _)| n.eq_ignore_ascii_case(alias)) {
+                out.push((alias.to_string(), table));
+            }
+        }
+    }
+    out
+}
+
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// Completion at byte offset `cursor` of `text` (the whole editor text; the statement around the
+/// cursor is found with the script splitter's rules). `explicit`: the user asked (Ctrl+Space).
+///
+/// Typing never opens a list on a word that is already complete (a keyword, a table, a column or
+/// an alias of the statement: `DESC`, `AS`, `IN`, `OR`, `n` in `FROM nation n`), inside a string
+/// or a comment, or in the middle of a word; an explicit request still lists what starts with the
+/// word. After `name.` it offers the columns of the table `name` is, or is an alias of. Otherwise,
+/// in this order: columns of the statement's tables, other tables, other columns, keywords (in
+/// lower case when the word is typed in lower case), the word itself left out, at most `max`.
+pub fn complete(text: &str, cursor: usize, explicit: bool, catalog: &CompletionCatalog, max: usize) -> Option<CompletionList> {
+    let mut cursor = cursor.min(text.len());
+    while !text.is_char_boundary(cursor) {
+        cursor -= 1;
+    }
+    if in_literal_or_comment(&tokenize(text), text, cursor) {
+        return None;
+    }
+    let (start, word) = word_before(text, cursor);
+    if !explicit && text[cursor..].chars().next().is_some_and(is_word_char) {
+        return None;
+    }
+    if word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let statement = match statement_at(text, cursor) {
+        Some((range, _)) if range.start <= start && cursor <= range.end.max(cursor) => &text[range.start..cursor.max(range.end)],
+        _ => text.get(text[..start].rfind(';').map_or(0, |i| i + 1)..cursor).unwrap_or(""),
+    };
+    let tables = statement_tables(statement, catalog);
+    let list = |items: Vec<CompletionItem>| (!items.is_empty()).then_some(CompletionList { from: start, to: cursor, items });
+
+    // `qualifier.word`: columns of that table.
+    if start > 0 && text.as_bytes()[start - 1] == b'.' {
+        let (_, qualifier) = word_before(text, start - 1);
+        let table = tables
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(qualifier))
+            .map(|(_, t)| *t)
+            .or_else(|| catalog.table(qualifier))?;
+        if !explicit && table.columns.iter().any(|(c, _)| c.eq_ignore_ascii_case(word)) {
+            return None;
+        }
+        let items = table
+            .columns
+            .iter()
+            .filter(|(c, _)| starts_with_ignore_case(c, word) && !c.eq_ignore_ascii_case(word))
+            .take(max)
+            .map(|(c, ty)| CompletionItem { label: c.clone(), kind: CompletionKind::Column, detail: ty.clone() })
+            .collect();
+        return list(items);
+    }
+
+    if !explicit {
+        let complete_word = is_keyword(word)
+            || catalog.table(word).is_some()
+            || catalog.has_column(word)
+            || tables.iter().any(|(n, _)| n.eq_ignore_ascii_case(word));
+        if word.is_empty() || complete_word {
+            return None;
+        }
+    }
+    let mut items: Vec<CompletionItem> = Vec::new();
+    let push = |items: &mut Vec<CompletionItem>, label: &str, kind: CompletionKind, detail: &str| {
+        if items.len() < max
+            && starts_with_ignore_case(label, word)
+            && !label.eq_ignore_ascii_case(word)
+            && !items.iter().any(|i| i.label.eq_ignore_ascii_case(label))
+        {
+            items.push(CompletionItem { label: label.to_string(), kind, detail: detail.to_string() });
+        }
+    };
+    for (_, t) in &tables {
+        for (c, ty) in &t.columns {
+            push(&mut items, c, CompletionKind::Column, ty);
+        }
+    }
+    for t in &catalog.tables {
+        push(&mut items, &t.name, CompletionKind::Table, "");
+    }
+    for t in &catalog.tables {
+        for (c, _) in &t.columns {
+            push(&mut items, c, CompletionKind::Column, &t.name);
+        }
+    }
+    let lower = !word.is_empty() && word.chars().all(|c| !c.is_ascii_uppercase());
+    for k in KEYWORDS {
+        let k = if lower { k.to_ascii_lowercase() } else { k.to_string() };
+        push(&mut items, &k, CompletionKind::Keyword, "");
+    }
+    list(items)
 }
 
 /// `(line, column)`, both 1-based, of an error message that names one: DataFusion's parser says
@@ -135,6 +343,88 @@ mod tests {
         assert!(completions("", &names, 10).is_empty());
         assert!(completions("select", &names, 10).is_empty(), "the word itself is not offered");
         assert_eq!(completions("l", &names, 2).len(), 2);
+    }
+
+
+    fn tpch() -> CompletionCatalog {
+        let table = |name: &str, cols: &[&str]| CatalogTable {
+            name: name.into(),
+            columns: cols.iter().map(|c| (c.to_string(), "Int64".to_string())).collect(),
+        };
+        CompletionCatalog {
+            tables: vec![
+                table("nation", &["n_nationkey", "n_name", "n_regionkey"]),
+                table("orders", &["o_orderkey", "o_totalprice", "o_orderdate"]),
+                table("region", &["r_regionkey", "r_name"]),
+            ],
+        }
+    }
+
+    fn labels(text: &str, explicit: bool) -> Option<Vec<String>> {
+        let cursor = text.find('‸').expect("a ‸ marks the cursor");
+        let text = text.replace('‸', "");
+        complete(&text, cursor, explicit, &tpch(), 20).map(|l| l.items.into_iter().map(|i| i.label).collect())
+    }
+
+    #[test]
+    fn a_complete_word_opens_nothing_while_typing() {
+        // The words the old popup rewrote: DESC→DESCRIBE, AS→ASC, IN→INNER, OR→orders, alias n→nation.
+        assert_eq!(labels("SELECT * FROM orders ORDER BY o_totalprice DESC‸", false), None);
+        assert_eq!(labels("SELECT o_totalprice AS‸ FROM orders", false), None);
+        assert_eq!(labels("SELECT 1 WHERE 1 IN‸", false), None);
+        assert_eq!(labels("SELECT 1 WHERE 1 = 1 OR‸", false), None);
+        assert_eq!(labels("SELECT n‸ FROM nation n", false), None);
+        assert_eq!(labels("SELECT * FROM nation‸", false), None);
+        assert_eq!(labels("SELECT n_name‸ FROM nation", false), None);
+        // Asked for, a complete word still lists the longer ones.
+        assert_eq!(labels("ORDER BY x DESC‸", true), Some(vec!["DESCRIBE".to_string()]));
+    }
+
+    #[test]
+    fn nothing_inside_strings_comments_numbers_or_words() {
+        assert_eq!(labels("SELECT 'na‸", false), None);
+        assert_eq!(labels("SELECT 'a' -- na‸", false), None);
+        assert_eq!(labels("SELECT /* na‸", false), None);
+        assert_eq!(labels("SELECT \"na‸", false), None);
+        assert_eq!(labels("SELECT 12‸", false), None);
+        assert_eq!(labels("SELECT na‸tion", false), None);
+        assert_eq!(labels("SELECT ‸", false), None, "no word: only on request");
+        assert!(labels("SELECT 'x' || na‸", false).is_some(), "after a closed string");
+        assert!(labels("SELECT /* c */ na‸", false).is_some(), "after a closed comment");
+    }
+
+    #[test]
+    fn prefixes_offer_the_statements_columns_first_then_tables_then_keywords() {
+        assert_eq!(labels("SELECT r‸ FROM region", false).unwrap(), ["r_regionkey", "r_name", "region", "range", "replace", "right", "rows"]);
+        assert_eq!(labels("SELECT n_‸ FROM nation", false).unwrap(), ["n_nationkey", "n_name", "n_regionkey"]);
+        assert_eq!(labels("se‸", false).unwrap(), ["select", "set"], "keywords follow the typed case");
+        assert_eq!(labels("SE‸", false).unwrap(), ["SELECT", "SET"]);
+        assert_eq!(labels("SELECT * FROM ord‸", false).unwrap(), ["orders", "order"]);
+        assert_eq!(labels("SELECT * FROM Or‸", false), None, "OR is a complete keyword");
+    }
+
+    #[test]
+    fn qualified_names_offer_the_tables_columns() {
+        assert_eq!(labels("SELECT n.‸ FROM nation n", false).unwrap(), ["n_nationkey", "n_name", "n_regionkey"]);
+        assert_eq!(labels("SELECT o.o_t‸ FROM orders AS o", false).unwrap(), ["o_totalprice"]);
+        assert_eq!(labels("SELECT nation.n_n‸ FROM nation", false).unwrap(), ["n_nationkey", "n_name"]);
+        assert_eq!(labels("SELECT x.‸ FROM nation n", false), None, "an unknown qualifier");
+        assert_eq!(labels("SELECT n.n_name‸ FROM nation n", false), None);
+        let list = complete("SELECT n. FROM nation n", 9, false, &tpch(), 20).unwrap();
+        assert_eq!((list.from, list.to), (9, 9));
+        assert_eq!(list.items[0].detail, "Int64");
+        assert_eq!(list.items[0].kind, CompletionKind::Column);
+    }
+
+    #[test]
+    fn the_replaced_range_is_the_word_before_the_cursor() {
+        let text = "SELECT 1;\nSELECT * FROM reg";
+        let list = complete(text, text.len(), false, &tpch(), 20).unwrap();
+        assert_eq!(&text[list.from..list.to], "reg");
+        assert_eq!(list.items[0].label, "region");
+        assert_eq!(list.items[0].kind, CompletionKind::Table);
+        // An alias of another statement is not this statement's.
+        assert_eq!(labels("SELECT 1 FROM nation n; SELECT n‸ FROM region", false).unwrap()[0], "nation");
     }
 
     #[test]

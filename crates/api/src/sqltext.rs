@@ -366,6 +366,30 @@ pub fn statement_at(script: &str, cursor: usize) -> Option<(Range<usize>, String
     Some((range, text))
 }
 
+/// Every statement of `script` with its byte range (first to last code token, as
+/// [`statement_at`] gives it) and its text as [`split_statements`] gives it, in order: a script
+/// run can point each result and each error back into the editor.
+pub fn statement_spans(script: &str) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut code: Option<Range<usize>> = None;
+    let flush = |code: Option<Range<usize>>, out: &mut Vec<(Range<usize>, String)>| {
+        if let Some(range) = code {
+            if let Some(text) = split_statements(&script[range.clone()]).into_iter().next() {
+                out.push((range, text));
+            }
+        }
+    };
+    for t in tokenize(script) {
+        if is_semicolon(script, &t) {
+            flush(code.take(), &mut out);
+        } else if is_code(&t) {
+            code = Some(code.map_or(t.span.clone(), |c| c.start..t.span.end));
+        }
+    }
+    flush(code, &mut out);
+    out
+}
+
 /// Keywords that start a clause on its own line.
 fn starts_clause(words: &[String], i: usize) -> bool {
     let w = words[i].as_str();
@@ -655,5 +679,28 @@ mod editor_tests {
             };
             assert_eq!(code(&once), code(s), "{s:?} -> {once:?}");
         }
+    }
+
+    #[test]
+    fn statement_spans_place_each_statement_of_the_splitter() {
+        let samples = [
+            "select 1; select 2;",
+            "-- header; x\nselect 'a;b' /* ; */ from t;\n\n  insert into t values (1);  -- tail",
+            "select 1 /* outer /* inner; */ still; */ + 2; select 'é日本;'",
+            "",
+            ";;",
+            "select 'open; select 2",
+        ];
+        for s in samples {
+            let spans = statement_spans(s);
+            let texts: Vec<String> = spans.iter().map(|(_, t)| t.clone()).collect();
+            assert_eq!(texts, split_statements(s), "{s:?}");
+            for (range, text) in &spans {
+                assert_eq!(split_statements(&s[range.clone()]), std::slice::from_ref(text), "{s:?}");
+                assert_eq!(statement_at(s, range.start).map(|(r, _)| r), Some(range.clone()));
+            }
+        }
+        let s = "select 1;\n-- two\nselect 2";
+        assert_eq!(statement_spans(s)[1].0, 17..25);
     }
 }

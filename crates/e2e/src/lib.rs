@@ -41,10 +41,46 @@ impl Drop for Killed {
 
 pub struct Harness {
     pub client: Client,
+    /// Where the browser goes: the sandbox, or the gateway in front of it.
     pub base: String,
+    /// The sandbox itself (the same as `base` without a gateway).
+    pub sandbox_base: String,
     pub data_dir: PathBuf,
     _server: Killed,
+    _gateway: Option<Killed>,
     _driver: Killed,
+    /// How the sandbox was started, to start it again ([`Harness::restart_server`]).
+    launch: Launch,
+}
+
+/// The sandbox's command line: binary, bundle, lifecycle step, token and the test's extra arguments.
+struct Launch {
+    bin: PathBuf,
+    dist: PathBuf,
+    step_ms: u32,
+    token: String,
+    args: Vec<String>,
+}
+
+/// Starts the sandbox listening on `listen` and returns it with its URL once it serves.
+fn spawn_sandbox(launch: &Launch, data_dir: &Path, listen: &str) -> (Child, String) {
+    let mut server = Command::new(&launch.bin)
+        .args(["--listen", listen, "--data-dir"])
+        .arg(data_dir)
+        .arg("--dist")
+        .arg(&launch.dist)
+        .args(["--step-ms", &launch.step_ms.to_string()])
+        .args(&launch.args)
+        .env("LAKEDECK_SANDBOX_TOKEN", &launch.token)
+        .env("LAKEDECK_SANDBOX_PROJECT_ID", PROJECT)
+        .env("LAKEDECK_SANDBOX_AK", "E2EAK")
+        .env("LAKEDECK_SANDBOX_SK", "E2ESK")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start lakedeck-server");
+    let base = url_of(&mut server, "lakedeck-server");
+    (server, base)
 }
 
 /// What a test may add to the server's and the browser's command lines.
@@ -52,9 +88,36 @@ pub struct Harness {
 pub struct Extra {
     pub server_args: Vec<String>,
     pub chrome_args: Vec<String>,
+    /// Put `lakedeck-server gateway` in front of the sandbox with these users (name, token, role):
+    /// the sandbox then runs with a token nobody is told, so only the gateway's signatures get in.
+    pub gateway_users: Option<Vec<(String, String, String)>>,
     /// The browser's language (`navigator.languages`, `Accept-Language`); `en-US` when unset, so
     /// the console's choice of language does not depend on the machine running the tests.
     pub lang: Option<String>,
+}
+
+/// Reads a server's stdout until the line naming its URL; keeps draining the rest.
+fn url_of(child: &mut Child, what: &str) -> String {
+    let stdout = child.stdout.take().expect("stdout piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines.next().unwrap_or_else(|| panic!("{what} exited before printing its URL")).expect("read stdout");
+        if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+            break url.trim_end_matches('/').to_string();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    url
+}
+
+/// Hex SHA-256 of `s`, for a gateway user's `token_sha256` (computed by the system's sha256sum).
+fn sha256_hex(s: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new("sha256sum").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("sha256sum");
+    child.stdin.take().expect("stdin").write_all(s.as_bytes()).expect("write to sha256sum");
+    let out = child.wait_with_output().expect("sha256sum output");
+    String::from_utf8_lossy(&out.stdout).split_whitespace().next().expect("a hash").to_string()
 }
 
 impl Harness {
@@ -77,32 +140,37 @@ impl Harness {
             dist.display()
         );
         let data_dir = unique_dir("data");
-        let mut server = Command::new(&bin)
-            .args(["--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(&data_dir)
-            .arg("--dist")
-            .arg(&dist)
-            .args(["--step-ms", &step_ms.to_string()])
-            .args(&extra.server_args)
-            .env("LAKEDECK_SANDBOX_TOKEN", TOKEN)
-            .env("LAKEDECK_SANDBOX_PROJECT_ID", PROJECT)
-            .env("LAKEDECK_SANDBOX_AK", "E2EAK")
-            .env("LAKEDECK_SANDBOX_SK", "E2ESK")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start lakedeck-server");
-        let stdout = server.stdout.take().expect("server stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            let line = lines.next().expect("server exited before printing its URL").expect("read server stdout");
-            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
-                break url.trim_end_matches('/').to_string();
+        let token =
+            if extra.gateway_users.is_some() { format!("unknown-{}", free_port()) + &sha256_hex(&data_dir.to_string_lossy()) } else { TOKEN.into() };
+        let launch = Launch { bin: bin.clone(), dist: dist.clone(), step_ms, token, args: extra.server_args.clone() };
+        let (server, sandbox_base) = spawn_sandbox(&launch, &data_dir, "127.0.0.1:0");
+        let server = Killed(server);
+        let (base, gateway) = match &extra.gateway_users {
+            None => (sandbox_base.clone(), None),
+            Some(users) => {
+                let dir = unique_dir("gateway");
+                let mut config = format!(
+                    "dist = \"{}\"\naudit_log = \"audit.jsonl\"\n\n[mrs]\nendpoint = \"{sandbox_base}\"\nproject_id = \"{PROJECT}\"\n\
+                     region = \"cn-north-4\"\naccess_key_env = \"E2E_GATEWAY_AK\"\nsecret_key_env = \"E2E_GATEWAY_SK\"\n",
+                    dist.display()
+                );
+                for (name, token, role) in users {
+                    config.push_str(&format!("\n[[users]]\nname = \"{name}\"\ntoken_sha256 = \"{}\"\nrole = \"{role}\"\n", sha256_hex(token)));
+                }
+                std::fs::write(dir.join("gateway.toml"), config).expect("write gateway.toml");
+                let mut gw = Command::new(&bin)
+                    .args(["gateway", "--config"])
+                    .arg(dir.join("gateway.toml"))
+                    .args(["--listen", "127.0.0.1:0"])
+                    .env("E2E_GATEWAY_AK", "E2EAK")
+                    .env("E2E_GATEWAY_SK", "E2ESK")
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::inherit())
+                    .spawn()
+                    .expect("start lakedeck-server gateway");
+                (url_of(&mut gw, "the gateway"), Some(Killed(gw)))
             }
         };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        let server = Killed(server);
 
         let driver_port = free_port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -151,7 +219,23 @@ impl Harness {
                 Err(e) => panic!("chromedriver did not start a session: {e}"),
             }
         };
-        Harness { client, base, data_dir, _server: server, _driver: driver }
+        Harness { client, base, sandbox_base, data_dir, _server: server, _gateway: gateway, _driver: driver, launch }
+    }
+
+    /// Stops the sandbox the way a crash or a lost network would look to the page: killed, nothing
+    /// answers on its address any more.
+    pub fn stop_server(&mut self) {
+        let _ = self._server.0.kill();
+        let _ = self._server.0.wait();
+    }
+
+    /// Starts the sandbox again on the same address with the same data dir (after
+    /// [`Harness::stop_server`]).
+    pub fn restart_server(&mut self) {
+        let listen = self.sandbox_base.trim_start_matches("http://").to_string();
+        let (server, base) = spawn_sandbox(&self.launch, &self.data_dir, &listen);
+        assert_eq!(base, self.sandbox_base, "the sandbox came back on another address");
+        self._server = Killed(server);
     }
 
     pub async fn goto(&self, path: &str) {
@@ -168,8 +252,16 @@ impl Harness {
             .unwrap_or_else(|e| panic!("no element `{css}` within {WAIT:?}: {e}"))
     }
 
+    /// Clicks `css` after scrolling it to the middle of the window: WebDriver scrolls only until the
+    /// element is in view, where a sticky bar (the forms' action bars) may still cover it.
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+        let el = self.find(css).await;
+        let arg = serde_json::to_value(&el).expect("element reference");
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", vec![arg])
+            .await
+            .unwrap_or_else(|e| panic!("scroll to `{css}`: {e}"));
+        el.click().await.unwrap_or_else(|e| panic!("click `{css}`: {e}"));
     }
 
     /// Replaces the content of an input, as a user selecting all and typing would.
@@ -399,4 +491,118 @@ pub fn temp_site_dir(tag: &str) -> PathBuf {
 /// The release bundle the harness serves (`DIST_DIR`, default `dist/`).
 pub fn dist_dir() -> PathBuf {
     std::env::var_os("DIST_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("dist"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility: axe-core (npm, pinned in tools/package.json) injected into the page under test.
+
+/// One axe-core rule a page breaks, with the elements that break it.
+#[derive(Clone, Debug)]
+pub struct AxeViolation {
+    pub id: String,
+    /// critical, serious, moderate or minor.
+    pub impact: String,
+    pub help: String,
+    /// CSS selector and HTML of each element, as axe reports them.
+    pub nodes: Vec<String>,
+}
+
+impl AxeViolation {
+    /// What fails the axe stage: critical and serious violations.
+    pub fn is_blocking(&self) -> bool {
+        matches!(self.impact.as_str(), "critical" | "serious")
+    }
+}
+
+impl std::fmt::Display for AxeViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "[{}] {}: {} ({} elements)", self.impact, self.id, self.help, self.nodes.len())?;
+        for n in self.nodes.iter().take(6) {
+            writeln!(f, "    {n}")?;
+        }
+        Ok(())
+    }
+}
+
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = workspace_root().join("tools/node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{} missing ({e}): run `cd tools && npm ci` (scripts/setup.sh does)", path.display()))
+    })
+}
+
+impl Harness {
+    /// Runs axe-core over the whole document as it is now (WCAG 2.x A and AA rules and axe's best
+    /// practices) and returns every violation.
+    pub async fn axe(&self) -> Vec<AxeViolation> {
+        let loaded = self.eval("return typeof window.axe === 'object'").await;
+        if loaded.as_bool() != Some(true) {
+            // A WebDriver script is not subject to the page's Content-Security-Policy.
+            self.client
+                .execute(&format!("{}\n;return typeof window.axe;", axe_source()), vec![])
+                .await
+                .unwrap_or_else(|e| panic!("injecting axe-core failed: {e}"));
+        }
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {
+                   runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+                   resultTypes: ['violations']
+                 }).then(r => done(r.violations.map(v => ({
+                   id: v.id, impact: v.impact || '', help: v.help,
+                   nodes: v.nodes.map(n => n.target.join(' ') + '  ' + n.html.slice(0, 160))
+                 }))), e => done({ error: String(e) }));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("axe.run failed: {e}"));
+        if let Some(err) = result.get("error") {
+            panic!("axe.run failed: {err}");
+        }
+        let list = result.as_array().cloned().unwrap_or_default();
+        list.iter()
+            .map(|v| AxeViolation {
+                id: v["id"].as_str().unwrap_or_default().to_string(),
+                impact: v["impact"].as_str().unwrap_or_default().to_string(),
+                help: v["help"].as_str().unwrap_or_default().to_string(),
+                nodes: v["nodes"].as_array().map(|n| n.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// Picks the console's theme (`light`, `dark` or `system`) as the header's control does.
+    pub async fn set_theme(&self, theme: &str) {
+        let js = format!(
+            "const s = document.getElementById('theme-select'); if (!s) return false;
+             s.value = '{theme}'; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
+        );
+        assert_eq!(self.eval(&js).await.as_bool(), Some(true), "no theme control on the page");
+        // Let the theme apply and transitions end before colours are measured.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+
+    /// The page as it is now, in the light and in the dark theme, has no critical or serious axe-core
+    /// violation; panics listing them (with `state` naming what the page shows). Leaves the light theme.
+    pub async fn assert_accessible(&self, state: &str) {
+        let report = self.accessibility_report(state).await;
+        assert!(report.is_empty(), "axe-core: critical or serious violations:\n{report}");
+    }
+
+    /// The critical and serious axe-core violations of the page as it is now, in the dark and in the
+    /// light theme, one block per theme headed by `state`; empty when there are none. Leaves the light
+    /// theme. A test visiting many states collects these and fails once with all of them.
+    pub async fn accessibility_report(&self, state: &str) -> String {
+        let mut report = String::new();
+        for theme in ["dark", "light"] {
+            self.set_theme(theme).await;
+            for v in self.axe().await.into_iter().filter(AxeViolation::is_blocking) {
+                report.push_str(&format!("{state}, {theme}: {v}"));
+            }
+        }
+        report
+    }
 }

@@ -15,15 +15,18 @@ async fn create_watch_rename_expand_delete_and_find_in_history() {
     h.goto("/").await;
     h.wait_text("tbody", "the seeded clusters", |t| t.contains("analytics-prod")).await;
 
-    // Create a cluster in the wizard: only a name and a password are needed.
+    // Create a cluster in the wizard: its pickers fill from the sandbox's metadata and VPC APIs, so
+    // only a name, a key pair and a password are needed.
     h.click("#create-cluster").await;
     h.type_into("#cluster_name", "e2e_cluster").await;
-    h.click("#wizard-next").await;
+    h.click("#wizard-next:not([disabled])").await;
     h.find("#region").await;
-    h.click("#wizard-next").await;
+    h.wait_text("#availability_zone", "zones from ListAvailableZones", |t| t.contains("cn-north-4")).await;
+    h.click("#wizard-next:not([disabled])").await;
+    h.type_into("#node_keypair_name", "KeyPair-lakedeck").await;
     h.type_into("#manager_admin_password", "Admin@12345").await;
     h.type_into("#manager_admin_password_confirm", "Admin@12345").await;
-    h.click("#wizard-submit").await;
+    h.click("#wizard-submit:not([disabled])").await;
 
     let detail = h.find("#cluster-detail").await;
     let id = detail.attr("data-cluster-id").await.unwrap().expect("detail carries the cluster id");
@@ -58,10 +61,15 @@ async fn create_watch_rename_expand_delete_and_find_in_history() {
     // Expand the core group by two nodes and see the count follow once scaling is done.
     let core = "tr[data-group=\"core_node_analysis_group\"]";
     let before: i64 = h.text(&format!("{core} .node-num")).await.trim().parse().expect("node count is a number");
+    // The nodes table's pager says "1–5 of 5": its total, to see the table follow without a Refresh.
+    let nodes_total = |t: &str| t.split(" of ").nth(1).and_then(|r| r.split_whitespace().next()).and_then(|n| n.parse::<i64>().ok());
+    let nodes_before = h.wait_text("#nodes-pager", "the nodes' total", |t| nodes_total(t).is_some()).await;
+    let nodes_before = nodes_total(&nodes_before).unwrap();
     h.click(&format!("{core} .expand-group")).await;
     h.type_into("#scale-count", "2").await;
     h.click("#scale-confirm").await;
     h.wait_text(&format!("{core} .node-num"), "the expanded count", |t| t.trim() == (before + 2).to_string()).await;
+    h.wait_text("#nodes-pager", "the nodes table with the new nodes", |t| nodes_total(t) == Some(nodes_before + 2)).await;
     h.find("#cluster-state[data-state=\"running\"]").await;
 
     // Delete with typed-name confirmation.

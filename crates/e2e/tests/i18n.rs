@@ -43,12 +43,13 @@ async fn the_console_speaks_chinese_and_switches_to_english_without_losing_input
     // A new cluster: the sandbox answers its lifecycle stages in Chinese too (X-Language: zh-cn).
     h.click("#create-cluster").await;
     h.type_into("#cluster_name", "zh_cluster").await;
-    h.click("#wizard-next").await;
+    h.click("#wizard-next:not([disabled])").await;
     h.find("#region").await;
-    h.click("#wizard-next").await;
+    h.click("#wizard-next:not([disabled])").await;
+    h.type_into("#node_keypair_name", "KeyPair-lakedeck").await;
     h.type_into("#manager_admin_password", "Admin@12345").await;
     h.type_into("#manager_admin_password_confirm", "Admin@12345").await;
-    h.click("#wizard-submit").await;
+    h.click("#wizard-submit:not([disabled])").await;
     let stage = h.wait_text("#cluster-state .stage", "a stage of the creation", |t| !t.is_empty()).await;
     assert!(has_cjk(&stage), "the service's stage text follows the language: {stage}");
     assert_eq!(h.text("#cluster-state .state-label").await, "启动中");
@@ -63,12 +64,13 @@ async fn the_console_speaks_chinese_and_switches_to_english_without_losing_input
 
     // A name the rules accept but the service refuses (it exists): the service's error in Chinese.
     h.type_into("#cluster_name", "analytics-prod").await;
-    h.click("#wizard-next").await;
+    h.click("#wizard-next:not([disabled])").await;
     h.find("#region").await;
-    h.click("#wizard-next").await;
+    h.click("#wizard-next:not([disabled])").await;
+    h.type_into("#node_keypair_name", "KeyPair-lakedeck").await;
     h.type_into("#manager_admin_password", "Admin@12345").await;
     h.type_into("#manager_admin_password_confirm", "Admin@12345").await;
-    h.click("#wizard-submit").await;
+    h.click("#wizard-submit:not([disabled])").await;
     let panel = h.wait_text("#wizard-server-error", "the service's refusal", |t| t.contains("12000043")).await;
     assert!(panel.contains("服务拒绝创建集群"), "{panel}");
     let message = h.text("#wizard-server-error .error-message").await;

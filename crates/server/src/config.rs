@@ -12,6 +12,8 @@ Usage: lakedeck-server [--listen ADDR:PORT] [--data-dir DIR] [--dist DIR] [--ste
                        [--allowed-host HOST[:PORT]]... [--allow-origin ORIGIN]...
                        [--metric-period-ms N] [--clock-start TIME] [--allow-scripts]
                        [--base-path PATH] [--embed-origin ORIGIN]... [--csp-report-uri URL]
+                       [--sql-timeout SECS] [--max-result-mb MB]
+       lakedeck-server gateway --config FILE [--listen ADDR:PORT] [--dist DIR]   (see gateway --help)
 
 Runs the Lakedeck sandbox: the console bundle plus a local emulation of the MRS APIs.
 
@@ -43,7 +45,13 @@ Options:
                       embed.allowed_parents. Default: no framing. Repeatable.
   --csp-report-uri U  add `report-uri U` to the console's Content-Security-Policy (browsers POST
                       what the policy blocked there)
+  --sql-timeout SECS  longest a SQL statement (ExecuteSql or a SQL job's statement) may run
+                      before it is stopped and reported FAILED (default 600)
+  --max-result-mb MB  largest result archive one ExecuteSql statement may write (default 1024)
   -h, --help          print this help
+
+Bound to any address other than loopback, the sandbox starts only when LAKEDECK_SANDBOX_TOKEN
+is set to a secret of at least 24 characters.
 
 Credentials come from LAKEDECK_SANDBOX_TOKEN, LAKEDECK_SANDBOX_AK, LAKEDECK_SANDBOX_SK and
 LAKEDECK_SANDBOX_PROJECT_ID; any not set is generated once and kept in DATA_DIR/credentials.json.";
@@ -56,6 +64,8 @@ pub struct Args {
     pub step_ms: u64,
     pub allowed_hosts: Vec<String>,
     pub allow_origins: Vec<String>,
+    pub sql_timeout_secs: u64,
+    pub max_result_mb: u64,
     /// `--metric-period-ms` (the environment's value applies when absent: [`metric_period`]).
     pub metric_period_ms: Option<u64>,
     pub clock_start_ms: Option<i64>,
@@ -80,6 +90,35 @@ fn parse_step(raw: &str, origin: &str) -> Result<u64, String> {
         Ok(n) if (1..=3_600_000).contains(&n) => Ok(n),
         _ => Err(format!("{origin} must be a whole number of milliseconds from 1 to 3600000, not '{raw}'")),
     }
+}
+
+fn parse_bounded(raw: &str, flag: &str, min: u64, max: u64) -> Result<u64, String> {
+    match raw.trim().parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("{flag} must be a whole number from {min} to {max}, not '{raw}'")),
+    }
+}
+
+/// Shortest `LAKEDECK_SANDBOX_TOKEN` accepted when the sandbox listens beyond loopback.
+pub const MIN_EXPOSED_TOKEN: usize = 24;
+
+/// A token holder runs programs on this machine (spark-submit jobs), so a sandbox other machines
+/// can reach must have a token someone chose on purpose — not one generated and stored in a file —
+/// and one long enough not to be guessed.
+pub fn check_exposure(listen: SocketAddr, env_token: Option<&str>) -> Result<(), String> {
+    if listen.ip().is_loopback() {
+        return Ok(());
+    }
+    let token = env_token.map(str::trim).unwrap_or("");
+    if token.chars().count() >= MIN_EXPOSED_TOKEN {
+        return Ok(());
+    }
+    let why = if token.is_empty() { "it is not set".to_string() } else { format!("it has only {} characters", token.chars().count()) };
+    Err(format!(
+        "listening on {listen} lets other machines reach the sandbox, so LAKEDECK_SANDBOX_TOKEN must be set to a secret of at least \
+         {MIN_EXPOSED_TOKEN} characters ({why}); anyone with the token can run programs on this machine. \
+         Generate one with: export LAKEDECK_SANDBOX_TOKEN=$(head -c 24 /dev/urandom | base64)"
+    ))
 }
 
 pub const DEFAULT_METRIC_PERIOD_MS: u64 = 5000;
@@ -138,7 +177,7 @@ fn parse_clock_start(raw: &str) -> Result<i64, String> {
 }
 
 /// A `Host` header value: a DNS name or IP literal (IPv6 in brackets), optionally with a port.
-fn parse_host(raw: &str) -> Result<String, String> {
+pub(crate) fn parse_host(raw: &str) -> Result<String, String> {
     let h = raw.trim();
     let (name, port) = match h.rsplit_once(':') {
         Some((n, p)) if !h.ends_with(']') => (n, Some(p)),
@@ -157,7 +196,7 @@ fn parse_host(raw: &str) -> Result<String, String> {
 }
 
 /// A web origin exactly as browsers send it: `http(s)://host[:port]`, no path, no wildcard.
-fn parse_origin(raw: &str, flag: &str) -> Result<String, String> {
+pub(crate) fn parse_origin(raw: &str, flag: &str) -> Result<String, String> {
     let o = raw.trim();
     let rest = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
     match rest {
@@ -203,6 +242,8 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
         step_ms: DEFAULT_STEP_MS,
         allowed_hosts: Vec::new(),
         allow_origins: Vec::new(),
+        sql_timeout_secs: crate::engine::DEFAULT_SQL_TIMEOUT_SECS,
+        max_result_mb: crate::engine::DEFAULT_MAX_RESULT_MB,
         metric_period_ms: None,
         clock_start_ms: None,
         allow_scripts: false,
@@ -236,6 +277,8 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
             flag,
             "--listen" | "--data-dir" | "--dist" | "--step-ms" | "--allowed-host" | "--allow-origin" | "--metric-period-ms" | "--clock-start"
                 | "--base-path" | "--embed-origin" | "--csp-report-uri"
+                | "--sql-timeout"
+                | "--max-result-mb"
         ) {
             return Err(format!("unknown argument '{arg}'"));
         }
@@ -256,6 +299,8 @@ pub fn parse_args(args: &[String], env_step: Option<&str>) -> Result<ArgsOutcome
             "--dist" => out.dist = PathBuf::from(value),
             "--allowed-host" => out.allowed_hosts.push(parse_host(&value)?),
             "--allow-origin" => out.allow_origins.push(parse_origin(&value, "--allow-origin")?),
+            "--sql-timeout" => out.sql_timeout_secs = parse_bounded(&value, flag, 1, 86_400)?,
+            "--max-result-mb" => out.max_result_mb = parse_bounded(&value, flag, 1, 1_048_576)?,
             "--metric-period-ms" => out.metric_period_ms = Some(parse_period(&value, "--metric-period-ms")?),
             "--clock-start" => out.clock_start_ms = Some(parse_clock_start(&value)?),
             "--base-path" => out.base_path = parse_base_path(&value)?,
@@ -390,6 +435,10 @@ mod tests {
             assert!(parse_args(&args(&["--allowed-host", bad]), None).is_err(), "{bad}");
         }
         assert!(parse_args(&args(&["--allowed-host", "[::1]:8080"]), None).is_ok());
+        let ArgsOutcome::Run(a) = parse_args(&args(&["--sql-timeout", "5", "--max-result-mb=2"]), None).unwrap() else { panic!() };
+        assert_eq!((a.sql_timeout_secs, a.max_result_mb), (5, 2));
+        assert!(parse_args(&args(&["--sql-timeout", "0"]), None).is_err());
+        assert!(parse_args(&args(&["--max-result-mb", "x"]), None).is_err());
         let ArgsOutcome::Run(a) = parse_args(&args(&["--allow-scripts", "--step-ms", "5"]), None).unwrap() else { panic!() };
         assert!(a.allow_scripts && a.step_ms == 5);
         assert!(!parse_args(&[], None).map(|o| matches!(o, ArgsOutcome::Run(a) if a.allow_scripts)).unwrap());
@@ -444,6 +493,20 @@ mod tests {
         for bad in ["javascript:x", "/a; script-src *", "http://x/ y"] {
             assert!(run(&["--csp-report-uri", bad]).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn exposure_needs_a_chosen_long_token() {
+        let lo: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let wide: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let lan: SocketAddr = "192.168.1.5:8080".parse().unwrap();
+        assert!(check_exposure(lo, None).is_ok());
+        assert!(check_exposure("[::1]:1".parse().unwrap(), None).is_ok());
+        let e = check_exposure(wide, None).unwrap_err();
+        assert!(e.contains("LAKEDECK_SANDBOX_TOKEN") && e.contains("not set"), "{e}");
+        assert!(check_exposure(lan, Some("short-token")).unwrap_err().contains("only 11 characters"));
+        assert!(check_exposure(lan, Some("   ")).is_err());
+        assert!(check_exposure(wide, Some("abcdefghijklmnopqrstuvwx")).is_ok());
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::config::Credentials;
 use crate::lang::{Lang, Text};
 use crate::text;
 use crate::engine::Engine;
-use crate::{emr, mrs, util};
+use crate::{alluxio, emr, mrs, util, vpc};
 
 pub struct AppState {
     pub engine: Arc<Engine>,
@@ -99,7 +99,9 @@ pub fn app(state: Shared) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route(&state.console.config_path(), get(config_json))
         .merge(mrs::routes())
+        .merge(vpc::routes())
         .merge(emr::routes(state.clone()))
+        .merge(alluxio::routes(state.clone()))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), edge))
@@ -156,13 +158,13 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
 }
 
 pub fn is_api_path(path: &str) -> bool {
-    ["/v1.1", "/v2"].iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+    ["/v1", "/v1.1", "/v2"].iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Edge middleware: request id, Host and Origin checks, CORS, language, authentication
 
-const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
+pub(crate) const ALLOW_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
 const ALLOW_HEADERS: &str = "Content-Type, X-Auth-Token, X-Project-Id, X-Sdk-Date, Authorization, X-Language, Accept-Language";
 
 /// Who may reach the sandbox from a browser. The API takes a bearer token, so two things must
@@ -233,7 +235,7 @@ impl Access {
             .any(|scheme| origin.strip_prefix(scheme).is_some_and(|host| self.hosts.iter().any(|h| h == host)))
     }
 
-    fn classify(&self, origin: Option<&str>) -> OriginKind {
+    pub(crate) fn classify(&self, origin: Option<&str>) -> OriginKind {
         match origin {
             None => OriginKind::None,
             Some(o) if self.is_own_origin(o) => OriginKind::Own,
@@ -252,7 +254,7 @@ fn host_has_port(h: &str) -> bool {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum OriginKind {
+pub(crate) enum OriginKind {
     /// No `Origin` header: not a cross-origin browser request (SDKs, curl, same-origin GETs).
     None,
     Own,
@@ -261,7 +263,7 @@ enum OriginKind {
     Foreign,
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Response {
+pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
@@ -270,10 +272,13 @@ async fn edge(State(st): State<Shared>, mut req: Request, next: Next) -> Respons
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let lang = Lang::from_headers(req.headers());
     let path = req.uri().path().to_string();
-    // Alibaba's APIs (emr/) authenticate in their own layer and answer in their own format; the
-    // Origin and CORS rules here cover them like the MRS paths.
-    let acs = emr::is_roa_path(&path) || (path == "/" && emr::is_rpc_call(req.method(), req.uri().query(), req.headers()));
-    let api = is_api_path(&path) || acs;
+    // The Alluxio coordinator API (/api/v1/<its resources>) and Alibaba's APIs (emr/; the rest of
+    // /api/) authenticate in their own layers and answer in their own formats; the Origin and CORS
+    // rules here cover them like the MRS paths.
+    let alluxio_api = alluxio::is_alluxio_path(&path);
+    let acs = !alluxio_api
+        && (emr::is_roa_path(&path) || (path == "/" && emr::is_rpc_call(req.method(), req.uri().query(), req.headers())));
+    let api = is_api_path(&path) || acs || alluxio_api;
     let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
     let kind = st.access.classify(origin.as_deref());
     let coding = if api { compress::negotiate(req.headers()) } else { None };
@@ -298,6 +303,12 @@ async fn edge(State(st): State<Shared>, mut req: Request, next: Next) -> Respons
             }
             let foreign = kind == OriginKind::Foreign;
             if api {
+                if foreign && alluxio_api {
+                    return alluxio::forbidden_origin();
+                }
+                if alluxio_api {
+                    return next.run(req).await;
+                }
                 if foreign && acs {
                     let style = if emr::is_roa_path(&path) { emr::Style::Roa } else { emr::Style::Rpc };
                     return emr::AcsError::new(
@@ -362,7 +373,8 @@ async fn authenticate(st: &AppState, req: Request) -> Result<Request, ApiError> 
     if let Some(token) = parts.headers.get("x-auth-token") {
         let token = token.to_str().unwrap_or("");
         return if sign::constant_time_eq(token, &st.creds.token) {
-            Ok(Request::from_parts(parts, body))
+            let bytes = read_body(body, &parts.headers).await?;
+            Ok(Request::from_parts(parts, Body::from(bytes)))
         } else {
             Err(ApiError::unauthorized(text!("Invalid X-Auth-Token: it is not this sandbox's token.", "X-Auth-Token 无效：不是此沙箱的令牌。")))
         };
@@ -374,15 +386,25 @@ async fn authenticate(st: &AppState, req: Request) -> Result<Request, ApiError> 
         )));
     };
     let authorization = authorization.to_str().unwrap_or("").to_string();
-    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+    let bytes = read_body(body, &parts.headers).await?;
+    verify_signature(&st.creds, &parts, &authorization, &bytes, util::now_secs())?;
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The whole request body, refused with the vendor's error past `BODY_LIMIT` (declared or sent).
+async fn read_body(body: Body, headers: &HeaderMap) -> Result<axum::body::Bytes, ApiError> {
+    let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "12000002",
-            text!("The request body is larger than {BODY_LIMIT} bytes.", "请求体超过 {BODY_LIMIT} 字节。"),
+            text!("The request body is larger than the limit of {BODY_LIMIT} bytes.", "请求体超过 {BODY_LIMIT} 字节的上限。"),
         )
-    })?;
-    verify_signature(&st.creds, &parts, &authorization, &bytes, util::now_secs())?;
-    Ok(Request::from_parts(parts, Body::from(bytes)))
+    };
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Err(too_large());
+    }
+    to_bytes(body, BODY_LIMIT).await.map_err(|_| too_large())
 }
 
 fn verify_signature(
@@ -470,7 +492,7 @@ async fn fallback(State(st): State<Shared>, method: Method, uri: Uri, headers: H
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n").into_response();
     }
-    serve_static(&st, path, &headers).await
+    serve_static(&st.dist, &st.assets, &st.console, path, &headers).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -478,12 +500,14 @@ async fn fallback(State(st): State<Shared>, method: Method, uri: Uri, headers: H
 
 async fn config_json(State(st): State<Shared>) -> Response {
     let cfg = ConsoleConfig {
-        endpoints: Endpoints { mrs: String::new() },
+        endpoints: Endpoints::default(),
         project_id: st.creds.project_id.clone(),
         region: "cn-north-4".into(),
+        emr_region: crate::engine::emr_spark::REGION.into(),
         token: st.expose_token.then(|| st.creds.token.clone()),
         sandbox: true,
         embed: EmbedConfig { allowed_parents: st.console.embed_origins.clone() },
+        gateway: false,
     };
     let mut r = json(StatusCode::OK, &cfg);
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -585,10 +609,10 @@ async fn send_file(assets: &Arc<AssetCache>, file: &Path, headers: &HeaderMap) -
 
 /// `index.html` with its `<base href>` set to where it is served, so the one bundle works under any
 /// base path (compressed per request: it is a kilobyte), and the console's Content-Security-Policy.
-async fn index_page(st: &AppState, headers: &HeaderMap) -> Response {
-    let mut r = match tokio::fs::read_to_string(st.dist.join("index.html")).await {
+async fn index_page(dist: &Path, site: &ConsoleSite, headers: &HeaderMap) -> Response {
+    let mut r = match tokio::fs::read_to_string(dist.join("index.html")).await {
         Ok(html) => {
-            let html = with_base_href(&html, &format!("{}/", st.console.base)).into_bytes();
+            let html = with_base_href(&html, &format!("{}/", site.base)).into_bytes();
             match compress::negotiate(headers) {
                 Some(c) => file_response(Vec::new(), "index.html", Some((c, Arc::new(compress::encode(c, &html, false))))),
                 None => file_response(html, "index.html", None),
@@ -601,7 +625,7 @@ async fn index_page(st: &AppState, headers: &HeaderMap) -> Response {
         )
             .into_response(),
     };
-    if let Ok(v) = HeaderValue::from_str(&st.console.csp()) {
+    if let Ok(v) = HeaderValue::from_str(&site.csp()) {
         r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
     }
     r
@@ -633,24 +657,25 @@ fn redirect(to: &str) -> Response {
     }
 }
 
-pub(crate) async fn serve_static(st: &AppState, path: &str, headers: &HeaderMap) -> Response {
-    let console = &st.console;
-    let Some(path) = console.strip(path) else {
+/// The console bundle from `dist` under `site`'s base path (the sandbox's and the gateway's),
+/// compressed copies from `assets`.
+pub(crate) async fn serve_static(dist: &Path, assets: &Arc<AssetCache>, site: &ConsoleSite, path: &str, headers: &HeaderMap) -> Response {
+    let Some(path) = site.strip(path) else {
         // Outside the base path: the root leads to the console, anything else is not ours.
         return if path == "/" {
-            redirect(&format!("{}/", console.base))
+            redirect(&format!("{}/", site.base))
         } else {
             (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found\n").into_response()
         };
     };
     if path.is_empty() {
-        return redirect(&format!("{}/", console.base));
+        return redirect(&format!("{}/", site.base));
     }
     if path == "/" || path == "/index.html" {
-        return index_page(st, headers).await;
+        return index_page(dist, site, headers).await;
     }
-    if let Some(file) = resolve(&st.dist, path) {
-        if let Some(r) = send_file(&st.assets, &file, headers).await {
+    if let Some(file) = resolve(dist, path) {
+        if let Some(r) = send_file(assets, &file, headers).await {
             return r;
         }
     }
@@ -661,7 +686,7 @@ pub(crate) async fn serve_static(st: &AppState, path: &str, headers: &HeaderMap)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     if wants_html {
-        return index_page(st, headers).await;
+        return index_page(dist, site, headers).await;
     }
     (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found\n").into_response()
 }
@@ -729,6 +754,7 @@ mod tests {
     fn api_paths_and_resolution() {
         assert!(is_api_path("/v1.1/p/cluster_infos"));
         assert!(is_api_path("/v2"));
+        assert!(is_api_path("/v1/p/vpcs"));
         assert!(!is_api_path("/v2x/a"));
         assert!(!is_api_path("/clusters"));
         let d = Path::new("/d");

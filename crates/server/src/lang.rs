@@ -83,6 +83,32 @@ impl Text {
     }
 }
 
+/// A [`Text`] stored with a record (an Alluxio job, an EMR run or flow instance): owned and
+/// serializable; the request that reads the record picks the language.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Msg {
+    pub en: String,
+    pub zh: String,
+}
+
+impl From<Text> for Msg {
+    fn from(t: Text) -> Msg {
+        Msg { en: t.en.into_owned(), zh: t.zh.into_owned() }
+    }
+}
+
+impl Msg {
+    pub fn text(&self) -> Text {
+        Text::new(self.en.clone(), self.zh.clone())
+    }
+
+    /// In the language of the request being answered.
+    pub fn current(&self) -> String {
+        self.text().current().to_owned()
+    }
+}
+
 /// Text that has only one form in either language: an engine's own words (DataFusion's parse
 /// errors, an OS error) that the sandbox passes on unchanged.
 impl From<String> for Text {

@@ -1,15 +1,19 @@
 //! `lakedeck-server`: the Lakedeck sandbox. Serves the console bundle and emulates the MRS APIs
 //! over a local SQLite state, so the console can be tried without a cloud account.
+//! `lakedeck-server gateway` instead serves the console in front of the real clouds (gateway/).
 
+mod alluxio;
 mod compress;
 mod config;
 mod emr;
 mod engine;
+mod gateway;
 mod http;
 mod lang;
 mod mrs;
 mod problems;
 mod util;
+mod vpc;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -19,6 +23,9 @@ use config::{ArgsOutcome, USAGE};
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("gateway") {
+        return run_gateway(&argv[1..]);
+    }
     if argv.first().map(String::as_str) == Some(engine::warehouse::GENERATE_COMMAND) {
         return match argv.get(1).map(|d| engine::warehouse::generate(std::path::Path::new(d))) {
             Some(Ok(())) => ExitCode::SUCCESS,
@@ -41,12 +48,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     match runtime.block_on(serve(args)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -57,7 +61,40 @@ fn main() -> ExitCode {
     }
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| {
+        eprintln!("error: cannot start the async runtime: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+fn run_gateway(argv: &[String]) -> ExitCode {
+    let args = match gateway::parse_args(argv) {
+        Ok(gateway::ArgsOutcome::Run(a)) => a,
+        Ok(gateway::ArgsOutcome::Help) => {
+            println!("{}", gateway::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("error: {e}\n\n{}", gateway::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    match runtime.block_on(gateway::run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 async fn serve(args: config::Args) -> Result<(), String> {
+    config::check_exposure(args.listen, std::env::var("LAKEDECK_SANDBOX_TOKEN").ok().as_deref())?;
     std::fs::create_dir_all(&args.data_dir)
         .map_err(|e| format!("cannot create the data directory {}: {e}", args.data_dir.display()))?;
     let creds = config::load_credentials(&args.data_dir, |k| std::env::var(k).ok())?;
@@ -73,7 +110,16 @@ async fn serve(args: config::Args) -> Result<(), String> {
         allow_scripts: args.allow_scripts,
         clock_start_ms: args.clock_start_ms,
     };
-    let engine = Arc::new(engine::Engine::open(&args.data_dir, &cache_dir, args.step_ms)?.with_autoscaler(autoscale));
+    let cache_cfg = engine::cache::CacheConfig::from_env(|k| std::env::var(k).ok())?;
+    let limits = engine::Limits {
+        sql_timeout: std::time::Duration::from_secs(args.sql_timeout_secs),
+        max_result_bytes: args.max_result_mb * 1024 * 1024,
+    };
+    let engine = Arc::new(
+        engine::Engine::open_with_cache(&args.data_dir, &cache_dir, args.step_ms, cache_cfg)?
+            .with_autoscaler(autoscale)
+            .with_limits(limits),
+    );
     engine.start_clock(util::now_ms()).map_err(|e| format!("cannot start the autoscaler's clock: {e:?}"))?;
     engine.seed(&creds.project_id).map_err(|e| format!("cannot seed the sandbox: {e:?}"))?;
     let lost_sql = engine.recover_sql().map_err(|e| format!("cannot recover the SQL execution records: {e:?}"))?;
@@ -93,6 +139,11 @@ async fn serve(args: config::Args) -> Result<(), String> {
     let lost = engine.recover_jobs().map_err(|e| format!("cannot recover the job records: {e:?}"))?;
     if lost > 0 {
         eprintln!("note: {lost} job(s) were unfinished when the sandbox stopped; they are now FAILED");
+    }
+
+    let resumed = engine.start_cache()?;
+    if resumed > 0 {
+        eprintln!("note: {resumed} cache job(s) were unfinished when the sandbox stopped; they resume now");
     }
 
     let listener = tokio::net::TcpListener::bind(args.listen)

@@ -13,20 +13,17 @@
 //! `BENCH_KEEP=1` keeps the data directory (to study the queries on the database).
 
 mod emr_support;
+#[path = "support/emr_runs.rs"]
+mod emr_runs;
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use emr_runs::{insert_runs, T0};
 use emr_support::roa;
-use serde_json::{json, Value};
+use serde_json::Value;
 use support::{env_credentials, temp_dir, Options, Server};
-
-/// Newest run's submission time; one run every 30 s going back.
-const T0: i64 = 1_780_000_000_000;
-const STATES: [&str; 5] = ["Success", "Success", "Success", "Failed", "Cancelled"];
-const NAMES: [&str; 5] = ["nightly-etl", "orders-rollup", "report", "adhoc-query", "ml-training"];
-const QUEUES: [&str; 2] = ["root_queue", "dev_queue"];
 
 fn server_bin() -> PathBuf {
     std::env::var_os("LAKEDECK_BENCH_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_lakedeck-server")))
@@ -34,58 +31,6 @@ fn server_bin() -> PathBuf {
 
 fn start(root: &Path) -> Server {
     Server::start_with(root, Options { bin: Some(server_bin()), step_ms: 1000, env: env_credentials(), ..Default::default() })
-}
-
-fn insert_runs(db: &Path, ws: &str, n: u64) {
-    let mut conn = rusqlite::Connection::open(db).unwrap();
-    let tx = conn.transaction().unwrap();
-    {
-        let mut run = tx
-            .prepare(
-                "INSERT INTO emr_runs (id, job_run_id, workspace_id, seq, submit_ms, start_ms, end_ms, state, queue, name_lower, creator,
-                 code_type, job_id, workflow, client_token, data) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, '', ?14)",
-            )
-            .unwrap();
-        let mut attr = tx
-            .prepare("INSERT INTO emr_run_attrs (run, workspace_id, kind, key, value, submit_ms, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?1)")
-            .unwrap();
-        for i in 0..n {
-            let id = format!("jr-{:016x}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let submit = T0 - i as i64 * 30_000;
-            let start = submit + 2_000;
-            let end = start + 10_000 + (i as i64 % 600) * 1000;
-            let state = STATES[(i % 5) as usize];
-            let name = format!("{}-{}", NAMES[((i / 5) % 5) as usize], i % 100);
-            let queue = QUEUES[(i % 2) as usize];
-            let team = if i % 3 == 0 { "data" } else { "ml" };
-            let workflow = i % 4 == 0;
-            let mut tags = vec![json!({"key": "team", "value": team})];
-            if workflow {
-                tags.push(json!({"key": "workflow", "value": "true"}));
-            }
-            let data = json!({
-                "workspace_id": ws, "job_run_id": id, "seq": n - i, "name": name, "state": state,
-                "reason_code": if state == "Success" { "0" } else { "JobRunFailed" }, "reason": {"en": "", "zh": ""},
-                "submit_ms": submit, "start_ms": start, "end_ms": end, "code_type": "SQL", "creator": "1234567890123456",
-                "release_version": "esr-4.0.0 (Spark 3.5.2, Scala 2.12)", "display_release_version": "esr-4.0.0 (Spark 3.5.2, Scala 2.12)",
-                "queue": queue, "timeout_s": 3600, "cores": 2, "memory_mb": 8192, "tags": tags,
-                "spark_submit": {"entryPoint": "", "entryPointArguments": ["-e", "SELECT 1"], "sparkSubmitParameters": ""},
-                "log": {"driverStdOut": format!("oss://bench/logs/{id}/driver/stdout")}
-            });
-            run.execute(rusqlite::params![
-                id, ws, (n - i) as i64, submit, start, end, state, queue, name, "1234567890123456", "SQL", "", workflow as i64, data.to_string(),
-                (n - i) as i64
-            ])
-            .unwrap();
-            let run = (n - i) as i64;
-            attr.execute(rusqlite::params![run, ws, "tag", "team", team, submit]).unwrap();
-            if workflow {
-                attr.execute(rusqlite::params![run, ws, "tag", "workflow", "true", submit]).unwrap();
-            }
-            attr.execute(rusqlite::params![run, ws, "app", "spark.app.name", format!("app-{}", i % 10), submit]).unwrap();
-        }
-    }
-    tx.commit().unwrap();
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -41,7 +41,7 @@ fn startup_prints_generated_credentials_and_serves_health() {
 fn environment_credentials_win() {
     let s = Server::start("env");
     assert_eq!(s.project, "0123456789abcdef0123456789abcdef");
-    assert_eq!((s.token.as_str(), s.ak.as_str(), s.sk.as_str()), ("test-token-123", "TESTAK0000000000", "TESTSK-secret-key"));
+    assert_eq!((s.token.as_str(), s.ak.as_str(), s.sk.as_str()), ("test-token-0123456789abcdef", "TESTAK0000000000", "TESTSK-secret-key"));
 }
 
 #[test]
@@ -683,8 +683,8 @@ fn console_bundle_and_config() {
     assert!(r.header("content-type").unwrap().starts_with("application/json"));
     assert_eq!(
         r.json(),
-        json!({"endpoints": {"mrs": ""}, "project_id": s.project, "region": "cn-north-4", "token": s.token, "sandbox": true,
-               "embed": {"allowed_parents": []}})
+        json!({"endpoints": {"mrs": "", "vpc": "", "emr_serverless": "", "emr": ""}, "project_id": s.project, "region": "cn-north-4",
+               "emr_region": "cn-hangzhou", "token": s.token, "sandbox": true, "gateway": false, "embed": {"allowed_parents": []}})
     );
 }
 

@@ -1,9 +1,12 @@
-//! `/clusters/create`: three steps (software → hardware → advanced). The draft is validated with
-//! `lakedeck_api::rules::validate_create_cluster`, the same rules the server applies; each error is
-//! shown next to its field. Nothing typed is lost when moving between steps or when the server
-//! refuses the request.
+//! `/clusters/create`: three steps (software → hardware → advanced). What the account offers —
+//! versions and their components, the region's zones, flavors per zone, VPCs and subnets — is read
+//! from the service (ShowMrsVersionList, ShowMrsVersionMetadata, ListAvailableZones, ShowMrsFlavors
+//! and the VPC service's lists) into a [`Catalog`]; nothing about an account is compiled in. The
+//! draft is validated against that catalog with `lakedeck_api::rules::validate_create_cluster`,
+//! the same rules the server applies; each error is shown next to its field. Nothing typed is lost
+//! when moving between steps or when the server refuses the request.
 
-use lakedeck_api::catalog::{self, group_role};
+use lakedeck_api::catalog::{self, flavor_size, group_role, Catalog};
 use lakedeck_api::mrs::{ChargeInfo, CreateClusterReq, NodeGroupV2, Tag, Volume};
 use lakedeck_api::problem::Problem;
 use lakedeck_api::rules::{validate_create_cluster, FieldError, MAX_TAGS};
@@ -12,12 +15,12 @@ use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
 use crate::api::mrs::create_cluster;
-use crate::api::ApiError;
+use crate::api::{meta, ApiError};
 use crate::app::href;
-use crate::components::{described_by, field_dom_id, ErrorPanel, FormField, SelectField, TextField, When};
+use crate::components::{described_by, field_dom_id, ErrorPanel, FormField, SelectField, Spinner, TextField, When};
 use crate::state::session::SessionExt;
 use crate::i18n::problem;
-use crate::state::use_session;
+use crate::state::{load, use_session, LoadResult, Loaded, SessionStateStoreFields};
 use crate::{t, tr};
 
 /// The wizard's steps, named in the current language.
@@ -106,22 +109,23 @@ pub struct Draft {
     pub log_collection: bool,
 }
 
+/// Version, zone, VPC, subnet and key pair start empty: the first four are filled from what the
+/// service offers once it has answered, the key pair is the user's to name.
 impl Default for Draft {
     fn default() -> Self {
-        let version = catalog::VERSIONS.last().map(|v| v.name).unwrap_or("MRS 3.1.0");
         Draft {
             cluster_name: String::new(),
-            cluster_version: version.into(),
+            cluster_version: String::new(),
             cluster_type: "ANALYSIS".into(),
             components: DEFAULT_COMPONENTS.iter().map(|s| s.to_string()).collect(),
             safe_mode: "SIMPLE".into(),
-            region: "cn-north-4".into(),
-            availability_zone: "cn-north-4a".into(),
-            vpc_name: "vpc-lakedeck".into(),
-            subnet_name: "subnet-data".into(),
+            region: String::new(),
+            availability_zone: String::new(),
+            vpc_name: String::new(),
+            subnet_name: String::new(),
             groups: groups_for("ANALYSIS"),
             login_mode: "KEYPAIR".into(),
-            node_keypair_name: "KeyPair-lakedeck".into(),
+            node_keypair_name: String::new(),
             node_root_password: String::new(),
             manager_admin_password: String::new(),
             manager_admin_password_confirm: String::new(),
@@ -137,12 +141,14 @@ impl Draft {
         self.groups.iter().enumerate().filter(|(_, g)| g.enabled || !g.optional).map(|(i, _)| i).collect()
     }
 
-    pub fn to_request(&self) -> CreateClusterReq {
+    pub fn to_request(&self, offer: &Catalog) -> CreateClusterReq {
         let keypair = self.login_mode == "KEYPAIR";
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        // Components in catalog order, so the request reads the same way every time.
-        let components = catalog::version(&self.cluster_version)
-            .map(|v| v.components.iter().map(|(n, _, _)| *n).filter(|n| self.components.iter().any(|c| c == n)).collect::<Vec<_>>().join(","))
+        // Components in the version's order, so the request reads the same way every time.
+        let components = offer
+            .version(&self.cluster_version)
+            .filter(|v| !v.components.is_empty())
+            .map(|v| v.components.iter().map(|c| c.name.as_str()).filter(|n| self.components.iter().any(|c| c == n)).collect::<Vec<_>>().join(","))
             .unwrap_or_else(|| self.components.join(","));
         CreateClusterReq {
             cluster_version: opt(&self.cluster_version),
@@ -152,8 +158,7 @@ impl Draft {
             region: opt(&self.region),
             availability_zone: opt(&self.availability_zone),
             vpc_name: opt(&self.vpc_name),
-            subnet_id: catalog::vpc(&self.vpc_name)
-                .and_then(|v| v.subnets.iter().find(|(n, _)| *n == self.subnet_name).map(|(_, id)| id.to_string())),
+            subnet_id: offer.vpc(&self.vpc_name).and_then(|v| v.subnet_by_name(&self.subnet_name)).map(|s| s.id.clone()),
             subnet_name: opt(&self.subnet_name),
             components: Some(components),
             safe_mode: opt(&self.safe_mode),
@@ -169,9 +174,9 @@ impl Draft {
         }
     }
 
-    /// Rule errors plus the console's own password confirmation check.
-    pub fn errors(&self) -> Vec<FieldError> {
-        let mut e = validate_create_cluster(&self.to_request());
+    /// Rule errors against what the service offers, plus the console's own password confirmation check.
+    pub fn errors(&self, offer: &Catalog) -> Vec<FieldError> {
+        let mut e = validate_create_cluster(&self.to_request(offer), offer);
         if self.manager_admin_password_confirm != self.manager_admin_password {
             e.push(FieldError::new("manager_admin_password_confirm", "CONSOLE", Problem::new("password.mismatch")));
         }
@@ -229,6 +234,67 @@ struct Wiz {
     errors: Memo<Vec<(usize, String, Problem)>>,
     touched: RwSignal<Vec<String>>,
     attempted: RwSignal<[bool; 3]>,
+    /// What the service offers, as far as it has answered.
+    offer: Memo<Catalog>,
+}
+
+/// Fills the choices the service decides when they are empty or no longer offered: the newest
+/// version, the default zone, the first VPC and subnet, and per node group a flavor its role may
+/// use (the usual default when offered). Components the version lacks are dropped.
+pub fn settle(d: &mut Draft, offer: &Catalog, default_zone: &str) {
+    if offer.version(&d.cluster_version).is_none() {
+        if let Some(v) = offer.versions.last() {
+            d.cluster_version = v.name.clone();
+        }
+    }
+    if let Some(v) = offer.version(&d.cluster_version).filter(|v| !v.components.is_empty()) {
+        d.components.retain(|c| v.component(c).is_some());
+    }
+    if let Some(r) = offer.regions.first() {
+        if !r.zones.is_empty() && !r.has_zone(&d.availability_zone) {
+            d.availability_zone = if r.has_zone(default_zone) { default_zone.to_string() } else { r.zones[0].code.clone() };
+        }
+    }
+    if offer.vpc(&d.vpc_name).is_none() {
+        if let Some(v) = offer.vpcs.first() {
+            d.vpc_name = v.name.clone();
+        }
+    }
+    if let Some(v) = offer.vpc(&d.vpc_name) {
+        if v.subnet_by_name(&d.subnet_name).is_none() {
+            if let Some(s) = v.subnets.first() {
+                d.subnet_name = s.name.clone();
+            }
+        }
+    }
+    if !offer.flavors.is_empty() {
+        for g in &mut d.groups {
+            let role = group_role(&g.group_name);
+            if offer.flavor(&g.node_size).is_none_or(|f| !f.allows(role)) {
+                let usable = |name: &str| offer.flavor(name).is_some_and(|f| f.allows(role));
+                let pick = if usable(DEFAULT_FLAVOR) {
+                    Some(DEFAULT_FLAVOR.to_string())
+                } else {
+                    offer.flavors.iter().find(|f| f.allows(role)).map(|f| f.name.clone())
+                };
+                if let Some(p) = pick {
+                    g.node_size = p;
+                }
+            }
+        }
+    }
+}
+
+/// A flavor's name with its size when the name tells it.
+pub fn flavor_label(name: &str) -> String {
+    match flavor_size(name) {
+        Some((vcpus, mem)) => t!(wizard.flavor_option, name = name, vcpus = vcpus, mem = mem),
+        None => name.to_string(),
+    }
+}
+
+fn loaded<T>(r: Option<LoadResult>, pick: impl FnOnce(Loaded) -> Option<T>) -> Option<T> {
+    r.and_then(Result::ok).and_then(pick)
 }
 
 impl Wiz {
@@ -279,12 +345,93 @@ pub fn CreateCluster() -> impl IntoView {
     let navigate = use_navigate();
     let draft = RwSignal::new(Draft::default());
     let step = RwSignal::new(0usize);
-    let errors = Memo::new(move |_| {
-        draft.with(|d| d.errors().into_iter().map(|e| (step_of(&e.field), d.dom_id_for(&e.field), e.problem)).collect::<Vec<_>>())
+
+    // What the service offers, read as the choices it depends on are made.
+    let reload = RwSignal::new(0u32);
+    let region = Memo::new(move |_| session.config().with(|c| c.region.clone()));
+    let version = Memo::new(move |_| draft.with(|d| d.cluster_version.clone()));
+    let zone = Memo::new(move |_| draft.with(|d| d.availability_zone.clone()));
+    let versions = load(move || {
+        reload.track();
+        let c = session.client();
+        Box::pin(async move { meta::versions(&c).await.map(Loaded::Versions) })
     });
-    let wiz = Wiz { draft, errors, touched: RwSignal::new(Vec::new()), attempted: RwSignal::new([false; 3]) };
+    let version_meta = load(move || {
+        reload.track();
+        let (c, v) = (session.client(), version.get());
+        Box::pin(async move {
+            if v.is_empty() {
+                return Ok(Loaded::Nothing);
+            }
+            meta::version_metadata(&c, &v).await.map(|m| Loaded::VersionMeta(Box::new(m)))
+        })
+    });
+    let zones = load(move || {
+        reload.track();
+        let (c, r) = (session.client(), region.get());
+        Box::pin(async move { meta::zones(&c, &r).await.map(Loaded::Zones) })
+    });
+    let flavors = load(move || {
+        reload.track();
+        let (c, v, z) = (session.client(), version.get(), zone.get());
+        Box::pin(async move {
+            if v.is_empty() || z.is_empty() {
+                return Ok(Loaded::Nothing);
+            }
+            meta::flavors(&c, &v, &z).await.map(Loaded::Flavors)
+        })
+    });
+    let vpcs = load(move || {
+        reload.track();
+        let c = session.client();
+        Box::pin(async move { meta::vpcs(&c).await.map(Loaded::Vpcs) })
+    });
+    let vpc_list = Memo::new(move |_| loaded(vpcs.get(), |l| if let Loaded::Vpcs(v) = l { Some(v) } else { None }).unwrap_or_default());
+    let vpc_id = Memo::new(move |_| {
+        let name = draft.with(|d| d.vpc_name.clone());
+        vpc_list.with(|l| l.iter().find(|v| v.name == name).map(|v| v.id.clone()).unwrap_or_default())
+    });
+    let subnets = load(move || {
+        reload.track();
+        let (c, id) = (session.client(), vpc_id.get());
+        Box::pin(async move {
+            if id.is_empty() {
+                return Ok(Loaded::Nothing);
+            }
+            meta::subnets(&c, &id).await.map(Loaded::Subnets)
+        })
+    });
+    let zone_answer = Memo::new(move |_| loaded(zones.get(), |l| if let Loaded::Zones(z) = l { Some(z) } else { None }).unwrap_or_default());
+    let offer = Memo::new(move |_| {
+        let names = loaded(versions.get(), |l| if let Loaded::Versions(v) = l { Some(v) } else { None }).unwrap_or_default();
+        let metas: Vec<_> = loaded(version_meta.get(), |l| if let Loaded::VersionMeta(m) = l { Some(*m) } else { None }).into_iter().collect();
+        let fl = loaded(flavors.get(), |l| if let Loaded::Flavors(f) = l { Some(f) } else { None });
+        let subs = loaded(subnets.get(), |l| if let Loaded::Subnets(s) = l { Some(s) } else { None }).unwrap_or_default();
+        zone_answer.with(|z| vpc_list.with(|v| lakedeck_api::mrs_meta::offer(&region.get(), &names, &metas, fl.as_ref(), z, v, &subs)))
+    });
+    let resources = [versions, version_meta, zones, flavors, vpcs, subnets];
+    // Still waiting for an answer the current choices need (the first answers fill them in).
+    let pending = Memo::new(move |_| resources.iter().any(|r| r.with(Option::is_none)));
+    let offer_error = Memo::new(move |_| resources.iter().find_map(|r| r.with(|d| d.as_ref().and_then(|r| r.as_ref().err().cloned()))));
+    crate::state::run_effect(move || {
+        let o = offer.get();
+        let default_zone = zone_answer.with(|z| z.default_az_code.clone());
+        let region = region.get();
+        let mut d = draft.get_untracked();
+        d.region = region;
+        settle(&mut d, &o, &default_zone);
+        if d != draft.get_untracked() {
+            draft.set(d);
+        }
+    });
+
+    let errors = Memo::new(move |_| {
+        draft.with(|d| offer.with(|o| d.errors(o).into_iter().map(|e| (step_of(&e.field), d.dom_id_for(&e.field), e.problem)).collect::<Vec<_>>()))
+    });
+    let wiz = Wiz { draft, errors, touched: RwSignal::new(Vec::new()), attempted: RwSignal::new([false; 3]), offer };
     let server_error = RwSignal::new(None::<ApiError>);
     let submitting = RwSignal::new(false);
+    let read_only = crate::state::use_read_only();
 
     let step_errors = move |s: usize| errors.with(|e| e.iter().filter(|(st, _, _)| *st == s).cloned().collect::<Vec<_>>());
     let go_to = move |s: usize| {
@@ -315,7 +462,7 @@ pub fn CreateCluster() -> impl IntoView {
         if submitting.get_untracked() {
             return;
         }
-        let req = draft.with_untracked(Draft::to_request);
+        let req = draft.with_untracked(|d| offer.with_untracked(|o| d.to_request(o)));
         let client = session.client_untracked();
         let navigate = navigate.clone();
         submitting.set(true);
@@ -368,6 +515,10 @@ pub fn CreateCluster() -> impl IntoView {
             <form class="card form wizard" novalidate=true on:submit=|ev| ev.prevent_default()>
                 <h2 id="wizard-step-title" tabindex="-1">{move || t!(wizard.step_heading, step = step.get() + 1, name = STEPS[step.get()]())}</h2>
                 {move || summary()}
+                {move || offer_error.get().map(|e| view! {
+                    <ErrorPanel error=e title=tr!(wizard.offer_failed) on_retry=Callback::new(move |_| reload.update(|n| *n += 1))/>
+                })}
+                {move || (pending.get() && offer_error.with(Option::is_none)).then(|| view! { <Spinner label=t!(wizard.offer_loading)/> })}
                 {move || server_error.get().map(|e| view! {
                     <div id="wizard-server-error" tabindex="-1">
                         <ErrorPanel error=e title=tr!(wizard.refused) hint=tr!(wizard.refused_hint)/>
@@ -379,10 +530,12 @@ pub fn CreateCluster() -> impl IntoView {
                 <div class="form-actions wizard-actions">
                     <button type="button" class="btn" id="wizard-back" disabled=move || step.get() == 0 on:click=back>{tr!(wizard.back)}</button>
                     <When when=move || step.get() < 2>
-                        <button type="button" class="btn btn-primary" id="wizard-next" on:click=next>{tr!(wizard.next)}</button>
+                        <button type="button" class="btn btn-primary" id="wizard-next" disabled=move || pending.get() on:click=next>{tr!(wizard.next)}</button>
                     </When>
                     <When when=move || step.get() == 2>
-                        <button type="button" class="btn btn-primary" id="wizard-submit" disabled=move || submitting.get() on:click=move |_| submit.run(())>
+                        <button type="button" class="btn btn-primary" id="wizard-submit"
+                            disabled=move || submitting.get() || pending.get() || read_only.with(Option::is_some) title=move || read_only.get()
+                            on:click=move |_| submit.run(())>
                             {move || if submitting.get() { t!(wizard.creating) } else { t!(wizard.title) }}
                         </button>
                     </When>
@@ -400,6 +553,7 @@ fn SoftwareStep(wiz: Wiz) -> impl IntoView {
     let (version, set_version) = wiz.text("cluster_version", |d| &d.cluster_version, |d, v| d.cluster_version = v);
     let (safe, set_safe) = wiz.text("safe_mode", |d| &d.safe_mode, |d, v| d.safe_mode = v);
     let ctype = Memo::new(move |_| draft.with(|d| d.cluster_type.clone()));
+    let offer = wiz.offer;
     let set_type = Callback::new(move |t: String| {
         draft.update(|d| {
             for c in catalog::required_components(&t) {
@@ -409,12 +563,13 @@ fn SoftwareStep(wiz: Wiz) -> impl IntoView {
             }
             d.groups = groups_for(&t);
             d.cluster_type = t;
+            offer.with_untracked(|o| settle(d, o, ""));
         });
         wiz.touch("cluster_type");
     });
     let components = Memo::new(move |_| {
         let v = draft.with(|d| d.cluster_version.clone());
-        catalog::version(&v).map(|v| v.components.iter().map(|(n, ver, _)| (n.to_string(), ver.to_string())).collect::<Vec<_>>()).unwrap_or_default()
+        offer.with(|o| o.version(&v).map(|v| v.components.iter().map(|c| (c.name.clone(), c.version.clone())).collect::<Vec<_>>()).unwrap_or_default())
     });
     let required = move || catalog::required_components(&ctype.get());
     let comp_error = wiz.error("components");
@@ -424,7 +579,7 @@ fn SoftwareStep(wiz: Wiz) -> impl IntoView {
             hint=tr!(wizard.name_hint) required=true autocomplete="off"/>
         <div class="field-row">
             <SelectField id="cluster_version" label=tr!(clusters.col_version) value=version on_change=set_version
-                options=Signal::derive(|| opts(catalog::VERSIONS.iter().map(|v| v.name))) error=wiz.error("cluster_version")/>
+                options=Signal::derive(move || offer.with(|o| opts(o.versions.iter().map(|v| v.name.clone())))) error=wiz.error("cluster_version")/>
             <SelectField id="cluster_type" label=tr!(wizard.type_label) value=ctype on_change=set_type
                 options={move || WIZARD_TYPES.iter().map(|t| (t.to_string(), super::type_name(t))).collect::<Vec<_>>()}
                 error=wiz.error("cluster_type")
@@ -470,38 +625,37 @@ fn SoftwareStep(wiz: Wiz) -> impl IntoView {
 #[component]
 fn HardwareStep(wiz: Wiz) -> impl IntoView {
     let draft = wiz.draft;
+    let offer = wiz.offer;
     let region = Memo::new(move |_| draft.with(|d| d.region.clone()));
-    let set_region = Callback::new(move |r: String| {
-        draft.update(|d| {
-            d.availability_zone = catalog::region(&r).and_then(|x| x.zones.first()).map(|z| z.to_string()).unwrap_or_default();
-            d.region = r;
-        });
-        wiz.touch("region");
-    });
     let (az, set_az) = wiz.text("availability_zone", |d| &d.availability_zone, |d, v| d.availability_zone = v);
     let vpc = Memo::new(move |_| draft.with(|d| d.vpc_name.clone()));
     let set_vpc = Callback::new(move |v: String| {
         draft.update(|d| {
-            d.subnet_name = catalog::vpc(&v).and_then(|x| x.subnets.first()).map(|s| s.0.to_string()).unwrap_or_default();
+            d.subnet_name = offer.with_untracked(|o| o.vpc(&v).and_then(|x| x.subnets.first()).map(|s| s.name.clone()).unwrap_or_default());
             d.vpc_name = v;
         });
         wiz.touch("vpc_name");
     });
     let (subnet, set_subnet) = wiz.text("subnet_name", |d| &d.subnet_name, |d, v| d.subnet_name = v);
-    let zones = Signal::derive(move || opts(catalog::region(&region.get()).map(|r| r.zones.to_vec()).unwrap_or_default()));
-    let subnets = Signal::derive(move || opts(catalog::vpc(&vpc.get()).map(|v| v.subnets.iter().map(|s| s.0).collect::<Vec<_>>()).unwrap_or_default()));
+    let with_code = |name: &str, code: &str| if name.is_empty() { code.to_string() } else { format!("{name} ({code})") };
+    let zones = Signal::derive(move || {
+        offer.with(|o| o.regions.first().map(|r| r.zones.iter().map(|z| (z.code.clone(), with_code(&z.name, &z.code))).collect()).unwrap_or_default())
+    });
+    let vpcs = Signal::derive(move || offer.with(|o| o.vpcs.iter().map(|v| (v.name.clone(), with_code(&v.name, &v.cidr))).collect()));
+    let subnets = Signal::derive(move || {
+        offer.with(|o| o.vpc(&vpc.get()).map(|v| v.subnets.iter().map(|s| (s.name.clone(), with_code(&s.name, &s.cidr))).collect()).unwrap_or_default())
+    });
     let group_count = Memo::new(move |_| draft.with(|d| d.groups.len()));
 
     view! {
         <div class="field-row">
-            <SelectField id="region" label=tr!(wizard.region) value=region on_change=set_region
-                options=Signal::derive(|| opts(catalog::REGIONS.iter().map(|r| r.id))) error=wiz.error("region")/>
+            <TextField id="region" label=tr!(wizard.region) value=region on_input=Callback::new(|_| {}) disabled=true
+                hint=tr!(wizard.region_hint) error=wiz.error("region")/>
             <SelectField id="availability_zone" label=tr!(wizard.az) value=az on_change=set_az options=zones
                 error=wiz.error("availability_zone")/>
         </div>
         <div class="field-row">
-            <SelectField id="vpc_name" label=tr!(wizard.vpc) value=vpc on_change=set_vpc
-                options=Signal::derive(|| opts(catalog::VPCS.iter().map(|v| v.name))) error=wiz.error("vpc_name")/>
+            <SelectField id="vpc_name" label=tr!(wizard.vpc) value=vpc on_change=set_vpc options=vpcs error=wiz.error("vpc_name")/>
             <SelectField id="subnet_name" label=tr!(wizard.subnet) value=subnet on_change=set_subnet options=subnets
                 error=wiz.error("subnet_name")/>
         </div>
@@ -525,11 +679,10 @@ fn GroupEditor(wiz: Wiz, j: usize) -> impl IntoView {
     let (dt_id, dt, set_dt) = wiz.group_text(j, "data_volume.type", |g| &g.data_type, |g, v| g.data_type = v);
     let (ds_id, ds, set_ds) = wiz.group_text(j, "data_volume.size", |g| &g.data_size, |g, v| g.data_size = v);
     let (dc_id, dc, set_dc) = wiz.group_text(j, "data_volume_count", |g| &g.data_count, |g, v| g.data_count = v);
-    let flavors = Signal::derive(|| {
-        catalog::FLAVORS
-            .iter()
-            .map(|f| (f.name.to_string(), t!(wizard.flavor_option, name = f.name, vcpus = f.vcpus, mem = f.mem_gb)))
-            .collect::<Vec<_>>()
+    let offer = wiz.offer;
+    let flavors = Signal::derive(move || {
+        let role = group_role(&name());
+        offer.with(|o| o.flavors.iter().filter(|f| f.allows(role)).map(|f| (f.name.clone(), flavor_label(&f.name))).collect::<Vec<_>>())
     });
     let vols = Signal::derive(|| opts(catalog::VOLUME_TYPES.iter()));
     let toggle_id = format!("group-{j}-enabled");
@@ -588,8 +741,8 @@ fn AdvancedStep(wiz: Wiz) -> impl IntoView {
             options={move || vec![("KEYPAIR".to_string(), t!(cluster.key_pair)), ("PASSWORD".to_string(), t!(wizard.password))]}
             error=wiz.error("login_mode")/>
         <div hidden=move || !keypair()>
-            <SelectField id="node_keypair_name" label=tr!(cluster.key_pair) value=kp on_change=set_kp
-                options=Signal::derive(|| opts(catalog::KEY_PAIRS.iter())) error=wiz.error("node_keypair_name")/>
+            <TextField id="node_keypair_name" label=tr!(cluster.key_pair) value=kp on_input=set_kp autocomplete="off"
+                hint=tr!(wizard.keypair_hint) error=wiz.error("node_keypair_name")/>
         </div>
         <div hidden=keypair>
             <TextField id="node_root_password" label=tr!(wizard.root_password) value=rootpw on_input=set_rootpw

@@ -73,12 +73,15 @@ pub fn ClusterDetail() -> impl IntoView {
             <nav class="breadcrumb" aria-label=tr!(common.breadcrumb)>
                 <a href=href("/clusters")>{tr!(nav.clusters)}</a>
                 <span aria-hidden="true">" / "</span>
-                <span aria-current="page">{move || cluster_id.get()}</span>
+                <span aria-current="page" id="crumb-cluster">{move || data.with(|d| match d {
+                    Some(Ok(Loaded::Cluster(c))) if !c.cluster_name.is_empty() => c.cluster_name.clone(),
+                    _ => cluster_id.get(),
+                })}</span>
             </nav>
             <super::ClusterTabs cluster_id=cluster_id current="overview"/>
             <ProgressBar busy=refreshing label=tr!(cluster.refreshing)/>
             <Transition fallback=|| view! { <Spinner label=tr!(cluster.loading)/> } set_pending=refreshing.write_only()>
-                <DetailBody data=data cluster_id=cluster_id transitional=transitional/>
+                <DetailBody data=data cluster_id=cluster_id transitional=transitional tick=tick/>
             </Transition>
         </section>
     }
@@ -89,6 +92,8 @@ fn DetailBody(
     data: LocalResource<LoadResult>,
     cluster_id: Memo<String>,
     transitional: RwSignal<bool>,
+    /// The page's polling tick: every panel reloads on it, so none shows an older state than another.
+    tick: RwSignal<u64>,
 ) -> impl IntoView {
     let refresh = expect_context::<RefreshBus>();
     let cluster = Memo::new(move |_| data.with(|d| match d {
@@ -121,7 +126,9 @@ fn DetailBody(
                 .map(|info| view! { <p class="notice notice-bad" role="status">{info}</p> }.into_any())}
             <Overview cluster=cluster/>
             <NodeGroups cluster=cluster cluster_id=cluster_id/>
-            <Nodes cluster_id=cluster_id/>
+            <crate::pages::tags::ClusterTags cluster_id=cluster_id
+                editable=Signal::derive(move || !matches!(state.get(), ClusterState::Terminating | ClusterState::Terminated | ClusterState::Failed))/>
+            <Nodes cluster_id=cluster_id tick=tick/>
         </When>
     }
 }
@@ -130,6 +137,7 @@ fn DetailBody(
 /// error and keeps the typed name.
 #[component]
 fn RenameTitle(cluster_id: Memo<String>, name: Signal<String>, state: Signal<ClusterState>) -> impl IntoView {
+    let read_only = crate::state::use_read_only();
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let editing = RwSignal::new(false);
@@ -192,8 +200,8 @@ fn RenameTitle(cluster_id: Memo<String>, name: Signal<String>, state: Signal<Clu
             fallback=move || view! {
                 <h1 id="cluster-title">{move || name.get()}</h1>
                 <button type="button" class="btn btn-sm" id="rename-cluster"
-                    disabled=move || !state.get().can_rename()
-                    title=move || if state.get().can_rename() { t!(cluster.rename_title) } else { t!(cluster.rename_blocked, state = crate::components::state_label(state.get())) }
+                    disabled=move || !state.get().can_rename() || read_only.with(Option::is_some)
+                    title=move || read_only.get().unwrap_or_else(|| if state.get().can_rename() { t!(cluster.rename_title) } else { t!(cluster.rename_blocked, state = crate::components::state_label(state.get())) })
                     on:click=start>
                     {tr!(cluster.rename)}
                 </button>
@@ -240,7 +248,8 @@ fn DeleteButton(cluster_id: Memo<String>, name: Signal<String>, state: Signal<Cl
     let typed = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
-    let reason = Signal::derive(move || delete_blocked_reason(state.get()));
+    let read_only = crate::state::use_read_only();
+    let reason = Signal::derive(move || read_only.get().or_else(|| delete_blocked_reason(state.get())));
     let matches = move || typed.with(|t| t == &name.get());
 
     let confirm = move || {
@@ -413,6 +422,7 @@ fn disk(kind: &str, size: i64, count: Option<i64>) -> String {
 fn NodeGroups(cluster: Memo<Option<Cluster>>, cluster_id: Memo<String>) -> impl IntoView {
     let groups = Memo::new(move |_| cluster.with(|c| c.as_ref().map(|c| c.all_node_groups().cloned().collect::<Vec<_>>()).unwrap_or_default()));
     let state = Signal::derive(move || cluster.with(|c| c.as_ref().map(|c| c.cluster_state).unwrap_or_default()));
+    let read_only = crate::state::use_read_only();
     let scale = RwSignal::new(None::<(ScaleKind, String)>);
 
     let columns = vec![
@@ -432,7 +442,7 @@ fn NodeGroups(cluster: Memo<Option<Cluster>>, cluster_id: Memo<String>) -> impl 
             let name = g.group_name.clone();
             let n1 = name.clone();
             let n2 = name.clone();
-            let reason = Signal::derive(move || scale_blocked_reason(state.get(), &name));
+            let reason = Signal::derive(move || read_only.get().or_else(|| scale_blocked_reason(state.get(), &name)));
             view! {
                 <span class="row-actions">
                     <button type="button" class="btn btn-sm expand-group" disabled=move || reason.with(Option::is_some)
@@ -555,13 +565,16 @@ fn ScaleDialog(scale: RwSignal<Option<(ScaleKind, String)>>, cluster: Memo<Optio
 }
 
 #[component]
-fn Nodes(cluster_id: Memo<String>) -> impl IntoView {
+fn Nodes(cluster_id: Memo<String>, tick: RwSignal<u64>) -> impl IntoView {
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let page = RwSignal::new(1u32);
     let size = RwSignal::new(10u32);
+    // Read again with the overview and node groups (the page's tick and refresh), so after an
+    // expand or shrink the nodes follow the cluster as it scales instead of waiting for Refresh.
     let nodes = load(move || {
         refresh.track();
+        tick.track();
         let (id, p, s) = (cluster_id.get(), page.get(), size.get());
         let client = session.client();
         Box::pin(async move { list_nodes(&client, &id, s, p).await.map(Loaded::Nodes) })

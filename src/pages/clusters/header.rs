@@ -1,5 +1,5 @@
 //! The header the cluster-scoped views share: breadcrumb with the cluster's name and the tabs
-//! Overview · Jobs · Files (links, so each view has its own address).
+//! Overview · Jobs · Files · Scaling (links, so each view has its own address).
 
 use leptos::prelude::*;
 
@@ -9,7 +9,7 @@ use crate::state::session::SessionExt;
 use crate::state::{load, use_session, Loaded};
 use crate::tr;
 
-/// Tabs of a cluster's views; `current` is `overview`, `jobs` or `files`.
+/// Tabs of a cluster's views; `current` is `overview`, `jobs`, `files` or `scaling`.
 #[component]
 pub fn ClusterTabs(#[prop(into)] cluster_id: Signal<String>, current: &'static str) -> impl IntoView {
     let tab = move |key: &'static str, label: fn() -> String, suffix: &'static str| {
@@ -23,6 +23,7 @@ pub fn ClusterTabs(#[prop(into)] cluster_id: Signal<String>, current: &'static s
             {tab("overview", || crate::t!(cluster.tab_overview), "")}
             {tab("jobs", || crate::t!(nav.jobs), "/jobs")}
             {tab("files", || crate::t!(files.title), "/files")}
+            {tab("scaling", || crate::t!(scaling.title), "/scaling")}
         </nav>
     }
 }

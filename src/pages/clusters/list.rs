@@ -163,6 +163,7 @@ pub fn sort_clusters(rows: &mut [Cluster], sort: Option<(SortKey, bool)>) {
 
 #[component]
 pub fn ClustersList() -> impl IntoView {
+    let read_only = crate::state::use_read_only();
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let query = use_query_map();
@@ -284,9 +285,16 @@ pub fn ClustersList() -> impl IntoView {
                 <div class="page-actions">
                     <button type="button" class="btn" id="refresh-clusters" on:click=move |_| refresh.bump()
                         title=tr!(common.refresh_title)>{tr!(common.refresh)}</button>
-                    <a id="create-cluster" class="btn btn-primary" href=href("/clusters/create") title=tr!(clusters.create_title)>
-                        {tr!(wizard.title)}
-                    </a>
+                    {move || match read_only.get() {
+                        None => view! {
+                            <a id="create-cluster" class="btn btn-primary" href=href("/clusters/create") title=tr!(clusters.create_title)>
+                                {tr!(view.create_cluster)}
+                            </a>
+                        }.into_any(),
+                        Some(reason) => view! {
+                            <button type="button" id="create-cluster" class="btn btn-primary" disabled=true title=reason>{tr!(view.create_cluster)}</button>
+                        }.into_any(),
+                    }}
                 </div>
             </header>
 

@@ -222,7 +222,8 @@ pub fn FileBrowser(
                 {move || error.get().map(|e| view! {
                     <ErrorPanel error=e title=tr!(files.load_failed) on_retry=Callback::new(move |_| refresh.bump())/>
                 })}
-                <When when=move || loaded.get()>
+                // A listing that failed shows its error only (not also "This directory is empty").
+                <When when=move || loaded.get() && error.with(Option::is_none)>
                     <DataTable
                         rows=rows
                         columns=columns.get_value()

@@ -83,6 +83,7 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
     run_effect(move || running.set(job.with(|j| j.as_ref().is_none_or(|j| !is_final_state(&j.job_state)))));
 
     let kill_open = RwSignal::new(false);
+    let read_only = crate::state::use_read_only();
     let kill_outcome = RwSignal::new(None::<Result<(), ApiError>>);
     let kill = Action::new_local(move |_: &()| {
         let client = session.client();
@@ -105,7 +106,8 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
                 <div class="page-actions">
                     {tracking.map(|u| view! { <a class="btn" href=u target="_blank" rel="noopener noreferrer" id="job-tracking">{tr!(job.tracking)}</a> })}
                     <When when=move || job.with(|j| j.as_ref().is_some_and(killable))>
-                        <button type="button" class="btn btn-danger" id="kill-job" on:click=move |_| { kill_outcome.set(None); kill_open.set(true); }>{tr!(jobs.kill)}</button>
+                        <button type="button" class="btn btn-danger" id="kill-job"
+                            disabled=move || read_only.with(Option::is_some) title=move || read_only.get() on:click=move |_| { kill_outcome.set(None); kill_open.set(true); }>{tr!(jobs.kill)}</button>
                     </When>
                 </div>
             </header>
@@ -159,7 +161,7 @@ fn JobBody(data: LocalResource<LoadResult>, cluster_id: Memo<String>, running: R
             <div class="card job-status">
                 <div class="job-status-line">
                     <JobStateChip state=state result=result/>
-                    <JobProgress percent=Signal::derive(move || job.with(|j| j.as_ref().map(|j| j.job_progress).unwrap_or(0.0))) label=tr!(job.progress)/>
+                    <JobProgress percent=Signal::derive(move || job.with(|j| j.as_ref().map(|j| j.job_progress).unwrap_or(0.0))) state=state label=tr!(job.progress)/>
                 </div>
                 <ol class="timeline" aria-label=tr!(job.timeline)>{timeline}</ol>
             </div>

@@ -375,6 +375,7 @@ fn JobRows(
     busy: RwSignal<bool>,
     show_cluster: bool,
 ) -> impl IntoView {
+    let read_only = crate::state::use_read_only();
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let page = Memo::new(move |_| data.with(|d| match d {
@@ -482,7 +483,7 @@ fn JobRows(
         Column::new(tr!(clusters.col_state), |j: &JobRow| view! { <JobStateChip state=j.job.job_state.clone() result=j.job.job_result.clone()/> }),
         Column::new(tr!(jobs.col_progress), |j: &JobRow| {
             let name = j.job.job_name.clone();
-            view! { <JobProgress percent=j.job.job_progress label=move || t!(jobs.progress_of, name = name)/> }
+            view! { <JobProgress percent=j.job.job_progress state=j.job.job_state.clone() label=move || t!(jobs.progress_of, name = name)/> }
         }),
         Column::new(tr!(jobs.col_submitted), |j: &JobRow| view! { <Timestamp epoch=j.job.submitted_time.to_string()/> }).sortable("submitted"),
         Column::new(tr!(jobs.col_duration), |j: &JobRow| {
@@ -493,7 +494,9 @@ fn JobRows(
         Column::new(String::new, move |j: &JobRow| {
             let row = j.clone();
             killable(&j.job).then(|| view! {
-                <button type="button" class="btn btn-sm btn-danger kill-job" on:click=move |_| {
+                <button type="button" class="btn btn-sm btn-danger kill-job"
+                    disabled=move || read_only.with(Option::is_some) title=move || read_only.get()
+                    on:click=move |_| {
                     outcome.set(None);
                     kill_target.set(Some(row.clone()));
                 }>{tr!(jobs.kill)}</button>
@@ -537,7 +540,8 @@ fn JobRows(
                     }/>
                     {tr!(jobs.select_all)}
                 </label>
-                <button type="button" class="btn btn-danger" id="delete-jobs" disabled=move || selected.with(Vec::is_empty)
+                <button type="button" class="btn btn-danger" id="delete-jobs"
+                    disabled=move || selected.with(Vec::is_empty) || read_only.with(Option::is_some) title=move || read_only.get()
                     on:click=move |_| { outcome.set(None); delete_open.set(true); }>
                     {move || t!(jobs.delete_selected, count = selected.with(Vec::len))}
                 </button>

@@ -73,18 +73,26 @@ pub fn JobStateChip(#[prop(into)] state: Signal<String>, #[prop(into)] result: S
     }
 }
 
-/// A determinate bar with its percentage, for a job's progress.
+/// A job's progress: a bar with its percentage, or, while a running job has reported none yet (a
+/// single SQL statement reports only when it ends), a moving bar saying it runs instead of "0 %".
 #[component]
-pub fn JobProgress(#[prop(into)] percent: Signal<f64>, #[prop(into)] label: Signal<String>) -> impl IntoView {
+pub fn JobProgress(
+    #[prop(into)] percent: Signal<f64>,
+    #[prop(into)] label: Signal<String>,
+    /// The job's state (RUNNING, FINISHED…).
+    #[prop(into)]
+    state: Signal<String>,
+) -> impl IntoView {
     let pct = move || percent.get().clamp(0.0, 100.0);
+    let unknown = move || pct() == 0.0 && state.with(|s| s == "RUNNING");
     view! {
-        <span class="job-progress">
+        <span class="job-progress" class:job-progress-unknown=unknown>
             <span class="meter" role="progressbar" aria-label=label aria-valuemin="0" aria-valuemax="100"
-                aria-valuenow=move || format!("{:.0}", pct())>
-                <span class="meter-fill" style:width=move || format!("{:.1}%", pct())></span>
+                aria-valuenow=move || (!unknown()).then(|| format!("{:.0}", pct()))
+                aria-valuetext=move || unknown().then(|| crate::t!(jobs.progress_unknown))>
+                <span class="meter-fill" style:width=move || if unknown() { String::new() } else { format!("{:.1}%", pct()) }></span>
             </span>
-            <span class="meter-text">{move || crate::i18n::format::percent(pct())}</span>
-
+            <span class="meter-text">{move || if unknown() { crate::t!(jobs.progress_unknown) } else { crate::i18n::format::percent(pct()) }}</span>
         </span>
     }
 }

@@ -9,6 +9,7 @@ use lakedeck_api::problem::Problem;
 use lakedeck_api::rules::FieldError;
 use lakedeck_api::units::parent_path;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::jobs::submit_job;
@@ -95,6 +96,7 @@ pub fn error_for(errors: &[FieldError], field: &str) -> Option<Problem> {
 
 #[component]
 pub fn SubmitJob() -> impl IntoView {
+    let read_only = crate::state::use_read_only();
     let session = use_session();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -216,9 +218,27 @@ pub fn SubmitJob() -> impl IntoView {
     let server_error = RwSignal::new(None::<ApiError>);
     crate::state::run_effect(move || match submit.value().get() {
         Some(Ok((cluster, id))) => navigate(&format!("/clusters/{cluster}/jobs/{id}"), Default::default()),
-        Some(Err(e)) => server_error.set(Some(e)),
+        Some(Err(e)) => {
+            server_error.set(Some(e));
+            focus_id("submit-server-error");
+        }
         None => {}
     });
+    // Where a field's error sends the user (the summary's links and the first focus).
+    let dom_id = move |field: &str| -> &'static str {
+        match field {
+            "cluster" => "job-cluster",
+            "job_type" => "job_type",
+            "job_name" => "job_name",
+            f if f.starts_with("properties") => "job-properties",
+            _ => match kind.get_untracked() {
+                JobType::SparkSql | JobType::HiveSql => "job-sql",
+                JobType::SparkScript | JobType::HiveScript => "job-script",
+                JobType::DistCp => "job-source",
+                _ => "job-args",
+            },
+        }
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);
@@ -228,24 +248,35 @@ pub fn SubmitJob() -> impl IntoView {
         shown_errors.set(errors.clone());
         if errors.is_empty() {
             submit.dispatch((d.cluster, job));
-        } else if let Some(first) = errors.first() {
-            let id = match first.field.as_str() {
-                "cluster" => "job-cluster",
-                "job_type" => "job_type",
-                "job_name" => "job_name",
-                f if f.starts_with("properties") => "job-properties",
-                _ => "job-arguments-anchor",
-            };
-            if let Some(el) = document().get_element_by_id(id) {
-                el.scroll_into_view();
-            }
+        } else {
+            // As the wizard does: the summary of what to fix takes the focus (it links to each field).
+            focus_id("submit-summary");
         }
+    };
+    let summary = move || {
+        let errs = shown_errors.get();
+        (tried.get() && !errs.is_empty()).then(|| {
+            let n = errs.len();
+            view! {
+                <div class="error-summary" id="submit-summary" role="alert" tabindex="-1">
+                    <strong>{move || t!(submit.fix_problems, count = n)}</strong>
+                    <ul>
+                        {errs.into_iter().map(|e| {
+                            let id = dom_id(&e.field);
+                            let p = e.problem.clone();
+                            view! { <li><a href=format!("#{id}") on:click=move |ev| { ev.prevent_default(); focus_id(id); }>{move || problem(&p)}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
     };
 
     view! {
         <section class="page" aria-labelledby="submit-title">
             <header class="page-head"><h1 id="submit-title">{tr!(submit.title)}</h1></header>
             <form class="card form" id="submit-job-form" novalidate=true on:submit=on_submit>
+                {summary}
                 {move || clusters.get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e title=tr!(common.clusters_failed)/> })}
                 <SelectField id="job-cluster" label=tr!(jobs.cluster) value=value(|d| d.cluster.clone()) options=cluster_options
                     on_change=set(|d, v| d.cluster = v) error=err("cluster") required=true
@@ -259,9 +290,12 @@ pub fn SubmitJob() -> impl IntoView {
                 {argument_fields}
                 {textarea("job-properties", || t!(job.properties), || t!(submit.properties_hint), "3",
                     |d| d.properties.clone(), |d, v| d.properties = v, err("properties"), false)}
-                {move || server_error.get().map(|e| view! { <ErrorPanel error=e title=tr!(submit.refused)/> })}
+                {move || server_error.get().map(|e| view! {
+                    <div id="submit-server-error" tabindex="-1"><ErrorPanel error=e title=tr!(submit.refused)/></div>
+                })}
                 <div class="form-actions">
-                    <button type="submit" class="btn btn-primary" id="job-submit" disabled=move || submit.pending().get()>
+                    <button type="submit" class="btn btn-primary" id="job-submit"
+                        disabled=move || submit.pending().get() || read_only.with(Option::is_some) title=move || read_only.get()>
                         {move || if submit.pending().get() { t!(common.submitting) } else { t!(submit.button) }}
                     </button>
 
@@ -276,4 +310,17 @@ pub fn SubmitJob() -> impl IntoView {
             />
         </section>
     }
+}
+
+/// Moves the focus to the element with `id` once it is in the page (it may be rendered by the same
+/// change).
+fn focus_id(id: &'static str) {
+    set_timeout(
+        move || {
+            if let Some(el) = document().get_element_by_id(id) {
+                let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        },
+        std::time::Duration::from_millis(0),
+    );
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::components::{SelectField, TextField, When};
 use crate::i18n::{self, Choice, Lang};
 use crate::state::session::SessionExt;
-use crate::state::{use_session, ConfigStatus, RefreshBus, SessionStateStoreFields};
+use crate::state::{use_session, ConfigStatus, RefreshBus, SessionStateStoreFields, Who};
 use crate::{t, tr};
 
 #[component]
@@ -36,11 +36,31 @@ pub fn Settings() -> impl IntoView {
             return;
         }
         session.save_settings(mrs.get_untracked(), project.get_untracked(), token.get_untracked());
+        session.refresh_who();
         refresh.bump();
         saved.set(true);
     };
 
     let sandbox = move || session.config().with(|c| c.sandbox);
+    let gateway = move || session.config().with(|c| c.gateway);
+    let who = move || match session.who().get() {
+        Who::User(w) => {
+            let access = if w.can_write { t!(settings.can_write) } else { t!(settings.can_read) };
+            let via = if w.auth == "header" { t!(settings.via_header) } else { t!(settings.via_token) };
+            view! {
+                <span id="settings-user">{w.user.clone()}</span>" · "
+                <span class="badge" id="settings-role">{w.role.clone()}</span>
+                " " {t!(settings.who_detail, access = access, via = via)}
+            }
+            .into_any()
+        }
+        Who::Refused(e) => view! {
+            <span id="settings-user-error">{e.auth_advice().unwrap_or_else(|| t!(settings.who_unknown))}</span>
+            " " <span class="muted small">{format!("({} {})", e.status, e.code)}</span>
+        }
+        .into_any(),
+        Who::Unknown => view! { <span class="muted">{tr!(settings.checking)}</span> }.into_any(),
+    };
     let status = move || match session.config_status().get() {
         ConfigStatus::Loading => t!(settings.config_loading),
         ConfigStatus::Loaded => t!(settings.config_loaded),
@@ -71,10 +91,16 @@ pub fn Settings() -> impl IntoView {
                     <dd id="settings-sandbox">
                         {move || if sandbox() {
                             view! { <span class="badge badge-sandbox">{tr!(app.sandbox)}</span> " " {tr!(settings.sandbox_text)} }.into_any()
+                        } else if gateway() {
+                            view! { <span class="badge" id="settings-backend">{tr!(settings.gateway)}</span> " " {tr!(settings.gateway_text)} }.into_any()
                         } else {
                             view! { <span class="badge">{tr!(settings.cloud)}</span> " " {tr!(settings.cloud_text)} }.into_any()
                         }}
                     </dd>
+                    <When when=gateway>
+                        <dt>{tr!(settings.signed_in_as)}</dt>
+                        <dd id="settings-who">{who}</dd>
+                    </When>
                 </dl>
             </div>
             <form class="card form" on:submit=on_submit novalidate=true>

@@ -1,195 +1,180 @@
-//! The code editor: a plain `<textarea>` (so typing, selection, undo, IME and screen readers work as
-//! the browser does them) over a `<pre>` that shows the same text coloured by the shared
-//! tokenizer, with line numbers and completion of table, column and keyword names.
+//! The SQL view's code editor: CodeMirror 6 (see [`super::codemirror`]), fetched the first time the
+//! view shows. It keeps its place while it loads, says so when it cannot load (the draft is safe in
+//! the workspace), shows the active tab with that tab's own undo history, and follows the language.
 
-use lakedeck_api::sqledit::{byte_to_line_col, byte_to_utf16, completions, utf16_to_byte, word_before};
-use lakedeck_api::sqltext::{tokenize, TokenKind};
-use leptos::html::Textarea;
+use std::rc::Rc;
+
+use lakedeck_api::sqledit::CompletionCatalog;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-use crate::tr;
+use super::codemirror::{Callbacks, Editor, Words};
+use crate::{t, tr};
 
-/// The textarea's cursor as a byte offset of `text`.
-pub fn cursor_byte(area: &web_sys::HtmlTextAreaElement, text: &str) -> usize {
-    utf16_to_byte(text, area.selection_start().ok().flatten().unwrap_or(0))
-}
+/// The page's way to the editor once it has loaded (nothing happens before).
+#[derive(Clone, Copy)]
+pub struct EditorHandle(StoredValue<Option<Rc<Editor>>, LocalStorage>);
 
-/// Selects bytes `start..end` of the textarea's text and brings them into view.
-pub fn select_bytes(area: &web_sys::HtmlTextAreaElement, text: &str, start: usize, end: usize) {
-    let (s, e) = (byte_to_utf16(text, start), byte_to_utf16(text, end));
-    let _ = area.focus();
-    let _ = area.set_selection_range(s, e);
-}
+impl EditorHandle {
+    pub fn new() -> EditorHandle {
+        EditorHandle(StoredValue::new_local(None))
+    }
 
-fn token_class(kind: TokenKind) -> &'static str {
-    match kind {
-        TokenKind::Keyword => "tok-kw",
-        TokenKind::String => "tok-str",
-        TokenKind::Number => "tok-num",
-        TokenKind::LineComment | TokenKind::BlockComment => "tok-com",
-        TokenKind::QuotedIdentifier => "tok-qid",
-        TokenKind::Operator | TokenKind::Punctuation => "tok-op",
-        _ => "",
+    /// Runs `f` with the editor if it has loaded (and the page is still there).
+    pub fn with<R>(&self, f: impl FnOnce(&Editor) -> R) -> Option<R> {
+        self.0.try_get_value().flatten().map(|e| f(&e))
+    }
+
+    fn set(&self, editor: Option<Rc<Editor>>) {
+        let _ = self.0.try_set_value(editor);
     }
 }
 
-/// Runs of text with the class to colour them (neighbouring tokens of one class are merged, so a
-/// long script makes few elements).
-pub fn highlight_runs(text: &str) -> Vec<(&'static str, String)> {
-    let mut runs: Vec<(&'static str, String)> = Vec::new();
-    for t in tokenize(text) {
-        let class = token_class(t.kind);
-        let piece = &text[t.span.clone()];
-        match runs.last_mut() {
-            Some((c, s)) if *c == class || t.kind == TokenKind::Whitespace && c.is_empty() => s.push_str(piece),
-            _ => runs.push((class, piece.to_string())),
-        }
+impl Default for EditorHandle {
+    fn default() -> Self {
+        EditorHandle::new()
     }
-    runs
+}
+
+/// CodeMirror's own words (English is its source language) in the console's language.
+fn words() -> Words {
+    Words {
+        label: t!(sql.text_label),
+        described_by: "sql-keys-hint".into(),
+        // The left-hand sides are CodeMirror's phrase keys (its own English text), never shown.
+        phrases: vec![
+            ("Find", t!(editor.find)),
+            ("Replace", t!(editor.replace_field)),
+            ("next", t!(editor.next)),
+            ("previous", t!(editor.previous)),
+            ("all", t!(editor.all)),
+            ("match case", t!(editor.match_case)),
+            ("regexp", t!(editor.regexp)),
+            ("by word", t!(editor.by_word)),
+            ("replace", t!(editor.replace)),
+            ("replace all", t!(editor.replace_all)),
+            ("close", t!(editor.close)),
+            ("current match", t!(editor.current_match)),
+            ("on line", t!(editor.on_line)),
+            ("replaced $ matches", t!(editor.replaced_matches)),
+            ("replaced match on line $", t!(editor.replaced_match_on_line)),
+            ("Go to line", t!(editor.go_to_line)), // i18n-allow: a CodeMirror phrase key
+            ("go", t!(editor.go)),
+            ("Completions", t!(sql.completions)),
+            ("Control character", t!(editor.control_character)), // i18n-allow: a CodeMirror phrase key
+            ("Selection deleted", t!(editor.selection_deleted)), // i18n-allow: a CodeMirror phrase key
+            ("Diagnostics", t!(editor.diagnostics)),
+            ("No diagnostics", t!(editor.no_diagnostics)), // i18n-allow: a CodeMirror phrase key
+        ],
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Loading {
+    Pending,
+    Ready,
+    Failed(String),
 }
 
 #[component]
 pub fn CodeEditor(
-    #[prop(into)] text: Signal<String>,
-    on_input: Callback<String>,
-    /// Table and column names offered by completion.
+    /// The tab shown: its id (a new id swaps the editor's text and undo history).
     #[prop(into)]
-    names: Signal<Vec<String>>,
+    tab: Signal<u64>,
+    /// The tab's text, read when the tab changes.
+    #[prop(into)]
+    text: Signal<String>,
+    on_input: Callback<String>,
+    /// Tables and columns completion offers.
+    #[prop(into)]
+    catalog: Signal<CompletionCatalog>,
     /// Ctrl/Cmd+Enter; with Shift, the script.
     on_run: Callback<bool>,
-    area: NodeRef<Textarea>,
+    /// Shift+Ctrl/Cmd+F.
+    on_format: Callback<()>,
+    handle: EditorHandle,
 ) -> impl IntoView {
-    let highlight = NodeRef::<leptos::html::Pre>::new();
-    let gutter = NodeRef::<leptos::html::Pre>::new();
-    let suggestions = RwSignal::new(Vec::<String>::new());
-    let chosen = RwSignal::new(0usize);
-    // Where the completion box sits: line and column of the word's start.
-    let anchor = RwSignal::new((1usize, 1usize));
+    let host = NodeRef::<leptos::html::Div>::new();
+    let state = RwSignal::new(Loading::Pending);
+    let attempt = RwSignal::new(0u32);
+    // The tab the editor shows.
+    let shown = StoredValue::new(None::<u64>);
 
-    let sync_scroll = move || {
-        if let (Some(a), Some(h), Some(g)) = (area.get_untracked(), highlight.get_untracked(), gutter.get_untracked()) {
-            h.set_scroll_top(a.scroll_top());
-            h.set_scroll_left(a.scroll_left());
-            g.set_scroll_top(a.scroll_top());
-        }
-    };
-    let suggest = move |explicit: bool| {
-        let Some(a) = area.get_untracked() else { return };
-        let t = text.get_untracked();
-        let cursor = cursor_byte(&a, &t);
-        let (start, word) = word_before(&t, cursor);
-        let list = if word.is_empty() && explicit {
-            names.with_untracked(|n| n.iter().take(8).cloned().collect())
-        } else {
-            names.with_untracked(|n| completions(word, n, 8))
+    let start = move || {
+        let Some(el) = host.get_untracked() else { return };
+        state.set(Loading::Pending);
+        let first_text = text.get_untracked();
+        let first_tab = tab.get_untracked();
+        let callbacks = Callbacks {
+            on_change: Box::new(move |t| {
+                let _ = on_input.try_run(t);
+            }),
+            on_run: Box::new(move |script| {
+                let _ = on_run.try_run(script);
+            }),
+            on_format: Box::new(move || {
+                let _ = on_format.try_run(());
+            }),
+            catalog: Box::new(move || catalog.try_get_untracked().unwrap_or_default()),
         };
-        anchor.set(byte_to_line_col(&t, start));
-        chosen.set(0);
-        suggestions.set(list);
-    };
-    let accept = move |i: usize| {
-        let Some(a) = area.get_untracked() else { return };
-        let Some(choice) = suggestions.with_untracked(|s| s.get(i).cloned()) else { return };
-        let t = text.get_untracked();
-        let cursor = cursor_byte(&a, &t);
-        let (start, _) = word_before(&t, cursor);
-        let new_text = format!("{}{}{}", &t[..start], choice, &t[cursor..]);
-        let caret = start + choice.len();
-        on_input.run(new_text.clone());
-        a.set_value(&new_text);
-        select_bytes(&a, &new_text, caret, caret);
-        suggestions.set(Vec::new());
-    };
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        let open = suggestions.with_untracked(|s| !s.is_empty());
-        let key = ev.key();
-        if (ev.ctrl_key() || ev.meta_key()) && key == "Enter" {
-            ev.prevent_default();
-            suggestions.set(Vec::new());
-            on_run.run(ev.shift_key());
-        } else if ev.ctrl_key() && key == " " {
-            ev.prevent_default();
-            suggest(true);
-        } else if open {
-            let n = suggestions.with_untracked(Vec::len);
-            match key.as_str() {
-                "ArrowDown" => {
-                    ev.prevent_default();
-                    chosen.update(|c| *c = (*c + 1) % n);
+        let words = words();
+        spawn_local(async move {
+            match Editor::create(&el, &first_text, &words, callbacks).await {
+                Ok(editor) => {
+                    editor.load_tab(first_tab, &first_text);
+                    let _ = shown.try_set_value(Some(first_tab));
+                    handle.set(Some(Rc::new(editor)));
+                    let _ = state.try_set(Loading::Ready);
                 }
-                "ArrowUp" => {
-                    ev.prevent_default();
-                    chosen.update(|c| *c = (*c + n - 1) % n);
+                Err(e) => {
+                    let why = e.as_string().or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string())).unwrap_or_default();
+                    let _ = state.try_set(Loading::Failed(why));
                 }
-                "Enter" | "Tab" => {
-                    ev.prevent_default();
-                    accept(chosen.get_untracked());
-                }
-                "Escape" => {
-                    ev.prevent_default();
-                    ev.stop_propagation();
-                    suggestions.set(Vec::new());
-                }
-                _ => {}
             }
+        });
+    };
+    host.on_load(move |_| start());
+    // Retry after a failed load.
+    crate::state::run_effect(move || {
+        if attempt.get() > 0 {
+            start();
         }
-    };
-
-    let lines = move || {
-        let n = text.with(|t| t.split('\n').count());
-        (1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join("\n")
-    };
-    let coloured = move || {
-        let mut runs = text.with(|t| highlight_runs(t));
-        // A trailing newline needs a character after it to take up its line.
-        runs.push(("", " ".into()));
-        runs.into_iter()
-            .map(|(class, s)| if class.is_empty() { s.into_any() } else { view! { <span class=class>{s}</span> }.into_any() })
-            .collect_view()
-    };
-    let active_id = move || {
-        suggestions.with(|s| !s.is_empty()).then(|| format!("sql-suggest-{}", chosen.get()))
-    };
+    });
+    // Another tab (also one picked while the module loaded): its text and its own undo history.
+    crate::state::run_effect(move || {
+        let id = tab.get();
+        if state.with(|s| *s == Loading::Ready) && shown.get_value() != Some(id) {
+            shown.set_value(Some(id));
+            let t = text.get_untracked();
+            handle.with(|e| e.load_tab(id, &t));
+        }
+    });
+    // The language: CodeMirror's words and the text area's name.
+    crate::state::run_effect(move || {
+        let w = words();
+        if state.with(|s| *s == Loading::Ready) {
+            handle.with(|e| e.set_words(&w));
+        }
+    });
+    on_cleanup(move || handle.set(None));
 
     view! {
-        <div class="code-editor">
-            <pre class="code-gutter" aria-hidden="true" node_ref=gutter>{lines}</pre>
-            <div class="code-body">
-                <pre class="code-highlight" aria-hidden="true" node_ref=highlight>{coloured}</pre>
-                <textarea
-                    id="sql-text"
-                    class="code-input"
-                    node_ref=area
-                    spellcheck="false"
-                    autocomplete="off"
-                    autocapitalize="off"
-                    wrap="off"
-                    aria-label=tr!(sql.text_label)
-                    aria-describedby="sql-keys-hint"
-                    aria-autocomplete="list"
-                    aria-controls="sql-suggest"
-                    aria-expanded=move || suggestions.with(|s| !s.is_empty()).to_string()
-                    aria-activedescendant=active_id
-                    prop:value=move || text.get()
-                    on:input=move |ev| {
-                        on_input.run(event_target_value(&ev));
-                        suggest(false);
-                    }
-                    on:keydown=on_keydown
-                    on:scroll=move |_| sync_scroll()
-                    on:blur=move |_| suggestions.set(Vec::new())
-                ></textarea>
-                <ul id="sql-suggest" class="code-suggest" role="listbox" aria-label=tr!(sql.completions)
-
-                    hidden=move || suggestions.with(Vec::is_empty)
-                    style:top=move || format!("calc({}lh + 8px)", anchor.get().0)
-                    style:left=move || format!("calc({}ch + 10px)", anchor.get().1 - 1)>
-                    {move || suggestions.get().into_iter().enumerate().map(|(i, s)| view! {
-                        <li role="option" id=format!("sql-suggest-{i}") aria-selected=move || (chosen.get() == i).to_string()
-                            on:mousedown=move |ev| { ev.prevent_default(); accept(i); }>{s}</li>
-                    }).collect_view()}
-                </ul>
-            </div>
+        <div class="code-editor-wrap">
+            <div id="sql-editor" class="code-editor" node_ref=host aria-busy=move || (state.get() == Loading::Pending).to_string()></div>
+            {move || match state.get() {
+                Loading::Pending => Some(view! {
+                    <p class="code-editor-status" role="status"><span class="spinner" aria-hidden="true"></span>{tr!(sql.editor_loading)}</p>
+                }.into_any()),
+                Loading::Failed(why) => Some(view! {
+                    <div class="error-panel" role="alert" id="sql-editor-failed">
+                        <strong class="error-title">{tr!(sql.editor_failed)}</strong>
+                        <p class="error-message">{tr!(sql.editor_failed_hint)}</p>
+                        <p class="error-message"><code>{why}</code></p>
+                        <button type="button" class="btn error-retry" on:click=move |_| attempt.update(|n| *n += 1)>{tr!(common.retry)}</button>
+                    </div>
+                }.into_any()),
+                Loading::Ready => None,
+            }}
         </div>
     }
 }

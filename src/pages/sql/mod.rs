@@ -1,7 +1,11 @@
-//! The SQL editor: page (tabs, runs, results), the code editor widget, the schema browser.
+//! The SQL editor: page (tabs, runs, layout), the code editor (CodeMirror through `codemirror`),
+//! the results pane, the statement runner, the schema browser.
 
+pub mod codemirror;
 pub mod editor;
 pub mod page;
+pub mod results;
+pub mod run;
 pub mod schema;
 
 pub use page::SqlEditor;

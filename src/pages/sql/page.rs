@@ -1,131 +1,39 @@
-//! `/sql`: the SQL editor. Tabs with autosaved drafts, run the statement at the cursor
-//! (Ctrl/Cmd+Enter) or the whole script (Shift+Ctrl/Cmd+Enter) through MRS ExecuteSql, one
-//! statement at a time with a status each; cancel through CancelSql; elapsed time; results in the
-//! virtualized grid up to a row limit; EXPLAIN; format; schema browser; history.
+//! `/sql`: the SQL editor. Tabs with autosaved drafts; a code editor (CodeMirror, loaded with this
+//! view) that runs the statement at the cursor (Ctrl/Cmd+Enter) or the whole script
+//! (Shift+Ctrl/Cmd+Enter) through MRS ExecuteSql, one statement at a time; cancel through
+//! CancelSql; results under the editor in a resizable pane, one tab per statement; EXPLAIN;
+//! format; schema browser; history.
 
-use std::sync::Arc;
+use std::ops::Range;
 use std::time::Duration;
 
-use lakedeck_api::grid::ResultSet;
-use lakedeck_api::mrs_sql::{is_cancelled_message, SqlExecution, MAX_INLINE_ROWS, MAX_PAGE_ROWS};
-use lakedeck_api::sqledit::{error_position, line_col_to_byte};
-use lakedeck_api::sqltext::{format_sql, split_statements, statement_at};
-use leptos::html::Textarea;
+use lakedeck_api::mrs_sql::is_cancelled_message;
+use lakedeck_api::sqledit::{byte_to_line_col, error_position, line_col_to_byte, CompletionCatalog};
+use lakedeck_api::sqlrun::RowTotal;
+use lakedeck_api::sqltext::{format_sql, statement_at, statement_spans, tokenize};
 use leptos::prelude::*;
 
-use super::editor::{cursor_byte, select_bytes, CodeEditor};
+use super::editor::{CodeEditor, EditorHandle};
+use super::results::{status_label, ErrorAt, Results};
+use super::run::{changes_catalog, fetch_rows, is_unreachable, run_statement, Progress, RunError, RunFailure, StatementRun, Step};
 use super::schema::SchemaBrowser;
 use crate::api::mrs::cluster_choices;
-use crate::api::sql::{cancel_sql, execute_sql, show_sql, sql_rows};
-use crate::api::{ApiClient, ApiError};
-use crate::components::{ErrorPanel, ResultGrid, Timestamp, When};
+use crate::api::sql::cancel_sql;
+use crate::api::ApiError;
+use crate::components::{ErrorPanel, Splitter, Timestamp, When};
 use crate::i18n::format;
 use crate::state::session::SessionExt;
-use crate::state::sql::{HistoryEntry, Workspace};
+use crate::state::sql::{HistoryEntry, Workspace, ROW_LIMITS};
 use crate::state::{run_effect, use_session};
 use crate::{t, tr};
 
-pub const ROW_LIMITS: [u64; 5] = [100, 1_000, 10_000, 100_000, 1_000_000];
-const DEFAULT_ROW_LIMIT: u64 = 10_000;
+/// Height of the editor pane until the user drags it, and its limits.
+const EDITOR_DEFAULT: f64 = 260.0;
+const EDITOR_MIN: f64 = 96.0;
 
-/// One statement of a run and how it went.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StatementRun {
-    pub text: String,
-    /// Byte offset of the statement in the tab's text, when it could be placed.
-    pub offset: Option<usize>,
-    /// QUEUED, RUNNING, FINISHED, FAILED, CANCELLED, or WAITING / SKIPPED for script steps.
-    pub status: String,
-    pub sql_id: String,
-    pub duration_ms: f64,
-    pub rows: Option<u64>,
-    pub message: String,
-    pub error: Option<ApiError>,
-}
-
-/// A statement status in the current language (tracked).
-pub fn status_label(status: &str) -> String {
-    match status {
-        "WAITING" => t!(sql.status.waiting),
-        "QUEUED" => t!(sql.status.queued),
-        "RUNNING" => t!(sql.status.running),
-        "FINISHED" => t!(sql.status.finished),
-        "FAILED" => t!(sql.status.failed),
-        "CANCELLED" => t!(sql.status.cancelled),
-        "SKIPPED" => t!(sql.status.skipped),
-        other => other.to_string(),
-    }
-}
-
-/// Colour of a statement status chip.
-fn status_tone(status: &str) -> &'static str {
-    match status {
-        "FINISHED" => "ok",
-        "FAILED" => "bad",
-        "QUEUED" | "RUNNING" => "busy",
-        _ => "muted",
-    }
-}
-
-/// Sleeps without blocking the page.
-pub async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// Runs one statement to its end: ExecuteSql, then ShowSqlResult until it is final. `on_id` gets
-/// the statement id as soon as it is known (so it can be cancelled).
-pub async fn run_statement(client: &ApiClient, cluster: &str, statement: &str, on_id: &dyn Fn(&str)) -> Result<SqlExecution, ApiError> {
-    let mut exec = execute_sql(client, cluster, statement).await?;
-    on_id(&exec.id);
-    let mut wait = 100;
-    while !matches!(exec.status.as_str(), "FINISHED" | "FAILED") {
-        sleep(wait).await;
-        wait = (wait + 100).min(500);
-        exec = show_sql(client, cluster, &exec.id).await?;
-    }
-    Ok(exec)
-}
-
-/// Reads a finished statement's rows, up to `limit`: the inline `content` when it holds them all,
-/// else the paged read. Returns the rows and the total the result has.
-pub async fn fetch_rows(client: &ApiClient, cluster: &str, exec: &SqlExecution, limit: u64) -> Result<(ResultSet, u64), ApiError> {
-    let mut content = exec.content.iter();
-    let columns = content.next().cloned().unwrap_or_default();
-    let inline = exec.content.len().saturating_sub(1) as u64;
-    // The inline rows are the whole result unless they fill the inline maximum.
-    let complete = inline < MAX_INLINE_ROWS as u64 || exec.result_location.is_empty();
-    let mut set = ResultSet::new(columns);
-    if complete || inline >= limit {
-        for row in content.take(limit as usize) {
-            set.push_row(row);
-        }
-        return Ok((set, inline));
-    }
-    let mut offset = 0u64;
-    let mut total = u64::MAX;
-    while offset < limit.min(total) {
-        let page = sql_rows(client, cluster, &exec.id, offset, (limit - offset).min(MAX_PAGE_ROWS as u64)).await?;
-        total = page.total_rows;
-        if page.rows.is_empty() {
-            break;
-        }
-        offset += page.rows.len() as u64;
-        for row in &page.rows {
-            set.push_row(row);
-        }
-    }
-    // Growth leaves up to half of each column buffer unused; give it back before holding it.
-    set.shrink_to_fit();
-    Ok((set, total.min(u64::MAX - 1)))
-}
-
-/// Where in the tab's text an engine error points: byte offset of the statement start plus the
-/// line and column the message names (relative to the statement as sent).
+/// Where an engine error points, from the statement as sent and its place in the tab's text:
+/// `(line, column)` in the statement and the byte offset in the tab. `None` when the message names
+/// no position or the statement is no longer where it was.
 pub fn error_offset(tab_text: &str, statement: &str, statement_offset: Option<usize>, message: &str) -> Option<(usize, usize, usize)> {
     let (line, col) = error_position(message)?;
     let within = line_col_to_byte(statement, line, col);
@@ -133,8 +41,21 @@ pub fn error_offset(tab_text: &str, statement: &str, statement_offset: Option<us
     Some((line, col, base + within))
 }
 
+/// The bytes to underline for an error at `byte`: the token there (at least one character).
+pub fn error_span(text: &str, byte: usize) -> Range<usize> {
+    let token = tokenize(text).into_iter().find(|t| t.span.contains(&byte) && !t.span.is_empty());
+    match token {
+        Some(t) if !text[t.span.clone()].trim().is_empty() => t.span,
+        _ => {
+            let end = text[byte.min(text.len())..].chars().next().map_or(byte, |c| byte + c.len_utf8());
+            byte..end
+        }
+    }
+}
+
 #[component]
 pub fn SqlEditor() -> impl IntoView {
+    let read_only = crate::state::use_read_only();
     let session = use_session();
     let ws = RwSignal::new(Workspace::load());
     // localStorage writes are synchronous and the workspace carries the history, so typing saves
@@ -151,7 +72,7 @@ pub fn SqlEditor() -> impl IntoView {
         set_timeout(
             move || {
                 if save_seq.try_get_value() == Some(mine) {
-                    ws.with_untracked(Workspace::save);
+                    let _ = ws.try_with_untracked(Workspace::save);
                 }
             },
             Duration::from_millis(250),
@@ -164,12 +85,13 @@ pub fn SqlEditor() -> impl IntoView {
         flush_hidden.remove();
         save_now();
     });
-    let area = NodeRef::<Textarea>::new();
+    let editor = EditorHandle::new();
     // Memos, not derived signals: the workspace changes on every keystroke, and what reads the
     // cluster (the schema browser's catalog query) must rerun only when the cluster does.
+    let tab = Memo::new(move |_| ws.with(|w| w.active));
     let text = Memo::new(move |_| ws.with(|w| w.active_tab().text.clone()));
     let cluster = Memo::new(move |_| ws.with(|w| w.active_tab().cluster.clone()));
-    let row_limit = RwSignal::new(DEFAULT_ROW_LIMIT);
+    let row_limit = Memo::new(move |_| ws.with(|w| w.row_limit));
 
     // Running clusters; a tab without one takes the first.
     let clusters = LocalResource::new(move || {
@@ -190,17 +112,17 @@ pub fn SqlEditor() -> impl IntoView {
 
     // The current run.
     let statements = RwSignal::new(Vec::<StatementRun>::new());
+    let run_id = RwSignal::new(0u64);
+    let shown = RwSignal::new(0usize);
     let running = RwSignal::new(false);
     let started = RwSignal::new(0f64);
     let now = RwSignal::new(0f64);
     let current_id = RwSignal::new(None::<(String, String)>);
     let cancel_wanted = StoredValue::new(false);
     let cancel_outcome = RwSignal::new(None::<Result<String, ApiError>>);
-    let result = RwSignal::new(Arc::new(ResultSet::default()));
-    // Rows held, rows in the result, the row limit.
-    let truncated = RwSignal::new(None::<(u64, u64, u64)>);
-    let plan = RwSignal::new(None::<String>);
-    let has_result = RwSignal::new(false);
+    // Read the catalog again (after a statement that may have changed it).
+    let catalog_reload = RwSignal::new(0u32);
+    let catalog = RwSignal::new(CompletionCatalog::default());
     if let Ok(h) = set_interval_with_handle(move || if running.get_untracked() { now.set(js_sys::Date::now()) }, Duration::from_millis(100)) {
         on_cleanup(move || h.clear());
     }
@@ -209,11 +131,25 @@ pub fn SqlEditor() -> impl IntoView {
         if started.get() == 0.0 { String::new() } else { format::duration_ms((end - started.get()).max(0.0) as i64) }
     };
 
-    let set_step = move |i: usize, f: &dyn Fn(&mut StatementRun)| statements.update(|s| if let Some(st) = s.get_mut(i) { f(st) });
+    // Changes statement `i`; false once the page is gone (the run then stops).
+    let set_step = move |i: usize, f: &dyn Fn(&mut StatementRun)| statements.try_update(|s| if let Some(st) = s.get_mut(i) { f(st) }).is_some();
 
-    // Runs `list` one after the other; stops at the first failure or a cancel.
+    // Underlines the first failure in the editor, when its tab and text are still the run's.
+    let underline = move || {
+        let Some(s) = statements.with_untracked(|l| l.iter().find(|s| s.step == Step::Failed && s.error.is_none()).cloned()) else { return };
+        if s.tab != tab.get_untracked() {
+            return;
+        }
+        let t = text.get_untracked();
+        if let Some((_, _, byte)) = error_offset(&t, &s.text, s.span.as_ref().map(|r| r.start), &s.message) {
+            let span = error_span(&t, byte);
+            editor.with(|e| e.set_error(&t, span.start, span.end, &s.message));
+        }
+    };
+
+    // Runs `list` one after the other; stops at the first statement that does not finish, or a cancel.
     let notice = RwSignal::new(None::<fn() -> String>);
-    let run = move |list: Vec<(String, Option<usize>)>, explain: bool| {
+    let run = move |list: Vec<(String, Option<Range<usize>>)>, explain: bool| {
         if running.get_untracked() {
             return;
         }
@@ -231,103 +167,155 @@ pub fn SqlEditor() -> impl IntoView {
         }
         let client = session.client();
         let limit = row_limit.get_untracked();
-        statements.set(list.iter().map(|(t, o)| StatementRun { text: t.clone(), offset: *o, status: "WAITING".into(), ..Default::default() }).collect());
+        let tab_id = tab.get_untracked();
+        editor.with(|e| e.clear_error());
+        statements.set(
+            list.iter()
+                .map(|(t, span)| StatementRun { text: t.clone(), span: span.clone(), tab: tab_id, limit, ..Default::default() })
+                .collect(),
+        );
+        run_id.update(|n| *n += 1);
+        shown.set(0);
         cancel_outcome.set(None);
-        plan.set(None);
         cancel_wanted.set_value(false);
         running.set(true);
         started.set(js_sys::Date::now());
         now.set(js_sys::Date::now());
         leptos::task::spawn_local(async move {
             for (i, (stmt, _)) in list.iter().enumerate() {
-                if cancel_wanted.get_value() {
-                    set_step(i, &|s| s.status = "SKIPPED".into());
+                if cancel_wanted.try_get_value() != Some(false) {
+                    set_step(i, &|s| s.step = Step::Skipped);
                     continue;
                 }
                 let t0 = js_sys::Date::now();
-                set_step(i, &|s| s.status = "QUEUED".into());
-                let sent = if explain { format!("EXPLAIN {stmt}") } else { stmt.clone() };
-                let on_id = |id: &str| {
-                    current_id.set(Some((c.clone(), id.to_string())));
-                    let id = id.to_string();
-                    set_step(i, &|s| {
-                        s.sql_id = id.clone();
-                        s.status = "RUNNING".into();
-                    });
-                };
-                let outcome = match run_statement(&client, &c, &sent, &on_id).await {
-                    Ok(exec) if exec.status == "FINISHED" => {
-                        current_id.set(None);
-                        fetch_rows(&client, &c, &exec, limit).await.map(|rows| (exec, Some(rows)))
-                    }
-                    other => other.map(|exec| (exec, None)),
-                };
-                current_id.set(None);
-                let (status, message, rows, error) = match &outcome {
-                    Err(e) => ("FAILED", e.message(), None, Some(e.clone())),
-                    Ok((exec, None)) => {
-                        let cancelled = is_cancelled_message(&exec.message);
-                        (if cancelled { "CANCELLED" } else { "FAILED" }, exec.message.clone(), None, None)
-                    }
-                    Ok((exec, Some((_, total)))) => ("FINISHED", exec.message.clone(), Some(*total), None),
-                };
+                let _ = shown.try_set(i);
                 set_step(i, &|s| {
-                    s.status = status.into();
-                    s.message = message.clone();
-                    s.rows = rows;
-                    s.error = error.clone();
+                    s.step = Step::Queued;
+                    s.started_ms = t0;
                 });
-                let mut entry = HistoryEntry {
+                let sent = if explain { format!("EXPLAIN {stmt}") } else { stmt.clone() };
+                let report = |p: Progress| match p {
+                    Progress::Accepted(id) => {
+                        let _ = current_id.try_set(Some((c.clone(), id.clone())));
+                        set_step(i, &|s| {
+                            s.sql_id = id.clone();
+                            s.step = Step::Running;
+                        })
+                    }
+                    Progress::Status(status) => set_step(i, &|s| {
+                        s.step = Step::from_service(&status);
+                        s.lost_tries = 0;
+                    }),
+                    Progress::Lost { tries } => set_step(i, &|s| {
+                        s.step = Step::Lost;
+                        s.lost_tries = tries;
+                    }),
+                };
+                let outcome = run_statement(&client, &c, &sent, &report).await;
+                let _ = current_id.try_set(None);
+                let record = |s: &mut StatementRun| s.duration_ms = js_sys::Date::now() - t0;
+                match outcome {
+                    Err(RunError::Abandoned) => return,
+                    Ok(exec) if exec.status == "FINISHED" => {
+                        let rows = fetch_rows(&client, &c, &exec, limit).await;
+                        set_step(i, &|s| {
+                            record(s);
+                            s.step = Step::Finished;
+                            s.message = exec.message.clone();
+                            s.exec = Some(exec.clone());
+                            match &rows {
+                                Ok(r) if explain => {
+                                    let cells = |row: usize| (0..r.set.column_count()).map(|col| r.set.cell(row, col)).collect::<Vec<_>>().join("\n");
+                                    s.plan = Some((0..r.set.len()).map(cells).collect::<Vec<_>>().join("\n\n"));
+                                }
+                                Ok(r) => {
+                                    s.rows = Some(r.set.clone());
+                                    s.total = Some(r.total);
+                                }
+                                Err(e) => s.error = Some(RunFailure::Rows(e.clone())),
+                            }
+                        });
+                        if changes_catalog(stmt) {
+                            let _ = catalog_reload.try_update(|n| *n += 1);
+                        }
+                    }
+                    Ok(exec) => {
+                        let cancelled = is_cancelled_message(&exec.message);
+                        set_step(i, &|s| {
+                            record(s);
+                            s.step = if cancelled { Step::Cancelled } else { Step::Failed };
+                            s.message = exec.message.clone();
+                            s.exec = Some(exec.clone());
+                        });
+                    }
+                    Err(RunError::Refused(e)) => {
+                        set_step(i, &|s| {
+                            record(s);
+                            s.step = Step::Failed;
+                            s.message = e.message();
+                            s.error = Some(RunFailure::Refused(e.clone()));
+                        });
+                    }
+                    Err(RunError::NoAnswer(e)) => {
+                        set_step(i, &|s| {
+                            record(s);
+                            s.step = Step::Unknown;
+                            s.error = Some(RunFailure::NoAnswer(e.clone()));
+                        });
+                    }
+                    Err(RunError::Untracked(e)) => {
+                        set_step(i, &|s| {
+                            record(s);
+                            s.step = Step::Unknown;
+                            s.message = e.message();
+                            s.error = Some(RunFailure::Untracked(e.clone()));
+                        });
+                    }
+                }
+                let Some(done) = statements.try_with_untracked(|l| l.get(i).cloned()).flatten() else { return };
+                let entry = HistoryEntry {
                     text: sent.clone(),
                     cluster: c.clone(),
                     at_ms: t0,
-                    status: status.into(),
-                    rows,
-                    message: message.clone(),
-                    ..Default::default()
-                };
-                if let Ok((_, Some((set, total)))) = outcome {
-                    if explain {
-                        let cells = |r: usize| (0..set.column_count()).map(|col| set.cell(r, col)).collect::<Vec<_>>().join("\n");
-                        plan.set(Some((0..set.len()).map(cells).collect::<Vec<_>>().join("\n\n")));
-                    } else {
-                        let held = set.len() as u64;
-                        truncated.set((held < total).then_some((held, total, limit)));
-                        result.set(Arc::new(set));
-                        has_result.set(true);
+                    duration_ms: done.duration_ms,
+                    status: match done.step {
+                        Step::Finished => "FINISHED",
+                        Step::Cancelled => "CANCELLED",
+                        Step::Unknown => "UNKNOWN",
+                        _ => "FAILED",
                     }
-                }
-                let ok = status == "FINISHED";
-                let d = js_sys::Date::now() - t0;
-                entry.duration_ms = d;
-                set_step(i, &|s| s.duration_ms = d);
-                ws.update(|w| w.record(entry.clone()));
+                    .into(),
+                    rows: done.total.map(|t| match t {
+                        RowTotal::Exact(n) | RowTotal::AtLeast(n) => n,
+                    }),
+                    message: done.message.clone(),
+                };
+                let _ = ws.try_update(|w| w.record(entry));
                 save();
-                if !ok {
+                if done.step != Step::Finished {
                     cancel_wanted.set_value(true);
                 }
             }
-            now.set(js_sys::Date::now());
-            running.set(false);
+            let _ = now.try_set(js_sys::Date::now());
+            let _ = running.try_set(false);
+            // Show the first statement that did not finish, else the last one.
+            if let Some(list) = statements.try_with_untracked(|l| l.iter().map(|s| s.step).collect::<Vec<_>>()) {
+                let pick = list.iter().position(|s| matches!(s, Step::Failed | Step::Unknown | Step::Cancelled)).unwrap_or(list.len().saturating_sub(1));
+                let _ = shown.try_set(pick);
+            }
+            underline();
         });
     };
 
     let run_at_cursor = move |explain: bool| {
         let t = text.get_untracked();
-        let cursor = area.get_untracked().map(|a| cursor_byte(&a, &t)).unwrap_or(0);
-        let picked = statement_at(&t, cursor).map(|(range, stmt)| {
-            let offset = (t.get(range.clone()) == Some(stmt.as_str())).then_some(range.start);
-            (stmt, offset)
-        });
+        let cursor = editor.with(|e| e.cursor_byte(&t)).unwrap_or(t.len());
+        let picked = statement_at(&t, cursor).map(|(range, stmt)| (stmt, Some(range)));
         run(picked.into_iter().collect(), explain);
     };
     let run_script = move || {
         let t = text.get_untracked();
-        let list = split_statements(&t).into_iter().map(|s| {
-            let offset = t.find(&s);
-            (s, offset)
-        });
-        run(list.collect(), false);
+        run(statement_spans(&t).into_iter().map(|(range, s)| (s, Some(range))).collect(), false);
     };
     let on_run = Callback::new(move |script: bool| if script { run_script() } else { run_at_cursor(false) });
 
@@ -337,7 +325,7 @@ pub fn SqlEditor() -> impl IntoView {
         let client = session.client();
         leptos::task::spawn_local(async move {
             let r = cancel_sql(&client, &c, &id).await.map(|r| r.status);
-            cancel_outcome.set(Some(r));
+            let _ = cancel_outcome.try_set(Some(r));
         });
     };
 
@@ -346,35 +334,74 @@ pub fn SqlEditor() -> impl IntoView {
         save();
     });
     let insert = Callback::new(move |name: String| {
-        let Some(a) = area.get_untracked() else { return };
-        let t = text.get_untracked();
-        let at = cursor_byte(&a, &t);
-        let new_text = format!("{}{}{}", &t[..at], name, &t[at..]);
-        on_input.run(new_text.clone());
-        a.set_value(&new_text);
-        select_bytes(&a, &new_text, at + name.len(), at + name.len());
+        editor.with(|e| e.insert(&name));
     });
-    let format_text = move |_| {
+    let format_text = Callback::new(move |_: ()| {
         let t = text.get_untracked();
-        on_input.run(format_sql(&t));
-    };
+        let formatted = format_sql(&t);
+        if formatted != t {
+            // Through the editor: one undoable change (Ctrl+Z brings the old text back).
+            if editor.with(|e| e.replace_all(&formatted)).is_none() {
+                on_input.run(formatted);
+            }
+        }
+    });
+    let show_error = Callback::new(move |i: usize| {
+        let Some(s) = statements.with_untracked(|l| l.get(i).cloned()) else { return };
+        if s.tab != tab.get_untracked() {
+            ws.update(|w| w.active = s.tab);
+        }
+        let t = text.get_untracked();
+        if let Some((_, _, byte)) = error_offset(&t, &s.text, s.span.as_ref().map(|r| r.start), &s.message) {
+            let span = error_span(&t, byte);
+            editor.with(|e| e.select_bytes(&t, span.start, span.start));
+        }
+    });
+    let error_at = Callback::new(move |i: usize| -> Option<ErrorAt> {
+        let s = statements.with_untracked(|l| l.get(i).cloned())?;
+        if s.tab != tab.get_untracked() {
+            return None;
+        }
+        let t = text.get_untracked();
+        let (line, col, byte) = error_offset(&t, &s.text, s.span.as_ref().map(|r| r.start), &s.message)?;
+        let (tab_line, tab_col) = byte_to_line_col(&t, byte);
+        Some(ErrorAt { line, col, tab_line, tab_col, byte })
+    });
+    let retry_rows = Callback::new(move |i: usize| {
+        let Some(s) = statements.with_untracked(|l| l.get(i).cloned()) else { return };
+        let (Some(exec), Some(cl)) = (s.exec.clone(), Some(cluster.get_untracked())) else { return };
+        let client = session.client();
+        set_step(i, &|s| s.error = None);
+        leptos::task::spawn_local(async move {
+            let rows = fetch_rows(&client, &cl, &exec, s.limit).await;
+            set_step(i, &|s| match &rows {
+                Ok(r) => {
+                    s.rows = Some(r.set.clone());
+                    s.total = Some(r.total);
+                }
+                Err(e) => s.error = Some(RunFailure::Rows(e.clone())),
+            });
+        });
+    });
 
-    // Catalog names for completion, filled by the schema browser.
-    let names = RwSignal::new(Vec::<String>::new());
-
-    let tab_buttons = move || {
+    let tab_list = move || {
         let active = ws.with(|w| w.active);
         ws.with(|w| w.tabs.iter().map(|t| (t.id, t.title())).collect::<Vec<_>>())
             .into_iter()
             .map(|(id, title)| {
                 let selected = id == active;
+                let full = title.clone();
                 view! {
-                    <div class="sql-tab" class:active=selected data-tab-id=id.to_string()>
-                        <button type="button" role="tab" class="sql-tab-name" aria-selected=selected.to_string()
+                    <li class="sql-tab" class:active=selected data-tab-id=id.to_string()>
+                        <button type="button" class="sql-tab-name" aria-current=selected.then_some("true") title=full
                             on:click=move |_| { ws.update(|w| w.active = id); save(); }>{title.clone()}</button>
                         <button type="button" class="btn-icon sql-tab-close" aria-label=move || t!(sql.close_tab, title = title)
-                            on:click=move |_| { ws.update(|w| w.close_tab(id)); save(); }>"×"</button>
-                    </div>
+                            on:click=move |_| {
+                                editor.with(|e| e.forget_tab(id));
+                                ws.update(|w| w.close_tab(id));
+                                save();
+                            }>"×"</button>
+                    </li>
                 }
             })
             .collect_view()
@@ -386,69 +413,36 @@ pub fn SqlEditor() -> impl IntoView {
             view! { <option value=id selected=selected>{name}</option> }
         }).collect_view()
     };
-    let status_rows = move || {
-        statements.get().into_iter().enumerate().map(|(i, s)| {
-            let tone = status_tone(&s.status);
-            let rows = s.rows.map(format::count).unwrap_or_default();
-            let duration = if s.duration_ms > 0.0 { format::duration_ms(s.duration_ms as i64) } else { String::new() };
-            let mut short: String = s.text.chars().take(80).collect();
-            if s.text.chars().count() > 80 {
-                short.push('…');
-            }
-            view! {
-                <tr data-index=i.to_string() data-status=s.status.clone()>
-                    <td class="num">{(i + 1).to_string()}</td>
-                    <td><code class="mono" title=s.text.clone()>{short}</code></td>
-                    <td><span class=format!("state-chip tone-{tone}")><span class="dot" aria-hidden="true"></span><span class="state-label">{status_label(&s.status)}</span></span></td>
-                    <td class="num">{duration}</td>
-                    <td class="num">{rows}</td>
-                    <td><code class="mono sql-id">{s.sql_id.clone()}</code></td>
-                    <td class="sql-message">{s.message.clone()}</td>
-                </tr>
-            }
-        }).collect_view()
-    };
-    // The first failure, with where it points in the editor.
-    let failure = move || {
-        statements.with(|list| list.iter().find(|s| s.status == "FAILED").cloned()).map(|s| {
-            if let Some(e) = s.error.clone() {
-                return view! { <ErrorPanel error=e title=tr!(sql.not_run)/> }.into_any();
-            }
-            let t = text.get_untracked();
-            let at = error_offset(&t, &s.text, s.offset, &s.message);
-            let position = at.map(|(line, col, byte)| {
-                let (tl, tc) = lakedeck_api::sqledit::byte_to_line_col(&t, byte);
-                view! {
-                    <p class="error-position">
-                        {t!(sql.error_position, line = line, col = col, editor_line = tl, editor_col = tc)} " "
-                        <button type="button" class="btn btn-sm" id="sql-show-error" on:click=move |_| {
-                            if let Some(a) = area.get_untracked() { select_bytes(&a, &text.get_untracked(), byte, byte + 1); }
-                        }>{tr!(sql.show_in_editor)}</button>
-                    </p>
-                }
-            });
-            view! {
-                <div class="error-panel" role="alert" id="sql-error">
-                    <h2 class="error-title">{tr!(sql.failed)}</h2>
-                    <p class="error-message">{s.message.clone()}</p>
-                    {position}
-                </div>
-            }
-            .into_any()
-        })
-    };
 
     let new_tab = move |_| {
         let c = cluster.get_untracked();
         ws.update(|w| { w.new_tab(String::new(), c); });
         save();
-        if let Some(a) = area.get_untracked() { let _ = a.focus(); }
+        editor.with(|e| e.focus());
     };
     let reopen = move |_| {
         ws.update(|w| { w.reopen(); });
         save();
     };
     let side = RwSignal::new("schema");
+    // The schema and history panel: beside the editor on wide screens, folded away on narrow ones
+    // (where it would push the editor below the fold) until asked for.
+    let side_open = RwSignal::new(window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1200.0) >= 1000.0);
+    // The editor pane's height, as last dragged.
+    let editor_height = RwSignal::new(match ws.with_untracked(|w| w.editor_height) {
+        0 => EDITOR_DEFAULT,
+        h => h as f64,
+    });
+    let editor_max = Signal::derive(move || (window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(900.0) * 0.75).max(EDITOR_MIN + 40.0));
+
+    let side_tab = move |key: &'static str, id: &'static str, label: fn() -> String| {
+        let selected = move || side.get() == key;
+        view! {
+            <button type="button" role="tab" class="tab" id=id aria-controls=format!("{id}-panel")
+                aria-selected=move || selected().to_string() tabindex=move || if selected() { "0" } else { "-1" }
+                on:click=move |_| side.set(key)>{label}</button>
+        }
+    };
 
     view! {
         <section class="page sql-page" aria-labelledby="sql-title">
@@ -463,7 +457,10 @@ pub fn SqlEditor() -> impl IntoView {
                     }>{cluster_options}</select>
                     <label for="sql-row-limit">{tr!(sql.row_limit)}</label>
                     <select id="sql-row-limit" class="input input-sm" on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).parse() { row_limit.set(n) }
+                        if let Ok(n) = event_target_value(&ev).parse::<u64>() {
+                            ws.update(|w| w.row_limit = n);
+                            save();
+                        }
                     }>
                         {ROW_LIMITS.into_iter().map(|n| view! {
                             <option value=n.to_string() selected=move || row_limit.get() == n>{move || format::count(n)}</option>
@@ -472,78 +469,70 @@ pub fn SqlEditor() -> impl IntoView {
                 </div>
             </header>
             {move || clusters.get().and_then(Result::err).map(|e| view! { <ErrorPanel error=e title=tr!(common.clusters_failed)/> })}
-            <div class="sql-layout">
-                <aside class="card sql-side" aria-label=tr!(sql.side_label)>
-                    <div class="tabs" role="tablist">
-                        <button type="button" role="tab" class="tab" id="sql-side-schema" aria-selected=move || (side.get() == "schema").to_string()
-                            on:click=move |_| side.set("schema")>{tr!(sql.schema)}</button>
-                        <button type="button" role="tab" class="tab" id="sql-side-history" aria-selected=move || (side.get() == "history").to_string()
-                            on:click=move |_| side.set("history")>{tr!(sql.history)}</button>
+            <div class="sql-layout" class:side-closed=move || !side_open.get()>
+                <aside class="card sql-side" id="sql-side" aria-label=tr!(sql.side_label) hidden=move || !side_open.get()>
+                    <div class="tabs" role="tablist" aria-label=tr!(sql.side_label)>
+                        {side_tab("schema", "sql-side-schema", || t!(sql.schema))}
+                        {side_tab("history", "sql-side-history", || t!(sql.history))}
                     </div>
                     // Kept mounted while History shows, so switching back does not read the catalog again.
-                    <div hidden=move || side.get() != "schema">
-                        <SchemaBrowser cluster=cluster on_insert=insert names=names/>
+                    <div role="tabpanel" id="sql-side-schema-panel" aria-labelledby="sql-side-schema" hidden=move || side.get() != "schema">
+                        <SchemaBrowser cluster=cluster on_insert=insert catalog=catalog reload=catalog_reload/>
                     </div>
-                    <When when=move || side.get() == "history">
-                        <History ws=ws on_open=Callback::new(move |(t, c, run_now): (String, String, bool)| {
-                            ws.update(|w| { w.new_tab(t, c); });
-                            save();
-                            if run_now { run_script(); }
-                        })/>
-                    </When>
+                    <div role="tabpanel" id="sql-side-history-panel" aria-labelledby="sql-side-history" hidden=move || side.get() != "history">
+                        <When when=move || side.get() == "history">
+                            <History ws=ws on_open=Callback::new(move |(t, c, run_now): (String, String, bool)| {
+                                ws.update(|w| { w.new_tab(t, c); });
+                                save();
+                                if run_now { run_script(); }
+                            })/>
+                        </When>
+                    </div>
                 </aside>
                 <div class="sql-main">
-                    <div class="sql-tabs" role="tablist" aria-label=tr!(sql.tabs_label)>
-                        {tab_buttons}
+                    <div class="sql-tabs-bar">
+                        <button type="button" class="btn btn-sm btn-ghost" id="sql-side-toggle" aria-controls="sql-side"
+                            aria-expanded=move || side_open.get().to_string() on:click=move |_| side_open.update(|o| *o = !*o)>
+                            {tr!(sql.side_toggle)}
+                        </button>
+                        <ul class="sql-tabs" aria-label=tr!(sql.tabs_label)>{tab_list}</ul>
                         <button type="button" class="btn btn-sm" id="sql-new-tab" on:click=new_tab title=tr!(sql.new_tab_title)>{tr!(sql.new_tab)}</button>
                         <button type="button" class="btn btn-sm btn-ghost" id="sql-reopen-tab" on:click=reopen
                             disabled=move || ws.with(|w| w.closed.is_empty())>{tr!(sql.reopen)}</button>
                     </div>
                     <div class="sql-toolbar">
-                        <button type="button" class="btn btn-primary" id="sql-run" disabled=move || running.get()
-                            on:click=move |_| run_at_cursor(false) title=tr!(sql.run_title)>{tr!(sql.run)}</button>
-                        <button type="button" class="btn" id="sql-run-script" disabled=move || running.get()
-                            on:click=move |_| run_script() title=tr!(sql.run_script_title)>{tr!(sql.run_script)}</button>
-                        <button type="button" class="btn btn-danger" id="sql-cancel" disabled=move || current_id.with(Option::is_none)
+                        <button type="button" class="btn btn-primary" id="sql-run" disabled=move || read_only.with(Option::is_some) || running.get()
+                            on:click=move |_| run_at_cursor(false) title=move || read_only.get().unwrap_or_else(|| t!(sql.run_title))>{tr!(sql.run)}</button>
+                        <button type="button" class="btn" id="sql-run-script" disabled=move || read_only.with(Option::is_some) || running.get()
+                            on:click=move |_| run_script() title=move || read_only.get().unwrap_or_else(|| t!(sql.run_script_title))>{tr!(sql.run_script)}</button>
+                        <button type="button" class="btn btn-danger" id="sql-cancel" title=move || read_only.get() disabled=move || read_only.with(Option::is_some) || current_id.with(Option::is_none)
                             on:click=cancel>{tr!(common.cancel)}</button>
-                        <button type="button" class="btn" id="sql-explain" disabled=move || running.get()
+                        <button type="button" class="btn" id="sql-explain" title=move || read_only.get() disabled=move || read_only.with(Option::is_some) || running.get()
                             on:click=move |_| run_at_cursor(true)>{tr!(sql.explain)}</button>
-                        <button type="button" class="btn" id="sql-format" on:click=format_text>{tr!(sql.format)}</button>
+                        <button type="button" class="btn" id="sql-format" title=tr!(sql.format_title)
+                            on:click=move |_| format_text.run(())>{tr!(sql.format)}</button>
                         <span class="sql-elapsed" id="sql-elapsed" aria-live="off">{elapsed}</span>
                         <When when=move || running.get()><span class="spinner" role="status" aria-label=tr!(sql.status.running)></span></When>
                     </div>
-                    <CodeEditor text=text on_input=on_input names=names on_run=on_run area=area/>
-                    <p class="hint" id="sql-keys-hint">{tr!(sql.keys_hint)}</p>
-                    {move || notice.get().map(|m| view! { <p class="notice notice-bad" role="alert" id="sql-notice">{m}</p> })}
-                    {move || cancel_outcome.get().map(|r| match r {
-                        Ok(status) => view! {
-                            <p class="notice notice-ok" role="status" id="sql-cancel-outcome">{move || t!(sql.cancel_confirmed, status = status_label(&status))}</p>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e title=tr!(sql.cancel_refused)/> }.into_any(),
-                    })}
-                    <When when=move || statements.with(|s| !s.is_empty())>
-                        <div class="table-wrap">
-                            <table class="data-table sql-statements" id="sql-statements">
-                                <caption class="visually-hidden">{tr!(sql.statements_caption)}</caption>
-                                <thead><tr>
-                                    <th scope="col">"#"</th><th scope="col">{tr!(sql.col_statement)}</th><th scope="col">{tr!(cluster.col_status)}</th>
-                                    <th scope="col">{tr!(jobs.col_duration)}</th><th scope="col">{tr!(sql.col_rows)}</th><th scope="col">{tr!(sql.col_id)}</th><th scope="col">{tr!(sql.col_message)}</th>
-                                </tr></thead>
-                                <tbody>{status_rows}</tbody>
-                            </table>
+                    <div class="sql-split">
+                        <div class="sql-editor-pane" id="sql-editor-pane" style:height=move || format!("{}px", editor_height.get())>
+                            <CodeEditor tab=tab text=text on_input=on_input catalog=catalog on_run=on_run on_format=format_text handle=editor/>
                         </div>
-                    </When>
-                    {failure}
-                    {move || plan.get().map(|p| view! {
-                        <section class="card" aria-labelledby="sql-plan-title">
-                            <h2 id="sql-plan-title">{tr!(sql.plan)}</h2>
-                            <pre class="code-block" id="sql-plan">{p}</pre>
-                        </section>
-                    })}
-                    <When when=move || has_result.get()>
-                        <ResultGrid data=result id="sql-grid"
-                            truncated=move || truncated.get().map(|(held, total, limit)| t!(sql.truncated, held = held, total = total, limit = limit))/>
-                    </When>
+                        <Splitter size=editor_height min=EDITOR_MIN max=editor_max label=tr!(sql.splitter) controls="sql-editor-pane" id="sql-splitter"
+                            on_commit=Callback::new(move |h: f64| { ws.update(|w| w.editor_height = h as u32); save(); })/>
+                        <p class="hint" id="sql-keys-hint">{tr!(sql.keys_hint)}</p>
+                        {move || notice.get().map(|m| view! { <p class="notice notice-bad" role="alert" id="sql-notice">{m}</p> })}
+                        {move || cancel_outcome.get().map(|r| match r {
+                            Ok(status) => view! {
+                                <p class="notice notice-ok" role="status" id="sql-cancel-outcome">{move || t!(sql.cancel_confirmed, status = status.clone())}</p>
+                            }.into_any(),
+                            Err(e) if is_unreachable(&e) => view! { <ErrorPanel error=e title=tr!(sql.cancel_unsent)/> }.into_any(),
+                            Err(e) => view! { <ErrorPanel error=e title=tr!(sql.cancel_refused)/> }.into_any(),
+                        })}
+                        <When when=move || statements.with(|s| !s.is_empty())>
+                            <Results statements run_id shown now=now error_at on_show_error=show_error on_retry_rows=retry_rows/>
+                        </When>
+                    </div>
                 </div>
             </div>
         </section>
@@ -560,14 +549,20 @@ fn History(ws: RwSignal<Workspace>, on_open: Callback<(String, String, bool)>) -
             .into_iter()
             .map(|h| {
                 let (t1, c1, t2, c2) = (h.text.clone(), h.cluster.clone(), h.text.clone(), h.cluster.clone());
-                let tone = status_tone(&h.status);
+                let tone = match h.status.as_str() {
+                    "FINISHED" => "ok",
+                    "FAILED" => "bad",
+                    "UNKNOWN" => "warn",
+                    _ => "muted",
+                };
+                let status = h.status.clone();
                 view! {
                     <li class="history-entry">
                         <div class="history-meta">
-                            <span class=format!("state-chip tone-{tone}")><span class="state-label">{status_label(&h.status)}</span></span>
+                            <span class=format!("state-chip tone-{tone}")><span class="state-label">{move || status_label(&status)}</span></span>
                             <Timestamp epoch=(h.at_ms as i64).to_string()/>
                             <span class="muted">{format::duration_ms(h.duration_ms as i64)}</span>
-                            {h.rows.map(|r| view! { <span class="muted">{t!(sql.rows, count = r)}</span> })}
+                            {h.rows.map(|r| view! { <span class="muted">{move || t!(sql.rows, count = r)}</span> })}
                         </div>
                         <code class="mono history-text">{h.text.clone()}</code>
                         <div class="history-actions">
@@ -587,7 +582,6 @@ fn History(ws: RwSignal<Workspace>, on_open: Callback<(String, String, bool)>) -
             <ul class="history-list" id="sql-history">{rows}</ul>
             <When when=move || ws.with(|w| w.history.is_empty())>
                 <p class="hint">{tr!(sql.history_empty)}</p>
-
             </When>
         </div>
     }

@@ -20,7 +20,7 @@ pub const VERSION: &str = wire::API_VERSION;
 pub async fn root(State(st): State<Shared>, req: Request) -> Response {
     match req.extensions().get::<AcsCall>().cloned() {
         Some(call) => dispatch(st, call).await,
-        None => crate::http::serve_static(&st, "/", req.headers()).await,
+        None => crate::http::serve_static(&st.dist, &st.assets, &st.console, "/", req.headers()).await,
     }
 }
 

@@ -100,7 +100,7 @@ pub struct AutoscaleRuntime {
 
 /// The cluster's time zone offset (plans are read in it).
 pub fn zone_offset(region: &str) -> i32 {
-    catalog::region(region).map_or(catalog::DEFAULT_UTC_OFFSET_MINUTES, |r| r.utc_offset_minutes)
+    super::catalog::get().region(region).map_or(catalog::DEFAULT_UTC_OFFSET_MINUTES, |r| r.utc_offset_minutes)
 }
 
 // ---------------------------------------------------------------------------------------------

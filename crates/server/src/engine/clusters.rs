@@ -129,7 +129,7 @@ impl Engine {
     /// Validates with the shared rules (first error wins), then checks the name against the
     /// project's live clusters and the concurrent-create limit inside the same transaction.
     pub fn create_cluster(&self, project: &str, req: &CreateClusterReq) -> Result<String, EngineError> {
-        if let Some(fe) = rules::validate_create_cluster(req).into_iter().next() {
+        if let Some(fe) = rules::validate_create_cluster(req, super::catalog::get()).into_iter().next() {
             return Err(EngineError::invalid(fe.code, Text::at_field(&fe.field, &fe.problem)));
         }
         let policies = create_policies(req)?;
@@ -411,7 +411,7 @@ fn new_task_group(c: &Cluster, p: &ClusterScalingParams) -> Result<NodeGroupV10,
             "添加第一批 Task 节点时须填写 parameters.task_node_info（node_size、data_volume_type、data_volume_count、data_volume_size）。"
         ))
     })?;
-    if catalog::flavor(&info.node_size).is_none() {
+    if super::catalog::get().flavor(&info.node_size).is_none_or(|f| !f.allows("task")) {
         let flavor = &info.node_size;
         return Err(bad(text!("task_node_info.node_size: Flavor '{flavor}' is not available.", "task_node_info.node_size: 规格“{flavor}”不可用。")));
     }
@@ -480,30 +480,12 @@ fn v10_from_v2(cluster_id: &str, g: &NodeGroupV2) -> NodeGroupV10 {
     v10_group(cluster_id, &g.group_name, g.node_num, &g.node_size, root, data)
 }
 
-fn component_desc(name: &str) -> &'static str {
-    match name {
-        "Hadoop" => "A distributed data processing framework for big data sets",
-        "HBase" => "A distributed, column-oriented NoSQL database",
-        "Hive" => "A data warehouse software that facilitates query and management of large data sets",
-        "Spark2x" => "A fast and general engine for large-scale data processing",
-        "Flink" => "A distributed stream and batch processing engine",
-        "Kafka" => "A distributed, partitioned, replicated commit log service",
-        "Flume" => "A distributed service for collecting, aggregating and moving log data",
-        "Hue" => "A web interface for Hadoop components",
-        "Oozie" => "A workflow scheduler for Hadoop jobs",
-        "ZooKeeper" => "A centralized coordination service for distributed applications",
-        "Ranger" => "A framework for centralized security administration",
-        "Tez" => "An application framework for complex DAGs of data processing tasks",
-        "ClickHouse" => "A column-oriented database for online analytical processing",
-        _ => "",
-    }
-}
-
 /// The V1.1 record of a new cluster (state fields are set by the lifecycle). Assumes `req`
 /// passed `rules::validate_create_cluster`; anything missing simply stays empty.
 pub fn build_cluster(project: &str, cluster_id: &str, req: &CreateClusterReq, now_secs: i64) -> (Cluster, Slots) {
     let version = req.cluster_version.clone().unwrap_or_default();
-    let version_info = catalog::version(&version);
+    let offer = super::catalog::get();
+    let version_info = offer.version(&version);
     let kind = req.cluster_type.as_deref().and_then(ClusterType::parse).unwrap_or(ClusterType::Analysis);
     let groups = req.node_groups.clone().unwrap_or_default();
     let (task_groups, main_groups): (Vec<&NodeGroupV2>, Vec<&NodeGroupV2>) =
@@ -514,11 +496,9 @@ pub fn build_cluster(project: &str, cluster_id: &str, req: &CreateClusterReq, no
     let master = main_groups.iter().find(|g| catalog::group_role(&g.group_name) == "Master");
     let core = main_groups.iter().find(|g| catalog::group_role(&g.group_name) == "Core");
 
-    let vpc = req.vpc_name.as_deref().and_then(catalog::vpc);
+    let vpc = req.vpc_name.as_deref().and_then(|n| offer.vpc(n));
     let subnet = vpc.and_then(|v| {
-        v.subnets.iter().find(|(name, id)| {
-            req.subnet_id.as_deref() == Some(*id) || req.subnet_name.as_deref() == Some(*name)
-        })
+        v.subnets.iter().find(|s| req.subnet_id.as_deref() == Some(s.id.as_str()) || req.subnet_name.as_deref() == Some(s.name.as_str()))
     });
     let az = req.availability_zone.clone().unwrap_or_default();
     let components: Vec<ComponentAmb> = req
@@ -529,15 +509,13 @@ pub fn build_cluster(project: &str, cluster_id: &str, req: &CreateClusterReq, no
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|name| {
-            let (ver, suffix) = version_info
-                .and_then(|v| v.components.iter().find(|(n, _, _)| *n == name))
-                .map(|(_, ver, suffix)| (ver.to_string(), suffix.to_string()))
-                .unwrap_or_default();
+            let found = version_info.and_then(|v| v.component(name));
+            let (ver, suffix, desc) = found.map(|c| (c.version.clone(), c.id.clone(), c.description.clone())).unwrap_or_default();
             ComponentAmb {
                 component_id: format!("{version}_{suffix}"),
                 component_name: name.to_string(),
                 component_version: ver,
-                component_desc: component_desc(name).to_string(),
+                component_desc: desc,
             }
         })
         .collect();
@@ -583,8 +561,8 @@ pub fn build_cluster(project: &str, cluster_id: &str, req: &CreateClusterReq, no
         data_center: req.region.clone().unwrap_or_default(),
         vpc: vpc.map(|v| v.name.to_string()).unwrap_or_default(),
         vpc_id: vpc.map(|v| v.id.to_string()).unwrap_or_default(),
-        subnet_id: subnet.map(|(_, id)| id.to_string()).unwrap_or_default(),
-        subnet_name: subnet.map(|(name, _)| name.to_string()).unwrap_or_default(),
+        subnet_id: subnet.map(|s| s.id.clone()).unwrap_or_default(),
+        subnet_name: subnet.map(|s| s.name.clone()).unwrap_or_default(),
         security_groups_id: security_group.clone(),
         slave_security_groups_id: security_group,
         external_ip: req.eip_address.clone().unwrap_or_default(),

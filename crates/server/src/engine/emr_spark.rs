@@ -132,25 +132,7 @@ CREATE TRIGGER IF NOT EXISTS emr_runs_uncounted AFTER DELETE ON emr_runs BEGIN
 END;
 ";
 
-/// A message stored with a record, in both languages (the request that reads it picks one).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Msg {
-    pub en: String,
-    pub zh: String,
-}
-
-impl From<Text> for Msg {
-    fn from(t: Text) -> Msg {
-        Msg { en: t.en.into_owned(), zh: t.zh.into_owned() }
-    }
-}
-
-impl Msg {
-    pub fn text(&self) -> Text {
-        Text::new(self.en.clone(), self.zh.clone())
-    }
-}
+pub use crate::lang::Msg;
 
 // ---------------------------------------------------------------------------------------------
 // Static catalog: release versions and queues

@@ -1088,7 +1088,20 @@ impl Engine {
         for pair in conf.chunks(2) {
             log.append(&format!("Configuration {} = {} (recorded; the sandbox engine does not use it).", pair[0], pair.get(1).map(String::as_str).unwrap_or("")));
         }
-        let text = if kind.is_script() {
+        let text = if kind.is_script() && is_alluxio(last) {
+            // Read through the cache cluster, like any alluxio:// read.
+            let (cache, uri) = (self.cache().clone(), last.clone());
+            let bytes = tokio::task::spawn_blocking(move || cache.read_all(&uri))
+                .await
+                .map_err(|e| text!("Cannot read the script {last}: {e}", "无法读取脚本 {last}：{e}"))?
+                .map_err(|e| {
+                    let reason = e.text();
+                    Text::new(format!("Cannot read the script {last}: {}", reason.en), format!("无法读取脚本 {last}：{}", reason.zh))
+                })?;
+            let text = String::from_utf8(bytes).map_err(|_| text!("The script {last} is not UTF-8 text.", "脚本 {last} 不是 UTF-8 文本。"))?;
+            log.append(&format!("Script {last} (read through the Alluxio cache): {} bytes.", text.len()));
+            text
+        } else if kind.is_script() {
             let path = hdfs::resolve(&self.data_dir, &job.cluster_id, last)?;
             let text = tokio::fs::read_to_string(&path).await.map_err(|e| text!("Cannot read the script {last}: {e}", "无法读取脚本 {last}：{e}"))?;
             log.append(&format!("Script {last}: {} bytes.", text.len()));
@@ -1107,13 +1120,20 @@ impl Engine {
             sql::MAX_ROWS_KEPT
         ));
         let results_path = self.job_dir(&job.job_id).join("sql-results.json");
-        let mut session = sql::Session::new(hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id), cancel.clone(), self.tables.clone());
+        let mut session = sql::Session::new(hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id), cancel.clone(), self.tables.clone())
+            .with_alluxio(self.cache().clone());
         let mut results = SqlResults::default();
         let n = statements.len();
         for (i, stmt) in statements.iter().enumerate() {
             log.append(&format!("Statement {i}: {stmt}"));
             let started = std::time::Instant::now();
-            let outcome = session.run(stmt).await;
+            let deadline = self.limits.deadline();
+            session.set_deadline(deadline.clone());
+            let outcome = match tokio::time::timeout(self.limits.sql_timeout, session.run(stmt)).await {
+                Ok(o) => o,
+                Err(_) => Err(self.limits.timeout_message()),
+            };
+            let outcome = outcome.map_err(|e| if std::time::Instant::now() >= deadline.at { self.limits.timeout_message() } else { e });
             match outcome {
                 Ok(o) => {
                     log.append(&format!("Statement {i} succeeded in {} ms: {}.", started.elapsed().as_millis(), o.summary));
@@ -1135,6 +1155,15 @@ impl Engine {
             return Err(text!("DistCp takes exactly two arguments: source and target.", "DistCp 须恰好有两个参数：源路径和目标路径。"));
         };
         let fs = hdfs::ClusterFs::new(&self.data_dir, &job.cluster_id);
+        if is_alluxio(dst_uri) {
+            return Err(text!(
+                "DistCp cannot write to alluxio://: the cache fills itself from reads and loads. Copy to an obs:// or hdfs:// path.",
+                "DistCp 不能写入 alluxio://：缓存只由读取和加载填充。请复制到 obs:// 或 hdfs:// 路径。"
+            ));
+        }
+        if is_alluxio(src_uri) {
+            return self.distcp_from_cache(job, log, cancel, &fs, src_uri, dst_uri).await;
+        }
         let src = fs.resolve(src_uri)?;
         let dst = fs.resolve(dst_uri)?;
         if !src.exists() {
@@ -1152,6 +1181,45 @@ impl Engine {
         let copied = loop {
             match tokio::time::timeout(Duration::from_millis(200), &mut copy).await {
                 Ok(r) => break r.map_err(|e| text!("The copy failed: {e}", "复制失败：{e}"))?.map_err(Text::from)?,
+                Err(_) => {
+                    let pct = if total == 0 { 0.0 } else { done.load(Ordering::Relaxed) as f64 * 100.0 / total as f64 };
+                    self.progress(&job.job_id, pct.min(99.9)).await;
+                }
+            }
+        };
+        Ok(text!("Copied {copied} bytes from {src_uri} to {dst_uri}.", "已从 {src_uri} 复制 {copied} 字节到 {dst_uri}。"))
+    }
+
+    /// DistCp from `alluxio://`: every byte is read through the cache cluster (hits from pages,
+    /// misses from the UFS, admitted as they pass).
+    async fn distcp_from_cache(
+        self: &Arc<Self>,
+        job: &JobRecord,
+        log: &JobLog,
+        cancel: &Arc<AtomicBool>,
+        fs: &hdfs::ClusterFs,
+        src_uri: &str,
+        dst_uri: &str,
+    ) -> Result<Text, Text> {
+        let dst = fs.resolve(dst_uri)?;
+        fs.confine_tree(&dst, dst_uri)?;
+        let cache = self.cache().clone();
+        let uri = src_uri.to_string();
+        let files = tokio::task::spawn_blocking(move || cache.list_files(&uri))
+            .await
+            .map_err(|e| text!("Cannot list {src_uri}: {e}", "无法列出 {src_uri}：{e}"))?
+            .map_err(|e| e.text())?;
+        if files.is_empty() {
+            return Err(text!("The source {src_uri} does not exist.", "源路径 {src_uri} 不存在。"));
+        }
+        let total: u64 = files.iter().map(|f| f.len).sum();
+        log.append(&format!("Copying {} file(s), {total} bytes, from {src_uri} (through the Alluxio cache) to {dst_uri}.", files.len()));
+        let done = Arc::new(AtomicU64::new(0));
+        let (cache, d, c, uri) = (self.cache().clone(), done.clone(), cancel.clone(), src_uri.to_string());
+        let mut copy = tokio::task::spawn_blocking(move || cache.copy_out(&uri, &files, &dst, &d, &c));
+        let copied = loop {
+            match tokio::time::timeout(Duration::from_millis(200), &mut copy).await {
+                Ok(r) => break r.map_err(|e| text!("The copy failed: {e}", "复制失败：{e}"))??,
                 Err(_) => {
                     let pct = if total == 0 { 0.0 } else { done.load(Ordering::Relaxed) as f64 * 100.0 / total as f64 };
                     self.progress(&job.job_id, pct.min(99.9)).await;
@@ -1201,7 +1269,12 @@ impl Engine {
             log.append(&format!("Properties {} are recorded only; {program} does not receive them.", java_map(&job.properties)));
         }
         for a in &job.arguments {
-            if a.starts_with("obs://") || a.starts_with("hdfs://") {
+            if is_alluxio(a) {
+                // An external program cannot use the sandbox's cache client: it gets the UFS file.
+                let cache = self.cache();
+                let local = cache.locate(a).and_then(|loc| cache.local_path(&loc.ufs)).map_err(|e| e.text())?;
+                args.push(local.display().to_string());
+            } else if a.starts_with("obs://") || a.starts_with("hdfs://") {
                 let local = hdfs::resolve(&self.data_dir, &job.cluster_id, a)?;
                 args.push(local.display().to_string());
             } else {
@@ -1238,8 +1311,11 @@ impl Engine {
         } else {
             Err(text!("{program} exited with {status}.", "{program} 已退出：{status}。"))
         }
-
     }
+}
+
+fn is_alluxio(uri: &str) -> bool {
+    uri.trim_start().get(..10).is_some_and(|p| p.eq_ignore_ascii_case("alluxio://"))
 }
 
 #[cfg(test)]

@@ -85,7 +85,7 @@ fn address(cluster_id: &str, group_ordinal: usize, index: u32) -> String {
 }
 
 fn group_nodes(cluster: &Cluster, ordinal: usize, g: &NodeGroupV10, numbers: &[u32], suffix: &str) -> Vec<Node> {
-    let (vcpus, mem_gb) = catalog::flavor(&g.node_size).map(|f| (f.vcpus, f.mem_gb)).unwrap_or((8, 32));
+    let (vcpus, mem_gb) = super::catalog::flavor_size(&g.node_size);
     let short = group_short(&g.group_name);
     numbers
         .iter()

@@ -10,6 +10,7 @@
 use lakedeck_api::autoscale::EvalState;
 use lakedeck_api::catalog;
 use lakedeck_api::mrs::{Cluster, ClusterState, ClusterType, NodeGroupV10};
+pub use lakedeck_api::mrs_scaling::resolve_group;
 use lakedeck_api::mrs_scaling::{
     validate_policy, validate_pool_name, AutoScalingPolicy, AutoScalingPolicyV2, PolicyDeleteReq, PolicyReqV11,
     PolicyTarget, DEFAULT_POOL, POLICY_MISSING, V11_NODE_GROUP,
@@ -137,43 +138,6 @@ fn remove(conn: &Connection, project: &str, cluster: &str, group: &str, pool: &s
         params![project, cluster, group, pool],
     )?;
     Ok(n > 0)
-}
-
-/// The standard Task group of a cluster type (what `task_node_default_group` becomes when the
-/// cluster has no Task group yet).
-fn standard_task_group(kind: Option<ClusterType>) -> Option<&'static str> {
-    match kind? {
-        ClusterType::Analysis | ClusterType::Mixed => Some("task_node_analysis_group"),
-        ClusterType::Streaming => Some("task_node_streaming_group"),
-        ClusterType::Custom => None,
-    }
-}
-
-/// The Task groups a policy may name: the cluster's own and the standard ones of its type.
-fn task_groups(c: &Cluster) -> Vec<String> {
-    let mut out: Vec<String> = c.task_node_groups.iter().map(|g| g.group_name.clone()).collect();
-    let kind = c.kind().map(ClusterType::as_str).unwrap_or_default();
-    for (g, _) in catalog::standard_groups(kind) {
-        if catalog::group_role(g) == "Task" && !out.iter().any(|o| o == g) {
-            out.push(g.to_string());
-        }
-    }
-    out
-}
-
-/// The real group a policy's node group names.
-pub fn resolve_group(c: &Cluster, name: &str) -> Result<String, Problem> {
-    if name == V11_NODE_GROUP {
-        if let Some(g) = c.task_node_groups.first() {
-            return Ok(g.group_name.clone());
-        }
-        if let Some(g) = standard_task_group(c.kind()) {
-            return Ok(g.to_string());
-        }
-    } else if task_groups(c).iter().any(|g| g == name) {
-        return Ok(name.to_string());
-    }
-    Err(Problem::new("scaling.node_group").with("value", name).with("groups", task_groups(c).join(", ")))
 }
 
 /// The definition of a Task group the cluster does not have yet: the first Core group's flavor

@@ -117,7 +117,7 @@ impl Engine {
             let now_ms = util::now_ms();
             for s in SEEDS {
                 let req = request(s);
-                debug_assert!(lakedeck_api::rules::validate_create_cluster(&req).is_empty(), "seed {} is invalid", s.name);
+                debug_assert!(lakedeck_api::rules::validate_create_cluster(&req, super::catalog::get()).is_empty(), "seed {} is invalid", s.name);
                 let created = now_ms / 1000 - s.age_secs;
                 let (mut cluster, slots) = build_cluster(project, &util::uuid_v4(), &req, created);
                 cluster.cluster_state = s.state;
@@ -150,7 +150,7 @@ mod tests {
     #[test]
     fn every_seed_passes_the_create_rules() {
         for s in SEEDS {
-            assert_eq!(lakedeck_api::rules::validate_create_cluster(&request(s)), vec![], "{}", s.name);
+            assert_eq!(lakedeck_api::rules::validate_create_cluster(&request(s), crate::engine::catalog::get()), vec![], "{}", s.name);
         }
     }
 }

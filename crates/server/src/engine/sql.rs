@@ -101,6 +101,14 @@ pub struct Session {
     registered: Vec<String>,
     cancel: Arc<AtomicBool>,
     tables: Arc<TableCache>,
+    deadline: Option<Deadline>,
+}
+
+/// When a statement must stop, and what it is told then (the sandbox's runtime limit).
+#[derive(Clone, Debug)]
+pub struct Deadline {
+    pub at: std::time::Instant,
+    pub message: Arc<str>,
 }
 
 /// Warehouse tables already opened, shared by every session of the sandbox: opening a Parquet
@@ -145,6 +153,8 @@ fn fingerprint(dir: &Path) -> u64 {
 struct CancelExec {
     input: Arc<dyn ExecutionPlan>,
     cancel: Arc<AtomicBool>,
+    /// Checked in the same place: a runaway query stops on its own batches, whatever the timers do.
+    deadline: Option<Deadline>,
 }
 
 impl DisplayAs for CancelExec {
@@ -178,16 +188,19 @@ impl ExecutionPlan for CancelExec {
         if children.len() != 1 {
             return Err(DataFusionError::Internal("CancelExec has exactly one input".into()));
         }
-        Ok(Arc::new(CancelExec { input: children.swap_remove(0), cancel: self.cancel.clone() }))
+        Ok(Arc::new(CancelExec { input: children.swap_remove(0), cancel: self.cancel.clone(), deadline: self.deadline.clone() }))
     }
 
     fn execute(&self, partition: usize, ctx: Arc<TaskContext>) -> DfResult<SendableRecordBatchStream> {
         let input = self.input.execute(partition, ctx)?;
         let schema = input.schema();
         let cancel = self.cancel.clone();
+        let deadline = self.deadline.clone();
         let checked = input.map(move |batch| {
             if cancel.load(Ordering::Relaxed) {
                 Err(DataFusionError::Execution("the job was killed".into()))
+            } else if let Some(d) = deadline.as_ref().filter(|d| std::time::Instant::now() >= d.at) {
+                Err(DataFusionError::Execution(d.message.to_string()))
             } else {
                 batch
             }
@@ -233,12 +246,15 @@ impl Session {
     async fn stream(&self, df: DataFrame) -> Result<SendableRecordBatchStream, Text> {
         let plan = df.create_physical_plan().await.map_err(engine_text)?;
         let cancel = self.cancel.clone();
+        let deadline = self.deadline.clone();
         let plan = plan
             .transform_up(|node: Arc<dyn ExecutionPlan>| {
                 Ok(if node.children().is_empty() {
                     Transformed::no(node)
                 } else {
-                    Transformed::yes(Arc::new(CancelExec { input: node, cancel: cancel.clone() }) as Arc<dyn ExecutionPlan>)
+                    Transformed::yes(
+                        Arc::new(CancelExec { input: node, cancel: cancel.clone(), deadline: deadline.clone() }) as Arc<dyn ExecutionPlan>
+                    )
                 })
             })
             .map_err(engine_text)?
@@ -250,7 +266,21 @@ impl Session {
         // Two partitions: the sandbox has a couple of cores and shares them with the HTTP server.
         // URL tables (`SELECT * FROM '/some/file'`) stay off: every path goes through `guard`.
         let config = SessionConfig::new().with_target_partitions(2).with_information_schema(true);
-        Session { ctx: SessionContext::new_with_config(config), fs, registered: Vec::new(), cancel, tables }
+        Session { ctx: SessionContext::new_with_config(config), fs, registered: Vec::new(), cancel, tables, deadline: None }
+    }
+
+    /// Statements run after this stop at `deadline` (each one sets its own).
+    pub fn set_deadline(&mut self, deadline: Deadline) {
+        self.deadline = Some(deadline);
+    }
+
+    /// Lets statements read `alluxio:///path` through the sandbox's cache cluster (see
+    /// engine/cache/objstore.rs), e.g. `CREATE EXTERNAL TABLE t STORED AS PARQUET LOCATION
+    /// 'alluxio:///warehouse/lineitem/'`.
+    pub fn with_alluxio(self, cache: Arc<super::cache::Cache>) -> Session {
+        let url = url::Url::parse("alluxio://").expect("a valid URL");
+        self.ctx.register_object_store(&url, Arc::new(super::cache::objstore::AlluxioStore::new(cache)));
+        self
     }
 
     /// Registers every warehouse table as it is on disk now.
@@ -466,6 +496,11 @@ fn check_variable(name: &str) -> Result<(), Text> {
 /// A LOCATION or COPY target: resolved like every job path (cluster HDFS or sandbox OBS, real
 /// path checked) and replaced by the local path, keeping a trailing `/` (a directory for DataFusion).
 fn guard_location(fs: &ClusterFs, location: &str) -> Result<String, Text> {
+    if is_alluxio(location) {
+        // Read through the cache's object store (engine/cache/objstore.rs), which locates every
+        // path through the mount table and reads the UFS through the same checked resolver.
+        return Ok(location.trim().to_string());
+    }
     let local = fs.resolve(location)?;
     fs.confine_tree(&local, location)?;
     let mut out = local.to_string_lossy().into_owned();
@@ -473,6 +508,10 @@ fn guard_location(fs: &ClusterFs, location: &str) -> Result<String, Text> {
         out.push('/');
     }
     Ok(out)
+}
+
+fn is_alluxio(location: &str) -> bool {
+    location.trim_start().get(..10).is_some_and(|p| p.eq_ignore_ascii_case("alluxio://"))
 }
 
 /// Which statements may run, with every path they name checked and rewritten. Statements that
@@ -488,6 +527,12 @@ pub fn guard(fs: &ClusterFs, stmt: Statement) -> Result<Statement, Text> {
             Ok(Statement::CreateExternalTable(c))
         }
         Statement::CopyTo(mut c) => {
+            if is_alluxio(&c.target) {
+                return Err(text!(
+                    "COPY cannot write to alluxio://: the cache fills itself from reads and loads. Write to the UFS path (obs://, hdfs://) instead.",
+                    "COPY 不能写入 alluxio://：缓存只由读取和加载填充。请写到 UFS 路径（obs://、hdfs://）。"
+                ));
+            }
             c.target = guard_location(fs, &c.target)?;
             Ok(Statement::CopyTo(c))
         }

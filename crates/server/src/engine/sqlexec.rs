@@ -145,12 +145,21 @@ struct CsvSink {
     file: Option<BufWriter<std::fs::File>>,
     columns: Vec<String>,
     inline: Vec<Vec<String>>,
+    /// Bytes written so far, and the most the archive may hold.
+    written: u64,
+    max_bytes: u64,
 }
 
 impl CsvSink {
     fn write_line(&mut self, fields: &[String]) -> Result<(), String> {
+        let line = wire::csv_line(fields);
+        self.written += line.len() as u64 + 1;
+        if self.written > self.max_bytes {
+            // Worded in both languages by the caller, which sees `written` past the limit.
+            return Err("the result is larger than the sandbox's limit".into());
+        }
         let file = self.file.as_mut().ok_or("the result has no columns")?;
-        file.write_all(wire::csv_line(fields).as_bytes())
+        file.write_all(line.as_bytes())
             .and_then(|()| file.write_all(b"\n"))
             .map_err(|e| format!("cannot write the result archive: {e}"))
     }
@@ -409,9 +418,34 @@ impl Engine {
         }
         self.set_sql_status(&record.sql_id, "RUNNING").await;
         let dir = self.archive_dir(&record.cluster_id, &record.archive_path)?;
-        let mut sink = CsvSink { tmp: tmp_name(&dir, &record.sql_id), file: None, columns: Vec::new(), inline: Vec::new() };
-        let mut session = Session::new(hdfs::ClusterFs::new(&self.data_dir, &record.cluster_id), cancel.clone(), self.tables.clone());
-        let ran = session.execute(&record.statement, &mut sink).await;
+        let mut sink = CsvSink {
+            tmp: tmp_name(&dir, &record.sql_id),
+            file: None,
+            columns: Vec::new(),
+            inline: Vec::new(),
+            written: 0,
+            max_bytes: self.limits.max_result_bytes,
+        };
+        let mut session = Session::new(hdfs::ClusterFs::new(&self.data_dir, &record.cluster_id), cancel.clone(), self.tables.clone())
+            .with_alluxio(self.cache().clone());
+        // Past the limit the plan's operators stop on their next batch; the timer is the backstop
+        // for a statement that produces none.
+        let deadline = self.limits.deadline();
+        session.set_deadline(deadline.clone());
+        let ran = match tokio::time::timeout(self.limits.sql_timeout, session.execute(&record.statement, &mut sink)).await {
+            Ok(ran) => ran,
+            Err(_) => Err(self.limits.timeout_message()),
+        };
+        // A limit that stopped the statement is worded as the limit, in both languages.
+        let ran = ran.map_err(|e| {
+            if sink.written > sink.max_bytes {
+                self.limits.result_too_large()
+            } else if std::time::Instant::now() >= deadline.at {
+                self.limits.timeout_message()
+            } else {
+                e
+            }
+        });
         let flushed = match sink.file.take() {
             Some(mut f) => f.flush().map_err(|e| text!("cannot write the result archive: {e}", "无法写入结果归档：{e}")),
             None => Ok(()),

@@ -134,16 +134,7 @@ CREATE INDEX IF NOT EXISTS scaling_events_by_cluster ON scaling_events(project_i
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store, String> {
-        let conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        // WAL lets the end-to-end suite write while the server reads; the busy timeout makes either
-        // side wait for the other's short transactions instead of failing.
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| e.to_string())?;
-        let mode: String =
-            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| format!("cannot enable WAL: {e}"))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(format!("SQLite refused WAL mode (got {mode}) for {}", path.display()));
-        }
-        conn.execute_batch("PRAGMA synchronous=NORMAL;").map_err(|e| e.to_string())?;
+        let conn = open_wal(path)?;
         conn.execute_batch(SCHEMA).map_err(|e| format!("cannot create the schema: {e}"))?;
         migrate_jobs(&conn).map_err(|e| format!("cannot migrate the jobs table: {e}"))?;
         Ok(Store { conn: Mutex::new(conn) })
@@ -168,6 +159,20 @@ impl Store {
         tx.commit()?;
         Ok(out)
     }
+}
+
+/// Opens a SQLite database the way every sandbox store is opened: WAL (the end-to-end suite
+/// writes while the server reads), a busy timeout so either side waits for the other's short
+/// transactions instead of failing, and `synchronous=NORMAL`.
+pub fn open_wal(path: &Path) -> Result<Connection, String> {
+    let conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| e.to_string())?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| format!("cannot enable WAL: {e}"))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(format!("SQLite refused WAL mode (got {mode}) for {}", path.display()));
+    }
+    conn.execute_batch("PRAGMA synchronous=NORMAL;").map_err(|e| e.to_string())?;
+    Ok(conn)
 }
 
 /// Columns ShowJobList filters and sorts on, added after the first release.

@@ -4,6 +4,7 @@
 pub mod clusters;
 pub mod jobs;
 pub mod localize;
+pub mod metadata;
 pub mod nodes;
 pub mod scaling;
 pub mod sql;
@@ -33,6 +34,11 @@ pub fn routes() -> Router<Shared> {
         .route("/v2/{project_id}/clusters/{cluster_id}/nodes", get(nodes::list))
         .route("/v2/{project_id}/clusters/{cluster_id}/files", get(jobs::files))
         .route("/v2/{project_id}/run-job-flow", post(jobs::run_job_flow))
+        .route("/v2/{project_id}/metadata/versions", get(metadata::versions))
+        .route("/v2/{project_id}/metadata/version/{version_name}/available-flavor", get(metadata::flavors))
+        .route("/v1.1/{project_id}/metadata/versions/{version_name}", get(metadata::version_metadata))
+        // ListAvailableZones takes a region id where its neighbours take a project id.
+        .route("/v1.1/{project_id}/available-zones", get(metadata::zones))
         .route("/v2/{project_id}/clusters/{cluster_id}/job-executions", post(jobs::create).get(jobs::list))
         .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/batch-delete", post(jobs::batch_delete))
         .route("/v2/{project_id}/clusters/{cluster_id}/job-executions/{job_execution_id}", get(jobs::show))

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod alluxio;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -10,6 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
+
+pub mod gateway;
 
 pub fn temp_dir(tag: &str) -> PathBuf {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
@@ -52,7 +56,7 @@ impl Default for Options<'_> {
 /// Test credentials passed through the environment (the generated ones are covered separately).
 pub fn env_credentials() -> Vec<(&'static str, String)> {
     vec![
-        ("LAKEDECK_SANDBOX_TOKEN", "test-token-123".to_string()),
+        ("LAKEDECK_SANDBOX_TOKEN", "test-token-0123456789abcdef".to_string()),
         ("LAKEDECK_SANDBOX_AK", "TESTAK0000000000".to_string()),
         ("LAKEDECK_SANDBOX_SK", "TESTSK-secret-key".to_string()),
         ("LAKEDECK_SANDBOX_PROJECT_ID", "0123456789abcdef0123456789abcdef".to_string()),
@@ -155,6 +159,18 @@ impl Server {
     }
 
     pub fn stop(self) {}
+
+    /// The server removes `root` when dropped.
+    pub fn owning(mut self, root: PathBuf) -> Server {
+        self.owned_root = Some(root);
+        self
+    }
+
+    /// The server no longer removes its directory when dropped (to restart on the same data).
+    pub fn disown(mut self) -> Server {
+        self.owned_root = None;
+        self
+    }
 
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -278,8 +294,14 @@ impl Resp {
 }
 
 pub fn raw_request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Resp {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    try_raw_request(addr, method, path, headers, body).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+}
+
+/// [`raw_request`] that reports a refused connection or a cut answer instead of panicking (for
+/// requests in flight while a test kills the server).
+pub fn try_raw_request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> std::io::Result<Resp> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
     let mut req = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
     // A test may send its own Host (DNS-rebinding checks); otherwise the address connected to.
     if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
@@ -296,35 +318,45 @@ pub fn raw_request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)
     if let Some(b) = body {
         bytes.extend_from_slice(b);
     }
-    stream.write_all(&bytes).unwrap();
+    stream.write_all(&bytes)?;
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("response head");
+    stream.read_to_end(&mut raw)?;
+    parse_response(&raw).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no complete response"))
+}
+
+/// Parses a whole HTTP/1.1 response (the connection closed after it).
+pub fn parse_response(raw: &[u8]) -> Option<Resp> {
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut rest = raw[split + 4..].to_vec();
     let mut lines = head.split("\r\n");
-    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
     if headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked")) {
-        rest = dechunk(&rest);
+        rest = dechunk(&rest)?;
+    } else if let Some(len) = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse::<usize>().ok()) {
+        if rest.len() != len {
+            return None;
+        }
     }
-    Resp { status, headers, body: rest }
+    Some(Resp { status, headers, body: rest })
 }
 
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
+/// The body of a chunked answer; `None` when it is cut short (no final zero-size chunk).
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).split(';').next().unwrap().trim(), 16).unwrap();
+        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).split(';').next()?.trim(), 16).ok()?;
         if size == 0 {
-            break;
+            return Some(out);
         }
-        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
-        data = &data[eol + 2 + size + 2..];
+        out.extend_from_slice(data.get(eol + 2..eol + 2 + size)?);
+        data = data.get(eol + 2 + size + 2..)?;
     }
-    out
+    None
 }
 
 /// A valid create request (the shape of mrs-api.md §5.1).
