@@ -296,13 +296,19 @@ fn main() {
         fnv1a(&mut keys_hash, key.as_bytes());
         fnv1a(&mut keys_hash, b"\n");
     }
-    // Changes with any text, so `?v=` never lets a cache serve another build's files.
+    // Changes with any text or with the views' styles (scripts/lazy-assets.py), so `?v=` never lets a
+    // cache serve another build's files.
     let mut version: u64 = 0xcbf2_9ce4_8422_2325;
     for cat in console.iter().chain(problems.iter()) {
         for (k, v) in cat {
             fnv1a(&mut version, k.as_bytes());
             fnv1a(&mut version, v.as_bytes());
         }
+    }
+    for name in ["views.css", "grid.css", "scaling.css"] {
+        let path = root.join("style").join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
+        fnv1a(&mut version, &std::fs::read(&path).unwrap_or_default());
     }
 
     let mut out = String::new();

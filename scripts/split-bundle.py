@@ -173,10 +173,11 @@ def main():
 
         # Chunks first (they reference nothing), then the loader and the glue, which import each other:
         # they share one hash taken over both texts and the main module.
-        renames = {}
-        for c in chunks:
-            data = (out / c.name).read_bytes()
-            renames[c.name] = f"{c.stem}-{short_hash(data)}.wasm"
+        # Every chunk named with one hash over all of them: the chunks only fit the main module of the same
+        # build anyway (the split is whole-program), and the loader, which names each, is part of the initial
+        # load: 300 different hashes in it were 2.4 kB of brotli that one repeated hash does not cost.
+        chunks_hash = short_hash(b"".join((out / c.name).read_bytes() for c in chunks))
+        renames = {c.name: f"{c.stem}-{chunks_hash}.wasm" for c in chunks}
         loader = (split_dir / LOADER).read_text()
         for old, new in renames.items():
             loader = loader.replace(f'"./{old}"', f'"./{new}"')
@@ -198,6 +199,7 @@ def main():
         (staging / glue_name).write_text(glue)
         (staging / wasm_name).write_bytes(main_wasm)
         (staging / loader_name).write_text(loader)
+        loader_text = loader
         if (out / "snippets").is_dir():
             shutil.rmtree(staging / "snippets", ignore_errors=True)
             shutil.copytree(out / "snippets", staging / "snippets")
@@ -224,6 +226,12 @@ def main():
              f'}}\n')
     (staging / f"{BIN}.js").write_text(entry)
 
+    # Which files each lazily loaded view needs, read from the loader before it is minified.
+    views = view_files(loader_text, renames)
+    if release:
+        scripts = [staging / glue_name, staging / loader_name] + sorted((staging / "snippets").rglob("*.js"))
+        run(["node", str(ROOT / "scripts" / "minify-js.mjs")] + [str(p) for p in scripts])
+
     # index.html: preload what the first view needs, then one external module script.
     staged = lambda n: (staging / n).read_bytes()  # noqa: E731
     tags = (f'<link rel="modulepreload" href="./{glue_name}" integrity="{sri(staged(glue_name))}">'
@@ -233,10 +241,15 @@ def main():
     html = html[:marker.start()] + tags + html[marker.end():]
     html_path.write_text(html)
 
-    # Which files each lazily loaded view needs, from the loader's table: every `makeLoad(fetch of a
-    # file, [dependencies])`, the views' ones exported as `__wasm_split_load_<split>`.
-    with open(staging / loader_name) as f:
-        loader = f.read()
+    manifest = {"entry": f"{BIN}.js", "boot": boot_name, "glue": glue_name, "wasm": wasm_name,
+                "loader": loader_name, "styles": styles, "views": views}
+    (staging / f"{BIN}-manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"split-bundle: main {wasm_name}, {len(views)} lazily loaded views, {len(renames)} chunk files")
+
+
+def view_files(loader, renames):
+    """Which files each lazily loaded view needs, from the loader's table: every `makeLoad(fetch of a
+    file, [dependencies])`, the views' ones exported as `__wasm_split_load_<split>`."""
     decl = re.compile(r'(export )?const (\w+) = (?:wrapAsyncCb\()?makeLoad\((.*?)\n, \[([^\]]*)\]', re.S)
     files, deps, views = {}, {}, {}
     for m in decl.finditer(loader):
@@ -247,11 +260,7 @@ def main():
             views[m.group(2).removeprefix("__wasm_split_load_")] = m.group(2)
     if len(views) != len([c for c in renames if c.startswith("split_")]):
         fail(f"could not read the loader's table ({len(views)} views found)")
-    views = {name: sorted(f for d in deps[var] for f in files[d]) + files[var] for name, var in views.items()}
-    manifest = {"entry": f"{BIN}.js", "boot": boot_name, "glue": glue_name, "wasm": wasm_name,
-                "loader": loader_name, "styles": styles, "views": views}
-    (staging / f"{BIN}-manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    print(f"split-bundle: main {wasm_name}, {len(views)} lazily loaded views, {len(renames)} chunk files")
+    return {name: sorted(f for d in deps[var] for f in files[d]) + files[var] for name, var in views.items()}
 
 
 if __name__ == "__main__":

@@ -43,7 +43,10 @@ def main():
     if not source.lstrip().startswith(("/*", "var uPlot")) or "var uPlot=" not in source:
         fail("unexpected uPlot.iife.min.js: no `var uPlot=` to export")
     out = staging / f"uplot-{pin}.js"
-    out.write_text(source.rstrip() + "\nexport default uPlot;\n")
+    # The console's drawing code rides along (js/chart-draw.js: plain ES module code, uPlot passed in), so
+    # the chart stub in the main module stays small.
+    draw = (ROOT / "js" / "chart-draw.js").read_text()
+    out.write_text(source.rstrip() + "\nexport default uPlot;\n" + draw)
     print(f"vendor-js: {out.name} ({out.stat().st_size} bytes)")
 
 

@@ -5,17 +5,15 @@
 //! route whose code `scripts/split-bundle.py` moves into its own chunk, fetched when the view is first
 //! visited, or earlier when the pointer or focus reaches a link to it.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::{path, Lazy, LazyRoute};
+use leptos_router::{path, ChooseView};
 use reactive_stores::Store;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{fetch_static, ApiError, Detail, NETWORK};
 use crate::components::{Dialog, ErrorPanel, Spinner, When};
@@ -42,71 +40,8 @@ pub fn href(path: &str) -> String {
 const SEARCH_FIELDS: &str =
     "#cluster-search, #job-name-filter, #run-name-filter, #flow-name-filter, #files-goto, .grid-filter, #sql-history-search";
 
-/// A shortcut: its keys (typed one after the other) and what it does, in the current language.
-pub type Shortcut = (&'static [&'static str], fn() -> String);
-
-/// The shortcut list shown in the sheet; the handler below implements exactly these.
-pub const SHORTCUTS: &[Shortcut] = &[
-    (&["?"], || t!(shortcuts.toggle_sheet)),
-    (&["Esc"], || t!(shortcuts.close)),
-    (&["g", "c"], || t!(shortcuts.go_clusters)),
-    (&["g", "j"], || t!(shortcuts.go_jobs)),
-    (&["g", "e"], || t!(shortcuts.go_emr_runs)),
-    (&["g", "f"], || t!(shortcuts.go_emr_flows)),
-    (&["g", "q"], || t!(shortcuts.go_sql)),
-    (&["g", "s"], || t!(shortcuts.go_settings)),
-    (&["/"], || t!(shortcuts.focus_search)),
-    (&["n"], || t!(shortcuts.new_cluster)),
-    (&["r"], || t!(shortcuts.refresh)),
-];
-
-/// Keys of the SQL editor (bound in tools/editor/sql-editor.js), listed in the sheet for reference.
-pub const EDITOR_KEYS: &[Shortcut] = &[
-    (&["Ctrl+Enter"], || t!(shortcuts.sql_run)),
-    (&["Ctrl+Shift+Enter"], || t!(shortcuts.sql_run_script)),
-    (&["Ctrl+Shift+F"], || t!(shortcuts.sql_format)),
-    (&["Ctrl+Space"], || t!(shortcuts.sql_complete)),
-    (&["Tab"], || t!(shortcuts.sql_accept)),
-    (&["↓", "Enter"], || t!(shortcuts.sql_choose)),
-    (&["Ctrl+Z"], || t!(shortcuts.sql_undo)),
-    (&["Ctrl+Shift+Z"], || t!(shortcuts.sql_redo)),
-    (&["Ctrl+F"], || t!(shortcuts.sql_search)),
-];
-
-/// Keys of a result grid (src/components/grid.rs), listed in the sheet for reference.
-pub const GRID_KEYS: &[Shortcut] = &[
-    (&["← ↑ → ↓"], || t!(shortcuts.grid_move)),
-    (&["Shift+← ↑ → ↓"], || t!(shortcuts.grid_extend)),
-    (&["PageUp", "PageDown"], || t!(shortcuts.grid_page)),
-    (&["Home", "End"], || t!(shortcuts.grid_row_ends)),
-    (&["Ctrl+Home", "Ctrl+End"], || t!(shortcuts.grid_corners)),
-    (&["Ctrl+C"], || t!(shortcuts.grid_copy)),
-];
-
-/// One table of the shortcut sheet: `keys` typed one after the other ("then" between them) unless
-/// `alternatives`, when each key alone does it ("or" between them).
-fn shortcut_table(
-    caption: impl Fn() -> String + Send + Sync + Copy + 'static,
-    list: &'static [Shortcut],
-    alternatives: bool,
-) -> impl IntoView {
-    view! {
-        <table class="shortcut-table">
-            <caption class="shortcut-caption">{caption}</caption>
-            <tbody>
-                {list.iter().map(|(keys, what)| {
-                    let keys = keys.iter().enumerate().map(|(i, k)| view! {
-                        {(i > 0).then(|| {
-                            let joint = if alternatives { tr!(shortcuts.or) } else { tr!(shortcuts.then) };
-                            view! { " " {joint} " " }
-                        })}<kbd>{*k}</kbd>
-                    }).collect_view();
-                    view! { <tr><th scope="row">{keys}</th><td>{move || what()}</td></tr> }
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
-}
+// The shortcut sheet (what the handler below implements, and the keys of the editor and the grid) is in
+// `crate::pages::shortcuts`, a chunk of its own fetched when the sheet is first opened.
 
 // ---------------------------------------------------------------------------------------------
 // Views loaded on demand
@@ -168,6 +103,7 @@ mod chunks {
     split_view!(cluster_files, files, preload_files, pages::files::ClusterFiles);
     split_view!(sql_editor, sql, preload_sql, pages::sql::SqlEditor);
     split_view!(settings, settings, preload_settings, pages::settings::Settings);
+    split_view!(shortcuts, shortcut_sheet, preload_shortcut_sheet, pages::shortcuts::ShortcutSheet);
     // The two scaling views share the editor, simulator and chart code: one chunk.
     split_view!(scaling, cluster_scaling, preload_cluster_scaling, pages::scaling::ClusterScaling);
     split_view!(scaling, scaling_overview, preload_scaling_overview, pages::scaling::ScalingOverview);
@@ -201,80 +137,215 @@ fn chunk_view(loaded: Result<AnyView, ChunkError>) -> AnyView {
     })
 }
 
-/// A lazy route: Leptos's `LazyRoute`, its view behind one of the split points above.
-macro_rules! lazy_view {
-    ($route:ident, $render:path, $preload:path) => {
-        #[derive(Clone, Copy)]
-        pub struct $route;
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-            async fn view(_: Self) -> AnyView {
-                // The views' texts and the shared rules' messages travel with the views, not the landing view.
-                let (loaded, ()) = futures_util::future::join($render(), crate::i18n::need_view_texts()).await;
-                chunk_view(loaded)
-            }
-            async fn preload() {
-                let _ = $preload().await;
-            }
-        }
-    };
+/// The views loaded on demand, as one route view type for all of them: a Leptos `Lazy<T>` per view put
+/// a copy of the route's async machinery into the main module for each (the initial load has a budget).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LazyView {
+    CreateCluster,
+    ClusterDetail,
+    ClusterJobs,
+    JobDetail,
+    ClusterFiles,
+    ClusterScaling,
+    Tags,
+    Scaling,
+    Jobs,
+    SubmitJob,
+    EmrRuns,
+    EmrSubmit,
+    EmrRun,
+    EmrFlows,
+    EmrFlowJob,
+    EmrInstances,
+    EmrInstance,
+    Sql,
+    Settings,
 }
 
-lazy_view!(CreateClusterView, chunks::create, chunks::preload_create);
-lazy_view!(ClusterDetailView, chunks::detail, chunks::preload_detail);
-lazy_view!(JobsListView, chunks::jobs, chunks::preload_jobs);
-lazy_view!(ClusterJobsView, chunks::cluster_jobs, chunks::preload_cluster_jobs);
-lazy_view!(JobDetailView, chunks::job, chunks::preload_job);
-lazy_view!(SubmitJobView, chunks::submit, chunks::preload_submit);
-lazy_view!(ClusterFilesView, chunks::files, chunks::preload_files);
-lazy_view!(SqlEditorView, chunks::sql, chunks::preload_sql);
-lazy_view!(SettingsView, chunks::settings, chunks::preload_settings);
-lazy_view!(ClusterScalingView, chunks::cluster_scaling, chunks::preload_cluster_scaling);
-lazy_view!(ScalingOverviewView, chunks::scaling_overview, chunks::preload_scaling_overview);
-lazy_view!(TagsPageView, chunks::tags, chunks::preload_tags);
-lazy_view!(EmrRunsView, chunks::emr_runs, chunks::preload_emr_runs);
-lazy_view!(EmrSubmitView, chunks::emr_submit, chunks::preload_emr_submit);
-lazy_view!(EmrRunView, chunks::emr_run, chunks::preload_emr_run);
-lazy_view!(EmrFlowsView, chunks::emr_flows, chunks::preload_emr_flows);
-lazy_view!(EmrFlowJobView, chunks::emr_flow_job, chunks::preload_emr_flow_job);
-lazy_view!(EmrInstancesView, chunks::emr_instances, chunks::preload_emr_instances);
-lazy_view!(EmrInstanceView, chunks::emr_instance, chunks::preload_emr_instance);
+impl LazyView {
+    /// The view at `path` (relative to the base), as the routes below match it.
+    pub fn at(path: &str) -> Option<LazyView> {
+        Some(match segments(path).as_slice() {
+            ["clusters", "create"] => LazyView::CreateCluster,
+            ["clusters", _] => LazyView::ClusterDetail,
+            ["clusters", _, "jobs"] => LazyView::ClusterJobs,
+            ["clusters", _, "jobs", _] => LazyView::JobDetail,
+            ["clusters", _, "files"] => LazyView::ClusterFiles,
+            ["clusters", _, "scaling"] => LazyView::ClusterScaling,
+            ["tags"] => LazyView::Tags,
+            ["scaling"] => LazyView::Scaling,
+            ["jobs"] => LazyView::Jobs,
+            ["jobs", "submit"] => LazyView::SubmitJob,
+            ["emr", "runs"] => LazyView::EmrRuns,
+            ["emr", "runs", "submit"] => LazyView::EmrSubmit,
+            ["emr", "runs", _, _] => LazyView::EmrRun,
+            ["emr", "flows"] => LazyView::EmrFlows,
+            ["emr", "flows", _, "jobs", _] => LazyView::EmrFlowJob,
+            ["emr", "flows", _, "instances"] => LazyView::EmrInstances,
+            ["emr", "flows", _, "instances", _] => LazyView::EmrInstance,
+            ["sql"] => LazyView::Sql,
+            ["settings"] => LazyView::Settings,
+            _ => return None,
+        })
+    }
+
+    async fn render(self) -> Result<AnyView, ChunkError> {
+        match self {
+            LazyView::CreateCluster => chunks::create().await,
+            LazyView::ClusterDetail => chunks::detail().await,
+            LazyView::ClusterJobs => chunks::cluster_jobs().await,
+            LazyView::JobDetail => chunks::job().await,
+            LazyView::ClusterFiles => chunks::files().await,
+            LazyView::ClusterScaling => chunks::cluster_scaling().await,
+            LazyView::Tags => chunks::tags().await,
+            LazyView::Scaling => chunks::scaling_overview().await,
+            LazyView::Jobs => chunks::jobs().await,
+            LazyView::SubmitJob => chunks::submit().await,
+            LazyView::EmrRuns => chunks::emr_runs().await,
+            LazyView::EmrSubmit => chunks::emr_submit().await,
+            LazyView::EmrRun => chunks::emr_run().await,
+            LazyView::EmrFlows => chunks::emr_flows().await,
+            LazyView::EmrFlowJob => chunks::emr_flow_job().await,
+            LazyView::EmrInstances => chunks::emr_instances().await,
+            LazyView::EmrInstance => chunks::emr_instance().await,
+            LazyView::Sql => chunks::sql().await,
+            LazyView::Settings => chunks::settings().await,
+        }
+    }
+
+    /// Fetches the view's chunk (a failure shows when the view is opened).
+    async fn fetch(self) {
+        match self {
+            LazyView::CreateCluster => {
+                let _ = chunks::preload_create().await;
+            }
+            LazyView::ClusterDetail => {
+                let _ = chunks::preload_detail().await;
+            }
+            LazyView::ClusterJobs => {
+                let _ = chunks::preload_cluster_jobs().await;
+            }
+            LazyView::JobDetail => {
+                let _ = chunks::preload_job().await;
+            }
+            LazyView::ClusterFiles => {
+                let _ = chunks::preload_files().await;
+            }
+            LazyView::ClusterScaling => {
+                let _ = chunks::preload_cluster_scaling().await;
+            }
+            LazyView::Tags => {
+                let _ = chunks::preload_tags().await;
+            }
+            LazyView::Scaling => {
+                let _ = chunks::preload_scaling_overview().await;
+            }
+            LazyView::Jobs => {
+                let _ = chunks::preload_jobs().await;
+            }
+            LazyView::SubmitJob => {
+                let _ = chunks::preload_submit().await;
+            }
+            LazyView::EmrRuns => {
+                let _ = chunks::preload_emr_runs().await;
+            }
+            LazyView::EmrSubmit => {
+                let _ = chunks::preload_emr_submit().await;
+            }
+            LazyView::EmrRun => {
+                let _ = chunks::preload_emr_run().await;
+            }
+            LazyView::EmrFlows => {
+                let _ = chunks::preload_emr_flows().await;
+            }
+            LazyView::EmrFlowJob => {
+                let _ = chunks::preload_emr_flow_job().await;
+            }
+            LazyView::EmrInstances => {
+                let _ = chunks::preload_emr_instances().await;
+            }
+            LazyView::EmrInstance => {
+                let _ = chunks::preload_emr_instance().await;
+            }
+            LazyView::Sql => {
+                let _ = chunks::preload_sql().await;
+            }
+            LazyView::Settings => {
+                let _ = chunks::preload_settings().await;
+            }
+        }
+    }
+}
+
+impl ChooseView for LazyView {
+    async fn choose(self) -> AnyView {
+        // The views' texts, styles and the shared rules' messages travel with the views, not the landing view.
+        let (loaded, (), ()) =
+            futures_util::future::join3(self.render(), crate::i18n::need_view_texts(), need_view_styles()).await;
+        chunk_view(loaded)
+    }
+
+    async fn preload(&self) {
+        self.fetch().await;
+    }
+}
+
+thread_local! {
+    /// Settles once `views.css` has loaded (or failed to).
+    static VIEW_STYLES: std::cell::RefCell<Option<js_sys::Promise>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The styles only the views loaded on demand use (`views.css`, written by scripts/lazy-assets.py): added
+/// to the document's head by the first of them, which waits for it so that no view shows unstyled. A
+/// sheet that fails to load is logged by the browser and the view shows all the same.
+async fn need_view_styles() {
+    let settled = VIEW_STYLES.with(|cell| cell.borrow_mut().get_or_insert_with(add_view_styles).clone());
+    let _ = wasm_bindgen_futures::JsFuture::from(settled).await;
+}
+
+fn add_view_styles() -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        let doc = document();
+        let (Ok(link), Some(head)) = (doc.create_element("link"), doc.head()) else {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        };
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", &crate::i18n::asset_url("views.css"));
+        let _ = link.set_attribute("data-lakedeck-views", "");
+        let done: js_sys::Function = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        })
+        .unchecked_into();
+        let _ = link.add_event_listener_with_callback("load", &done);
+        let _ = link.add_event_listener_with_callback("error", &done);
+        let _ = head.append_child(&link);
+    })
+}
+
+/// Takes `views.css` off the page (an in-page console being unmounted); the next view adds it again.
+pub fn remove_view_styles() {
+    VIEW_STYLES.with(|cell| cell.borrow_mut().take());
+    if let Ok(links) = document().query_selector_all("link[data-lakedeck-views]") {
+        for i in 0..links.length() {
+            if let Some(node) = links.item(i) {
+                if let Some(parent) = node.parent_node() {
+                    let _ = parent.remove_child(&node);
+                }
+            }
+        }
+    }
+}
 
 /// The segments of a console path (relative to the base, without query).
 fn segments(path: &str) -> Vec<&str> {
     path.split(['?', '#']).next().unwrap_or("").split('/').filter(|s| !s.is_empty()).collect()
 }
 
-/// Starts fetching the chunk of the view at `path` (relative to the base); the routes below, in the
-/// same order.
+/// Starts fetching the chunk of the view at `path` (relative to the base).
 fn preload_view(path: &str) {
-    type Preload = Pin<Box<dyn Future<Output = ()>>>;
-    let preload: Option<Preload> = match segments(path).as_slice() {
-        ["clusters", "create"] => Some(Box::pin(CreateClusterView::preload())),
-        ["clusters", _] => Some(Box::pin(ClusterDetailView::preload())),
-        ["clusters", _, "jobs"] => Some(Box::pin(ClusterJobsView::preload())),
-        ["clusters", _, "jobs", _] => Some(Box::pin(JobDetailView::preload())),
-        ["clusters", _, "files"] => Some(Box::pin(ClusterFilesView::preload())),
-        ["clusters", _, "scaling"] => Some(Box::pin(ClusterScalingView::preload())),
-        ["tags"] => Some(Box::pin(TagsPageView::preload())),
-        ["scaling"] => Some(Box::pin(ScalingOverviewView::preload())),
-        ["jobs"] => Some(Box::pin(JobsListView::preload())),
-        ["jobs", "submit"] => Some(Box::pin(SubmitJobView::preload())),
-        ["emr", "runs"] => Some(Box::pin(EmrRunsView::preload())),
-        ["emr", "runs", "submit"] => Some(Box::pin(EmrSubmitView::preload())),
-        ["emr", "runs", _, _] => Some(Box::pin(EmrRunView::preload())),
-        ["emr", "flows"] => Some(Box::pin(EmrFlowsView::preload())),
-        ["emr", "flows", _, "jobs", _] => Some(Box::pin(EmrFlowJobView::preload())),
-        ["emr", "flows", _, "instances"] => Some(Box::pin(EmrInstancesView::preload())),
-        ["emr", "flows", _, "instances", _] => Some(Box::pin(EmrInstanceView::preload())),
-        ["sql"] => Some(Box::pin(SqlEditorView::preload())),
-        ["settings"] => Some(Box::pin(SettingsView::preload())),
-        _ => None,
-    };
-    if let Some(p) = preload {
-        leptos::task::spawn_local(p);
+    if let Some(view) = LazyView::at(path) {
+        leptos::task::spawn_local(view.fetch());
     }
 }
 
@@ -445,7 +516,7 @@ fn Shell() -> impl IntoView {
         });
     }
 
-    // Keyboard shortcuts (see SHORTCUTS): the whole window in a page of its own or a frame; inside the
+    // Keyboard shortcuts (the sheet lists them: crate::pages::shortcuts::SHORTCUTS): the whole window in a page of its own or a frame; inside the
     // console only when mounted into a host page, whose own keys stay its own.
     let g_pending = StoredValue::new(0f64);
     let nav = navigate.clone();
@@ -638,25 +709,25 @@ fn Shell() -> impl IntoView {
                     <FlatRoutes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=|| view! { <RedirectTo path="/clusters"/> }/>
                         <Route path=path!("/clusters") view=ClustersList/>
-                        <Route path=path!("/clusters/create") view={Lazy::<CreateClusterView>::new()}/>
-                        <Route path=path!("/clusters/:id") view={Lazy::<ClusterDetailView>::new()}/>
-                        <Route path=path!("/clusters/:id/jobs") view={Lazy::<ClusterJobsView>::new()}/>
-                        <Route path=path!("/clusters/:id/jobs/:job") view={Lazy::<JobDetailView>::new()}/>
-                        <Route path=path!("/clusters/:id/files") view={Lazy::<ClusterFilesView>::new()}/>
-                        <Route path=path!("/clusters/:id/scaling") view={Lazy::<ClusterScalingView>::new()}/>
-                        <Route path=path!("/tags") view={Lazy::<TagsPageView>::new()}/>
-                        <Route path=path!("/scaling") view={Lazy::<ScalingOverviewView>::new()}/>
-                        <Route path=path!("/jobs") view={Lazy::<JobsListView>::new()}/>
-                        <Route path=path!("/jobs/submit") view={Lazy::<SubmitJobView>::new()}/>
-                        <Route path=path!("/emr/runs") view={Lazy::<EmrRunsView>::new()}/>
-                        <Route path=path!("/emr/runs/submit") view={Lazy::<EmrSubmitView>::new()}/>
-                        <Route path=path!("/emr/runs/:ws/:run") view={Lazy::<EmrRunView>::new()}/>
-                        <Route path=path!("/emr/flows") view={Lazy::<EmrFlowsView>::new()}/>
-                        <Route path=path!("/emr/flows/:project/jobs/:job") view={Lazy::<EmrFlowJobView>::new()}/>
-                        <Route path=path!("/emr/flows/:project/instances") view={Lazy::<EmrInstancesView>::new()}/>
-                        <Route path=path!("/emr/flows/:project/instances/:instance") view={Lazy::<EmrInstanceView>::new()}/>
-                        <Route path=path!("/sql") view={Lazy::<SqlEditorView>::new()}/>
-                        <Route path=path!("/settings") view={Lazy::<SettingsView>::new()}/>
+                        <Route path=path!("/clusters/create") view=LazyView::CreateCluster/>
+                        <Route path=path!("/clusters/:id") view=LazyView::ClusterDetail/>
+                        <Route path=path!("/clusters/:id/jobs") view=LazyView::ClusterJobs/>
+                        <Route path=path!("/clusters/:id/jobs/:job") view=LazyView::JobDetail/>
+                        <Route path=path!("/clusters/:id/files") view=LazyView::ClusterFiles/>
+                        <Route path=path!("/clusters/:id/scaling") view=LazyView::ClusterScaling/>
+                        <Route path=path!("/tags") view=LazyView::Tags/>
+                        <Route path=path!("/scaling") view=LazyView::Scaling/>
+                        <Route path=path!("/jobs") view=LazyView::Jobs/>
+                        <Route path=path!("/jobs/submit") view=LazyView::SubmitJob/>
+                        <Route path=path!("/emr/runs") view=LazyView::EmrRuns/>
+                        <Route path=path!("/emr/runs/submit") view=LazyView::EmrSubmit/>
+                        <Route path=path!("/emr/runs/:ws/:run") view=LazyView::EmrRun/>
+                        <Route path=path!("/emr/flows") view=LazyView::EmrFlows/>
+                        <Route path=path!("/emr/flows/:project/jobs/:job") view=LazyView::EmrFlowJob/>
+                        <Route path=path!("/emr/flows/:project/instances") view=LazyView::EmrInstances/>
+                        <Route path=path!("/emr/flows/:project/instances/:instance") view=LazyView::EmrInstance/>
+                        <Route path=path!("/sql") view=LazyView::Sql/>
+                        <Route path=path!("/settings") view=LazyView::Settings/>
                     </FlatRoutes>
                 </When>
             </main>
@@ -667,10 +738,19 @@ fn Shell() -> impl IntoView {
             title=tr!(app.shortcuts)
             id="shortcut-sheet"
         >
-            {shortcut_table(tr!(shortcuts.general_title), SHORTCUTS, false)}
-            {shortcut_table(tr!(shortcuts.sql_title), EDITOR_KEYS, false)}
-            {shortcut_table(tr!(shortcuts.grid_title), GRID_KEYS, true)}
-            <p class="hint">{tr!(shortcuts.typing_hint)} {tr!(shortcuts.mac_hint)}</p>
+            {move || sheet_open.get().then(|| view! {
+                <Suspense fallback=|| view! { <Spinner label=tr!(app.loading_view)/> }>
+                    {Suspend::new(send_wrapper::SendWrapper::new(async {
+                        let (loaded, (), ()) = futures_util::future::join3(
+                            chunks::shortcut_sheet(),
+                            crate::i18n::need_view_texts(),
+                            need_view_styles(),
+                        )
+                        .await;
+                        chunk_view(loaded)
+                    }))}
+                </Suspense>
+            })}
         </Dialog>
         </div>
     }

@@ -77,6 +77,7 @@ impl Console {
             self.owner.cleanup();
             self.host.uninstall();
             self.styles.remove();
+            crate::app::remove_view_styles();
             MOUNTED.with(|c| c.set(false));
         }
     }

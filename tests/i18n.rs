@@ -210,8 +210,13 @@ async fn the_shell_names_views_and_shortcuts_in_chinese() {
     }
     assert_eq!(document().title(), "设置 · Lakedeck");
     root.query_selector("button[aria-haspopup=dialog]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
-    tick().await;
-    tick().await;
+    // The sheet's body is a chunk of its own (a plain function in this unsplit build), shown once it is in.
+    for _ in 0..100 {
+        if text(root, "#shortcut-sheet").contains("再按") {
+            break;
+        }
+        sleep(20).await;
+    }
     let sheet = text(root, "#shortcut-sheet");
     assert!(sheet.contains("键盘快捷键") && sheet.contains("再按") && sheet.contains("转到“集群”"), "{sheet}");
     // The language select names every language in itself.

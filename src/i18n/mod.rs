@@ -9,7 +9,7 @@
 //!   at start-up (and on a switch) `locales/<lang>.initial.json`, the keys whose prefix
 //!   `src/i18n/initial.json` lists (the shell and the clusters list: build.rs checks that they use
 //!   no other), and with the first view loaded on demand `locales/<lang>.views.json`, the rest
-//!   ([`need_view_texts`]). `scripts/split-catalogs.py` (a trunk hook) cuts `locales/<lang>.json`,
+//!   ([`need_view_texts`]). `scripts/lazy-assets.py` (a trunk hook) cuts `locales/<lang>.json`,
 //!   the file translators edit, in two. The shared rules' messages (`locales/problems/<lang>.json`,
 //!   from `crates/api/locales`, one source for the console and the server) are fetched when a view
 //!   that checks input is first loaded (also [`need_view_texts`]), not with the landing view: bytes
@@ -456,6 +456,13 @@ pub fn set_catalog_base(base: &str) {
     if let Ok(mut b) = state().catalog_base.lock() {
         *b = base.to_string();
     }
+}
+
+/// A file of this build beside the catalogs (`views.css`), relative to the page or under
+/// [`set_catalog_base`]'s URL, with `?v=` naming the build.
+pub fn asset_url(name: &str) -> String {
+    let base = state().catalog_base.lock().map(|b| b.clone()).unwrap_or_default();
+    format!("{base}{name}?v={VERSION}")
 }
 
 /// Where a language's catalogs are, relative to the page or under [`set_catalog_base`]'s URL (`?v=`

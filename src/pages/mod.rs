@@ -6,6 +6,7 @@ pub mod files;
 pub mod jobs;
 pub mod scaling;
 pub mod settings;
+pub mod shortcuts;
 pub mod sql;
 pub mod tags;
 
@@ -19,7 +20,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="page">
             <h1>{tr!(not_found.title)}</h1>
             <p>{tr!(not_found.text)}</p>
-            <p><a href=crate::app::href("/clusters")>{tr!(shortcuts.go_clusters)}</a></p>
+            <p><a href=crate::app::href("/clusters")>{tr!(not_found.back)}</a></p>
         </section>
     }
 }

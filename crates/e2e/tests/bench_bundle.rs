@@ -104,7 +104,8 @@ fn sizes(file: &Path) -> Sizes {
 fn bundle_file(url: &str, base: &str) -> Option<String> {
     let path = url.strip_prefix(base)?.split(['?', '#']).next()?.trim_start_matches('/');
     let ext = path.rsplit_once('.').map(|(_, e)| e)?;
-    let code = matches!(ext, "js" | "wasm" | "css" | "html") && !path.contains('/');
+    // Top-level files, and the JS snippets the wasm-bindgen glue imports (under snippets/).
+    let code = matches!(ext, "js" | "wasm" | "css" | "html") && (!path.contains('/') || path.starts_with("snippets/"));
     // The translation catalogs of the current language (`locales/<lang>.initial.json`, and with the first
     // lazy view `locales/<lang>.views.json` and `locales/problems/<lang>.json`).
     let catalog = ext == "json" && path.starts_with("locales/");
@@ -173,15 +174,24 @@ async fn initial_load_and_chunks() {
         ("emr_runs", "/emr/runs".to_string(), "#runs-title"),
         ("emr_runs", "/emr/runs/submit".to_string(), "#submit-run-title"),
         ("emr_flows", "/emr/flows".to_string(), "#flows-title"),
+        ("shortcuts", "/clusters".to_string(), ".shortcut-table"),
     ];
     // Scripts vendored from npm that a view imports itself (CodeMirror for the SQL editor, uPlot for the
     // scaling charts): on demand too, but not wasm chunks of the manifest.
-    let vendored = |f: &str| f.starts_with("sql-editor-") || f.starts_with("uplot-");
+    let vendored = |f: &str| f.starts_with("sql-editor") || f.starts_with("uplot-");
     println!("\nViews loaded on demand (each opened on a fresh page load; its files beyond the initial load):");
     println!("{:<16} {:<44} {:>6} {:>10} {:>10}", "chunk", "view", "files", "raw", "brotli");
     let mut all_chunks = BTreeSet::new();
     for (split, path, selector) in &views {
         h.goto(path).await;
+        if *split == "shortcuts" {
+            // The shortcut sheet's body is a chunk of its own, fetched when `?` first opens it.
+            h.find("tr[data-cluster-id]").await;
+            h.client
+                .execute("document.body.dispatchEvent(new KeyboardEvent('keydown', {key: '?', bubbles: true}))", vec![])
+                .await
+                .unwrap();
+        }
         let seen = h.client.execute_async(&format!("{SETTLED}{VIEW}"), vec![Value::from(*selector)]).await.expect("view script");
         assert!(seen.get("error").is_none(), "{path}: {seen}");
         let fetched: BTreeSet<String> = seen["resources"]
@@ -189,8 +199,8 @@ async fn initial_load_and_chunks() {
             .unwrap()
             .iter()
             .filter_map(|u| bundle_file(u.as_str().unwrap(), &h.base))
-            // The rules' messages (locales/problems/) come with views that check input; not code.
-            .filter(|f| !initial.contains(f) && !f.starts_with("locales/"))
+            // The views' texts, styles (views.css) and the rules' messages come with the first lazy view; not a chunk.
+            .filter(|f| !initial.contains(f) && !f.starts_with("locales/") && f != "views.css")
             .collect();
         let (scripts, fetched): (BTreeSet<String>, BTreeSet<String>) = fetched.into_iter().partition(|f| vendored(f));
         let listed: BTreeSet<String> =
@@ -235,7 +245,7 @@ async fn initial_load_and_chunks() {
     let english: Vec<&String> = initial.iter().filter(|f| f.starts_with("locales/")).collect();
     assert_eq!(english, ["locales/en.initial.json"], "the initial part of the English catalog (and no other) belongs to the initial load");
     let (en, zh) = (sizes(&dist.join("locales/en.initial.json")).brotli, sizes(&dist.join("locales/zh-CN.initial.json")).brotli);
-    for part in ["locales/en.views.json", "locales/zh-CN.views.json", "locales/problems/en.json", "locales/problems/zh-CN.json"] {
+    for part in ["views.css", "locales/en.views.json", "locales/zh-CN.views.json", "locales/problems/en.json", "locales/problems/zh-CN.json"] {
         let s = sizes(&dist.join(part));
         println!("{part:<50} {:>10} {:>10} {:>10}  (with the first view loaded on demand)", s.raw, s.gzip, s.brotli);
     }

@@ -45,6 +45,10 @@ async fn every_view_runs_under_the_policy_without_a_violation() {
         ("#nav-jobs", "/jobs", "#job-name-filter"),
         ("#nav-sql", "/sql", ".code-editor"),
         ("#nav-settings", "/settings", "#settings-token"),
+        ("#nav-tags", "/tags", "#tags-title"),
+        ("#nav-scaling", "/scaling", "#scaling-overview-title"),
+        ("#nav-emr-runs", "/emr/runs", "#runs-title"),
+        ("#nav-emr-flows", "/emr/flows", "#flows-title"),
         ("#nav-clusters", "/clusters", "tr[data-cluster-id]"),
     ];
     for (link, _, ready) in views {
@@ -61,6 +65,13 @@ async fn every_view_runs_under_the_policy_without_a_violation() {
         ("/sql".to_string(), ".code-editor"),
         ("/settings".to_string(), "#settings-token"),
         ("/jobs".to_string(), "#job-name-filter"),
+        ("/tags".to_string(), "#tags-title"),
+        ("/scaling".to_string(), "#scaling-overview-title"),
+        // The scaling page charts the cluster's recorded load with uPlot (a vendored script).
+        (format!("/clusters/{id}/scaling"), "#scaling-title"),
+        ("/emr/runs".to_string(), "#runs-title"),
+        ("/emr/runs/submit".to_string(), "#submit-run-title"),
+        ("/emr/flows".to_string(), "#flows-title"),
         ("/no/such/view".to_string(), ".page h1"),
     ];
     let mut events = Vec::new();

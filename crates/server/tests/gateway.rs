@@ -181,6 +181,10 @@ fn forwards_signed_requests_and_refuses_the_rest() {
     assert_eq!(gw.request("GET", "/config.json", &[("Origin", PORTAL)], None).status, 403, "same origin only");
     let index = gw.request("GET", "/clusters/x", &[("Accept", "text/html")], None);
     assert_eq!((index.status, index.text().as_str()), (200, "<html>console</html>"));
+    // The console's page under the strict policy (README "Content-Security-Policy"), framed by no portal.
+    let csp = index.header("content-security-policy").unwrap_or_default().to_string();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && csp.contains("connect-src 'self'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
 
     // Who is signed in.
     let r = gw.request("GET", "/gateway/whoami", &[], None);

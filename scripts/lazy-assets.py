@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""trunk `post_build` hook: cuts each language's console catalog in two (README "Bundle size").
+"""trunk `post_build` hook: what the views loaded on demand bring with them (README "Bundle size"), kept
+out of the initial load of /clusters.
 
-`locales/<lang>.json` (the file translators edit) becomes, in the staging dir,
+`views.css`: style/views.css, style/grid.css and style/scaling.css joined, the styles only those views use;
+the console adds it to the page with the first of them (`?v=` names the build, as for the catalogs).
+
+Each language's console catalog cut in two: `locales/<lang>.json` (the file translators edit) becomes,
+in the staging dir,
   locales/<lang>.initial.json   keys whose prefix src/i18n/initial.json lists: the initial load of /clusters
   locales/<lang>.views.json     every other key: fetched with the first view loaded on demand
 and the whole file is left out of the bundle. build.rs numbers the keys the same way and fails when code
@@ -14,15 +19,21 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# In this order (build.rs hashes the same files into the version the console asks for them by).
+VIEW_STYLES = ["views.css", "grid.css", "scaling.css"]
 
 
 def main() -> int:
     staging = os.environ.get("TRUNK_STAGING_DIR")
     if not staging:
-        print("split-catalogs.py: run as a trunk hook (TRUNK_STAGING_DIR is not set)", file=sys.stderr)
+        print("lazy-assets.py: run as a trunk hook (TRUNK_STAGING_DIR is not set)", file=sys.stderr)
         return 2
     with open(os.path.join(ROOT, "src/i18n/initial.json"), encoding="utf-8") as f:
         prefixes = set(json.load(f)["prefixes"])
+    with open(os.path.join(staging, "views.css"), "w", encoding="utf-8") as out:
+        for name in VIEW_STYLES:
+            with open(os.path.join(ROOT, "style", name), encoding="utf-8") as f:
+                out.write(f.read().rstrip("\n") + "\n")
     out_dir = os.path.join(staging, "locales")
     os.makedirs(out_dir, exist_ok=True)
     for name in sorted(os.listdir(os.path.join(ROOT, "locales"))):
@@ -40,7 +51,7 @@ def main() -> int:
         whole = os.path.join(out_dir, name)
         if os.path.exists(whole):
             os.remove(whole)
-        print(f"split-catalogs.py: {lang}: {len(parts['initial'])} keys in the initial load, {len(parts['views'])} with the views")
+        print(f"lazy-assets.py: {lang}: {len(parts['initial'])} keys in the initial load, {len(parts['views'])} with the views")
     return 0
 
 
