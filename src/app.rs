@@ -342,6 +342,13 @@ fn segments(path: &str) -> Vec<&str> {
     path.split(['?', '#']).next().unwrap_or("").split('/').filter(|s| !s.is_empty()).collect()
 }
 
+/// Starts fetching the shortcut sheet's chunk (pointer or focus on its button).
+fn preload_sheet() {
+    leptos::task::spawn_local(async {
+        let _ = chunks::preload_shortcut_sheet().await;
+    });
+}
+
 /// Starts fetching the chunk of the view at `path` (relative to the base).
 fn preload_view(path: &str) {
     if let Some(view) = LazyView::at(path) {
@@ -663,7 +670,8 @@ fn Shell() -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <button type="button" class="btn-icon" aria-label=tr!(app.shortcuts) title=tr!(app.shortcuts_title)
-                    aria-haspopup="dialog" on:click=move |_| sheet_open.set(true)>
+                    aria-haspopup="dialog" on:click=move |_| sheet_open.set(true)
+                    on:pointerenter=|_| preload_sheet() on:focus=|_| preload_sheet()>
                     "?"
                 </button>
             </div>
