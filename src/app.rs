@@ -353,6 +353,9 @@ fn Shell() -> impl IntoView {
                     <li><a href=href("/emr/flows") id="nav-emr-flows" aria-current=move || nav_current("/emr/flows")>
                         <span class="nav-icon" aria-hidden="true">"⇢"</span>{tr!(nav.emr_flows)}
                     </a></li>
+                    <li><a href=href("/cache") id="nav-cache" aria-current=move || nav_current("/cache")>
+                        <span class="nav-icon" aria-hidden="true">"◎"</span>{tr!(cache.nav)}
+                    </a></li>
                     <li><a href=href("/sql") id="nav-sql" aria-current=move || nav_current("/sql")>
                         <span class="nav-icon" aria-hidden="true">"⌨"</span>{tr!(nav.sql)}
                     </a></li>
@@ -393,6 +396,12 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/emr/flows/:project/jobs/:job") view=crate::pages::emr::FlowJobPage/>
                         <Route path=path!("/emr/flows/:project/instances") view=crate::pages::emr::FlowInstances/>
                         <Route path=path!("/emr/flows/:project/instances/:instance") view=crate::pages::emr::FlowInstance/>
+                        <Route path=path!("/cache") view=crate::pages::cache::CacheOverview/>
+                        <Route path=path!("/cache/jobs") view=crate::pages::cache::CacheJobs/>
+                        <Route path=path!("/cache/jobs/:kind/:id") view=crate::pages::cache::CacheJobDetail/>
+                        <Route path=path!("/cache/namespace") view=crate::pages::cache::CacheNamespace/>
+                        <Route path=path!("/cache/policies") view=crate::pages::cache::CachePolicies/>
+                        <Route path=path!("/cache/maintenance") view=crate::pages::cache::CacheMaintenance/>
                         <Route path=path!("/sql") view=SqlEditor/>
                         <Route path=path!("/settings") view=Settings/>
                     </FlatRoutes>
