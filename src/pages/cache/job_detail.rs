@@ -15,7 +15,7 @@ use super::{kind_label, CacheTabs, JobStateChip, UsageMeter};
 use crate::api::alluxio::{job, resume_job, stop_job, JobKind};
 use crate::api::ApiError;
 use crate::app::href;
-use crate::components::{Column, DataTable, Dialog, ErrorPanel, ProgressBar, Spinner};
+use crate::components::{Column, DataTable, Dialog, ErrorPanel, ProgressBar, Spinner, When};
 use crate::i18n::format;
 use crate::state::session::SessionExt;
 use crate::state::{run_effect, use_polling, use_session, use_write_block, RefreshBus};
@@ -60,38 +60,23 @@ pub fn CacheJobDetail() -> impl IntoView {
         async move { job(&client, k, &id, true).await }
     });
     run_effect(move || data.with(|d| if let Some(Ok(j)) = d { live.set(!is_final_job_state(&j.state)) }));
+    let job = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|r| r.as_ref().ok().cloned())));
+    let error = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|r| r.as_ref().err().cloned())));
     let busy = RwSignal::new(false);
-    view! {
-        <section class="page" id="cache-job-detail" data-job-id=move || id.get()>
-            <p class="breadcrumbs"><a href=href("/cache/jobs") id="back-to-cache-jobs">{tr!(cache.back_to_jobs)}</a></p>
-            <CacheTabs current="jobs"/>
-            <ProgressBar busy=busy/>
-            <Transition fallback=|| view! { <Spinner/> } set_pending=busy.write_only()>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <ErrorPanel error=e title=tr!(cache.job_failed_load) on_retry=Callback::new(move |_| refresh.bump())/> }.into_any(),
-                    Ok(j) => view! { <JobBody job=j kind=kind.get_untracked()/> }.into_any(),
-                })}
-            </Transition>
-        </section>
-    }
-}
 
-#[component]
-fn JobBody(job: JobProgress, kind: JobKind) -> impl IntoView {
-    let session = use_session();
-    let refresh = expect_context::<RefreshBus>();
+    // Stop (asked first) and resume live here, so a refresh never closes the dialog.
     let ro = use_write_block();
     let confirm = RwSignal::new(false);
     let outcome = RwSignal::new(None::<ApiError>);
-    let j = StoredValue::new(job.clone());
     let act = Action::new_local(move |stop: &bool| {
         let client = session.client_untracked();
-        let (stop, job) = (*stop, j.get_value());
+        let (stop, k, j) = (*stop, kind.get_untracked(), job.get_untracked());
         async move {
+            let Some(j) = j else { return Ok(()) };
             if stop {
-                stop_job(&client, kind, &job.id).await.map(|_| ())
+                stop_job(&client, k, &j.id).await.map(|_| ())
             } else {
-                resume_job(&client, kind, &job).await.map(|_| ())
+                resume_job(&client, k, &j).await.map(|_| ())
             }
         }
     });
@@ -102,7 +87,47 @@ fn JobBody(job: JobProgress, kind: JobKind) -> impl IntoView {
             refresh.bump();
         }
     });
-    let title = if job.alias.is_empty() { job.id.clone() } else { format!("{} ({})", job.alias, job.id) };
+    let stoppable = move || job.with(|j| j.as_ref().is_some_and(can_stop));
+    let resumable = move || job.with(|j| j.as_ref().is_some_and(can_resume));
+    let title = move || job.with(|j| j.as_ref().map(|j| if j.alias.is_empty() { j.id.clone() } else { format!("{} ({})", j.alias, j.id) }).unwrap_or_default());
+    view! {
+        <section class="page" id="cache-job-detail" data-job-id=move || id.get()>
+            <p class="breadcrumbs"><a href=href("/cache/jobs") id="back-to-cache-jobs">{tr!(cache.back_to_jobs)}</a></p>
+            <header class="page-head">
+                <h1 id="cache-job-title">{move || kind_label(kind.get())}": "<span class="mono">{title}</span></h1>
+                <div class="page-actions">
+                    <When when=stoppable>
+                        <button type="button" class="btn btn-danger" id="job-stop" disabled=move || ro.with(Option::is_some) title=move || ro.get()
+                            on:click=move |_| confirm.set(true)>{tr!(cache.stop)}</button>
+                    </When>
+                    <When when=resumable>
+                        <button type="button" class="btn" id="job-resume" disabled=move || ro.with(Option::is_some) || act.pending().get() title=move || ro.get()
+                            on:click=move |_| { act.dispatch(false); }>{tr!(cache.resume)}</button>
+                    </When>
+                </div>
+            </header>
+            <CacheTabs current="jobs"/>
+            {move || outcome.get().map(|e| view! { <ErrorPanel error=e title=tr!(cache.job_action_failed)/> })}
+            {move || error.get().map(|e| view! { <ErrorPanel error=e title=tr!(cache.job_failed_load) on_retry=Callback::new(move |_| refresh.bump())/> })}
+            <ProgressBar busy=busy/>
+            <Transition fallback=|| view! { <Spinner/> } set_pending=busy.write_only()>
+                {move || data.with(|_| ())}
+                {move || job.get().map(|j| view! { <JobBody job=j/> })}
+            </Transition>
+            <Dialog open=confirm on_close=Callback::new(move |_| confirm.set(false)) title=tr!(cache.stop_title) id="stop-job-dialog">
+                <p>{tr!(cache.stop_text)}</p>
+                <div class="form-actions">
+                    <button type="button" class="btn" on:click=move |_| confirm.set(false)>{tr!(common.cancel)}</button>
+                    <button type="button" class="btn btn-danger" id="confirm-stop-job" disabled=move || act.pending().get()
+                        on:click=move |_| { act.dispatch(true); }>{tr!(cache.stop)}</button>
+                </div>
+            </Dialog>
+        </section>
+    }
+}
+
+#[component]
+fn JobBody(job: JobProgress) -> impl IntoView {
     let fraction = job_fraction(&job).unwrap_or(0.0);
     let progress = progress_text(&job);
     let (scanned, failed) = (scanned_files(&job), job.failed_files);
@@ -111,7 +136,6 @@ fn JobBody(job: JobProgress, kind: JobKind) -> impl IntoView {
     let errors: Vec<(String, String)> = job.error_message.clone().into_iter().collect();
     let failed_list = job.failed_file_list.clone().unwrap_or_default();
     let options = job_options(&job);
-    let (stoppable, resumable) = (can_stop(&job), can_resume(&job));
     let quota_error = job.quota_check_error.clone().filter(|e| !e.is_empty());
     let extra = job
         .quota
@@ -130,20 +154,6 @@ fn JobBody(job: JobProgress, kind: JobKind) -> impl IntoView {
     let has_failed = !failed_list.is_empty();
     let failed_path = job.failed_file_list_path.clone();
     view! {
-        <header class="page-head">
-            <h1 id="cache-job-title">{move || kind_label(kind)}": "<span class="mono">{title.clone()}</span></h1>
-            <div class="page-actions">
-                {stoppable.then(|| view! {
-                    <button type="button" class="btn btn-danger" id="job-stop" disabled=move || ro.with(Option::is_some) title=move || ro.get()
-                        on:click=move |_| confirm.set(true)>{tr!(cache.stop)}</button>
-                })}
-                {resumable.then(|| view! {
-                    <button type="button" class="btn" id="job-resume" disabled=move || ro.with(Option::is_some) || act.pending().get() title=move || ro.get()
-                        on:click=move |_| { act.dispatch(false); }>{tr!(cache.resume)}</button>
-                })}
-            </div>
-        </header>
-        {move || outcome.get().map(|e| view! { <ErrorPanel error=e title=tr!(cache.job_action_failed)/> })}
         <div class="card job-status" id="cache-job-status">
             <div class="job-status-line">
                 <span id="cache-job-state"><JobStateChip state=job.state.clone()/></span>
@@ -184,13 +194,5 @@ fn JobBody(job: JobProgress, kind: JobKind) -> impl IntoView {
                 view! { <p class="muted">{tr!(cache.no_failed_files)}</p> }.into_any()
             }}
         </div>
-        <Dialog open=confirm on_close=Callback::new(move |_| confirm.set(false)) title=tr!(cache.stop_title) id="stop-job-dialog">
-            <p>{tr!(cache.stop_text)}</p>
-            <div class="form-actions">
-                <button type="button" class="btn" on:click=move |_| confirm.set(false)>{tr!(common.cancel)}</button>
-                <button type="button" class="btn btn-danger" id="confirm-stop-job" disabled=move || act.pending().get()
-                    on:click=move |_| { act.dispatch(true); }>{tr!(cache.stop)}</button>
-            </div>
-        </Dialog>
     }
 }

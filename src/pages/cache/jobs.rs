@@ -47,9 +47,9 @@ pub fn progress_text(job: &JobProgress) -> String {
     let done = lakedeck_api::alluxio_view::done_bytes(job);
     match job_fraction(job) {
         Some(f) if job.total_bytes > 0 => {
-            t!(cache.progress_of, done = format::bytes(done), total = format::bytes(job.total_bytes), pct = format::percent(f))
+            t!(cache.progress_of, done = format::bytes(done), total = format::bytes(job.total_bytes), pct = super::pct(f))
         }
-        Some(f) => format::percent(f),
+        Some(f) => super::pct(f),
         None => "—".into(),
     }
 }

@@ -95,10 +95,15 @@ pub fn UsageMeter(
     }
 }
 
+/// A fraction from 0 to 1 as a percentage in the user's language (`42%`).
+pub fn pct(fraction: f64) -> String {
+    format::percent(fraction * 100.0)
+}
+
 /// `used / capacity (pct)`.
 pub fn usage_text(used: i64, capacity: i64) -> String {
-    let pct = lakedeck_api::alluxio_view::usage_fraction(used, capacity);
-    t!(cache.usage_of, used = format::bytes(used), capacity = format::bytes(capacity), pct = format::percent(pct))
+    let share = lakedeck_api::alluxio_view::usage_fraction(used, capacity);
+    t!(cache.usage_of, used = format::bytes(used), capacity = format::bytes(capacity), pct = pct(share))
 }
 
 /// The Cache views' tabs (links, so each view has its own address); `current` is `overview`,

@@ -218,7 +218,7 @@ fn Browser(path: String) -> impl IntoView {
         Column::new(tr!(cache.col_cached), |e: &BrowseEntry| {
             let (c, l, name) = (e.cached_bytes, e.length, e.name.clone());
             view! {
-                <UsageMeter fraction=usage_fraction(c, l) text=Signal::derive(move || t!(cache.cached_of, cached = format::bytes(c), pct = format::percent(usage_fraction(c, l))))
+                <UsageMeter fraction=usage_fraction(c, l) text=Signal::derive(move || t!(cache.cached_of, cached = format::bytes(c), pct = super::pct(usage_fraction(c, l))))
                     label=Signal::derive(move || t!(cache.cached_label, name = name)) class="cached-meter"/>
             }
         }),

@@ -24,12 +24,6 @@ pub const DEFAULT_VIRTUAL_NODES: u32 = 2000;
 /// Slices the ring is drawn with (one degree each).
 pub const RING_BINS: u32 = 360;
 
-/// The ring of the ONLINE workers among `nodes`.
-pub fn online_ring(nodes: &[WorkerNode], vnodes: u32) -> Ring {
-    let online: Vec<String> = nodes.iter().filter(|n| n.state == "ONLINE").map(|n| n.id.clone()).collect();
-    Ring::new(&online, vnodes)
-}
-
 /// The colour slot of a worker (stable: by its place among all workers, sorted).
 pub fn colour_slot(all: &[String], id: &str) -> usize {
     all.iter().position(|w| w == id).unwrap_or(0) % 8
@@ -52,6 +46,19 @@ pub fn CacheOverview() -> impl IntoView {
         async move { ring(&client).await.ok().map(|r| r.virtual_nodes_per_worker as u32).filter(|n| *n > 0).unwrap_or(DEFAULT_VIRTUAL_NODES) }
     });
     let busy = RwSignal::new(false);
+    let list = Memo::new(move |_| nodes.with(|r| r.as_ref().and_then(|r| r.as_ref().ok().cloned())));
+    let error = Memo::new(move |_| nodes.with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned())));
+    // The ring changes only when the online workers do; the picked worker survives refreshes.
+    let online = Memo::new(move |_| {
+        list.with(|l| l.as_ref().map(|l| l.iter().filter(|n| n.state == "ONLINE").map(|n| n.id.clone()).collect::<Vec<_>>()))
+    });
+    let all_ids = Memo::new(move |_| {
+        let mut ids: Vec<String> = list.with(|l| l.as_ref().map(|l| l.iter().map(|n| n.id.clone()).collect()).unwrap_or_default());
+        ids.sort();
+        ids
+    });
+    let leaving = RwSignal::new(None::<String>);
+    let vn = Signal::derive(move || vnodes.get().unwrap_or(DEFAULT_VIRTUAL_NODES));
     view! {
         <section class="page" aria-labelledby="cache-title" id="cache-overview">
             <header class="page-head">
@@ -62,15 +69,24 @@ pub fn CacheOverview() -> impl IntoView {
             </header>
             <CacheTabs current="overview"/>
             <p class="hint">{tr!(cache.overview_hint)}</p>
+            {move || error.get().map(|e| view! { <ErrorPanel error=e title=tr!(cache.nodes_failed) on_retry=Callback::new(move |_| refresh.bump())/> })}
             <ProgressBar busy=busy/>
             <Transition fallback=|| view! { <Spinner/> } set_pending=busy.write_only()>
-                {move || nodes.get().map(|r| match r {
-                    Err(e) => view! { <ErrorPanel error=e title=tr!(cache.nodes_failed) on_retry=Callback::new(move |_| refresh.bump())/> }.into_any(),
-                    Ok(list) => {
-                        let vn = vnodes.get().unwrap_or(DEFAULT_VIRTUAL_NODES);
-                        view! { <Workers nodes=list.clone()/> <RingCard nodes=list vnodes=vn/> }.into_any()
-                    }
-                })}
+                {move || nodes.with(|_| ())}
+                <Workers nodes=Signal::derive(move || list.get().unwrap_or_default())/>
+                <div class="card ring-card" id="cache-ring">
+                    <div class="card-head">
+                        <h2>{tr!(cache.ring_title)}</h2>
+                        <span class="hint">{move || t!(cache.ring_hint, vnodes = format::count(vn.get()))}</span>
+                    </div>
+                    {move || online.get().map(|ids| {
+                        let ring = Ring::new(&ids, vn.get());
+                        if leaving.with_untracked(|l| l.as_ref().is_some_and(|w| !ids.contains(w))) {
+                            leaving.set(None);
+                        }
+                        view! { <RingView ring=ring all=all_ids.get() leaving=leaving/> }
+                    })}
+                </div>
             </Transition>
         </section>
     }
@@ -78,7 +94,7 @@ pub fn CacheOverview() -> impl IntoView {
 
 /// The workers table, with the sandbox's add/stop/start controls.
 #[component]
-fn Workers(nodes: Vec<WorkerNode>) -> impl IntoView {
+fn Workers(#[prop(into)] nodes: Signal<Vec<WorkerNode>>) -> impl IntoView {
     let session = use_session();
     let refresh = expect_context::<RefreshBus>();
     let ro = use_write_block();
@@ -100,10 +116,10 @@ fn Workers(nodes: Vec<WorkerNode>) -> impl IntoView {
             refresh.bump();
         }
     });
-    let total_cap: i64 = nodes.iter().map(|n| n.capacity_bytes).sum();
-    let total_used: i64 = nodes.iter().map(|n| n.used_bytes).sum();
-    let online = nodes.iter().filter(|n| n.state == "ONLINE").count();
-    let count = nodes.len();
+    let total_cap = Signal::derive(move || nodes.with(|l| l.iter().map(|n| n.capacity_bytes).sum::<i64>()));
+    let total_used = Signal::derive(move || nodes.with(|l| l.iter().map(|n| n.used_bytes).sum::<i64>()));
+    let online = Signal::derive(move || nodes.with(|l| l.iter().filter(|n| n.state == "ONLINE").count()));
+    let count = Signal::derive(move || nodes.with(Vec::len));
     let columns = vec![
         Column::new(tr!(cache.col_worker), |n: &WorkerNode| view! { <code class="mono worker-id">{n.id.clone()}</code> <span class="muted small">{n.host.clone()}</span> }),
         Column::new(tr!(cache.col_state), |n: &WorkerNode| {
@@ -118,8 +134,10 @@ fn Workers(nodes: Vec<WorkerNode>) -> impl IntoView {
         Column::new(tr!(cache.col_usage), |n: &WorkerNode| {
             let (used, cap, id) = (n.used_bytes, n.capacity_bytes, n.id.clone());
             view! {
-                <UsageMeter fraction=usage_fraction(used, cap) text=Signal::derive(move || usage_text(used, cap))
-                    label=Signal::derive(move || t!(cache.usage_label, worker = id)) class="worker-usage"/>
+                <span data-used=used.to_string()>
+                    <UsageMeter fraction=usage_fraction(used, cap) text=Signal::derive(move || usage_text(used, cap))
+                        label=Signal::derive(move || t!(cache.usage_label, worker = id)) class="worker-usage"/>
+                </span>
             }
         }),
         Column::new(tr!(cache.col_pages), |n: &WorkerNode| {
@@ -130,7 +148,7 @@ fn Workers(nodes: Vec<WorkerNode>) -> impl IntoView {
             let (ratio, hits, misses) = (hit_ratio(n), n.hits, n.misses);
             view! {
                 <span class="hit-ratio" data-hits=hits.to_string() title=move || t!(cache.hits_title, hits = format::count(hits), misses = format::count(misses))>
-                    {move || ratio.map(format::percent).unwrap_or_else(|| "—".into())}
+                    {move || ratio.map(super::pct).unwrap_or_else(|| "—".into())}
                     " "<span class="muted small">{move || t!(cache.hits_misses, hits = format::count(hits), misses = format::count(misses))}</span>
                 </span>
             }
@@ -144,7 +162,7 @@ fn Workers(nodes: Vec<WorkerNode>) -> impl IntoView {
                 </span>
             }
         }),
-        Column::new(tr!(cache.col_share), |n: &WorkerNode| format::percent(n.ring_share)).class("num"),
+        Column::new(tr!(cache.col_share), |n: &WorkerNode| super::pct(n.ring_share)).class("num"),
         Column::new(String::new, move |n: &WorkerNode| {
             let (id, on) = (n.id.clone(), n.state == "ONLINE");
             let id2 = id.clone();
@@ -162,8 +180,9 @@ fn Workers(nodes: Vec<WorkerNode>) -> impl IntoView {
         <div class="card cache-summary" id="cache-summary">
             <div class="card-head">
                 <h2>{tr!(cache.workers)}</h2>
-                <span class="hint">{move || t!(cache.workers_summary, online = online, count = count)}</span>
-                <UsageMeter fraction=usage_fraction(total_used, total_cap) text=Signal::derive(move || usage_text(total_used, total_cap))
+                <span class="hint">{move || t!(cache.workers_summary, online = online.get(), count = count.get())}</span>
+                <UsageMeter fraction=Signal::derive(move || usage_fraction(total_used.get(), total_cap.get()))
+                    text=Signal::derive(move || usage_text(total_used.get(), total_cap.get()))
                     label=tr!(cache.total_usage) class="total-usage"/>
                 <button type="button" class="btn btn-sm" id="add-worker" hidden=move || !sandbox()
                     disabled=move || ro.with(Option::is_some) || change.pending().get() title=move || ro.get().unwrap_or_else(|| t!(cache.add_worker_title))
@@ -172,26 +191,8 @@ fn Workers(nodes: Vec<WorkerNode>) -> impl IntoView {
                 </button>
             </div>
             {move || outcome.get().map(|e| view! { <ErrorPanel error=e title=tr!(cache.worker_change_failed)/> })}
-            <DataTable rows=Signal::derive(move || nodes.clone()) columns=columns row_key=|n: &WorkerNode| n.id.clone() key_attr="data-worker"
+            <DataTable rows=nodes columns=columns row_key=|n: &WorkerNode| n.id.clone() key_attr="data-worker"
                 caption=tr!(cache.workers) empty=tr!(cache.no_workers) class="cache-workers"/>
-        </div>
-    }
-}
-
-/// The ring and its legend; picking a worker shows what its leaving would move.
-#[component]
-fn RingCard(nodes: Vec<WorkerNode>, vnodes: u32) -> impl IntoView {
-    let mut all: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
-    all.sort();
-    let ring = online_ring(&nodes, vnodes);
-    let leaving = RwSignal::new(None::<String>);
-    view! {
-        <div class="card ring-card" id="cache-ring">
-            <div class="card-head">
-                <h2>{tr!(cache.ring_title)}</h2>
-                <span class="hint">{move || t!(cache.ring_hint, vnodes = format::count(vnodes))}</span>
-            </div>
-            <RingView ring=ring all=all leaving=leaving/>
         </div>
     }
 }
@@ -254,7 +255,7 @@ pub fn RingView(ring: Ring, all: Vec<String>, leaving: RwSignal<Option<String>>)
                         on:click=move |_| leaving.update(|l| *l = if l.as_deref() == Some(id3.as_str()) { None } else { Some(id3.clone()) })>
                         <span class=format!("swatch ring-c{slot}") aria-hidden="true"></span>
                         <code class="mono">{id}</code>
-                        <span class="muted">{format::percent(share)}</span>
+                        <span class="muted">{super::pct(share)}</span>
                     </button>
                 </li>
             }
@@ -263,7 +264,7 @@ pub fn RingView(ring: Ring, all: Vec<String>, leaving: RwSignal<Option<String>>)
     let empty = ring_s.with_value(Ring::is_empty);
     let moves_text = move || {
         moved.get().map(|(w, moves)| {
-            let parts: Vec<String> = moves.iter().map(|(to, share)| t!(cache.ring_move_part, worker = to, share = format::percent(*share))).collect();
+            let parts: Vec<String> = moves.iter().map(|(to, share)| t!(cache.ring_move_part, worker = to, share = super::pct(*share))).collect();
             let text = if parts.is_empty() { t!(cache.ring_move_nowhere, worker = w) } else { t!(cache.ring_moves, worker = w, parts = format::list(&parts)) };
             view! { <p class="ring-moves" id="ring-moves" aria-live="polite">{text}</p> }
         })
