@@ -33,14 +33,17 @@ pub fn job_options(j: &JobProgress) -> Vec<(&'static str, String)> {
     put("batchSize", j.batch_size.map(|v| v.to_string()));
     put("fileFilterRegex", j.file_filter_regex.clone());
     put("loadPolicy", j.load_policy.clone());
-    put("skipIfExists", j.skip_if_exists.map(|v| v.to_string()));
-    put("loadMetadataOnly", j.load_metadata_only.map(|v| v.to_string()));
-    put("verify", j.verify.map(|v| v.to_string()));
-    put("bandwidth", j.bandwidth.filter(|b| *b > 0).map(format::bytes));
-    put("skipPrune", j.skip_prune.map(|v| v.to_string()));
+    // Switches show only when on (the coordinator reports every one, most of them false).
+    let on = |b: Option<bool>| (b == Some(true)).then(|| "true".to_string());
+    let rate = |b: Option<i64>| b.filter(|b| *b > 0).map(|b| t!(cache.per_second, bytes = format::bytes(b)));
+    put("skipIfExists", on(j.skip_if_exists));
+    put("loadMetadataOnly", on(j.load_metadata_only));
+    put("verify", on(j.verify));
+    put("bandwidth", rate(j.bandwidth));
+    put("skipPrune", on(j.skip_prune));
     put("loadBatchSize", j.load_batch_size.map(|v| v.to_string()));
-    put("loadBandwidth", j.load_bandwidth.filter(|b| *b > 0).map(format::bytes));
-    put("pruneBandwidth", j.prune_bandwidth.filter(|b| *b > 0).map(format::bytes));
+    put("loadBandwidth", rate(j.load_bandwidth));
+    put("pruneBandwidth", rate(j.prune_bandwidth));
     o
 }
 
@@ -162,7 +165,7 @@ fn JobBody(job: JobProgress) -> impl IntoView {
             </div>
             <dl class="facts">
                 <dt>{tr!(cache.col_subject)}</dt><dd class="mono" id="cache-job-subject">{job_subject(&job)}</dd>
-                <dt>{tr!(cache.started)}</dt><dd>{job.start_time.clone()}</dd>
+                <dt>{tr!(cache.started)}</dt><dd><super::IsoTime iso=job.start_time.clone()/></dd>
                 <dt>{tr!(cache.col_progress)}</dt><dd id="cache-job-progress">{progress}</dd>
                 <dt>{tr!(cache.col_files)}</dt><dd id="cache-job-files">{move || t!(cache.files_text, scanned = format::count(scanned), failed = format::count(failed))}</dd>
                 <dt>{tr!(cache.col_elapsed)}</dt><dd>{format::duration_ms(elapsed)}</dd>

@@ -85,7 +85,7 @@ fn StaleCache() -> impl IntoView {
                         let has_errors = !errors.is_empty();
                         view! {
                             <p id="stale-status"><strong>{rep.status.clone()}</strong>" "{rep.message.clone()}" "
-                                <span class="muted">{rep.start_time.clone()}</span></p>
+                                <span class="muted">{(!rep.start_time.is_empty()).then(|| view! { <super::IsoTime iso=rep.start_time.clone()/> })}</span></p>
                             <DataTable rows=Signal::derive(move || workers.clone()) columns=worker_columns.clone() row_key=|w: &(String, StaleWorker)| w.0.clone()
                                 caption=tr!(cache.stale_title) empty=tr!(cache.stale_never) class="stale-workers"/>
                             <h3>{tr!(cache.stale_errors)}</h3>

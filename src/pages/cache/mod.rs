@@ -82,9 +82,12 @@ pub fn UsageMeter(
     #[prop(into)] text: Signal<String>,
     #[prop(into)] label: Signal<String>,
     #[prop(optional, into)] class: Option<String>,
+    /// Colours a nearly full meter as a warning (capacity and quotas, not progress).
+    #[prop(optional)]
+    warn: bool,
 ) -> impl IntoView {
     let pct = move || (fraction.get() * 100.0).clamp(0.0, 100.0);
-    let tone = move || if fraction.get() >= 0.95 { "meter-fill meter-full" } else { "meter-fill" };
+    let tone = move || if warn && fraction.get() >= 0.95 { "meter-fill meter-full" } else { "meter-fill" };
     view! {
         <span class=format!("job-progress {}", class.unwrap_or_default())>
             <span class="meter" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || format!("{:.0}", pct()) aria-label=label>
@@ -93,6 +96,14 @@ pub fn UsageMeter(
             <span class="meter-text">{text}</span>
         </span>
     }
+}
+
+/// A coordinator time (ISO 8601 with an offset) shown as the console shows times, with its zone.
+#[component]
+pub fn IsoTime(#[prop(into)] iso: String) -> impl IntoView {
+    let ms = js_sys::Date::parse(&iso);
+    let epoch = if ms.is_finite() && ms > 0.0 { format!("{}", ms as i64) } else { String::new() };
+    view! { <crate::components::Timestamp epoch=epoch/> }
 }
 
 /// A fraction from 0 to 1 as a percentage in the user's language (`42%`).

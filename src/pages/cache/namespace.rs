@@ -62,10 +62,13 @@ pub fn CacheNamespace() -> impl IntoView {
             {move || mounts.get().and_then(Result::err).map(|e| view! {
                 <ErrorPanel error=e title=tr!(cache.mounts_failed) on_retry=Callback::new(move |_| refresh.bump())/>
             })}
-            <Transition fallback=|| view! { <Spinner/> }>
-                {move || mounts.with(|_| ())}
-                <MountsTable mounts=list/>
-            </Transition>
+            <div class="card" id="cache-mounts">
+                <h2>{tr!(cache.mounts)}</h2>
+                <Transition fallback=|| view! { <Spinner/> }>
+                    {move || mounts.with(|_| ())}
+                    <MountsTable mounts=list/>
+                </Transition>
+            </div>
             <MountForm mounts=list/>
             {move || browsing.get().map(|p| view! { <Browser path=p/> })}
         </section>

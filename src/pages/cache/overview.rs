@@ -121,7 +121,7 @@ fn Workers(#[prop(into)] nodes: Signal<Vec<WorkerNode>>) -> impl IntoView {
     let online = Signal::derive(move || nodes.with(|l| l.iter().filter(|n| n.state == "ONLINE").count()));
     let count = Signal::derive(move || nodes.with(Vec::len));
     let columns = vec![
-        Column::new(tr!(cache.col_worker), |n: &WorkerNode| view! { <code class="mono worker-id">{n.id.clone()}</code> <span class="muted small">{n.host.clone()}</span> }),
+        Column::new(tr!(cache.col_worker), |n: &WorkerNode| view! { <code class="mono worker-id">{n.id.clone()}</code> <span class="muted small worker-host">{n.host.clone()}</span> }),
         Column::new(tr!(cache.col_state), |n: &WorkerNode| {
             let on = n.state == "ONLINE";
             view! {
@@ -136,7 +136,7 @@ fn Workers(#[prop(into)] nodes: Signal<Vec<WorkerNode>>) -> impl IntoView {
             view! {
                 <span data-used=used.to_string()>
                     <UsageMeter fraction=usage_fraction(used, cap) text=Signal::derive(move || usage_text(used, cap))
-                        label=Signal::derive(move || t!(cache.usage_label, worker = id)) class="worker-usage"/>
+                        label=Signal::derive(move || t!(cache.usage_label, worker = id)) class="worker-usage" warn=true/>
                 </span>
             }
         }),
@@ -183,7 +183,7 @@ fn Workers(#[prop(into)] nodes: Signal<Vec<WorkerNode>>) -> impl IntoView {
                 <span class="hint">{move || t!(cache.workers_summary, online = online.get(), count = count.get())}</span>
                 <UsageMeter fraction=Signal::derive(move || usage_fraction(total_used.get(), total_cap.get()))
                     text=Signal::derive(move || usage_text(total_used.get(), total_cap.get()))
-                    label=tr!(cache.total_usage) class="total-usage"/>
+                    label=tr!(cache.total_usage) class="total-usage" warn=true/>
                 <button type="button" class="btn btn-sm" id="add-worker" hidden=move || !sandbox()
                     disabled=move || ro.with(Option::is_some) || change.pending().get() title=move || ro.get().unwrap_or_else(|| t!(cache.add_worker_title))
                     on:click=move |_| { change.dispatch((None, true)); }>

@@ -99,6 +99,9 @@ fn PathValueForm(
     #[prop(into)] value_hint: Signal<String>,
     check: fn(&str) -> Result<(), Problem>,
     #[prop(optional)] choices: Option<Vec<(String, String)>>,
+    /// The value may be left empty (an index's alias).
+    #[prop(optional)]
+    value_optional: bool,
     send: SendFn,
     #[prop(into)] submit_label: Signal<String>,
 ) -> impl IntoView {
@@ -143,7 +146,7 @@ fn PathValueForm(
         .into_any(),
         None => view! {
             <TextField id=format!("{id}-value") label=value_label value=value on_input=Callback::new(move |v| value.set(v))
-                error=value_error hint=value_hint required=true/>
+                error=value_error hint=value_hint required=!value_optional/>
         }
         .into_any(),
     };
@@ -221,7 +224,7 @@ fn Quotas() -> impl IntoView {
             let (u, c, p) = (q.used_bytes, q.quota_bytes, q.path.clone());
             view! {
                 <UsageMeter fraction=usage_fraction(u, c) text=Signal::derive(move || usage_text(u, c))
-                    label=Signal::derive(move || t!(cache.quota_usage_label, path = p)) class="quota-usage"/>
+                    label=Signal::derive(move || t!(cache.quota_usage_label, path = p)) class="quota-usage" warn=true/>
             }
         }),
         Column::new(String::new, move |q: &QuotaStatus| remove_button("quota", q.path.clone(), remove)).class("col-actions"),
@@ -476,7 +479,7 @@ fn FileIndex() -> impl IntoView {
         Column::text(tr!(cache.col_path), |e: &FileIndexEntry| e.path.clone()).class("mono"),
         Column::text(tr!(cache.alias), |e: &FileIndexEntry| e.alias.clone()),
         Column::new(tr!(cache.col_entries), |e: &FileIndexEntry| format::count(e.entry_count)).class("num"),
-        Column::text(tr!(cache.created), |e: &FileIndexEntry| e.created_time.clone()),
+        Column::new(tr!(cache.created), |e: &FileIndexEntry| view! { <super::IsoTime iso=e.created_time.clone()/> }),
         Column::new(String::new, move |e: &FileIndexEntry| remove_button("index", e.path.clone(), remove)).class("col-actions"),
     ];
     let send = sender(|c, p, v| {
@@ -496,7 +499,7 @@ fn FileIndex() -> impl IntoView {
                     row_key=|e: &FileIndexEntry| e.path.clone() key_attr="data-index" caption=tr!(cache.file_index) empty=tr!(cache.no_rules) class="cache-index"/>
             </Transition>
             <PathValueForm id="index" value_label=tr!(cache.alias) value_hint=tr!(cache.index_alias_hint)
-                check=|_| Ok(()) send=send submit_label=tr!(cache.add_index)/>
+                check=|_| Ok(()) send=send submit_label=tr!(cache.add_index) value_optional=true/>
         </div>
     }
 }
