@@ -89,6 +89,7 @@ async fn mount_load_query_quota_and_free_from_the_cache_views() {
     // Its browser shows the table directory with nothing cached yet.
     h.click(".cache-mounts tr[data-mount='/e2e'] a.mount-path").await;
     h.wait_text("#mount-browser", "the lineitem directory", |t| t.contains("lineitem/") && t.contains("0%")).await;
+    h.assert_accessible("cache namespace with a mount's browser").await;
 
     // Load it from the Jobs view and follow it to 100 %.
     h.goto("/cache/jobs").await;
@@ -99,6 +100,7 @@ async fn mount_load_query_quota_and_free_from_the_cache_views() {
     assert_eq!(picked.trim(), "/e2e", "picking a mount adds its path");
     h.type_into("#job-paths", "/e2e/lineitem").await;
     h.type_into("#job-alias", "e2e-li").await;
+    h.assert_accessible("cache load form").await;
     submit_and_finish(&h, "load").await;
     h.goto("/cache/jobs?type=load&state=SUCCEEDED").await;
     h.wait_text(".cache-jobs-table", "the load in the filtered list", |t| t.contains("e2e-li")).await;
@@ -109,8 +111,15 @@ async fn mount_load_query_quota_and_free_from_the_cache_views() {
     // The workers hold the bytes (the Overview refreshes itself).
     h.goto("/cache").await;
     h.find("#cache-ring path.ring-arc").await;
-    let used = wait_sum(&h, ".cache-workers [data-used]", "used", "the loaded bytes", |v| v > 0).await;
+    let used = wait_sum(&h, ".cache-workers [data-used]", "used", "the loaded bytes", |v| v >= bytes as i64).await;
     assert!(used >= bytes as i64, "every loaded byte is on a worker: {used} of {bytes}");
+    // What leaving would move, in both themes as axe sees them.
+    h.click(".ring-legend-item").await;
+    h.wait_text("#ring-moves", "what would move", |t| t.contains("takes")).await;
+    h.assert_accessible("cache overview, light").await;
+    h.set_theme("dark").await;
+    h.assert_accessible("cache overview, dark").await;
+    h.set_theme("light").await;
 
     // SQL over alluxio:// reads the loaded pages (a SparkScript job from the Jobs form: the sandbox's
     // ExecuteSql runs one statement per call, and the table is needed by the next): the hit counter rises.
@@ -138,6 +147,7 @@ async fn mount_load_query_quota_and_free_from_the_cache_views() {
     h.type_into("#quota-value", "1MB").await;
     h.click("#quota-submit").await;
     h.wait_text(".cache-quotas tr[data-quota='/e2e/lineitem']", "the quota", |t| !t.is_empty()).await;
+    h.assert_accessible("cache policies").await;
     h.goto("/cache").await;
     wait_sum(&h, ".evictions", "evictions", "evictions", |v| v > 0).await;
     wait_sum(&h, ".cache-workers [data-used]", "used", "usage under the quota", |v| v <= 1 << 20).await;
@@ -148,5 +158,9 @@ async fn mount_load_query_quota_and_free_from_the_cache_views() {
     submit_and_finish(&h, "free").await;
     h.goto("/cache").await;
     wait_sum(&h, ".cache-workers [data-used]", "used", "an empty cache", |v| v == 0).await;
+    h.goto("/cache/maintenance").await;
+    h.click("#clear-stale").await;
+    h.wait_text("#stale-status", "the clean's answer", |t| !t.trim().is_empty()).await;
+    h.assert_accessible("cache maintenance").await;
     h.close().await;
 }
