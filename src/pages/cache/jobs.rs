@@ -381,8 +381,17 @@ fn JobForm(kind: JobKind, on_close: Callback<()>) -> impl IntoView {
             let paths_error = err("paths");
             view! {
                 <p class="hint">{move || if load { t!(cache.load_help) } else { t!(cache.free_help) }}</p>
-                <SelectField id="job-pick-mount" label=tr!(cache.pick_mount_label) value=Signal::derive(String::new) options=mount_options
-                    on_change=add_path hint=tr!(cache.pick_mount_hint)/>
+                // Back to its prompt after each pick, so the same mount can be picked again.
+                <FormField id="job-pick-mount" label=tr!(cache.pick_mount_label) hint=tr!(cache.pick_mount_hint)>
+                    <select id="job-pick-mount" class="input" aria-describedby=described_by("job-pick-mount")
+                        on:change=move |ev| {
+                            let el = event_target::<web_sys::HtmlSelectElement>(&ev);
+                            add_path.run(el.value());
+                            el.set_value("");
+                        }>
+                        {move || mount_options.get().into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+                    </select>
+                </FormField>
                 <FormField id="job-paths" label=tr!(cache.paths) error=paths_error hint=tr!(cache.paths_hint) required=true>
                     <textarea id="job-paths" class="input mono" rows="3" spellcheck="false" prop:value=move || draft.with(|d| d.paths.clone())
                         aria-invalid=move || paths_error.with(Option::is_some).to_string() aria-describedby=described_by("job-paths")
