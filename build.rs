@@ -305,7 +305,7 @@ fn main() {
             fnv1a(&mut version, v.as_bytes());
         }
     }
-    for name in ["views.css", "grid.css", "scaling.css"] {
+    for name in ["views.css", "grid.css", "scaling.css", "cache.css"] {
         let path = root.join("style").join(name);
         println!("cargo:rerun-if-changed={}", path.display());
         fnv1a(&mut version, &std::fs::read(&path).unwrap_or_default());

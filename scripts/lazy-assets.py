@@ -2,7 +2,7 @@
 """trunk `post_build` hook: what the views loaded on demand bring with them (README "Bundle size"), kept
 out of the initial load of /clusters.
 
-`views.css`: style/views.css, style/grid.css and style/scaling.css joined, the styles only those views use;
+`views.css`: style/views.css, style/grid.css, style/scaling.css and style/cache.css joined, the styles only those views use;
 the console adds it to the page with the first of them (`?v=` names the build, as for the catalogs).
 
 Each language's console catalog cut in two: `locales/<lang>.json` (the file translators edit) becomes,
@@ -20,7 +20,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # In this order (build.rs hashes the same files into the version the console asks for them by).
-VIEW_STYLES = ["views.css", "grid.css", "scaling.css"]
+VIEW_STYLES = ["views.css", "grid.css", "scaling.css", "cache.css"]
 
 
 def main() -> int:

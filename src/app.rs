@@ -104,6 +104,14 @@ mod chunks {
     split_view!(sql_editor, sql, preload_sql, pages::sql::SqlEditor);
     split_view!(settings, settings, preload_settings, pages::settings::Settings);
     split_view!(shortcuts, shortcut_sheet, preload_shortcut_sheet, pages::shortcuts::ShortcutSheet);
+    // The Cache views (Alluxio) share their reader, meters and forms: one chunk.
+    split_view!(cache, cache_overview, preload_cache_overview, pages::cache::CacheOverview);
+    split_view!(cache, cache_jobs, preload_cache_jobs, pages::cache::CacheJobs);
+    split_view!(cache, cache_job, preload_cache_job, pages::cache::CacheJobDetail);
+    split_view!(cache, cache_namespace, preload_cache_namespace, pages::cache::CacheNamespace);
+    split_view!(cache, cache_policies, preload_cache_policies, pages::cache::CachePolicies);
+    split_view!(cache, cache_maintenance, preload_cache_maintenance, pages::cache::CacheMaintenance);
+
     // The two scaling views share the editor, simulator and chart code: one chunk.
     split_view!(scaling, cluster_scaling, preload_cluster_scaling, pages::scaling::ClusterScaling);
     split_view!(scaling, scaling_overview, preload_scaling_overview, pages::scaling::ScalingOverview);
@@ -160,6 +168,12 @@ pub enum LazyView {
     EmrInstance,
     Sql,
     Settings,
+    CacheOverview,
+    CacheJobs,
+    CacheJobDetail,
+    CacheNamespace,
+    CachePolicies,
+    CacheMaintenance,
 }
 
 impl LazyView {
@@ -185,6 +199,12 @@ impl LazyView {
             ["emr", "flows", _, "instances", _] => LazyView::EmrInstance,
             ["sql"] => LazyView::Sql,
             ["settings"] => LazyView::Settings,
+            ["cache"] => LazyView::CacheOverview,
+            ["cache", "jobs"] => LazyView::CacheJobs,
+            ["cache", "jobs", _, _] => LazyView::CacheJobDetail,
+            ["cache", "namespace"] => LazyView::CacheNamespace,
+            ["cache", "policies"] => LazyView::CachePolicies,
+            ["cache", "maintenance"] => LazyView::CacheMaintenance,
             _ => return None,
         })
     }
@@ -210,6 +230,12 @@ impl LazyView {
             LazyView::EmrInstance => chunks::emr_instance().await,
             LazyView::Sql => chunks::sql().await,
             LazyView::Settings => chunks::settings().await,
+            LazyView::CacheOverview => chunks::cache_overview().await,
+            LazyView::CacheJobs => chunks::cache_jobs().await,
+            LazyView::CacheJobDetail => chunks::cache_job().await,
+            LazyView::CacheNamespace => chunks::cache_namespace().await,
+            LazyView::CachePolicies => chunks::cache_policies().await,
+            LazyView::CacheMaintenance => chunks::cache_maintenance().await,
         }
     }
 
@@ -272,6 +298,24 @@ impl LazyView {
             }
             LazyView::Settings => {
                 let _ = chunks::preload_settings().await;
+            }
+            LazyView::CacheOverview => {
+                let _ = chunks::preload_cache_overview().await;
+            }
+            LazyView::CacheJobs => {
+                let _ = chunks::preload_cache_jobs().await;
+            }
+            LazyView::CacheJobDetail => {
+                let _ = chunks::preload_cache_job().await;
+            }
+            LazyView::CacheNamespace => {
+                let _ = chunks::preload_cache_namespace().await;
+            }
+            LazyView::CachePolicies => {
+                let _ = chunks::preload_cache_policies().await;
+            }
+            LazyView::CacheMaintenance => {
+                let _ = chunks::preload_cache_maintenance().await;
             }
         }
     }
@@ -374,6 +418,7 @@ pub fn view_title(path: &str) -> String {
         ["emr", "flows", ..] => t!(nav.emr_flows),
         ["sql"] => t!(nav.sql),
         ["settings"] => t!(nav.settings),
+        ["cache", ..] => t!(nav.cache),
         _ => t!(not_found.title),
     }
 }
@@ -693,6 +738,9 @@ fn Shell() -> impl IntoView {
                     <li><a href=href("/emr/flows") id="nav-emr-flows" aria-current=move || nav_current("/emr/flows")>
                         <span class="nav-icon" aria-hidden="true">"⇢"</span>{tr!(nav.emr_flows)}
                     </a></li>
+                    <li><a href=href("/cache") id="nav-cache" aria-current=move || nav_current("/cache")>
+                        <span class="nav-icon" aria-hidden="true">"◎"</span>{tr!(nav.cache)}
+                    </a></li>
                     <li><a href=href("/sql") id="nav-sql" aria-current=move || nav_current("/sql")>
                         <span class="nav-icon" aria-hidden="true">"⌨"</span>{tr!(nav.sql)}
                     </a></li>
@@ -734,6 +782,12 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/emr/flows/:project/jobs/:job") view=LazyView::EmrFlowJob/>
                         <Route path=path!("/emr/flows/:project/instances") view=LazyView::EmrInstances/>
                         <Route path=path!("/emr/flows/:project/instances/:instance") view=LazyView::EmrInstance/>
+                        <Route path=path!("/cache") view=LazyView::CacheOverview/>
+                        <Route path=path!("/cache/jobs") view=LazyView::CacheJobs/>
+                        <Route path=path!("/cache/jobs/:kind/:id") view=LazyView::CacheJobDetail/>
+                        <Route path=path!("/cache/namespace") view=LazyView::CacheNamespace/>
+                        <Route path=path!("/cache/policies") view=LazyView::CachePolicies/>
+                        <Route path=path!("/cache/maintenance") view=LazyView::CacheMaintenance/>
                         <Route path=path!("/sql") view=LazyView::Sql/>
                         <Route path=path!("/settings") view=LazyView::Settings/>
                     </FlatRoutes>

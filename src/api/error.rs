@@ -71,6 +71,20 @@ impl ApiError {
         }
     }
 
+    /// Maps an error answer of the Alluxio coordinator (`{"status": …}` bodies); anything else
+    /// is read as [`from_response`](Self::from_response) does (a proxy's or gateway's body).
+    pub fn from_alluxio_response(status: u16, body: &str, request_id: Option<String>) -> ApiError {
+        match lakedeck_api::error::parse_alluxio_error(status, body) {
+            Some((code, message)) => {
+                let request_id = request_id
+                    .filter(|s| !s.trim().is_empty())
+                    .or_else(|| lakedeck_api::error::parse_vendor_request_id(body));
+                ApiError { status, code, detail: Detail::Service(message), request_id }
+            }
+            None => ApiError::from_response(status, body, request_id),
+        }
+    }
+
     /// The request did not reach the server or its answer was lost.
     pub fn network(detail: impl fmt::Display) -> ApiError {
         ApiError { status: 0, code: NETWORK.into(), detail: Detail::NoAnswer(detail.to_string()), request_id: None }

@@ -3,8 +3,9 @@
 //! Everything goes through [`request`]: it joins the path onto the endpoint from the session's
 //! configuration, adds `X-Auth-Token`, `Content-Type` and the user's language (`X-Language`, the
 //! MRS convention, and `Accept-Language`), and maps every failure into one [`ApiError`].
-//! Per-service modules (`mrs`, later `emr`, `alluxio`) only build paths, queries and bodies.
+//! Per-service modules (`mrs`, `emr`, `alluxio`) only build paths, queries and bodies.
 
+pub mod alluxio;
 pub mod emr;
 mod error;
 pub mod jobs;
@@ -75,6 +76,8 @@ pub enum Service {
     Emr,
     /// The Huawei VPC service (`endpoints.vpc`).
     Vpc,
+    /// The Alluxio coordinator REST API (`endpoints.alluxio`).
+    Alluxio,
 }
 
 impl Service {
@@ -84,6 +87,7 @@ impl Service {
             Service::EmrServerless => config.emr_serverless_url(path_and_query),
             Service::Emr => config.emr_url(path_and_query),
             Service::Vpc => config.vpc_url(path_and_query),
+            Service::Alluxio => config.alluxio_url(path_and_query),
         }
     }
 }
@@ -181,6 +185,8 @@ pub(crate) async fn send_body(
     let text = resp.text().await.map_err(ApiError::network)?;
     if (200..300).contains(&status) {
         Ok((status, text, request_id))
+    } else if service == Service::Alluxio {
+        Err(ApiError::from_alluxio_response(status, &text, request_id))
     } else {
         if status == 401 {
             if let Some(f) = ON_UNAUTHORIZED.with(|h| h.borrow().clone()) {

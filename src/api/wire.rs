@@ -129,7 +129,7 @@ impl FromWire for String {
 
 impl FromWire for Endpoints {
     fn from_wire(v: &Value) -> Self {
-        Endpoints { mrs: s(&v["mrs"]), vpc: s(&v["vpc"]), emr_serverless: s(&v["emr_serverless"]), emr: s(&v["emr"]) }
+        Endpoints { mrs: s(&v["mrs"]), vpc: s(&v["vpc"]), emr_serverless: s(&v["emr_serverless"]), emr: s(&v["emr"]), alluxio: s(&v["alluxio"]) }
     }
 }
 

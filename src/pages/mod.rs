@@ -1,5 +1,6 @@
 //! One module per area, one file per view.
 
+pub mod cache;
 pub mod clusters;
 pub mod emr;
 pub mod files;

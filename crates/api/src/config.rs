@@ -18,6 +18,10 @@ pub struct Endpoints {
     /// Base URL of the Huawei VPC API (`https://vpc.cn-north-4.myhuaweicloud.com`), where the create
     /// wizard lists VPCs and subnets; empty = same origin.
     pub vpc: String,
+    /// Base URL of the Alluxio coordinator REST API (`http://alluxio-coordinator:19999`, paths
+    /// `/api/v1/load`, `/api/v1/mount`, …); empty = same origin (the sandbox serves it on its own
+    /// listener, a gateway passes it through).
+    pub alluxio: String,
 }
 
 /// Embedding in a portal's iframe (`index.html?embed=1`, README "Embedding").
@@ -72,6 +76,11 @@ impl ConsoleConfig {
         format!("{}{}", self.endpoints.emr.trim_end_matches('/'), path)
     }
 
+    /// Joins a coordinator path (`/api/v1/…`) onto the Alluxio base URL.
+    pub fn alluxio_url(&self, path: &str) -> String {
+        format!("{}{}", self.endpoints.alluxio.trim_end_matches('/'), path)
+    }
+
     /// Joins an API path onto the VPC base URL.
     pub fn vpc_url(&self, path: &str) -> String {
         format!("{}{}", self.endpoints.vpc.trim_end_matches('/'), path)
@@ -110,5 +119,16 @@ mod tests {
         assert!(!e.allows("null"));
         assert!(!e.allows(""));
         assert!(!EmbedConfig::default().allows("https://portal.example.com"));
+    }
+
+    #[test]
+    fn alluxio_endpoint_defaults_to_same_origin_and_joins() {
+        let mut c: ConsoleConfig = serde_json::from_str(r#"{"endpoints": {"mrs": "http://m"}}"#).unwrap();
+        assert_eq!(c.endpoints.alluxio, "");
+        assert_eq!(c.alluxio_url("/api/v1/nodes"), "/api/v1/nodes");
+        c.endpoints.alluxio = "http://alluxio-coordinator:19999/".into();
+        assert_eq!(c.alluxio_url("/api/v1/load?alias=a"), "http://alluxio-coordinator:19999/api/v1/load?alias=a");
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["endpoints"]["alluxio"], "http://alluxio-coordinator:19999/");
     }
 }

@@ -26,6 +26,28 @@ pub fn parse_vendor_error(body: &str) -> Option<(String, String)> {
     find_code(&value)
 }
 
+/// An Alluxio coordinator error body: `{"status": "<message>"}` (the reference's generic body), or
+/// `{"status": "<state>", "message": "<text>"}` as some 3.x handlers answer; a 409 adds the active
+/// job's `"id"`. Answers `(code, message)`: the code is the HTTP status (the coordinator has no
+/// error codes), the message the body's text, with the active job named when the body names one.
+pub fn parse_alluxio_error(status: u16, body: &str) -> Option<(String, String)> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let obj = value.as_object()?;
+    let state = obj.get("status").and_then(as_text).filter(|s| !s.trim().is_empty());
+    let message = obj.get("message").and_then(as_text).filter(|s| !s.trim().is_empty());
+    let text = match (state, message) {
+        (Some(s), Some(m)) if s != m => format!("{s}: {m}"),
+        (_, Some(m)) => m,
+        (Some(s), None) => s,
+        (None, None) => return None,
+    };
+    let text = match obj.get("id").and_then(as_text).filter(|s| !s.trim().is_empty()) {
+        Some(id) if !text.contains(&id) => format!("{text} ({id})"),
+        _ => text,
+    };
+    Some((status.to_string(), text))
+}
+
 /// The request id an error body carries: Alibaba's `requestId` (ROA) or `RequestId` (RPC), or
 /// `request_id`. The console shows it when no `X-Request-Id` header came (a gateway or CORS may
 /// hide headers; Alibaba's own is `x-acs-request-id`).
@@ -99,5 +121,17 @@ mod tests {
     fn camel_body_round_trips_with_exact_keys() {
         let b = MrsCamelErrorBody { error_code: "12000003".into(), error_msg: "m".into() };
         assert_eq!(serde_json::to_string(&b).unwrap(), r#"{"errorCode":"12000003","errorMsg":"m"}"#);
+    }
+
+    #[test]
+    fn alluxio_status_bodies_read_as_status_and_message() {
+        assert_eq!(parse_alluxio_error(404, r#"{"status": "No job found"}"#), Some(("404".into(), "No job found".into())));
+        assert_eq!(
+            parse_alluxio_error(409, r#"{"status": "Load job for the same paths already exists", "id": "7"}"#),
+            Some(("409".into(), "Load job for the same paths already exists (7)".into()))
+        );
+        assert_eq!(parse_alluxio_error(500, r#"{"status": "FAILED", "message": "disk full"}"#), Some(("500".into(), "FAILED: disk full".into())));
+        assert_eq!(parse_alluxio_error(502, "<html>"), None);
+        assert_eq!(parse_alluxio_error(400, r#"{"other": 1}"#), None);
     }
 }

@@ -6,6 +6,8 @@
 
 pub mod acs;
 pub mod alluxio;
+pub mod alluxio_ring;
+pub mod alluxio_view;
 pub mod autoscale;
 pub mod catalog;
 pub mod config;

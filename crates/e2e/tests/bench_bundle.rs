@@ -174,6 +174,11 @@ async fn initial_load_and_chunks() {
         ("emr_runs", "/emr/runs".to_string(), "#runs-title"),
         ("emr_runs", "/emr/runs/submit".to_string(), "#submit-run-title"),
         ("emr_flows", "/emr/flows".to_string(), "#flows-title"),
+        ("cache", "/cache".to_string(), "#cache-title"),
+        ("cache", "/cache/jobs".to_string(), "#cache-jobs-title"),
+        ("cache", "/cache/namespace".to_string(), "#cache-ns-title"),
+        ("cache", "/cache/policies".to_string(), "#cache-policies-title"),
+        ("cache", "/cache/maintenance".to_string(), "#cache-maint-title"),
         ("shortcuts", "/clusters".to_string(), ".shortcut-table"),
     ];
     // Scripts vendored from npm that a view imports itself (CodeMirror for the SQL editor, uPlot for the

@@ -49,6 +49,7 @@ async fn every_view_runs_under_the_policy_without_a_violation() {
         ("#nav-scaling", "/scaling", "#scaling-overview-title"),
         ("#nav-emr-runs", "/emr/runs", "#runs-title"),
         ("#nav-emr-flows", "/emr/flows", "#flows-title"),
+        ("#nav-cache", "/cache", "#cache-title"),
         ("#nav-clusters", "/clusters", "tr[data-cluster-id]"),
     ];
     for (link, _, ready) in views {
@@ -72,6 +73,12 @@ async fn every_view_runs_under_the_policy_without_a_violation() {
         ("/emr/runs".to_string(), "#runs-title"),
         ("/emr/runs/submit".to_string(), "#submit-run-title"),
         ("/emr/flows".to_string(), "#flows-title"),
+        // The Cache views draw the hash ring (SVG) and meters.
+        ("/cache".to_string(), "#cache-ring"),
+        ("/cache/jobs".to_string(), "#cache-jobs-title"),
+        ("/cache/namespace".to_string(), "#cache-ns-title"),
+        ("/cache/policies".to_string(), "#cache-policies-title"),
+        ("/cache/maintenance".to_string(), "#cache-maint-title"),
         ("/no/such/view".to_string(), ".page h1"),
     ];
     let mut events = Vec::new();

@@ -175,7 +175,7 @@ fn forwards_signed_requests_and_refuses_the_rest() {
     assert_eq!(c.status, 200);
     let cfg = c.json();
     assert_eq!((cfg["project_id"].as_str(), cfg["gateway"].as_bool(), cfg["sandbox"].as_bool()), (Some(p.as_str()), Some(true), Some(false)));
-    assert_eq!(cfg["endpoints"], json!({"mrs": "", "vpc": "", "emr_serverless": "", "emr": ""}));
+    assert_eq!(cfg["endpoints"], json!({"mrs": "", "vpc": "", "emr_serverless": "", "emr": "", "alluxio": ""}));
     assert_eq!(cfg["emr_region"], "cn-hangzhou", "the console sends the gateway's EMR region as regionId");
     assert!(cfg.get("token").is_none() && !c.text().contains(AK));
     assert_eq!(gw.request("GET", "/config.json", &[("Origin", PORTAL)], None).status, 403, "same origin only");

@@ -683,7 +683,7 @@ fn console_bundle_and_config() {
     assert!(r.header("content-type").unwrap().starts_with("application/json"));
     assert_eq!(
         r.json(),
-        json!({"endpoints": {"mrs": "", "vpc": "", "emr_serverless": "", "emr": ""}, "project_id": s.project, "region": "cn-north-4",
+        json!({"endpoints": {"mrs": "", "vpc": "", "emr_serverless": "", "emr": "", "alluxio": ""}, "project_id": s.project, "region": "cn-north-4",
                "emr_region": "cn-hangzhou", "token": s.token, "sandbox": true, "gateway": false, "embed": {"allowed_parents": []}})
     );
 }
