@@ -34,41 +34,56 @@ function nullGaps(arr) {
 }
 
 function markerPlugin(state) {
+  // Markers are drawn in one path per kind (a month of periods can hold thousands of decisions), and
+  // one marker per kind and pixel column: more would paint the same pixels again.
   const draw = (u) => {
     const { ctx } = u;
     const { left, top, width, height } = u.bbox;
     const colors = [state.colors.out, state.colors.in, state.colors.skip, state.colors.plan];
     const r = 5 * devicePixelRatio;
+    const columns = Array.from({ length: 8 }, () => []);
+    const lastX = new Array(8).fill(NaN);
+    for (let i = 0; i < state.x.length; i++) {
+      const x = Math.round(u.valToPos(state.x[i], "x", true));
+      if (x < left - r || x > left + width + r) continue;
+      const kind = state.kinds[i] & 7;
+      if (x === lastX[kind]) continue;
+      lastX[kind] = x;
+      columns[kind].push(x);
+    }
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, width, height);
     ctx.clip();
-    for (let i = 0; i < state.x.length; i++) {
-      const x = Math.round(u.valToPos(state.x[i], "x", true));
-      if (x < left - r || x > left + width + r) continue;
-      const kind = state.kinds[i];
+    ctx.lineWidth = devicePixelRatio;
+    for (let kind = 0; kind < 8; kind++) {
+      const xs = columns[kind];
+      if (xs.length === 0) continue;
       const type = kind & 3;
       const recorded = (kind & RECORDED) !== 0;
       ctx.strokeStyle = ctx.fillStyle = colors[type];
       ctx.globalAlpha = 0.45;
-      ctx.lineWidth = devicePixelRatio;
       ctx.setLineDash(recorded ? [] : [4 * devicePixelRatio, 3 * devicePixelRatio]);
       ctx.beginPath();
-      ctx.moveTo(x + 0.5, top);
-      ctx.lineTo(x + 0.5, top + height);
+      for (const x of xs) {
+        ctx.moveTo(x + 0.5, top);
+        ctx.lineTo(x + 0.5, top + height);
+      }
       ctx.stroke();
       ctx.globalAlpha = 1;
       ctx.setLineDash([]);
       const y = recorded ? top + height - r : top + r;
       ctx.beginPath();
-      if (type === OUT) {
-        ctx.moveTo(x, y - r); ctx.lineTo(x + r, y + r); ctx.lineTo(x - r, y + r);
-      } else if (type === IN) {
-        ctx.moveTo(x, y + r); ctx.lineTo(x + r, y - r); ctx.lineTo(x - r, y - r);
-      } else {
-        ctx.arc(x, y, r * 0.7, 0, 2 * Math.PI);
+      for (const x of xs) {
+        if (type === OUT) {
+          ctx.moveTo(x, y - r); ctx.lineTo(x + r, y + r); ctx.lineTo(x - r, y + r); ctx.closePath();
+        } else if (type === IN) {
+          ctx.moveTo(x, y + r); ctx.lineTo(x + r, y - r); ctx.lineTo(x - r, y - r); ctx.closePath();
+        } else {
+          ctx.moveTo(x + r * 0.7, y);
+          ctx.arc(x, y, r * 0.7, 0, 2 * Math.PI);
+        }
       }
-      ctx.closePath();
       if (type === SKIP) ctx.stroke(); else ctx.fill();
     }
     ctx.restore();

@@ -329,3 +329,64 @@ async fn states_read_in_both_languages_and_keep_their_wire_names() {
     assert_eq!(text(&root, "[data-state='Success'] .state-label"), "Success");
     assert_eq!(text(&root, "[data-state='KILL_SUCCESS'] .state-label"), "Killed");
 }
+
+fn value_of(root: &web_sys::HtmlElement, css: &str) -> String {
+    q(root, css).unwrap_or_else(|| panic!("no {css}")).unchecked_into::<web_sys::HtmlInputElement>().value()
+}
+
+#[wasm_bindgen_test]
+async fn settings_edit_the_emr_endpoints_and_region_with_problems_next_to_the_fields() {
+    use lakedeck::pages::settings::Settings;
+    use lakedeck::state::session::{apply_overrides, stored_overrides, Overrides};
+    use lakedeck::state::SessionStateStoreFields;
+    english();
+    let storage = web_sys::window().unwrap().session_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    let root = host();
+    let s = session();
+    let _h = mount_to(root.clone(), move || {
+        provide_context(s);
+        provide_context(RefreshBus::new());
+        view! { <Settings/> }
+    });
+    // The fields start from config.json's values.
+    until("the region from config.json", || q(&root, "#settings-emr-region").is_some() && value_of(&root, "#settings-emr-region") == "cn-hangzhou").await;
+    assert_eq!(value_of(&root, "#settings-emr-serverless"), "");
+    // Problems show next to their field as they are typed; Save keeps nothing and moves the focus.
+    type_into(&root, "#settings-project", "p-1");
+    type_into(&root, "#settings-emr-serverless", "emr-serverless-spark.cn-shanghai.aliyuncs.com");
+    type_into(&root, "#settings-emr", "ftp://emr.example");
+    type_into(&root, "#settings-emr-region", "CN_Shanghai");
+    until("the problems", || q(&root, ".field-error[data-field='settings-emr-region']").is_some()).await;
+    assert!(text(&root, ".field-error[data-field='settings-emr-serverless']").contains("https://"));
+    assert!(q(&root, ".field-error[data-field='settings-emr']").is_some());
+    assert!(text(&root, ".field-error[data-field='settings-emr-region']").contains("cn-hangzhou"));
+    assert!(q(&root, ".field-error[data-field='settings-mrs']").is_none(), "an empty endpoint is this origin");
+    click(&root, "#settings-save");
+    sleep(20).await;
+    assert!(stored_overrides().is_none(), "nothing is kept while a field is wrong");
+    assert_eq!(s.config().with_untracked(|c| c.emr_region.clone()), "cn-hangzhou");
+    let focused = document().active_element().map(|e| e.id()).unwrap_or_default();
+    assert_eq!(focused, "settings-emr-serverless", "the first wrong field takes the focus");
+    // Nothing typed is lost; fixed, the values apply to the session and are kept for the tab.
+    assert_eq!(value_of(&root, "#settings-emr"), "ftp://emr.example");
+    type_into(&root, "#settings-emr-serverless", " https://emr-serverless-spark.cn-shanghai.aliyuncs.com/ ");
+    type_into(&root, "#settings-emr", "/emr-proxy");
+    type_into(&root, "#settings-emr-region", "cn-shanghai");
+    until("no problems", || q(&root, ".field-error").is_none()).await;
+    click(&root, "#settings-save");
+    until("saved", || q(&root, ".saved").is_some()).await;
+    let c = s.config().get_untracked();
+    assert_eq!(c.emr_serverless_url("/api/v1/workspaces"), "https://emr-serverless-spark.cn-shanghai.aliyuncs.com/api/v1/workspaces");
+    assert_eq!(c.emr_url("/?Action=ListFlowProject"), "/emr-proxy/?Action=ListFlowProject");
+    assert_eq!((c.emr_region.as_str(), c.project_id.as_str()), ("cn-shanghai", "p-1"));
+    // A reload applies what was kept on top of config.json.
+    let kept = stored_overrides().expect("kept for the tab");
+    let reloaded = apply_overrides(ConsoleConfig { emr_region: "cn-hangzhou".into(), ..Default::default() }, Some(&kept));
+    assert_eq!((reloaded.endpoints.emr.as_str(), reloaded.emr_region.as_str()), ("/emr-proxy", "cn-shanghai"));
+    // What an older console kept (no EMR fields) leaves config.json's EMR values in force.
+    let old: Overrides = serde_json::from_str(r#"{"mrs":"","project_id":"p-0"}"#).unwrap();
+    let c = apply_overrides(ConsoleConfig { emr_region: "cn-beijing".into(), ..Default::default() }, Some(&old));
+    assert_eq!((c.emr_region.as_str(), c.project_id.as_str()), ("cn-beijing", "p-0"));
+    storage.clear().unwrap();
+}

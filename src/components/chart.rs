@@ -219,8 +219,12 @@ pub fn TimeChart(
     };
     let ready = move || status.get() == Status::Ready;
     let points = move || data.with(|d| d.x.len()).to_string();
+    // Each series' newest value (empty where it has none), for tests and tools that read the chart.
+    let last = move || {
+        data.with(|d| d.series.iter().map(|s| s.last().filter(|v| !v.is_nan()).map(f64::to_string).unwrap_or_default()).collect::<Vec<_>>().join(","))
+    };
     view! {
-        <figure class="chart" id=id.clone() data-points=points
+        <figure class="chart" id=id.clone() data-points=points data-last=last
             data-status=move || match status.get() { Status::Loading => "loading", Status::Ready => "ready", Status::Failed => "failed" }>
             <div class="chart-tools" role="toolbar" aria-label=tr!(chart.tools)>
                 <button type="button" class="btn btn-sm" id=format!("{id}-zoom-in") disabled=move || !ready()

@@ -75,17 +75,30 @@ pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
-/// Endpoint and project edited in Settings, kept for the tab's lifetime.
+/// Endpoints, region and project edited in Settings, kept for the tab's lifetime. The EMR fields
+/// are absent in what older consoles stored: absent leaves config.json's value in force.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overrides {
     pub mrs: String,
     pub project_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emr_serverless: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emr_region: Option<String>,
 }
 
 impl crate::api::wire::FromWire for Overrides {
     fn from_wire(v: &serde_json::Value) -> Self {
-        use crate::api::wire::s;
-        Overrides { mrs: s(&v["mrs"]), project_id: s(&v["project_id"]) }
+        use crate::api::wire::{opt_s, s};
+        Overrides {
+            mrs: s(&v["mrs"]),
+            project_id: s(&v["project_id"]),
+            emr_serverless: opt_s(&v["emr_serverless"]),
+            emr: opt_s(&v["emr"]),
+            emr_region: opt_s(&v["emr_region"]),
+        }
     }
 }
 
@@ -108,6 +121,15 @@ pub fn apply_overrides(mut config: ConsoleConfig, o: Option<&Overrides>) -> Cons
     if let Some(o) = o {
         config.endpoints.mrs = o.mrs.clone();
         config.project_id = o.project_id.clone();
+        if let Some(v) = &o.emr_serverless {
+            config.endpoints.emr_serverless = v.clone();
+        }
+        if let Some(v) = &o.emr {
+            config.endpoints.emr = v.clone();
+        }
+        if let Some(v) = &o.emr_region {
+            config.emr_region = v.clone();
+        }
     }
     config
 }
@@ -127,7 +149,8 @@ pub trait SessionExt {
     /// config.json arrived (or failed): merge with what this tab stored.
     fn finish_loading(&self, loaded: Result<ConsoleConfig, ApiError>);
     /// Settings saved: endpoint, project and token.
-    fn save_settings(&self, mrs: String, project_id: String, token: String);
+    /// Keeps the edited endpoints, region and project (trimmed) and the token for this tab.
+    fn save_settings(&self, o: Overrides, token: String);
     fn set_theme(&self, theme: Theme);
     /// Asks a gateway who is signed in (after config.json and after Settings change the token).
     fn refresh_who(&self);
@@ -157,8 +180,15 @@ impl SessionExt for Session {
         self.config_status().set(status);
     }
 
-    fn save_settings(&self, mrs: String, project_id: String, token: String) {
-        let o = Overrides { mrs: mrs.trim().to_string(), project_id: project_id.trim().to_string() };
+    fn save_settings(&self, o: Overrides, token: String) {
+        let trim = |v: Option<String>| v.map(|v| v.trim().to_string());
+        let o = Overrides {
+            mrs: o.mrs.trim().to_string(),
+            project_id: o.project_id.trim().to_string(),
+            emr_serverless: trim(o.emr_serverless),
+            emr: trim(o.emr),
+            emr_region: trim(o.emr_region),
+        };
         if let Some(s) = session_storage() {
             if let Ok(v) = serde_json::to_string(&o) {
                 let _ = s.set_item(OVERRIDES_KEY, &v);
@@ -166,10 +196,7 @@ impl SessionExt for Session {
             let token = token.trim();
             let _ = if token.is_empty() { s.remove_item(TOKEN_KEY) } else { s.set_item(TOKEN_KEY, token) };
         }
-        self.config().update(|c| {
-            c.endpoints.mrs = o.mrs.clone();
-            c.project_id = o.project_id.clone();
-        });
+        self.config().update(|c| *c = apply_overrides(std::mem::take(c), Some(&o)));
         self.token().set(token.trim().to_string());
     }
 

@@ -60,6 +60,7 @@ struct Launch {
     step_ms: u32,
     token: String,
     args: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 /// Starts the sandbox listening on `listen` and returns it with its URL once it serves.
@@ -71,6 +72,7 @@ fn spawn_sandbox(launch: &Launch, data_dir: &Path, listen: &str) -> (Child, Stri
         .arg(&launch.dist)
         .args(["--step-ms", &launch.step_ms.to_string()])
         .args(&launch.args)
+        .envs(launch.env.iter().map(|(k, v)| (k, v)))
         .env("LAKEDECK_SANDBOX_TOKEN", &launch.token)
         .env("LAKEDECK_SANDBOX_PROJECT_ID", PROJECT)
         .env("LAKEDECK_SANDBOX_AK", "E2EAK")
@@ -87,6 +89,8 @@ fn spawn_sandbox(launch: &Launch, data_dir: &Path, listen: &str) -> (Child, Stri
 #[derive(Default)]
 pub struct Extra {
     pub server_args: Vec<String>,
+    /// Environment variables for the sandbox (e.g. a `PATH` with a stand-in `spark-submit`).
+    pub server_env: Vec<(String, String)>,
     pub chrome_args: Vec<String>,
     /// Put `lakedeck-server gateway` in front of the sandbox with these users (name, token, role):
     /// the sandbox then runs with a token nobody is told, so only the gateway's signatures get in.
@@ -142,7 +146,7 @@ impl Harness {
         let data_dir = unique_dir("data");
         let token =
             if extra.gateway_users.is_some() { format!("unknown-{}", free_port()) + &sha256_hex(&data_dir.to_string_lossy()) } else { TOKEN.into() };
-        let launch = Launch { bin: bin.clone(), dist: dist.clone(), step_ms, token, args: extra.server_args.clone() };
+        let launch = Launch { bin: bin.clone(), dist: dist.clone(), step_ms, token, args: extra.server_args.clone(), env: extra.server_env.clone() };
         let (server, sandbox_base) = spawn_sandbox(&launch, &data_dir, "127.0.0.1:0");
         let server = Killed(server);
         let (base, gateway) = match &extra.gateway_users {

@@ -114,6 +114,42 @@ async fn a_sparksql_job_from_the_form_runs_and_shows_its_rows() {
     h.close().await;
 }
 
+/// The row's Kill button is inside the window and inside every box that clips it, and the
+/// element at its centre is the button (nothing covers it). `LAKEDECK_E2E_SHOTS` names a directory
+/// for a screenshot of the page.
+async fn kill_button_whole(h: &Harness, row: &str, list: &str) {
+    let css = format!("{row} .kill-job");
+    h.find(&css).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let check = h
+        .eval(&format!(
+            "const b = document.querySelector({sel}); b.scrollIntoView({{block: 'center', inline: 'nearest'}});
+             const r = b.getBoundingClientRect();
+             let whole = r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth && r.top >= 0 && r.bottom <= window.innerHeight;
+             for (let p = b.parentElement; p && p !== document.body; p = p.parentElement) {{
+               const s = getComputedStyle(p);
+               if (s.overflowX !== 'visible' || s.overflowY !== 'visible') {{
+                 const c = p.getBoundingClientRect();
+                 if (r.left < c.left - 0.5 || r.right > c.right + 0.5 || r.top < c.top - 0.5 || r.bottom > c.bottom + 0.5) whole = false;
+               }}
+             }}
+             const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+             return {{ whole, reached: !!at && (at === b || b.contains(at)), rect: [r.left, r.right, r.top, r.bottom],
+                       width: window.innerWidth, page: document.documentElement.scrollWidth - document.documentElement.clientWidth }};",
+            sel = serde_json::to_string(&css).unwrap()
+        ))
+        .await;
+    if let Some(dir) = std::env::var_os("LAKEDECK_E2E_SHOTS") {
+        let png = h.client.screenshot().await.unwrap();
+        let name = format!("kill-1440-{}.png", list.replace(' ', "-").replace('\'', ""));
+        std::fs::write(std::path::Path::new(&dir).join(name), png).unwrap();
+    }
+    assert_eq!(check["width"], serde_json::json!(1440), "the window is 1440 px wide: {check}");
+    assert_eq!(check["whole"], serde_json::json!(true), "{list}: the Kill button is whole on screen at 1440 px: {check}");
+    assert_eq!(check["reached"], serde_json::json!(true), "{list}: a click at the Kill button's centre reaches it: {check}");
+    assert_eq!(check["page"], serde_json::json!(0), "{list}: no sideways page scroll at 1440 px: {check}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_running_job_is_killed_from_the_list_then_deleted() {
     let h = Harness::start(300).await;
@@ -132,6 +168,14 @@ async fn a_running_job_is_killed_from_the_list_then_deleted() {
     h.wait_text(&row, "the running job", |t| t.contains("Running")).await;
     // A running job cannot be selected for deletion.
     assert_eq!(h.find(&format!("{row} .row-select")).await.prop("disabled").await.unwrap().as_deref(), Some("true"));
+    // Issue 14: at 1440 px the Kill button was cut off. In the cluster's list and in the list of
+    // every cluster's jobs it is whole on screen and it is what a click at its centre reaches.
+    h.client.set_window_size(1440, 900).await.unwrap();
+    kill_button_whole(&h, &row, "the cluster's jobs").await;
+    h.click("#nav-jobs").await;
+    kill_button_whole(&h, &row, "all jobs").await;
+    h.client.back().await.unwrap();
+    h.find(&format!("{row} .kill-job")).await;
     h.click(&format!("{row} .kill-job")).await;
     h.wait_text("#kill-dialog", "the confirmation", |t| t.contains("cross_join")).await;
     h.click("#kill-confirm").await;

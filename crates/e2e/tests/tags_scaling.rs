@@ -1,8 +1,54 @@
 //! A user's path through the Tags and Scaling views, in a real Chromium against the real server and bundle:
 //! tag two clusters in bulk and filter by the tag; edit a cluster's scaling policy, see the simulator's
-//! replay (uPlot, loaded from the bundle only by the view that charts), save it and find it in the overview.
+//! replay (uPlot, loaded from the bundle only by the view that charts), save it and find it in the overview;
+//! then submit more jobs than the cluster has slots, watch the task node count rise in the chart and the
+//! queued jobs start, cancel them and watch it fall back.
 
-use lakedeck_e2e::{Extra, Harness, PROJECT};
+use std::time::{Duration, Instant};
+
+use lakedeck_e2e::{Extra, Harness, PROJECT, TOKEN};
+use serde_json::Value;
+
+/// A directory with a stand-in `spark-submit` that sleeps for its second argument: SparkSubmit jobs
+/// that hold a slot without using the CPU.
+fn fake_spark() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lakedeck-e2e-spark-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("spark-submit");
+    std::fs::write(&script, "#!/bin/sh\nsleep \"$2\"\necho done\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+/// Calls the sandbox's MRS API from the page, as the console does (token in `X-Auth-Token`).
+async fn api(h: &Harness, method: &str, path: &str, body: Option<Value>) -> Value {
+    let body = body.map(|b| serde_json::to_string(&b.to_string()).unwrap()).unwrap_or_else(|| "undefined".into());
+    h.eval(&format!(
+        "return fetch('/v2/{PROJECT}/{path}', {{ method: '{method}', body: {body},
+           headers: {{ 'X-Auth-Token': '{TOKEN}', 'Content-Type': 'application/json' }} }})
+         .then(async r => ({{ status: r.status, body: await r.json().catch(() => null) }}));"
+    ))
+    .await
+}
+
+/// The task node count the chart draws last (its recorded series), once the chart has data.
+async fn charted_nodes(h: &Harness) -> Option<i64> {
+    let last = h.find("#sim-chart").await.attr("data-last").await.unwrap().unwrap_or_default();
+    last.split(',').next().and_then(|v| v.parse::<f64>().ok()).map(|v| v as i64)
+}
+
+async fn wait_nodes(h: &Harness, what: &str, pred: impl Fn(i64) -> bool) -> i64 {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let n = charted_nodes(h).await;
+        if let Some(n) = n.filter(|n| pred(*n)) {
+            return n;
+        }
+        assert!(Instant::now() < deadline, "the chart never showed {what}; last: {n:?}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
 
 fn cluster_id(h: &Harness, name: &str) -> String {
     h.db()
@@ -28,7 +74,12 @@ async fn uplot_loaded(h: &Harness) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tag_in_bulk_filter_then_edit_simulate_and_save_a_policy() {
     // Short metric periods, so the sandbox has a recorded history for the simulator within a second.
-    let extra = Extra { server_args: vec!["--metric-period-ms".into(), "200".into()], ..Extra::default() };
+    let path = format!("{}:{}", fake_spark().display(), std::env::var("PATH").unwrap_or_default());
+    let extra = Extra {
+        server_args: vec!["--metric-period-ms".into(), "200".into()],
+        server_env: vec![("PATH".into(), path)],
+        ..Extra::default()
+    };
     let h = Harness::start_with(300, extra).await;
     let (prod, dev) = (cluster_id(&h, "analytics-prod"), cluster_id(&h, "streaming-dev"));
 
@@ -122,5 +173,41 @@ async fn tag_in_bulk_filter_then_edit_simulate_and_save_a_policy() {
         .map(|n| n.to_string())
         .unwrap_or_else(|e| format!("error {e}"));
     assert_eq!(stored, "1", "one policy stored for the cluster");
+
+    // ---- Load. With nothing queued the scale-in rule takes the task group down to its minimum;
+    // then 10 jobs (the sandbox's limit of unfinished jobs per cluster) on 4 Core slots: 6 queue, the
+    // scale-out rule adds Task nodes two at a time up to the maximum of 6, and the queued jobs start on them. Cancelled, they leave and the group shrinks.
+    h.goto(&format!("/clusters/{prod}/scaling")).await;
+    h.find("#sim-chart[data-status='ready']").await;
+    let low = wait_nodes(&h, "the idle task group at its minimum", |n| n == 0).await;
+    let jobs_path = format!("clusters/{prod}/job-executions");
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        let r = api(&h, "POST", &jobs_path, Some(serde_json::json!({"job_type": "SparkSubmit", "job_name": format!("load-{i}"), "arguments": ["hold", "120"]}))).await;
+        assert_eq!(r["status"], 202, "{r}");
+        ids.push(r["body"]["job_submit_result"]["job_id"].as_str().unwrap_or_else(|| panic!("a job id: {r}")).to_string());
+    }
+    let high = wait_nodes(&h, "the task group grown to its maximum", |n| n >= 6).await;
+    assert!(high > low, "the task node count rose in the chart ({low} → {high})");
+    let running = || async {
+        let r = api(&h, "GET", &format!("{jobs_path}?limit=50&job_state=RUNNING"), None).await;
+        r["body"]["job_list"].as_array().map(|l| l.iter().filter(|j| j["job_state"] == "RUNNING" && ids.iter().any(|id| j["job_id"] == id.as_str())).count()).unwrap_or(0)
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut n = running().await;
+    while n <= 4 {
+        assert!(Instant::now() < deadline, "the queued jobs never started on the new task nodes ({n} running)");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        n = running().await;
+    }
+    // The recorded events name the rule that grew the group.
+    h.wait_text(".recorded-events", "the scale-out event", |t| t.contains("0 → 2")).await;
+
+    for id in &ids {
+        let r = api(&h, "POST", &format!("{jobs_path}/{id}/kill"), None).await;
+        assert!(r["status"].as_i64().is_some_and(|s| (200..300).contains(&s)), "kill {id}: {r}");
+    }
+    let back = wait_nodes(&h, "the task group back at its minimum", |n| n == 0).await;
+    assert!(back < high, "the task node count fell back in the chart ({high} → {back})");
     h.close().await;
 }

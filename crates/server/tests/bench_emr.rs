@@ -79,6 +79,8 @@ fn bench_list_job_runs() {
         ("submit window", vec![("maxResults", "50"), ("startTime", &window)]),
         ("queue+workflow+state", vec![("maxResults", "20"), ("resourceQueueId", "root_queue"), ("isWorkflow", "true"), ("states", r#"["Success"]"#)]),
         ("minDuration", vec![("maxResults", "20"), ("minDuration", "500000")]),
+        ("minDuration+state", vec![("maxResults", "20"), ("minDuration", "500000"), ("states", r#"["Failed"]"#)]),
+        ("name+state+groupBy", vec![("maxResults", "20"), ("name", "orders-rollup-7"), ("states", r#"["Success"]"#), ("groupByState", "true")]),
         ("app config", vec![("maxResults", "20"), ("applicationConfigs", r#"[{"key":"spark.app.name","value":"app-7"}]"#)]),
         ("groupByState", vec![("maxResults", "20"), ("groupByState", "true")]),
     ];

@@ -400,6 +400,10 @@ fn list_job_runs_filters_and_pages() {
         (vec![("minDuration", "0")], pick(&|_| true), 7),
         (vec![("tags", wf), ("states", r#"["Success"]"#), ("name", "page")], pick(&|i| i % 2 == 0 && i % 5 != 0), 3),
         (vec![("runtimeConfigs", rt), ("applicationConfigs", app)], pick(&|i| i % 2 == 1 && i % 3 == 0), 2),
+        // Totals summed from the facets (name, queue, workflow, states) and from the duration indexes.
+        (vec![("name", "page-0"), ("isWorkflow", "true")], pick(&|i| i < 10 && i % 4 == 0), 1),
+        (vec![("name", "PAGE-2"), ("states", r#"["Success"]"#), ("resourceQueueId", "root_queue")], pick(&|i| (20..30).contains(&i) && i % 3 != 0 && i % 5 != 0), 2),
+        (vec![("minDuration", "0"), ("states", r#"["Failed"]"#)], pick(&|i| i % 5 == 0), 2),
     ];
     for (query, want, size) in cases {
         let (got, pages, total) = page_all(&query, size);
@@ -423,6 +427,9 @@ fn list_job_runs_filters_and_pages() {
     let v = ok_json(&roa(&s, "GET", &runs_path(&ws), &[("groupByState", "True"), ("states", r#"["Running"]"#)], None));
     assert_eq!(v["aggregations"], json!({"Success": "24", "Failed": "6"}));
     assert_eq!(v["totalCount"], 0);
+    let q = [("groupByState", "True"), ("name", "PAGE-1"), ("resourceQueueId", "root_queue")];
+    let v = ok_json(&roa(&s, "GET", &runs_path(&ws), &q, None));
+    assert_eq!((&v["aggregations"], &v["totalCount"]), (&json!({"Success": "6", "Failed": "1"}), &json!(7)));
     // Refusals.
     for (k, v) in [("maxResults", "101"), ("states", "[\"Running\""), ("states", "[\"Sleeping\"]"), ("tags", "{}"), ("startTime", "[]"), ("isWorkflow", "maybe"), ("nextToken", "not-a-token")] {
         roa_error(&roa(&s, "GET", &runs_path(&ws), &[(k, v)], None), 400, "InvalidParameter");

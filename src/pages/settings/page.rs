@@ -1,13 +1,30 @@
-//! Settings: the console's language (kept in this browser), and the MRS endpoint, project id and
-//! token for this tab. Shows whether the endpoints are a Lakedeck sandbox.
+//! Settings: the console's language (kept in this browser), and the MRS endpoint, project id,
+//! Alibaba EMR endpoints and region, and token for this tab. Shows whether the endpoints are a
+//! Lakedeck sandbox.
 
 use leptos::prelude::*;
 
 use crate::components::{SelectField, TextField, When};
 use crate::i18n::{self, Choice, Lang};
-use crate::state::session::SessionExt;
+use crate::state::session::{Overrides, SessionExt};
 use crate::state::{use_session, ConfigStatus, RefreshBus, SessionStateStoreFields, Who};
 use crate::{t, tr};
+
+/// An endpoint the console can call: an absolute http(s) URL, a path on this origin, or empty
+/// (this origin).
+fn endpoint_ok(v: &str) -> bool {
+    let v = v.trim();
+    v.is_empty() || v.starts_with("http://") || v.starts_with("https://") || v.starts_with('/')
+}
+
+/// An Alibaba Cloud region id (`cn-hangzhou`, `ap-southeast-1`), or empty (the service's default).
+fn region_ok(v: &str) -> bool {
+    let v = v.trim();
+    v.is_empty()
+        || (v.split('-').count() >= 2
+            && v.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+            && v.as_bytes()[0].is_ascii_lowercase())
+}
 
 #[component]
 pub fn Settings() -> impl IntoView {
@@ -15,27 +32,46 @@ pub fn Settings() -> impl IntoView {
     let refresh = expect_context::<RefreshBus>();
     let mrs = RwSignal::new(session.config().with_untracked(|c| c.endpoints.mrs.clone()));
     let project = RwSignal::new(session.config().with_untracked(|c| c.project_id.clone()));
+    let emr_serverless = RwSignal::new(session.config().with_untracked(|c| c.endpoints.emr_serverless.clone()));
+    let emr = RwSignal::new(session.config().with_untracked(|c| c.endpoints.emr.clone()));
+    let emr_region = RwSignal::new(session.config().with_untracked(|c| c.emr_region.clone()));
     let token = RwSignal::new(session.token().get_untracked());
     let show_token = RwSignal::new(false);
     let saved = RwSignal::new(false);
     let tried = RwSignal::new(false);
 
     let project_error = Signal::derive(move || (tried.get() && project.with(|p| p.trim().is_empty())).then(|| t!(settings.project_required)));
-    let endpoint_error = Signal::derive(move || {
-        mrs.with(|m| {
-            let m = m.trim();
-            (!(m.is_empty() || m.starts_with("http://") || m.starts_with("https://") || m.starts_with('/')))
-                .then(|| t!(settings.endpoint_invalid))
-        })
-    });
+    let endpoint_check = |field: RwSignal<String>| Signal::derive(move || field.with(|v| (!endpoint_ok(v)).then(|| t!(settings.endpoint_invalid))));
+    let endpoint_error = endpoint_check(mrs);
+    let emr_serverless_error = endpoint_check(emr_serverless);
+    let emr_error = endpoint_check(emr);
+    let region_error = Signal::derive(move || emr_region.with(|v| (!region_ok(v)).then(|| t!(settings.emr_region_invalid))));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);
-        if project_error.get_untracked().is_some() || endpoint_error.get_untracked().is_some() {
+        // The first field with a problem takes the focus; nothing is saved until all are right.
+        let checks = [
+            ("settings-mrs", endpoint_error),
+            ("settings-project", project_error),
+            ("settings-emr-serverless", emr_serverless_error),
+            ("settings-emr", emr_error),
+            ("settings-emr-region", region_error),
+        ];
+        if let Some((id, _)) = checks.iter().find(|(_, e)| e.get_untracked().is_some()) {
+            if let Some(el) = document().get_element_by_id(id).and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok()) {
+                let _ = el.focus();
+            }
             return;
         }
-        session.save_settings(mrs.get_untracked(), project.get_untracked(), token.get_untracked());
+        let overrides = Overrides {
+            mrs: mrs.get_untracked(),
+            project_id: project.get_untracked(),
+            emr_serverless: Some(emr_serverless.get_untracked()),
+            emr: Some(emr.get_untracked()),
+            emr_region: Some(emr_region.get_untracked()),
+        };
+        session.save_settings(overrides, token.get_untracked());
         session.refresh_who();
         refresh.bump();
         saved.set(true);
@@ -122,6 +158,38 @@ pub fn Settings() -> impl IntoView {
                     error=project_error
                     required=true
                 />
+                <fieldset class="form-group" id="settings-emr-group">
+                    <legend>{tr!(settings.emr_title)}</legend>
+                    <TextField
+                        id="settings-emr-serverless"
+                        label=tr!(settings.emr_serverless)
+                        value=emr_serverless
+                        on_input=Callback::new(move |v| { emr_serverless.set(v); saved.set(false); })
+                        error=emr_serverless_error
+                        placeholder=tr!(settings.emr_serverless_placeholder)
+                        hint=tr!(settings.emr_serverless_hint)
+                        input_type="url"
+                    />
+                    <TextField
+                        id="settings-emr"
+                        label=tr!(settings.emr)
+                        value=emr
+                        on_input=Callback::new(move |v| { emr.set(v); saved.set(false); })
+                        error=emr_error
+                        placeholder=tr!(settings.emr_placeholder)
+                        hint=tr!(settings.emr_hint)
+                        input_type="url"
+                    />
+                    <TextField
+                        id="settings-emr-region"
+                        label=tr!(settings.emr_region)
+                        value=emr_region
+                        on_input=Callback::new(move |v| { emr_region.set(v); saved.set(false); })
+                        error=region_error
+                        placeholder=tr!(settings.emr_region_placeholder)
+                        hint=tr!(settings.emr_region_hint)
+                    />
+                </fieldset>
                 <div class="field-row">
                     <TextField
                         id="settings-token"

@@ -65,12 +65,15 @@ pub const RESOURCE_GROUP: &str = "rg-lakedeck-default";
 /// Tables of this module (created at start, idempotent). ListJobRuns runs in SQL on these indexes
 /// (see `list_runs`): `emr_runs_list` covers every filtered column in list order, so a page is read
 /// in order without touching the JSON; `emr_runs_by_state` does the same within states;
-/// `emr_runs_count`, `emr_runs_names` and `emr_runs_durations` are the narrow ones counts of a
-/// time window, a name or a duration (with states) scan; tags and settings are looked
-/// up by (workspace, kind, key, value) in `emr_run_attrs`, in list order, and joined by the runs'
-/// integer ids. Triggers keep `emr_run_counts` (runs per workspace and state) in step with every
-/// insert, state change and delete, whoever writes the rows, so a total that depends on the states
-/// alone is read, not counted.
+/// `emr_runs_count` is the narrow one the count of a time window scans; `emr_runs_took` (finished
+/// runs by duration) and `emr_runs_open` (unfinished runs by start) answer a minimum duration by
+/// index ranges; tags and settings are looked up by (workspace, kind, key, value) in
+/// `emr_run_attrs`, in list order, and joined by the runs' integer ids. Triggers keep
+/// `emr_run_counts` (runs per workspace and state) and `emr_run_facets` (runs per workspace, state,
+/// queue, workflow flag, creator and name) in step with every insert, state change and delete,
+/// whoever writes the rows: a total that depends on the states alone is read, and one that depends
+/// only on those columns (a name substring included) sums the facets, one row per distinct
+/// combination instead of one per run.
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS emr_workspaces (
     workspace_id TEXT PRIMARY KEY,
@@ -98,8 +101,10 @@ CREATE TABLE IF NOT EXISTS emr_runs (
 CREATE INDEX IF NOT EXISTS emr_runs_list ON emr_runs(workspace_id, submit_ms, seq, state, queue, creator, workflow, end_ms, start_ms, job_id, name_lower);
 CREATE INDEX IF NOT EXISTS emr_runs_by_state ON emr_runs(workspace_id, state, submit_ms, seq, queue, creator, workflow, end_ms, start_ms, job_id, name_lower);
 CREATE INDEX IF NOT EXISTS emr_runs_count ON emr_runs(workspace_id, submit_ms);
-CREATE INDEX IF NOT EXISTS emr_runs_names ON emr_runs(workspace_id, name_lower, state);
-CREATE INDEX IF NOT EXISTS emr_runs_durations ON emr_runs(workspace_id, start_ms, end_ms, state);
+DROP INDEX IF EXISTS emr_runs_names;
+DROP INDEX IF EXISTS emr_runs_durations;
+CREATE INDEX IF NOT EXISTS emr_runs_took ON emr_runs(workspace_id, end_ms - start_ms, state);
+CREATE INDEX IF NOT EXISTS emr_runs_open ON emr_runs(workspace_id, start_ms, state) WHERE end_ms IS NULL;
 CREATE INDEX IF NOT EXISTS emr_runs_active ON emr_runs(state) WHERE state IN ('Submitted', 'Pending', 'Running', 'Cancelling');
 CREATE INDEX IF NOT EXISTS emr_runs_token ON emr_runs(workspace_id, client_token) WHERE client_token <> '';
 CREATE TABLE IF NOT EXISTS emr_run_attrs (
@@ -130,6 +135,38 @@ END;
 CREATE TRIGGER IF NOT EXISTS emr_runs_uncounted AFTER DELETE ON emr_runs BEGIN
     UPDATE emr_run_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND state = OLD.state;
 END;
+CREATE TABLE IF NOT EXISTS emr_run_facets (
+    workspace_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    workflow INTEGER NOT NULL,
+    creator TEXT NOT NULL,
+    name_lower TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (workspace_id, state, queue, workflow, creator, name_lower)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS emr_runs_faceted AFTER INSERT ON emr_runs BEGIN
+    INSERT INTO emr_run_facets VALUES (NEW.workspace_id, NEW.state, NEW.queue, NEW.workflow, NEW.creator, NEW.name_lower, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS emr_runs_refaceted AFTER UPDATE OF state ON emr_runs WHEN OLD.state <> NEW.state BEGIN
+    UPDATE emr_run_facets SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND state = OLD.state AND queue = OLD.queue
+        AND workflow = OLD.workflow AND creator = OLD.creator AND name_lower = OLD.name_lower;
+    INSERT INTO emr_run_facets VALUES (NEW.workspace_id, NEW.state, NEW.queue, NEW.workflow, NEW.creator, NEW.name_lower, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    DELETE FROM emr_run_facets WHERE n = 0 AND workspace_id = OLD.workspace_id AND state = OLD.state AND queue = OLD.queue
+        AND workflow = OLD.workflow AND creator = OLD.creator AND name_lower = OLD.name_lower;
+END;
+CREATE TRIGGER IF NOT EXISTS emr_runs_unfaceted AFTER DELETE ON emr_runs BEGIN
+    UPDATE emr_run_facets SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND state = OLD.state AND queue = OLD.queue
+        AND workflow = OLD.workflow AND creator = OLD.creator AND name_lower = OLD.name_lower;
+    DELETE FROM emr_run_facets WHERE n = 0 AND workspace_id = OLD.workspace_id AND state = OLD.state AND queue = OLD.queue
+        AND workflow = OLD.workflow AND creator = OLD.creator AND name_lower = OLD.name_lower;
+END;
+-- A database from before the facets: count its runs once (idempotent: only while the table is empty).
+INSERT INTO emr_run_facets
+    SELECT workspace_id, state, queue, workflow, creator, name_lower, count(*) FROM emr_runs
+    WHERE NOT EXISTS (SELECT 1 FROM emr_run_facets) GROUP BY 1, 2, 3, 4, 5, 6;
 ";
 
 pub use crate::lang::Msg;
@@ -531,6 +568,44 @@ fn narrows_beyond_states(f: &JobRunFilter) -> bool {
         || attr_filters(f).next().is_some()
 }
 
+/// Whether the filter narrows only by columns `emr_run_facets` keeps (states, queue, workflow
+/// flag, creator, name): then its totals are sums over the facets.
+fn faceted(f: &JobRunFilter) -> bool {
+    let mut g = f.clone();
+    g.name = None;
+    g.creator = None;
+    g.resource_queue_id = None;
+    g.is_workflow = None;
+    !narrows_beyond_states(&g)
+}
+
+/// Whether a minimum duration (with or without states) is the filter's only condition.
+fn only_min_duration(f: &JobRunFilter) -> bool {
+    let mut g = f.clone();
+    g.min_duration_ms = None;
+    f.min_duration_ms.is_some() && !narrows_beyond_states(&g)
+}
+
+/// Runs of a workspace that lasted at least `d` ms (running ones until `now`), in `states` if
+/// any: finished runs are a range of `emr_runs_took`, unfinished ones of `emr_runs_open`, so
+/// neither scans the workspace.
+fn count_min_duration(conn: &Connection, ws: &str, states: &[&str], d: i64, now: i64) -> Result<i64, EngineError> {
+    use rusqlite::types::Value;
+    let in_states = if states.is_empty() { String::new() } else { format!(" AND state IN ({})", vec!["?"; states.len()].join(", ")) };
+    let state_args = states.iter().map(|s| Value::from(s.to_string()));
+    let finished: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM emr_runs INDEXED BY emr_runs_took WHERE workspace_id = ? AND end_ms - start_ms >= ?{in_states}"),
+        rusqlite::params_from_iter([Value::from(ws.to_string()), Value::from(d)].into_iter().chain(state_args.clone())),
+        |r| r.get(0),
+    )?;
+    let open: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM emr_runs INDEXED BY emr_runs_open WHERE workspace_id = ? AND end_ms IS NULL AND start_ms <= ?{in_states}"),
+        rusqlite::params_from_iter([Value::from(ws.to_string()), Value::from(now.saturating_sub(d))].into_iter().chain(state_args)),
+        |r| r.get(0),
+    )?;
+    Ok(finished + open)
+}
+
 /// Which index a ListJobRuns count or page reads (`INDEXED BY`: left to itself the planner may
 /// pick a narrow index and then read every row's JSON).
 fn index_for(f: &JobRunFilter, counting: bool) -> &'static str {
@@ -543,20 +618,8 @@ fn index_for(f: &JobRunFilter, counting: bool) -> &'static str {
         g.end_time = Default::default();
         !narrows_beyond_states(&g) && g.states.is_empty()
     };
-    // The filter without its states, to see which single condition is left.
-    let mut rest = f.clone();
-    rest.states.clear();
-    let only = |keep: fn(&mut JobRunFilter)| {
-        let mut g = rest.clone();
-        keep(&mut g);
-        !narrows_beyond_states(&g)
-    };
     if counting && only_time {
         " INDEXED BY emr_runs_count"
-    } else if counting && f.name.is_some() && only(|g| g.name = None) {
-        " INDEXED BY emr_runs_names"
-    } else if counting && f.min_duration_ms.is_some() && only(|g| g.min_duration_ms = None) {
-        " INDEXED BY emr_runs_durations"
     } else if !f.states.is_empty() && (counting || f.states.len() == 1) {
         // One state keeps list order inside the state index; several would need a sort there.
         " INDEXED BY emr_runs_by_state"
@@ -576,6 +639,11 @@ fn list_runs(conn: &Connection, ws: &str, f: &JobRunFilter, now: i64) -> Result<
     let attrs: Vec<(&str, &String, &String)> = attr_filters(f).collect();
     let total: i64 = if !narrows_beyond_states(f) {
         counted(conn, ws, &f.states)?.values().sum()
+    } else if faceted(f) {
+        let (filter, args) = where_clause(ws, f, now, true, "", None);
+        conn.query_row(&format!("SELECT coalesce(sum(n), 0) FROM emr_run_facets WHERE {filter}"), rusqlite::params_from_iter(&args), |r| r.get(0))?
+    } else if let (true, Some(d)) = (only_min_duration(f), f.min_duration_ms) {
+        count_min_duration(conn, ws, &f.states, d, now)?
     } else if attrs.len() == 1 && !narrows_beyond_states(&JobRunFilter { tags: vec![], application_configs: vec![], runtime_configs: vec![], ..f.clone() }) && f.states.is_empty() {
         // One tag or setting and nothing else: its index range is the answer.
         let (kind, k, v) = attrs[0];
@@ -634,6 +702,13 @@ fn list_runs(conn: &Connection, ws: &str, f: &JobRunFilter, now: i64) -> Result<
     } else if !narrows_beyond_states(f) {
         // Every filter but the states, so a console can show the count behind each state chip.
         Some(counted(conn, ws, &[])?.into_iter().map(|(s, n)| (s, n.to_string())).collect())
+    } else if faceted(f) {
+        let (filter, args) = where_clause(ws, f, now, false, "", None);
+        let mut stmt = conn.prepare(&format!("SELECT state, sum(n) FROM emr_run_facets WHERE {filter} GROUP BY state HAVING sum(n) > 0"))?;
+        let counts = stmt
+            .query_map(rusqlite::params_from_iter(&args), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Some(counts.into_iter().map(|(s, n)| (s, n.to_string())).collect())
     } else {
         let (filter, args) = where_clause(ws, f, now, false, "", None);
         let index = if f.job_run_id.is_some() { "" } else { " INDEXED BY emr_runs_by_state" };
@@ -1422,5 +1497,38 @@ mod tests {
         assert_eq!(parse_hour_time("2025-01-09 01:00:00"), Some(1_736_384_400_000));
         assert_eq!(parse_hour_time("2025-01-09T01:00:00"), None);
         assert_eq!(tsv_field("a\tb\nc\\"), "a\\tb\\nc\\\\");
+    }
+
+    /// The facets follow inserts, state changes and deletes, and a database from before them gets
+    /// them counted when the schema is applied again (at start).
+    #[test]
+    fn facets_follow_runs_and_backfill() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        let insert = |id: &str, state: &str, name: &str| {
+            conn.execute(
+                "INSERT INTO emr_runs (job_run_id, workspace_id, seq, submit_ms, state, queue, name_lower, creator, code_type, job_id, workflow, client_token, data)
+                 VALUES (?1, 'w-1', 1, 1, ?2, 'root_queue', ?3, 'u', 'SQL', '', 0, '', '{}')",
+                params![id, state, name],
+            )
+            .unwrap();
+        };
+        let facets = || -> Vec<(String, String, i64)> {
+            let mut stmt = conn.prepare("SELECT state, name_lower, n FROM emr_run_facets ORDER BY 1, 2").unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+        };
+        insert("jr-1", "Pending", "etl");
+        insert("jr-2", "Pending", "etl");
+        insert("jr-3", "Running", "report");
+        conn.execute("UPDATE emr_runs SET state = 'Success' WHERE job_run_id = 'jr-1'", []).unwrap();
+        conn.execute("UPDATE emr_runs SET state = 'Success' WHERE job_run_id = 'jr-3'", []).unwrap();
+        conn.execute("DELETE FROM emr_runs WHERE job_run_id = 'jr-2'", []).unwrap();
+        let want = vec![("Success".to_string(), "etl".to_string(), 1), ("Success".to_string(), "report".to_string(), 1)];
+        assert_eq!(facets(), want);
+        conn.execute("DELETE FROM emr_run_facets", []).unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        assert_eq!(facets(), want);
+        conn.execute_batch(SCHEMA).unwrap();
+        assert_eq!(facets(), want, "applying the schema again counts nothing twice");
     }
 }
