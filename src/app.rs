@@ -68,7 +68,7 @@ mod chunks {
     #[cfg(feature = "split")]
     use leptos::wasm_split::wasm_split;
 
-    use super::ChunkError;
+    use super::{ChunkError, LazyView};
     use crate::pages;
 
     #[cfg(feature = "split")]
@@ -93,37 +93,93 @@ mod chunks {
         };
     }
 
+    /// One split point per area: the views of an area share a chunk, and the area's function picks the
+    /// view inside it (each split point costs the main module a loader and a stub of its own).
+    #[cfg(feature = "split")]
+    macro_rules! split_area {
+        ($chunk:ident, $render:ident, $preload:ident, $pick:ident) => {
+            #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+            pub fn $render(view: LazyView) -> Result<AnyView, ChunkError> {
+                Ok($pick(view))
+            }
+        };
+    }
+
+    #[cfg(not(feature = "split"))]
+    macro_rules! split_area {
+        ($chunk:ident, $render:ident, $preload:ident, $pick:ident) => {
+            pub async fn $render(view: LazyView) -> Result<AnyView, ChunkError> {
+                Ok($pick(view))
+            }
+            pub async fn $preload() -> Result<(), ChunkError> {
+                Ok(())
+            }
+        };
+    }
+
     split_view!(cluster_create, create, preload_create, pages::clusters::CreateCluster);
     split_view!(cluster_detail, detail, preload_detail, pages::clusters::ClusterDetail);
-    // The two job lists share one chunk: they are one file of code.
-    split_view!(jobs_list, jobs, preload_jobs, pages::jobs::JobsList);
-    split_view!(jobs_list, cluster_jobs, preload_cluster_jobs, pages::jobs::ClusterJobs);
+    split_area!(jobs_list, jobs, preload_jobs, jobs_view);
     split_view!(job_detail, job, preload_job, pages::jobs::JobDetail);
     split_view!(job_submit, submit, preload_submit, pages::jobs::SubmitJob);
     split_view!(cluster_files, files, preload_files, pages::files::ClusterFiles);
     split_view!(sql_editor, sql, preload_sql, pages::sql::SqlEditor);
     split_view!(settings, settings, preload_settings, pages::settings::Settings);
     split_view!(shortcuts, shortcut_sheet, preload_shortcut_sheet, pages::shortcuts::ShortcutSheet);
-    // The Cache views (Alluxio) share their reader, meters and forms: one chunk.
-    split_view!(cache, cache_overview, preload_cache_overview, pages::cache::CacheOverview);
-    split_view!(cache, cache_jobs, preload_cache_jobs, pages::cache::CacheJobs);
-    split_view!(cache, cache_job, preload_cache_job, pages::cache::CacheJobDetail);
-    split_view!(cache, cache_namespace, preload_cache_namespace, pages::cache::CacheNamespace);
-    split_view!(cache, cache_policies, preload_cache_policies, pages::cache::CachePolicies);
-    split_view!(cache, cache_maintenance, preload_cache_maintenance, pages::cache::CacheMaintenance);
-
-    // The two scaling views share the editor, simulator and chart code: one chunk.
-    split_view!(scaling, cluster_scaling, preload_cluster_scaling, pages::scaling::ClusterScaling);
-    split_view!(scaling, scaling_overview, preload_scaling_overview, pages::scaling::ScalingOverview);
+    split_area!(scaling, scaling, preload_scaling, scaling_view);
     split_view!(tags, tags, preload_tags, pages::tags::TagsView);
-    // Job runs (list, detail, submit) and flow jobs share the EMR reader and filter code.
-    split_view!(emr_runs, emr_runs, preload_emr_runs, pages::emr::JobRuns);
-    split_view!(emr_runs, emr_submit, preload_emr_submit, pages::emr::SubmitRun);
-    split_view!(emr_runs, emr_run, preload_emr_run, pages::emr::RunDetail);
-    split_view!(emr_flows, emr_flows, preload_emr_flows, pages::emr::FlowJobs);
-    split_view!(emr_flows, emr_flow_job, preload_emr_flow_job, pages::emr::FlowJobPage);
-    split_view!(emr_flows, emr_instances, preload_emr_instances, pages::emr::FlowInstances);
-    split_view!(emr_flows, emr_instance, preload_emr_instance, pages::emr::FlowInstance);
+    split_area!(emr_runs, emr_runs, preload_emr_runs, emr_runs_view);
+    split_area!(emr_flows, emr_flows, preload_emr_flows, emr_flows_view);
+    split_area!(cache, cache, preload_cache, cache_view);
+
+    // The areas' views (only their split functions call these, so each moves into its area's chunk).
+
+    /// The two job lists: one file of code.
+    fn jobs_view(view: LazyView) -> AnyView {
+        match view {
+            LazyView::ClusterJobs => view! { <pages::jobs::ClusterJobs/> }.into_any(),
+            _ => view! { <pages::jobs::JobsList/> }.into_any(),
+        }
+    }
+
+    /// The two scaling views share the editor, simulator and chart code.
+    fn scaling_view(view: LazyView) -> AnyView {
+        match view {
+            LazyView::ClusterScaling => view! { <pages::scaling::ClusterScaling/> }.into_any(),
+            _ => view! { <pages::scaling::ScalingOverview/> }.into_any(),
+        }
+    }
+
+    /// Job runs (list, detail, submit) share the EMR reader and filter code.
+    fn emr_runs_view(view: LazyView) -> AnyView {
+        match view {
+            LazyView::EmrSubmit => view! { <pages::emr::SubmitRun/> }.into_any(),
+            LazyView::EmrRun => view! { <pages::emr::RunDetail/> }.into_any(),
+            _ => view! { <pages::emr::JobRuns/> }.into_any(),
+        }
+    }
+
+    /// Flow jobs: projects and jobs, a job, instances, an instance.
+    fn emr_flows_view(view: LazyView) -> AnyView {
+        match view {
+            LazyView::EmrFlowJob => view! { <pages::emr::FlowJobPage/> }.into_any(),
+            LazyView::EmrInstances => view! { <pages::emr::FlowInstances/> }.into_any(),
+            LazyView::EmrInstance => view! { <pages::emr::FlowInstance/> }.into_any(),
+            _ => view! { <pages::emr::FlowJobs/> }.into_any(),
+        }
+    }
+
+    /// The Cache views (Alluxio) share their reader, meters and forms.
+    fn cache_view(view: LazyView) -> AnyView {
+        match view {
+            LazyView::CacheJobs => view! { <pages::cache::CacheJobs/> }.into_any(),
+            LazyView::CacheJobDetail => view! { <pages::cache::CacheJobDetail/> }.into_any(),
+            LazyView::CacheNamespace => view! { <pages::cache::CacheNamespace/> }.into_any(),
+            LazyView::CachePolicies => view! { <pages::cache::CachePolicies/> }.into_any(),
+            LazyView::CacheMaintenance => view! { <pages::cache::CacheMaintenance/> }.into_any(),
+            _ => view! { <pages::cache::CacheOverview/> }.into_any(),
+        }
+    }
 }
 
 /// What a lazy view shows when its chunk did not arrive.
@@ -213,111 +269,51 @@ impl LazyView {
         match self {
             LazyView::CreateCluster => chunks::create().await,
             LazyView::ClusterDetail => chunks::detail().await,
-            LazyView::ClusterJobs => chunks::cluster_jobs().await,
+            LazyView::ClusterJobs | LazyView::Jobs => chunks::jobs(self).await,
             LazyView::JobDetail => chunks::job().await,
             LazyView::ClusterFiles => chunks::files().await,
-            LazyView::ClusterScaling => chunks::cluster_scaling().await,
+            LazyView::ClusterScaling | LazyView::Scaling => chunks::scaling(self).await,
             LazyView::Tags => chunks::tags().await,
-            LazyView::Scaling => chunks::scaling_overview().await,
-            LazyView::Jobs => chunks::jobs().await,
             LazyView::SubmitJob => chunks::submit().await,
-            LazyView::EmrRuns => chunks::emr_runs().await,
-            LazyView::EmrSubmit => chunks::emr_submit().await,
-            LazyView::EmrRun => chunks::emr_run().await,
-            LazyView::EmrFlows => chunks::emr_flows().await,
-            LazyView::EmrFlowJob => chunks::emr_flow_job().await,
-            LazyView::EmrInstances => chunks::emr_instances().await,
-            LazyView::EmrInstance => chunks::emr_instance().await,
+            LazyView::EmrRuns | LazyView::EmrSubmit | LazyView::EmrRun => chunks::emr_runs(self).await,
+            LazyView::EmrFlows | LazyView::EmrFlowJob | LazyView::EmrInstances | LazyView::EmrInstance => {
+                chunks::emr_flows(self).await
+            }
             LazyView::Sql => chunks::sql().await,
             LazyView::Settings => chunks::settings().await,
-            LazyView::CacheOverview => chunks::cache_overview().await,
-            LazyView::CacheJobs => chunks::cache_jobs().await,
-            LazyView::CacheJobDetail => chunks::cache_job().await,
-            LazyView::CacheNamespace => chunks::cache_namespace().await,
-            LazyView::CachePolicies => chunks::cache_policies().await,
-            LazyView::CacheMaintenance => chunks::cache_maintenance().await,
+            LazyView::CacheOverview
+            | LazyView::CacheJobs
+            | LazyView::CacheJobDetail
+            | LazyView::CacheNamespace
+            | LazyView::CachePolicies
+            | LazyView::CacheMaintenance => chunks::cache(self).await,
         }
     }
 
     /// Fetches the view's chunk (a failure shows when the view is opened).
     async fn fetch(self) {
-        match self {
-            LazyView::CreateCluster => {
-                let _ = chunks::preload_create().await;
+        let _ = match self {
+            LazyView::CreateCluster => chunks::preload_create().await,
+            LazyView::ClusterDetail => chunks::preload_detail().await,
+            LazyView::ClusterJobs | LazyView::Jobs => chunks::preload_jobs().await,
+            LazyView::JobDetail => chunks::preload_job().await,
+            LazyView::ClusterFiles => chunks::preload_files().await,
+            LazyView::ClusterScaling | LazyView::Scaling => chunks::preload_scaling().await,
+            LazyView::Tags => chunks::preload_tags().await,
+            LazyView::SubmitJob => chunks::preload_submit().await,
+            LazyView::EmrRuns | LazyView::EmrSubmit | LazyView::EmrRun => chunks::preload_emr_runs().await,
+            LazyView::EmrFlows | LazyView::EmrFlowJob | LazyView::EmrInstances | LazyView::EmrInstance => {
+                chunks::preload_emr_flows().await
             }
-            LazyView::ClusterDetail => {
-                let _ = chunks::preload_detail().await;
-            }
-            LazyView::ClusterJobs => {
-                let _ = chunks::preload_cluster_jobs().await;
-            }
-            LazyView::JobDetail => {
-                let _ = chunks::preload_job().await;
-            }
-            LazyView::ClusterFiles => {
-                let _ = chunks::preload_files().await;
-            }
-            LazyView::ClusterScaling => {
-                let _ = chunks::preload_cluster_scaling().await;
-            }
-            LazyView::Tags => {
-                let _ = chunks::preload_tags().await;
-            }
-            LazyView::Scaling => {
-                let _ = chunks::preload_scaling_overview().await;
-            }
-            LazyView::Jobs => {
-                let _ = chunks::preload_jobs().await;
-            }
-            LazyView::SubmitJob => {
-                let _ = chunks::preload_submit().await;
-            }
-            LazyView::EmrRuns => {
-                let _ = chunks::preload_emr_runs().await;
-            }
-            LazyView::EmrSubmit => {
-                let _ = chunks::preload_emr_submit().await;
-            }
-            LazyView::EmrRun => {
-                let _ = chunks::preload_emr_run().await;
-            }
-            LazyView::EmrFlows => {
-                let _ = chunks::preload_emr_flows().await;
-            }
-            LazyView::EmrFlowJob => {
-                let _ = chunks::preload_emr_flow_job().await;
-            }
-            LazyView::EmrInstances => {
-                let _ = chunks::preload_emr_instances().await;
-            }
-            LazyView::EmrInstance => {
-                let _ = chunks::preload_emr_instance().await;
-            }
-            LazyView::Sql => {
-                let _ = chunks::preload_sql().await;
-            }
-            LazyView::Settings => {
-                let _ = chunks::preload_settings().await;
-            }
-            LazyView::CacheOverview => {
-                let _ = chunks::preload_cache_overview().await;
-            }
-            LazyView::CacheJobs => {
-                let _ = chunks::preload_cache_jobs().await;
-            }
-            LazyView::CacheJobDetail => {
-                let _ = chunks::preload_cache_job().await;
-            }
-            LazyView::CacheNamespace => {
-                let _ = chunks::preload_cache_namespace().await;
-            }
-            LazyView::CachePolicies => {
-                let _ = chunks::preload_cache_policies().await;
-            }
-            LazyView::CacheMaintenance => {
-                let _ = chunks::preload_cache_maintenance().await;
-            }
-        }
+            LazyView::Sql => chunks::preload_sql().await,
+            LazyView::Settings => chunks::preload_settings().await,
+            LazyView::CacheOverview
+            | LazyView::CacheJobs
+            | LazyView::CacheJobDetail
+            | LazyView::CacheNamespace
+            | LazyView::CachePolicies
+            | LazyView::CacheMaintenance => chunks::preload_cache().await,
+        };
     }
 }
 
