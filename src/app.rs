@@ -16,7 +16,7 @@ use reactive_stores::Store;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{fetch_static, ApiError, Detail, NETWORK};
-use crate::components::{Dialog, ErrorPanel, Spinner, When};
+use crate::components::{ErrorPanel, Spinner, When};
 use crate::embed::Portal;
 use crate::i18n::{self, Choice, Lang};
 use crate::pages::clusters::ClustersList;
@@ -382,6 +382,10 @@ fn segments(path: &str) -> Vec<&str> {
     path.split(['?', '#']).next().unwrap_or("").split('/').filter(|s| !s.is_empty()).collect()
 }
 
+/// Whether the keyboard shortcut sheet is open (the shell's `?`; the sheet's chunk reads it).
+#[derive(Clone, Copy)]
+pub struct SheetOpen(pub RwSignal<bool>);
+
 /// Starts fetching the shortcut sheet's chunk (pointer or focus on its button).
 fn preload_sheet() {
     leptos::task::spawn_local(async {
@@ -496,6 +500,8 @@ fn Shell() -> impl IntoView {
     let navigate = use_navigate();
     let location = use_location();
     let sheet_open = RwSignal::new(false);
+    provide_context(SheetOpen(sheet_open));
+    let sheet_wanted = Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || sheet_open.get());
     let mode = host.mode();
     let root = NodeRef::<leptos::html::Div>::new();
 
@@ -790,26 +796,21 @@ fn Shell() -> impl IntoView {
                 </When>
             </main>
         </div>
-        <Dialog
-            open=sheet_open
-            on_close=Callback::new(move |_| sheet_open.set(false))
-            title=tr!(app.shortcuts)
-            id="shortcut-sheet"
-        >
-            {move || sheet_open.get().then(|| view! {
-                <Suspense fallback=|| view! { <Spinner label=tr!(app.loading_view)/> }>
-                    {Suspend::new(send_wrapper::SendWrapper::new(async {
-                        let (loaded, (), ()) = futures_util::future::join3(
-                            chunks::shortcut_sheet(),
-                            crate::i18n::need_view_texts(),
-                            need_view_styles(),
-                        )
-                        .await;
-                        chunk_view(loaded)
-                    }))}
-                </Suspense>
-            })}
-        </Dialog>
+        // The sheet (its dialog too) is a chunk of its own, fetched when it is first opened; it stays
+        // mounted after that, so the dialog gives focus back when it closes.
+        {move || sheet_wanted.get().then(|| view! {
+            <Suspense fallback=|| ()>
+                {Suspend::new(send_wrapper::SendWrapper::new(async {
+                    let (loaded, (), ()) = futures_util::future::join3(
+                        chunks::shortcut_sheet(),
+                        crate::i18n::need_view_texts(),
+                        need_view_styles(),
+                    )
+                    .await;
+                    chunk_view(loaded)
+                }))}
+            </Suspense>
+        })}
         </div>
     }
 }

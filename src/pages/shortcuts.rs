@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::Dialog;
 use crate::{t, tr};
 
 /// A shortcut: its keys (typed one after the other) and what it does, in the current language.
@@ -71,12 +72,21 @@ fn shortcut_table(
     }
 }
 
+/// The sheet in its dialog, open while the shell's [`SheetOpen`](crate::app::SheetOpen) says so.
 #[component]
 pub fn ShortcutSheet() -> impl IntoView {
+    let open = use_context::<crate::app::SheetOpen>().map(|s| s.0).unwrap_or_else(|| RwSignal::new(true));
     view! {
-        {shortcut_table(tr!(shortcuts.general_title), SHORTCUTS, false)}
-        {shortcut_table(tr!(shortcuts.sql_title), EDITOR_KEYS, false)}
-        {shortcut_table(tr!(shortcuts.grid_title), GRID_KEYS, true)}
-        <p class="hint">{tr!(shortcuts.typing_hint)} {tr!(shortcuts.mac_hint)}</p>
+        <Dialog
+            open=open
+            on_close=Callback::new(move |_| open.set(false))
+            title=tr!(app.shortcuts)
+            id="shortcut-sheet"
+        >
+            {shortcut_table(tr!(shortcuts.general_title), SHORTCUTS, false)}
+            {shortcut_table(tr!(shortcuts.sql_title), EDITOR_KEYS, false)}
+            {shortcut_table(tr!(shortcuts.grid_title), GRID_KEYS, true)}
+            <p class="hint">{tr!(shortcuts.typing_hint)} {tr!(shortcuts.mac_hint)}</p>
+        </Dialog>
     }
 }
