@@ -194,7 +194,7 @@ async fn a_portal_mounts_and_unmounts_the_console_in_its_page() {
         h.wait_text("#console-root tbody", "the clusters in the portal's page", |t| t.contains("analytics-prod")).await;
         h.find(&format!("#console-root > .lakedeck.lakedeck-inline[data-theme='{theme}']")).await;
         assert_eq!(h.client.current_url().await.unwrap().path(), "/inpage/console/clusters");
-        assert_eq!(counts(&h).await["styles"], json!(2), "the console's two style sheets, added by mount()");
+        assert_eq!(counts(&h).await["styles"], json!(1), "the console's style sheet, added by mount()");
 
         // Styles: the portal's rules (serif font, square dark buttons, purple table borders) do not
         // reach into the console, and the console's do not reach out.
@@ -222,6 +222,8 @@ async fn a_portal_mounts_and_unmounts_the_console_in_its_page() {
         h.click("#console-root #nav-jobs").await;
         h.find("#console-root #job-name-filter").await;
         assert_eq!(h.client.current_url().await.unwrap().path(), "/inpage/console/jobs");
+        // The first view loaded on demand brought the views' style sheet (taken away again by unmount).
+        assert_eq!(h.eval("return document.querySelectorAll('link[data-lakedeck-views]').length").await, json!(1));
         h.click("#console-root #nav-clusters").await;
         h.find("#console-root tr[data-cluster-id]").await;
 
