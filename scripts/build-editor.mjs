@@ -35,11 +35,27 @@ try {
 const pkg = (name) => JSON.parse(readFileSync(join(tools, "node_modules", name, "package.json"), "utf8")).version;
 const banner = `/* Lakedeck SQL editor: CodeMirror ${pkg("@codemirror/view")} (view), lang-sql ${pkg("@codemirror/lang-sql")}, `
   + `Lezer; (c) Marijn Haverbeke and others, MIT license. */`;
+// CodeMirror's styles reach the page through style-mod, which writes a <style> element into a document's
+// head (allowed only for shadow roots are constructed sheets): blocked by the console's CSP (style-src 'self',
+// no 'unsafe-inline'). Patched at bundle time to use a constructed sheet (`adoptedStyleSheets`, CSSOM, which the
+// policy allows) for documents too; browsers without constructed sheets keep the <style> element.
+const constructedSheets = {
+  name: "style-mod-constructed-sheets",
+  setup(build) {
+    build.onLoad({ filter: /style-mod[\\/]src[\\/]style-mod\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const from = "if (!root.head && root.adoptedStyleSheets && win.CSSStyleSheet) {";
+      if (!source.includes(from)) throw new Error(`build-editor: unexpected ${args.path}: cannot route its styles through adoptedStyleSheets`);
+      return { contents: source.replace(from, "if (root.adoptedStyleSheets && win.CSSStyleSheet) {"), loader: "js" };
+    });
+  },
+};
 const result = await esbuild.build({
   entryPoints: [join(tools, "editor", "sql-editor.js")],
   absWorkingDir: tools,
   nodePaths: [join(tools, "node_modules")],
   bundle: true,
+  plugins: [constructedSheets],
   format: "esm",
   target: "es2020",
   minify: true,

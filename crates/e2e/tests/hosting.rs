@@ -9,7 +9,7 @@ use serde_json::json;
 
 /// Registered after a page load: every `securitypolicyviolation` event from then on.
 const WATCH: &str = "window.__violations = []; \
-    document.addEventListener('securitypolicyviolation', e => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));";
+    document.addEventListener('securitypolicyviolation', e => window.__violations.push(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_view_runs_under_the_policy_without_a_violation() {
@@ -109,7 +109,7 @@ async fn every_view_runs_under_the_policy_without_a_violation() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let seen: Vec<String> = serde_json::from_value(h.eval("return window.__violations").await).unwrap();
-    assert!(seen.iter().any(|v| v.starts_with("style-src")), "{seen:?}");
+    assert!(seen.iter().any(|v| v.contains(": style-src")), "{seen:?}");
     assert!(collector.reports().iter().any(|r| r.contains("style-src")), "{:?}", collector.reports());
     h.close().await;
 }

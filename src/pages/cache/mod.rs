@@ -91,7 +91,7 @@ pub fn UsageMeter(
     view! {
         <span class=format!("job-progress {}", class.unwrap_or_default())>
             <span class="meter" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || format!("{:.0}", pct()) aria-label=label>
-                <span class=tone style=move || format!("width: {:.1}%", pct())></span>
+                <span class=tone style:width=move || format!("{:.1}%", pct())></span>
             </span>
             <span class="meter-text">{text}</span>
         </span>
