@@ -200,8 +200,8 @@ async fn tag_in_bulk_filter_then_edit_simulate_and_save_a_policy() {
         tokio::time::sleep(Duration::from_millis(250)).await;
         n = running().await;
     }
-    // The recorded events name the rule that grew the group.
-    h.wait_text(".recorded-events", "the scale-out event", |t| t.contains("0 → 2")).await;
+    // (The recorded-events list shows the newest decisions first: with a 200 ms period, the periods
+    // skipped at the maximum soon push the scale-out rows off it, so the chart's count is what is checked.)
 
     for id in &ids {
         let r = api(&h, "POST", &format!("{jobs_path}/{id}/kill"), None).await;
