@@ -111,6 +111,9 @@ async fn mount_load_query_quota_and_free_from_the_cache_views() {
     // The workers hold the bytes (the Overview refreshes itself).
     h.goto("/cache").await;
     h.find("#cache-ring path.ring-arc").await;
+    // The arcs are drawn (the console's reset of host styles must not strip SVG presentation attributes).
+    let drawn = h.eval("const b = document.querySelector('#cache-ring path.ring-arc').getBBox(); return b.width > 0 && b.height > 0").await;
+    assert_eq!(drawn, serde_json::json!(true), "the hash ring's arcs have a size");
     let used = wait_sum(&h, ".cache-workers [data-used]", "used", "the loaded bytes", |v| v >= bytes as i64).await;
     assert!(used >= bytes as i64, "every loaded byte is on a worker: {used} of {bytes}");
     // What leaving would move, in both themes as axe sees them.
