@@ -15,8 +15,11 @@ pub async fn execute_sql(c: &ApiClient, cluster_id: &str, statement: &str) -> Re
     request(c, Service::Mrs, Method::Post, &sql_path(c, cluster_id), Some(&body)).await
 }
 
-pub async fn show_sql(c: &ApiClient, cluster_id: &str, sql_id: &str) -> Result<SqlExecution, ApiError> {
-    let path = format!("{}/{}", sql_path(c, cluster_id), enc(sql_id));
+/// ShowSqlResult. `wait_ms` > 0 asks the sandbox to answer as soon as the statement ends, within
+/// that many ms (its `wait_ms` extension); only for a sandbox endpoint.
+pub async fn show_sql(c: &ApiClient, cluster_id: &str, sql_id: &str, wait_ms: u32) -> Result<SqlExecution, ApiError> {
+    let wait = if wait_ms > 0 { format!("?wait_ms={wait_ms}") } else { String::new() };
+    let path = format!("{}/{}{wait}", sql_path(c, cluster_id), enc(sql_id));
     request::<_, ()>(c, Service::Mrs, Method::Get, &path, None).await
 }
 

@@ -14,6 +14,10 @@ pub fn status_poll_delay_ms(n: u32) -> u32 {
     }
 }
 
+/// ShowSqlResult's `wait_ms` when the endpoint is a sandbox: each poll is held until the statement
+/// ends or this long (the sandbox accepts up to 2000).
+pub const STATUS_LONG_POLL_MS: u32 = 1000;
+
 /// Milliseconds to wait before try number `failures` (1-based) after a status poll could not reach
 /// the service: 0.5, 1, 2, 4, 8 s, then every 10 s for as long as the user keeps the page.
 pub fn reconnect_delay_ms(failures: u32) -> u32 {

@@ -55,6 +55,14 @@ fn wait_until(s: &Server, c: &str, id: &str, done: impl Fn(&Value) -> bool) -> (
     }
 }
 
+/// ShowSqlResult with the sandbox's `wait_ms`; the answer and how long it took.
+fn show_waiting(s: &Server, c: &str, id: &str, wait_ms: u64) -> (Value, Duration) {
+    let t = Instant::now();
+    let r = s.get(&path(s, c, &format!("/{id}?wait_ms={wait_ms}")));
+    assert_eq!(r.status, 200, "{}", r.text());
+    (r.json(), t.elapsed())
+}
+
 fn wait_final(s: &Server, c: &str, id: &str) -> Value {
     wait_until(s, c, id, |v| ["FINISHED", "FAILED"].contains(&v["status"].as_str().unwrap())).0
 }
@@ -94,6 +102,12 @@ fn statements_run_archive_and_page() {
     assert_eq!(loc, format!("obs://lakedeck-sql-results/{}/{id}.csv", s.project));
     assert_eq!(archive(&s, loc), vec![vec!["n".to_string()], vec![LINEITEM_ROWS.to_string()]]);
     assert!(v["message"].as_str().unwrap().contains("1 rows"), "{v}");
+
+    // `wait_ms` (sandbox-only): one status request answers the end as soon as it happens.
+    let id = submit(&s, &c, "SELECT 2 AS two");
+    let (v, took) = show_waiting(&s, &c, &id, 2000);
+    assert_eq!((v["status"].as_str(), &v["content"]), (Some("FINISHED"), &json!([["two"], ["2"]])), "{v}");
+    assert!(took < Duration::from_millis(1500), "the held answer came {took:?} after the request");
 
     // Inline rows equal the archive (values with commas and quotes survive the CSV), custom archive folder.
     let v = execute(&s, &c, json!({"sql_type": "spark", "database": "default", "archive_path": "obs://my-results/q/nation/",
@@ -214,8 +228,13 @@ fn requests_are_checked() {
     let other = s.id_of("streaming-dev");
     s.get(&path(&s, &other, &format!("/{id}"))).assert_error(400, "MRS.0011");
     assert_eq!(wait_final(&s, &c, &id)["content"], json!([["one"], ["1"]]));
+    // `wait_ms` is a whole number of milliseconds up to 2000.
+    for bad in ["abc", "-1", "2001"] {
+        s.get(&path(&s, &c, &format!("/{id}?wait_ms={bad}"))).assert_error(400, "MRS.0002");
+    }
     // Without credentials: 401 like every API.
     s.request("GET", &path(&s, &c, &format!("/{id}")), &[], None).assert_error(401, "12000001");
+    s.request("GET", &path(&s, &c, &format!("/{id}?wait_ms=2000")), &[], None).assert_error(401, "12000001");
 }
 
 #[test]
@@ -224,10 +243,22 @@ fn cancel_stops_a_long_query() {
     let c = analytics(&s);
     let id = submit(&s, &c, CROSS_JOIN);
     wait_until(&s, &c, &id, |v| v["status"] == "RUNNING");
-    std::thread::sleep(Duration::from_millis(300));
-    let t = Instant::now();
-    let r = s.api("POST", &path(&s, &c, &format!("/{id}/cancel")), None);
-    assert_eq!((r.status, r.json()), (200, json!({"status": "SUCCEED"})));
+    // A held status request of a statement that does not end answers its status when the wait is up.
+    let (v, took) = show_waiting(&s, &c, &id, 300);
+    assert_eq!(v["status"], "RUNNING", "{v}");
+    assert!(took >= Duration::from_millis(300), "answered after {took:?}");
+    // One held while the cancel comes in answers the end at once.
+    let held = std::thread::scope(|scope| {
+        let held = scope.spawn(|| show_waiting(&s, &c, &id, 2000));
+        std::thread::sleep(Duration::from_millis(200));
+        let t = Instant::now();
+        let r = s.api("POST", &path(&s, &c, &format!("/{id}/cancel")), None);
+        assert_eq!((r.status, r.json()), (200, json!({"status": "SUCCEED"})));
+        let (v, _) = held.join().unwrap();
+        (v, t)
+    });
+    let (v, t) = held;
+    assert_eq!((v["status"].as_str(), v["message"].as_str()), (Some("FAILED"), Some("cancelled by user")), "the held answer");
     let v = show(&s, &c, &id);
     assert_eq!((v["status"].as_str(), v["message"].as_str()), (Some("FAILED"), Some("cancelled by user")));
     assert!(t.elapsed() < Duration::from_secs(2));

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use lakedeck_api::grid::ResultSet;
 use lakedeck_api::mrs_sql::{SqlExecution, MAX_PAGE_ROWS};
-use lakedeck_api::sqlrun::{inline_is_whole, reconnect_delay_ms, status_poll_delay_ms, RowTotal};
+use lakedeck_api::sqlrun::{inline_is_whole, reconnect_delay_ms, status_poll_delay_ms, RowTotal, STATUS_LONG_POLL_MS};
 
 use crate::api::sql::{execute_sql, show_sql, sql_rows};
 use crate::api::{ApiClient, ApiError, NETWORK};
@@ -56,7 +56,7 @@ pub enum RunError {
 }
 
 /// Runs `statement` to its final status (FINISHED or FAILED): ExecuteSql, then ShowSqlResult, the
-/// first time at once and then backing off (lakedeck_api::sqlrun). While the service cannot be
+/// first time at once and then backing off (lakedeck_api::sqlrun), or held by a sandbox until the end. While the service cannot be
 /// reached the status is asked again, backing off up to 10 s, for as long as `report` returns true
 /// (it returns false once the page is gone).
 pub async fn run_statement(client: &ApiClient, cluster: &str, statement: &str, report: &dyn Fn(Progress) -> bool) -> Result<SqlExecution, RunError> {
@@ -68,13 +68,20 @@ pub async fn run_statement(client: &ApiClient, cluster: &str, statement: &str, r
     if !report(Progress::Accepted(exec.id.clone())) {
         return Err(RunError::Abandoned);
     }
+    // A sandbox holds each status poll until the statement ends (`wait_ms`), so the end is seen
+    // the moment it happens; a cloud endpoint is polled on the back-off schedule.
+    let long_poll = if client.config.sandbox { STATUS_LONG_POLL_MS } else { 0 };
     let (mut polls, mut tries) = (0u32, 0u32);
     while !matches!(exec.status.as_str(), "FINISHED" | "FAILED") {
-        let wait = if tries > 0 { reconnect_delay_ms(tries) } else { status_poll_delay_ms(polls) };
+        let wait = match (tries, long_poll) {
+            (0, 0) => status_poll_delay_ms(polls),
+            (0, _) => 0,
+            _ => reconnect_delay_ms(tries),
+        };
         if wait > 0 {
             sleep(wait).await;
         }
-        match show_sql(client, cluster, &exec.id).await {
+        match show_sql(client, cluster, &exec.id, long_poll).await {
             Ok(next) => {
                 exec = next;
                 polls += 1;

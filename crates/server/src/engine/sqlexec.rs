@@ -88,7 +88,7 @@ impl SqlRecord {
         }
     }
 
-    fn is_final(&self) -> bool {
+    pub fn is_final(&self) -> bool {
         matches!(self.status.as_str(), "FINISHED" | "FAILED")
     }
 }
@@ -101,6 +101,8 @@ struct Running {
 #[derive(Default)]
 pub struct SqlRuntime {
     running: Mutex<HashMap<String, Running>>,
+    /// Woken whenever a statement ends, for ShowSqlResult's sandbox-only `wait_ms`.
+    ended: tokio::sync::Notify,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,6 +261,12 @@ impl Engine {
         Ok(record.wire())
     }
 
+    /// Woken each time any statement ends (finished, failed or cancelled). Register interest
+    /// (`Notified::enable`) before reading the record, so an end in between is not missed.
+    pub fn sql_ended(&self) -> &tokio::sync::Notify {
+        &self.sql.ended
+    }
+
     pub fn sql_execution(&self, project: &str, cluster: &str, sql_id: &str) -> Result<SqlRecord, EngineError> {
         self.store
             .read(|conn| load(conn, project, cluster, sql_id))?
@@ -287,6 +295,7 @@ impl Engine {
             save(conn, &record)?;
             Ok(Ok(self.archive_dir(cluster, &record.archive_path).ok().map(|d| tmp_name(&d, sql_id))))
         })?;
+        self.sql.ended.notify_waiters();
         match tmp {
             Err(message) => Ok(CancelOutcome::Failed(message)),
             Ok(tmp) => {
@@ -506,6 +515,7 @@ impl Engine {
             save(conn, &r)?;
             Ok(true)
         })?;
+        self.sql.ended.notify_waiters();
         if !kept {
             // A cancel won the race with the end of the query: its archive is not part of any record.
             if let Some(d) = dir {

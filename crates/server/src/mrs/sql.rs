@@ -48,10 +48,29 @@ pub async fn execute(State(st): State<Shared>, ids: ClusterPath, body: Bytes) ->
     Ok(json(StatusCode::OK, &answer))
 }
 
-/// ShowSqlResult.
-pub async fn show(State(st): State<Shared>, ids: SqlPath) -> Result<Response, ApiError> {
-    let record = run(&st, move |e| e.sql_execution(&ids.project, &ids.cluster, &ids.sql)).await.map_err(v2)?;
-    Ok(json(StatusCode::OK, &record.wire()))
+/// The longest `wait_ms` ShowSqlResult accepts.
+pub const MAX_STATUS_WAIT_MS: i64 = 2000;
+
+/// ShowSqlResult. Sandbox-only extension: `?wait_ms=N` (0 to 2000) holds the answer until the
+/// statement has ended or N ms have passed, so a client learns of the end at once instead of at
+/// its next poll (the console uses it when its config says `sandbox`).
+pub async fn show(State(st): State<Shared>, ids: SqlPath, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let q = QueryPairs::parse(q);
+    let wait = q.bounded("wait_ms", 0, 0, MAX_STATUS_WAIT_MS, V2_INVALID)? as u64;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(wait);
+    let ids = std::sync::Arc::new(ids);
+    let engine = st.engine.clone();
+    loop {
+        let ended = engine.sql_ended().notified();
+        let mut ended = std::pin::pin!(ended);
+        ended.as_mut().enable();
+        let at = ids.clone();
+        let record = run(&st, move |e| e.sql_execution(&at.project, &at.cluster, &at.sql)).await.map_err(v2)?;
+        if record.is_final() || tokio::time::Instant::now() >= deadline {
+            return Ok(json(StatusCode::OK, &record.wire()));
+        }
+        let _ = tokio::time::timeout_at(deadline, ended).await;
+    }
 }
 
 /// CancelSql.
