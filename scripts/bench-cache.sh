@@ -6,6 +6,9 @@
 # its own running time, timeElapsedMilliseconds), their ratio (goal: the load at least 0.5x of cp),
 # and the cost of polling progress: one more load polled every 20 ms, its time against the median,
 # and the latency of GET /api/v1/load?id= while the load runs.
+# Then the console half (crates/e2e/tests/bench_cache_render.rs): the release bundle in headless
+# Chromium, the Cache Jobs view holding 10,000 jobs (BENCH_CACHE_JOBS): open, page, filter and
+# refresh times, the render share after the data arrived, the longest frame and long tasks.
 # It prints figures; it does not fail on slowness.
 #
 # Server binary: the release build (built if missing). Override with LAKEDECK_BENCH_BIN.
@@ -13,6 +16,7 @@
 # work directory (default: a new directory under /tmp; use the disk you want to measure).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$ROOT/scripts/setup.sh"
 FILES="${BENCH_CACHE_FILES:-2000}"
 MB="${BENCH_CACHE_MB:-1024}"
 WORK="${BENCH_CACHE_DIR:-$(mktemp -d /tmp/lakedeck-bench-cache-XXXXXX)}"
@@ -127,3 +131,12 @@ lat = sorted(fast[2])
 print(f"polling every 20 ms: job {fast[0]:.2f} s ({rate(fast[0]):.1f} MB/s, {(fast[0] / load_med - 1) * 100:+.1f} % vs the median), "
       f"{len(lat)} progress GETs: p50 {statistics.median(lat):.1f} ms, p95 {lat[max(0, int(len(lat) * 0.95) - 1)]:.1f} ms, max {lat[-1]:.1f} ms")
 PY
+
+kill $PID 2>/dev/null || true
+wait $PID 2>/dev/null || true
+ensure_build_tools
+ensure_browser
+build_bundle
+say "console: the Cache Jobs view with ${BENCH_CACHE_JOBS:-10000} jobs (headless Chromium, release bundle)"
+LAKEDECK_SERVER_BIN="$BIN" DIST_DIR="$ROOT/dist" CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test --locked -q -p lakedeck-e2e --test bench_cache_render -- --ignored --nocapture

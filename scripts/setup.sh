@@ -26,6 +26,14 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" >/dev/null
 }
 
+# `cargo install` for the build tools. trunk's own release profile asks for fat LTO and one codegen unit,
+# minutes of a first run for tools that each run for seconds: they are built at opt-level 1 without LTO,
+# into one target dir so the dependencies they share (clap, serde, tokio …) compile once.
+install_tool() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    cargo install -q --target-dir "$ROOT/target/tools-build" "$@"
+}
+
 ensure_build_tools() {
   rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
     || { say "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
@@ -43,18 +51,18 @@ ensure_build_tools() {
   if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wbg"; then
     # Without --locked: the CLI's own lockfile names a crate version the registry mirror lacks.
     say "cargo install wasm-bindgen-cli $wbg (a few minutes, once)"
-    cargo install -q wasm-bindgen-cli --version "$wbg" --force
+    install_tool wasm-bindgen-cli --version "$wbg" --force
   fi
   # The CLI prints no version; cargo's install list knows it.
   if ! command -v wasm-split-cli >/dev/null \
     || ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
     say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (a few minutes, once)"
-    cargo install -q --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --force
+    install_tool --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --force
   fi
   if ! trunk --version 2>/dev/null | grep -qx "trunk $TRUNK_VERSION"; then
     # trunk 0.22.1 declares rustc 1.96.1 but builds and runs on 1.95.
     say "cargo install trunk $TRUNK_VERSION (10-18 minutes, once)"
-    cargo install -q --locked trunk --version "$TRUNK_VERSION" --ignore-rust-version --force
+    install_tool --locked trunk --version "$TRUNK_VERSION" --ignore-rust-version --force
   fi
 }
 

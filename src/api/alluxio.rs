@@ -77,11 +77,28 @@ fn path_body(path: &str) -> serde_json::Value {
 // ---------------------------------------------------------------------------------------------
 // Jobs
 
-/// Jobs of one kind, in submission order (`count` at most; the coordinator pages with `lastKey`).
-pub async fn list_jobs(c: &ApiClient, kind: JobKind, count: u32) -> Result<Vec<JobProgress>, ApiError> {
-    let path = format!("/api/v1/{}{}", kind.resource(), query_string(&[("count", count.to_string())]));
-    let list: JobList = get(c, &path).await?;
-    Ok(list.results)
+/// Jobs asked for per request while paging through a list.
+const LIST_PAGE: usize = 2000;
+/// Where paging stops even if the coordinator keeps answering (a week of jobs is far fewer).
+const LIST_LIMIT: usize = 100_000;
+
+/// Every job of one kind, in submission order: the coordinator answers at most `count` per
+/// request, so this follows `lastKey` (the last job's id) until a short page.
+pub async fn list_jobs(c: &ApiClient, kind: JobKind) -> Result<Vec<JobProgress>, ApiError> {
+    let mut all: Vec<JobProgress> = Vec::new();
+    loop {
+        let mut q = vec![("count", LIST_PAGE.to_string())];
+        if let Some(last) = all.last() {
+            q.push(("lastKey", last.id.clone()));
+        }
+        let page: JobList = get(c, &format!("/api/v1/{}{}", kind.resource(), query_string(&q))).await?;
+        let short = page.results.len() < LIST_PAGE;
+        let before = all.last().map(|j| j.id.clone());
+        all.extend(page.results);
+        if short || all.len() >= LIST_LIMIT || all.last().map(|j| &j.id) == before.as_ref() {
+            return Ok(all);
+        }
+    }
 }
 
 /// One job's progress by id, with the failed files when `file_list`.

@@ -17,13 +17,25 @@ pub type FieldProblem = (&'static str, Problem);
 /// The job types as they appear in a progress object's `type` and in the view's URL (lower case).
 pub const JOB_TYPES: [&str; 3] = ["load", "free", "rebalance"];
 
-/// The Jobs view's filters, kept in the URL (`?type=load&state=RUNNING`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Rows per page of the Jobs view: the coordinator keeps finished jobs a week, which can be
+/// thousands; only one page is ever in the DOM.
+pub const JOBS_PAGE_SIZE: usize = 50;
+
+/// The Jobs view's filters and page, kept in the URL (`?type=load&state=RUNNING&page=2`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobFilters {
     /// `load`, `free` or `rebalance`; empty = all.
     pub job_type: String,
     /// A job state (`RUNNING`…); empty = all.
     pub state: String,
+    /// 1-based page of the filtered, newest-first list.
+    pub page: usize,
+}
+
+impl Default for JobFilters {
+    fn default() -> JobFilters {
+        JobFilters { job_type: String::new(), state: String::new(), page: 1 }
+    }
 }
 
 impl JobFilters {
@@ -34,11 +46,33 @@ impl JobFilters {
             .map(|s| s.to_ascii_uppercase())
             .filter(|s| crate::alluxio::JOB_STATES.contains(&s.as_str()))
             .unwrap_or_default();
-        JobFilters { job_type, state }
+        let page = get("page").and_then(|p| crate::paging::parse_bounded(&p, 1, 1_000_000)).unwrap_or(1) as usize;
+        JobFilters { job_type, state, page }
     }
 
+    /// The URL's parameters; page 1 is left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
-        vec![("type", self.job_type.clone()), ("state", self.state.clone())]
+        let page = if self.page > 1 { self.page.to_string() } else { String::new() };
+        vec![("type", self.job_type.clone()), ("state", self.state.clone()), ("page", page)]
+    }
+
+    /// The same filters on another type or state start again at page 1.
+    pub fn refined(&self, job_type: Option<String>, state: Option<String>) -> JobFilters {
+        JobFilters {
+            job_type: job_type.unwrap_or_else(|| self.job_type.clone()),
+            state: state.unwrap_or_else(|| self.state.clone()),
+            page: 1,
+        }
+    }
+
+    /// The rows of the current page out of the filtered list, and the filtered count. A page
+    /// past the end (jobs aged out since the link was made) shows the last page.
+    pub fn page_of(&self, jobs: &[JobProgress]) -> (Vec<JobProgress>, usize) {
+        let matching: Vec<&JobProgress> = jobs.iter().filter(|j| self.matches(j)).collect();
+        let total = matching.len();
+        let page = self.page.min(crate::paging::page_count(total, JOBS_PAGE_SIZE));
+        let range = crate::paging::page_range(total, JOBS_PAGE_SIZE, page);
+        (matching[range].iter().map(|j| (*j).clone()).collect(), total)
     }
 
     pub fn matches(&self, job: &JobProgress) -> bool {
@@ -374,12 +408,35 @@ mod tests {
             "state" => Some("running".into()),
             _ => None,
         });
-        assert_eq!(f, JobFilters { job_type: "load".into(), state: "RUNNING".into() });
+        assert_eq!(f, JobFilters { job_type: "load".into(), state: "RUNNING".into(), page: 1 });
         assert!(f.matches(&job("LOAD", "RUNNING")));
         assert!(!f.matches(&job("FREE", "RUNNING")));
         assert!(!f.matches(&job("LOAD", "SUCCEEDED")));
         assert_eq!(JobFilters::from_query(|_| Some("bogus".into())), JobFilters::default());
-        assert_eq!(f.to_query(), vec![("type", "load".to_string()), ("state", "RUNNING".to_string())]);
+        assert_eq!(f.to_query(), vec![("type", "load".to_string()), ("state", "RUNNING".to_string()), ("page", String::new())]);
+    }
+
+    #[test]
+    fn pages_of_the_filtered_list() {
+        let jobs: Vec<JobProgress> = (0..120)
+            .map(|i| JobProgress { id: format!("j{i}"), ..job(if i % 2 == 0 { "LOAD" } else { "FREE" }, "SUCCEEDED") })
+            .collect();
+        let f = JobFilters::from_query(|k| (k == "page").then(|| "2".to_string()));
+        assert_eq!(f.page, 2);
+        assert_eq!(f.to_query()[2], ("page", "2".to_string()));
+        let (rows, total) = f.page_of(&jobs);
+        assert_eq!((rows.len(), total), (JOBS_PAGE_SIZE, 120));
+        assert_eq!(rows[0].id, "j50");
+        // Narrowing to LOAD leaves 60 jobs: page 2 holds the last 10 of them; a new filter starts at page 1.
+        let loads = JobFilters { job_type: "load".into(), ..f.clone() };
+        let (rows, total) = loads.page_of(&jobs);
+        assert_eq!((rows.len(), total, rows[0].id.as_str()), (10, 60, "j100"));
+        assert_eq!(f.refined(Some("load".into()), None).page, 1);
+        // A page past the end shows the last one; a bad page number is page 1.
+        let far = JobFilters { page: 99, ..JobFilters::default() };
+        assert_eq!(far.page_of(&jobs).0[0].id, "j100");
+        assert_eq!(JobFilters::from_query(|k| (k == "page").then(|| "0".to_string())).page, 1);
+        assert_eq!(JobFilters::default().page_of(&[]), (vec![], 0));
     }
 
     #[test]

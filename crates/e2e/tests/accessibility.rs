@@ -1,7 +1,8 @@
 //! The axe-core stage: every view and the states a user reaches in it (lists, details, forms with
 //! their errors, dialogs, the SQL editor with results and with an error, the shortcut sheet), in the
 //! dark and the light theme, with no critical or serious violation; and every view usable at 390 px
-//! (no sideways page scroll, the header tools on screen) with the SQL editor first at 800 px.
+//! (no sideways page scroll, the header tools on screen) with the SQL editor first at 800 px. The
+//! Tags, Scaling, EMR and Cache views are in both checks too.
 
 use fantoccini::key::Key;
 use lakedeck_e2e::Harness;
@@ -101,8 +102,34 @@ async fn every_view_has_no_critical_or_serious_violation_in_either_theme() {
     h.find("#settings-title").await;
     check(&h, &mut report, "settings").await;
 
+    // The views added after the MRS ones: tags, scaling, EMR and the cache (whose forms and
+    // states crates/e2e/tests/cache.rs checks as it goes).
+    for (path, ready, state) in later_views(&cluster) {
+        h.goto(&path).await;
+        h.find(ready).await;
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        check(&h, &mut report, state).await;
+    }
+
     assert!(report.is_empty(), "axe-core: critical or serious violations:\n{report}");
     h.close().await;
+}
+
+/// The Tags, Scaling, EMR and Cache views: path, an element that shows the view is there, a name.
+fn later_views(cluster: &str) -> Vec<(String, &'static str, &'static str)> {
+    vec![
+        ("/tags".to_string(), "#tags-view tbody tr", "tags"),
+        ("/scaling".to_string(), "#scaling-overview tbody tr", "scaling overview"),
+        (format!("/clusters/{cluster}/scaling"), "#cluster-scaling", "a cluster's scaling policy"),
+        ("/emr/runs".to_string(), "#runs-view", "EMR job runs"),
+        ("/emr/runs/submit".to_string(), "#submit-run-title", "EMR submit form"),
+        ("/emr/flows".to_string(), "#flows-view", "EMR flow jobs"),
+        ("/cache".to_string(), "#cache-overview tbody tr", "cache overview"),
+        ("/cache/jobs".to_string(), "#jobs-pager", "cache jobs"),
+        ("/cache/namespace".to_string(), "#cache-namespace", "cache namespace"),
+        ("/cache/policies".to_string(), "#cache-policies", "cache policies"),
+        ("/cache/maintenance".to_string(), "#cache-maintenance", "cache maintenance"),
+    ]
 }
 
 /// How far the page scrolls sideways (0 when it fits the window).
@@ -126,7 +153,10 @@ async fn every_view_fits_a_phone_and_the_editor_comes_first_at_800_px() {
         ("/jobs/submit".to_string(), "#job-submit"),
         ("/sql".to_string(), "#sql-editor .cm-content"),
         ("/settings".to_string(), "#settings-title"),
-    ] {
+    ]
+    .into_iter()
+    .chain(later_views(&cluster).into_iter().map(|(path, ready, _)| (path, ready)))
+    {
         h.goto(&path).await;
         h.find(ready).await;
         // Let late content (tables, the editor) lay out.

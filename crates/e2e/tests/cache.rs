@@ -105,6 +105,9 @@ async fn mount_load_query_quota_and_free_from_the_cache_views() {
     h.goto("/cache/jobs?type=load&state=SUCCEEDED").await;
     h.wait_text(".cache-jobs-table", "the load in the filtered list", |t| t.contains("e2e-li")).await;
     assert_eq!(h.find("#job-type-filter").await.prop("value").await.unwrap().as_deref(), Some("load"));
+    // The pager counts what the filters leave (its pages are in the URL too: bench_cache_render.rs pages 10,000 jobs).
+    let range = h.text("#jobs-pager .pager-range").await;
+    assert_eq!(range.trim(), "1–1 of 1", "one load job matches");
     h.goto("/cache/jobs?type=free").await;
     h.wait_text(".cache-jobs-table", "no load among the free jobs", |t| !t.contains("e2e-li")).await;
 

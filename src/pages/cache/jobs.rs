@@ -1,6 +1,6 @@
 //! `/cache/jobs`: load, free and rebalance jobs in one table — state, progress by bytes, files
-//! scanned and failed, elapsed time and throughput — filtered by type and state in the URL
-//! (`?type=load&state=RUNNING`), refreshed every two seconds while a job runs (and only now and
+//! scanned and failed, elapsed time and throughput — filtered by type and state and paged, all in
+//! the URL (`?type=load&state=RUNNING&page=2`), refreshed every two seconds while a job runs (and only now and
 //! then otherwise, never while the tab is hidden). Stop and resume from the row; `?submit=load`
 //! (`free`, `rebalance`) opens the submit form of that type, with the mounts to pick paths from.
 
@@ -9,7 +9,7 @@ use std::time::Duration;
 use lakedeck_api::alluxio::{JobProgress, MountPoint, WorkerNode, JOB_STATES};
 use lakedeck_api::alluxio_view::{
     any_active, can_resume, can_stop, job_fraction, problem_for, scanned_files, sort_newest_first, throughput, FieldProblem, JobDraft,
-    JobFilters, RebalanceDraft,
+    JobFilters, RebalanceDraft, JOBS_PAGE_SIZE,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -17,14 +17,11 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use super::{job_href, job_state_label, kind_label, CacheTabs, JobStateChip, UsageMeter};
 use crate::api::alluxio::{list_jobs, list_mounts, list_nodes, resume_job, stop_job, submit_job, submit_rebalance, JobKind};
 use crate::api::{query_string, ApiError};
-use crate::components::{described_by, Column, DataTable, ErrorPanel, FormField, ProgressBar, SelectField, Spinner, TextField};
+use crate::components::{described_by, Column, DataTable, ErrorPanel, FormField, Pager, ProgressBar, SelectField, Spinner, TextField};
 use crate::i18n::{format, problem};
 use crate::state::session::SessionExt;
 use crate::state::{run_effect, use_adaptive_polling, use_session, use_write_block, RefreshBus};
 use crate::{t, tr};
-
-/// Jobs asked for per type (the coordinator keeps finished ones 7 days).
-const LIST_COUNT: u32 = 1000;
 
 /// The job's type as an enum (LOAD when the coordinator does not say).
 pub fn kind_of(job: &JobProgress) -> JobKind {
@@ -54,13 +51,13 @@ pub fn progress_text(job: &JobProgress) -> String {
     }
 }
 
-/// Every job of every type (each list is its own request: one failing does not hide the others'
-/// jobs, its error is shown).
+/// Every job of every type, newest first (each type is its own list: one failing does not hide
+/// the others' jobs, its error is shown).
 async fn all_jobs(client: crate::api::ApiClient) -> (Vec<JobProgress>, Vec<ApiError>) {
     let mut jobs = Vec::new();
     let mut errors = Vec::new();
     for kind in JobKind::ALL {
-        match list_jobs(&client, kind, LIST_COUNT).await {
+        match list_jobs(&client, kind).await {
             Ok(mut list) => {
                 for j in &mut list {
                     if j.job_type.is_empty() {
@@ -100,10 +97,14 @@ pub fn CacheJobs() -> impl IntoView {
         all_jobs(session.client())
     });
     run_effect(move || data.with(|d| if let Some((jobs, _)) = d { running.set(any_active(jobs)) }));
-    let rows = Memo::new(move |_| {
+    // Only the page's rows are cloned and compared, so a poll that changed nothing on this page
+    // touches no DOM.
+    let page = Memo::new(move |_| {
         let f = filters.get();
-        data.with(|d| d.as_ref().map(|(jobs, _)| jobs.iter().filter(|j| f.matches(j)).cloned().collect::<Vec<_>>()).unwrap_or_default())
+        data.with(|d| d.as_ref().map(|(jobs, _)| f.page_of(jobs)).unwrap_or_default())
     });
+    let rows = Signal::derive(move || page.with(|(rows, _)| rows.clone()));
+    let total = Signal::derive(move || page.with(|(_, total)| *total as i64));
     let errors = Memo::new(move |_| data.with(|d| d.as_ref().map(|(_, e)| e.clone()).unwrap_or_default()));
     let busy = RwSignal::new(false);
     let ro = use_write_block();
@@ -132,6 +133,9 @@ pub fn CacheJobs() -> impl IntoView {
             <Transition fallback=|| view! { <Spinner/> } set_pending=busy.write_only()>
                 {move || data.with(|_| ())}
                 <JobsTable rows=rows/>
+                <Pager id="jobs-pager" label=tr!(cache.job_pages) page=Signal::derive(move || filters.with(|f| f.page) as u32)
+                    page_size=Signal::derive(|| JOBS_PAGE_SIZE as u32) total=total
+                    on_page=Callback::new(move |n: u32| go.run((JobFilters { page: n as usize, ..filters.get_untracked() }, submit_kind.get_untracked())))/>
             </Transition>
         </section>
     }
@@ -153,9 +157,9 @@ fn JobFiltersBar(#[prop(into)] filters: Signal<JobFilters>, on_change: Callback<
     view! {
         <div class="filters" role="search">
             <SelectField id="job-type-filter" label=tr!(cache.filter_type) value=Signal::derive(move || filters.with(|f| f.job_type.clone()))
-                options=types on_change=Callback::new(move |v: String| on_change.run(JobFilters { job_type: v, ..filters.get_untracked() }))/>
+                options=types on_change=Callback::new(move |v: String| on_change.run(filters.with_untracked(|f| f.refined(Some(v), None))))/>
             <SelectField id="job-state-filter" label=tr!(cache.filter_state) value=Signal::derive(move || filters.with(|f| f.state.clone()))
-                options=states on_change=Callback::new(move |v: String| on_change.run(JobFilters { state: v, ..filters.get_untracked() }))/>
+                options=states on_change=Callback::new(move |v: String| on_change.run(filters.with_untracked(|f| f.refined(None, Some(v)))))/>
         </div>
     }
 }
