@@ -6,7 +6,7 @@
 //! cargo test -p lakedeck-e2e --test bench_cache_render -- --ignored --nocapture
 //! ```
 //!
-//! The jobs go straight into the sandbox's job table (finished loads, frees and rebalances of the
+//! The jobs go straight into the coordinator's job table (`DATA_DIR/alluxio/coordinator.db`) (finished loads, frees and rebalances of the
 //! last six days, the shape the coordinator keeps for a week). Headless Chromium opens the view
 //! from the Overview's tab, pages forward ten times, narrows by type and by state, and refreshes,
 //! while a `requestAnimationFrame` loop and a long-task observer watch the main thread. Printed per
@@ -33,7 +33,7 @@ const firstKey = () => (document.querySelector('#cache-jobs tr[data-job]') || {}
 const range = () => (document.querySelector('#jobs-pager .pager-range') || {}).textContent || '';
 const until = (cond) => new Promise((resolve, reject) => {
   const start = performance.now();
-  const poll = () => cond() ? resolve() : performance.now() - start > 30000 ? reject(new Error('timeout')) : setTimeout(poll, 1);
+  const poll = () => cond() ? resolve() : performance.now() - start > 60000 ? reject(new Error('timeout in ' + phase + ': ' + rows() + ' rows, range ' + range())) : setTimeout(poll, 1);
   poll();
 });
 const frame = () => new Promise(r => requestAnimationFrame(() => r()));
@@ -117,7 +117,8 @@ fn stats(label: &str, v: &Value) {
 
 /// Writes `n` finished jobs in the record format the sandbox's cache engine keeps.
 fn insert_jobs(h: &Harness, n: u64) {
-    let mut db = h.db();
+    let mut db = rusqlite::Connection::open(h.data_dir.join("alluxio/coordinator.db")).expect("the coordinator's database");
+    db.busy_timeout(std::time::Duration::from_secs(10)).expect("busy timeout");
     let tx = db.transaction().expect("transaction");
     let base: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM jobs", [], |r| r.get(0)).expect("jobs table");
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
@@ -132,7 +133,7 @@ fn insert_jobs(h: &Harness, n: u64) {
                 1..=5 => "FREE",
                 _ => "LOAD",
             };
-            let state = match i % 50 {
+            let state = match i % 49 {
                 7 => "FAILED",
                 13 => "STOPPED",
                 _ => "SUCCEEDED",
@@ -169,7 +170,7 @@ fn insert_jobs(h: &Harness, n: u64) {
 async fn bench_cache_jobs_view_render() {
     let n: u64 = std::env::var("BENCH_CACHE_JOBS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let h = Harness::start(1000).await;
-    // The cache engine creates its tables on the first coordinator call; the Overview makes one.
+    // The Overview first: the coordinator is up (its database is DATA_DIR/alluxio/coordinator.db).
     h.goto("/cache").await;
     h.find("#cache-tab-jobs").await;
     let t = std::time::Instant::now();
@@ -182,6 +183,8 @@ async fn bench_cache_jobs_view_render() {
     h.goto("/cache").await;
     h.find("#cache-tab-jobs").await;
 
+    let wait = Some(std::time::Duration::from_secs(300));
+    h.client.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(wait, wait, wait)).await.expect("script timeout");
     let r = h.client.execute_async(SCRIPT, vec![]).await.expect("benchmark script");
     assert!(r.get("error").is_none(), "benchmark script failed: {r}");
     let open = &r["open"];
@@ -204,6 +207,11 @@ async fn bench_cache_jobs_view_render() {
             long.len(),
             long
         );
+    }
+    if let Some(secs) = std::env::var("BENCH_CACHE_HOLD_SECS").ok().and_then(|v| v.parse().ok()) {
+        // Keeps the server up for a profiler or a look by hand.
+        println!("holding {} for {secs} s", h.base);
+        tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
     }
     h.close().await;
 }
