@@ -93,9 +93,12 @@ pub async fn list_jobs(c: &ApiClient, kind: JobKind) -> Result<Vec<JobProgress>,
         }
         let page: JobList = get(c, &format!("/api/v1/{}{}", kind.resource(), query_string(&q))).await?;
         let short = page.results.len() < LIST_PAGE;
-        let before = all.last().map(|j| j.id.clone());
-        all.extend(page.results);
-        if short || all.len() >= LIST_LIMIT || all.last().map(|j| &j.id) == before.as_ref() {
+        // A coordinator that ignored `lastKey` would answer the same page again.
+        let repeated = !all.is_empty() && page.results.last().map(|j| &j.id) == all.last().map(|j| &j.id);
+        if !repeated {
+            all.extend(page.results);
+        }
+        if short || repeated || all.len() >= LIST_LIMIT {
             return Ok(all);
         }
     }

@@ -610,3 +610,34 @@ impl Harness {
         report
     }
 }
+
+/// Prints a benchmark's samples (a JSON array of milliseconds): count, p50, p95 and max.
+pub fn print_timings(label: &str, samples: &serde_json::Value) {
+    let mut xs: Vec<f64> = samples.as_array().map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect()).unwrap_or_default();
+    xs.sort_by(f64::total_cmp);
+    if xs.is_empty() {
+        println!("{label:<40} (no samples)");
+        return;
+    }
+    let at = |p: f64| xs[((xs.len() as f64 - 1.0) * p).round() as usize];
+    println!("{label:<40} n={:<3} p50 {:>7.1} ms   p95 {:>7.1} ms   max {:>7.1} ms", xs.len(), at(0.5), at(0.95), xs[xs.len() - 1]);
+}
+
+/// Prints, per phase of a view benchmark, the longest frame and the long tasks its page script
+/// collected: `result.frames[key]` is `[longest ms, frame count]`, `result.longTasks[key]` the
+/// long tasks' durations. `phases` pairs each key with the words printed after "while".
+pub fn print_main_thread(result: &serde_json::Value, phases: &[(&str, &str)]) {
+    for (key, words) in phases {
+        let f = &result["frames"][key];
+        let long: Vec<f64> =
+            result["longTasks"][key].as_array().map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect()).unwrap_or_default();
+        println!(
+            "{:<40} longest frame {:>6.1} ms over {} frames; {} long task(s) over 50 ms {:?}",
+            format!("while {words}"),
+            f[0].as_f64().unwrap_or(0.0),
+            f[1],
+            long.len(),
+            long
+        );
+    }
+}

@@ -14,8 +14,8 @@
 //! parsing, sorting, filtering, rendering), the list requests, the longest frame and every long
 //! task (over 50 ms). Goals: the view renders in 100 ms or less, no frame over 50 ms.
 
-use lakedeck_e2e::Harness;
-use serde_json::{json, Value};
+use lakedeck_e2e::{print_main_thread, print_timings, Harness};
+use serde_json::json;
 
 const SCRIPT: &str = r##"
 const done = arguments[arguments.length - 1];
@@ -104,17 +104,6 @@ const select = (id, value) => {
 })().catch(e => done({ error: String(e) }));
 "##;
 
-fn stats(label: &str, v: &Value) {
-    let mut xs: Vec<f64> = v.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
-    xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    if xs.is_empty() {
-        println!("{label:<40} (no samples)");
-        return;
-    }
-    let at = |p: f64| xs[((xs.len() as f64 - 1.0) * p).round() as usize];
-    println!("{label:<40} n={:<3} p50 {:>7.1} ms   p95 {:>7.1} ms   max {:>7.1} ms", xs.len(), at(0.5), at(0.95), xs[xs.len() - 1]);
-}
-
 /// Writes `n` finished jobs in the record format the sandbox's cache engine keeps.
 fn insert_jobs(h: &Harness, n: u64) {
     let mut db = rusqlite::Connection::open(h.data_dir.join("alluxio/coordinator.db")).expect("the coordinator's database");
@@ -193,21 +182,10 @@ async fn bench_cache_jobs_view_render() {
     println!("{:<40} {:>7.1} ms", "open (tab click to 50 rows painted)", open["total"].as_f64().unwrap_or(0.0));
     println!("{:<40} {:>7.1} ms", "  of which the list requests", open["fetch"].as_f64().unwrap_or(0.0));
     println!("{:<40} {:>7.1} ms", "  render after the last answer", open["afterData"].as_f64().unwrap_or(0.0));
-    stats("next page (click to new rows)", &r["pages"]);
-    stats("type, state, all types (select to rows)", &r["filters"]);
+    print_timings("next page (click to new rows)", &r["pages"]);
+    print_timings("type, state, all types (select to rows)", &r["filters"]);
     println!("{:<40} {:>7.1} ms ({} requests)", "refresh (click to last answer)", r["refresh"]["fetch"].as_f64().unwrap_or(0.0), r["refresh"]["requests"]);
-    for phase in ["open", "pages", "filters", "refresh"] {
-        let f = &r["frames"][phase];
-        let long: Vec<f64> = r["longTasks"][phase].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
-        println!(
-            "{:<40} longest frame {:>6.1} ms over {} frames; {} long task(s) over 50 ms {:?}",
-            format!("while {phase}"),
-            f[0].as_f64().unwrap_or(0.0),
-            f[1],
-            long.len(),
-            long
-        );
-    }
+    print_main_thread(&r, &[("open", "opening"), ("pages", "paging"), ("filters", "filtering"), ("refresh", "refreshing")]);
     if let Some(secs) = std::env::var("BENCH_CACHE_HOLD_SECS").ok().and_then(|v| v.parse().ok()) {
         // Keeps the server up for a profiler or a look by hand.
         println!("holding {} for {secs} s", h.base);

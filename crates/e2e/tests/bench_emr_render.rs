@@ -17,8 +17,7 @@
 #[allow(dead_code)] // T0 is for the server benchmark.
 mod emr_runs;
 
-use lakedeck_e2e::Harness;
-use serde_json::Value;
+use lakedeck_e2e::{print_main_thread, print_timings, Harness};
 
 const SCRIPT: &str = r##"
 const done = arguments[arguments.length - 1];
@@ -95,17 +94,6 @@ const pagerButton = (n) => document.querySelector(`#runs-pager button:nth-of-typ
 })().catch(e => done({ error: String(e) }));
 "##;
 
-fn stats(label: &str, v: &Value) {
-    let mut xs: Vec<f64> = v.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
-    xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    if xs.is_empty() {
-        println!("{label:<36} (no samples)");
-        return;
-    }
-    let at = |p: f64| xs[((xs.len() as f64 - 1.0) * p).round() as usize];
-    println!("{label:<36} n={:<3} p50 {:>7.1} ms   p95 {:>7.1} ms   max {:>7.1} ms", xs.len(), at(0.5), at(0.95), xs[xs.len() - 1]);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: run with --ignored --nocapture (scripts/bench-emr.sh)"]
 async fn bench_job_runs_view_render() {
@@ -131,22 +119,11 @@ async fn bench_job_runs_view_render() {
 
     let r = h.client.execute_async(SCRIPT, vec![]).await.expect("benchmark script");
     assert!(r.get("error").is_none(), "benchmark script failed: {r}");
-    stats("next page (click to new rows)", &r["forward"]);
-    stats("previous page (remembered token)", &r["back"]);
-    stats("state chip, then tag filter", &r["filters"]);
-    stats("server, request to first byte", &r["server"]);
+    print_timings("next page (click to new rows)", &r["forward"]);
+    print_timings("previous page (remembered token)", &r["back"]);
+    print_timings("state chip, then tag filter", &r["filters"]);
+    print_timings("server, request to first byte", &r["server"]);
     println!("{:<36} {}", "after the filters", r["range"].as_str().unwrap_or(""));
-    for phase in ["forward", "back", "filters"] {
-        let f = &r["frames"][phase];
-        let long: Vec<f64> = r["longTasks"][phase].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
-        println!(
-            "{:<36} longest frame {:>6.1} ms over {} frames; {} long task(s) over 50 ms {:?}",
-            format!("while {phase}"),
-            f[0].as_f64().unwrap_or(0.0),
-            f[1],
-            long.len(),
-            long
-        );
-    }
+    print_main_thread(&r, &[("forward", "forward"), ("back", "back"), ("filters", "filters")]);
     h.close().await;
 }

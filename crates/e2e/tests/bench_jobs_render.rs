@@ -16,8 +16,7 @@
 #[allow(dead_code)] // T0 is for the server benchmark.
 mod records;
 
-use lakedeck_e2e::{Harness, PROJECT};
-use serde_json::Value;
+use lakedeck_e2e::{print_main_thread, print_timings, Harness, PROJECT};
 
 const PAGE: &str = "?state=FINISHED&type=SparkSql&name=etl&dir=asc&page=3&size=50";
 
@@ -73,17 +72,6 @@ const idle = () => new Promise(r => setTimeout(r, 150));
 })().catch(e => done({ error: String(e) }));
 "#;
 
-fn stats(label: &str, v: &Value) {
-    let mut xs: Vec<f64> = v.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
-    xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    if xs.is_empty() {
-        println!("{label:<34} (no samples)");
-        return;
-    }
-    let at = |p: f64| xs[((xs.len() as f64 - 1.0) * p).round() as usize];
-    println!("{label:<34} n={:<3} p50 {:>7.1} ms   p95 {:>7.1} ms   max {:>7.1} ms", xs.len(), at(0.5), at(0.95), xs[xs.len() - 1]);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: run with --ignored --nocapture (scripts/bench-jobs.sh)"]
 async fn bench_jobs_view_render() {
@@ -108,20 +96,9 @@ async fn bench_jobs_view_render() {
 
     let r = h.client.execute_async(SCRIPT, vec![]).await.expect("benchmark script");
     assert!(r.get("error").is_none(), "benchmark script failed: {r}");
-    stats("page change (click to new rows)", &r["pages"]);
-    stats("refresh (click to settled table)", &r["refreshes"]);
-    stats("server, request to first byte", &r["server"]);
-    for phase in ["pages", "refreshes"] {
-        let f = &r["frames"][phase];
-        let long: Vec<f64> = r["longTasks"][phase].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
-        println!(
-            "{:<34} longest frame {:>6.1} ms over {} frames; {} long task(s) over 50 ms {:?}",
-            format!("while {}", if phase == "pages" { "paging" } else { "refreshing" }),
-            f[0].as_f64().unwrap_or(0.0),
-            f[1],
-            long.len(),
-            long
-        );
-    }
+    print_timings("page change (click to new rows)", &r["pages"]);
+    print_timings("refresh (click to settled table)", &r["refreshes"]);
+    print_timings("server, request to first byte", &r["server"]);
+    print_main_thread(&r, &[("pages", "paging"), ("refreshes", "refreshing")]);
     h.close().await;
 }
