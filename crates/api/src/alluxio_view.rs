@@ -17,11 +17,16 @@ pub type FieldProblem = (&'static str, Problem);
 /// The job types as they appear in a progress object's `type` and in the view's URL (lower case).
 pub const JOB_TYPES: [&str; 3] = ["load", "free", "rebalance"];
 
-/// Rows per page of the Jobs view: the coordinator keeps finished jobs a week, which can be
+/// Rows per page the Jobs view offers. The coordinator keeps finished jobs a week, which can be
 /// thousands; only one page is ever in the DOM.
-pub const JOBS_PAGE_SIZE: usize = 50;
+pub const JOBS_PAGE_SIZES: [usize; 3] = [10, 20, 50];
 
-/// The Jobs view's filters and page, kept in the URL (`?type=load&state=RUNNING&page=2`).
+/// Rows per page until the user picks another size: the EMR views' default. It also keeps a page
+/// change within one frame budget with 10,000 jobs listed (the README's cache benchmark).
+pub const JOBS_PAGE_SIZE: usize = 20;
+
+/// The Jobs view's filters, page and page size, kept in the URL
+/// (`?type=load&state=RUNNING&page=2&size=50`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobFilters {
     /// `load`, `free` or `rebalance`; empty = all.
@@ -30,11 +35,13 @@ pub struct JobFilters {
     pub state: String,
     /// 1-based page of the filtered, newest-first list.
     pub page: usize,
+    /// Rows per page, one of [`JOBS_PAGE_SIZES`].
+    pub size: usize,
 }
 
 impl Default for JobFilters {
     fn default() -> JobFilters {
-        JobFilters { job_type: String::new(), state: String::new(), page: 1 }
+        JobFilters { job_type: String::new(), state: String::new(), page: 1, size: JOBS_PAGE_SIZE }
     }
 }
 
@@ -47,13 +54,18 @@ impl JobFilters {
             .filter(|s| crate::alluxio::JOB_STATES.contains(&s.as_str()))
             .unwrap_or_default();
         let page = get("page").and_then(|p| crate::paging::parse_bounded(&p, 1, 1_000_000)).unwrap_or(1) as usize;
-        JobFilters { job_type, state, page }
+        let size = get("size")
+            .and_then(|s| s.trim().parse::<usize>().ok())
+            .filter(|n| JOBS_PAGE_SIZES.contains(n))
+            .unwrap_or(JOBS_PAGE_SIZE);
+        JobFilters { job_type, state, page, size }
     }
 
-    /// The URL's parameters; page 1 is left out.
+    /// The URL's parameters; page 1 and the default size are left out.
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let page = if self.page > 1 { self.page.to_string() } else { String::new() };
-        vec![("type", self.job_type.clone()), ("state", self.state.clone()), ("page", page)]
+        let size = if self.size != JOBS_PAGE_SIZE { self.size.to_string() } else { String::new() };
+        vec![("type", self.job_type.clone()), ("state", self.state.clone()), ("page", page), ("size", size)]
     }
 
     /// The same filters on another type or state start again at page 1.
@@ -62,7 +74,14 @@ impl JobFilters {
             job_type: job_type.unwrap_or_else(|| self.job_type.clone()),
             state: state.unwrap_or_else(|| self.state.clone()),
             page: 1,
+            size: self.size,
         }
+    }
+
+    /// Another page size starts again at page 1 (the old page number would point elsewhere).
+    pub fn resized(&self, size: usize) -> JobFilters {
+        let size = if JOBS_PAGE_SIZES.contains(&size) { size } else { JOBS_PAGE_SIZE };
+        JobFilters { page: 1, size, ..self.clone() }
     }
 
     /// The rows of the current page out of the filtered list, and the filtered count. A page
@@ -70,8 +89,8 @@ impl JobFilters {
     pub fn page_of(&self, jobs: &[JobProgress]) -> (Vec<JobProgress>, usize) {
         let matching: Vec<&JobProgress> = jobs.iter().filter(|j| self.matches(j)).collect();
         let total = matching.len();
-        let page = self.page.min(crate::paging::page_count(total, JOBS_PAGE_SIZE));
-        let range = crate::paging::page_range(total, JOBS_PAGE_SIZE, page);
+        let page = self.page.min(crate::paging::page_count(total, self.size));
+        let range = crate::paging::page_range(total, self.size, page);
         (matching[range].iter().map(|j| (*j).clone()).collect(), total)
     }
 
@@ -408,12 +427,15 @@ mod tests {
             "state" => Some("running".into()),
             _ => None,
         });
-        assert_eq!(f, JobFilters { job_type: "load".into(), state: "RUNNING".into(), page: 1 });
+        assert_eq!(f, JobFilters { job_type: "load".into(), state: "RUNNING".into(), page: 1, size: JOBS_PAGE_SIZE });
         assert!(f.matches(&job("LOAD", "RUNNING")));
         assert!(!f.matches(&job("FREE", "RUNNING")));
         assert!(!f.matches(&job("LOAD", "SUCCEEDED")));
         assert_eq!(JobFilters::from_query(|_| Some("bogus".into())), JobFilters::default());
-        assert_eq!(f.to_query(), vec![("type", "load".to_string()), ("state", "RUNNING".to_string()), ("page", String::new())]);
+        assert_eq!(
+            f.to_query(),
+            vec![("type", "load".to_string()), ("state", "RUNNING".to_string()), ("page", String::new()), ("size", String::new())]
+        );
     }
 
     #[test]
@@ -421,19 +443,31 @@ mod tests {
         let jobs: Vec<JobProgress> = (0..120)
             .map(|i| JobProgress { id: format!("j{i}"), ..job(if i % 2 == 0 { "LOAD" } else { "FREE" }, "SUCCEEDED") })
             .collect();
-        let f = JobFilters::from_query(|k| (k == "page").then(|| "2".to_string()));
-        assert_eq!(f.page, 2);
-        assert_eq!(f.to_query()[2], ("page", "2".to_string()));
+        let f = JobFilters::from_query(|k| match k {
+            "page" => Some("2".to_string()),
+            "size" => Some("50".to_string()),
+            _ => None,
+        });
+        assert_eq!((f.page, f.size), (2, 50));
+        assert_eq!(f.to_query()[2..], [("page", "2".to_string()), ("size", "50".to_string())]);
         let (rows, total) = f.page_of(&jobs);
-        assert_eq!((rows.len(), total), (JOBS_PAGE_SIZE, 120));
+        assert_eq!((rows.len(), total), (50, 120));
         assert_eq!(rows[0].id, "j50");
         // Narrowing to LOAD leaves 60 jobs: page 2 holds the last 10 of them; a new filter starts at page 1.
         let loads = JobFilters { job_type: "load".into(), ..f.clone() };
         let (rows, total) = loads.page_of(&jobs);
         assert_eq!((rows.len(), total, rows[0].id.as_str()), (10, 60, "j100"));
-        assert_eq!(f.refined(Some("load".into()), None).page, 1);
+        let refined = f.refined(Some("load".into()), None);
+        assert_eq!((refined.page, refined.size), (1, 50));
+        // Another size starts at page 1; a size the view does not offer is the default.
+        assert_eq!(f.resized(10), JobFilters { page: 1, size: 10, ..f.clone() });
+        assert_eq!(f.resized(7).size, JOBS_PAGE_SIZE);
+        assert_eq!(JobFilters::from_query(|k| (k == "size").then(|| "1000".to_string())).size, JOBS_PAGE_SIZE);
+        // The default size: 120 jobs are six pages of 20.
+        let (rows, total) = JobFilters { page: 6, ..JobFilters::default() }.page_of(&jobs);
+        assert_eq!((rows.len(), total, rows[0].id.as_str()), (JOBS_PAGE_SIZE, 120, "j100"));
         // A page past the end shows the last one; a bad page number is page 1.
-        let far = JobFilters { page: 99, ..JobFilters::default() };
+        let far = JobFilters { page: 99, size: 50, ..JobFilters::default() };
         assert_eq!(far.page_of(&jobs).0[0].id, "j100");
         assert_eq!(JobFilters::from_query(|k| (k == "page").then(|| "0".to_string())).page, 1);
         assert_eq!(JobFilters::default().page_of(&[]), (vec![], 0));

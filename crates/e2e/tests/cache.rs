@@ -108,6 +108,19 @@ async fn mount_load_query_quota_and_free_from_the_cache_views() {
     // The pager counts what the filters leave (its pages are in the URL too: bench_cache_render.rs pages 10,000 jobs).
     let range = h.text("#jobs-pager .pager-range").await;
     assert_eq!(range.trim(), "1–1 of 1", "one load job matches");
+    // The page size is picked in the pager and kept in the URL with the filters.
+    assert_eq!(h.find("#jobs-pager-size").await.prop("value").await.unwrap().as_deref(), Some("20"), "20 rows per page by default");
+    h.find("#jobs-pager-size").await.select_by_value("50").await.unwrap();
+    let mut query = String::new();
+    for _ in 0..100 {
+        query = h.client.current_url().await.unwrap().query().unwrap_or_default().to_string();
+        if query.contains("size=50") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(h.text("#jobs-pager .pager-range").await.trim(), "1–1 of 1", "the same job at 50 rows per page");
+    assert!(query.contains("size=50") && query.contains("type=load") && query.contains("state=SUCCEEDED"), "size and filters in the URL: {query}");
     h.goto("/cache/jobs?type=free").await;
     h.wait_text(".cache-jobs-table", "no load among the free jobs", |t| !t.contains("e2e-li")).await;
 

@@ -1,6 +1,6 @@
 //! `/cache/jobs`: load, free and rebalance jobs in one table — state, progress by bytes, files
 //! scanned and failed, elapsed time and throughput — filtered by type and state and paged, all in
-//! the URL (`?type=load&state=RUNNING&page=2`), refreshed every two seconds while a job runs (and only now and
+//! the URL (`?type=load&state=RUNNING&page=2&size=50`), refreshed every two seconds while a job runs (and only now and
 //! then otherwise, never while the tab is hidden). Stop and resume from the row; `?submit=load`
 //! (`free`, `rebalance`) opens the submit form of that type, with the mounts to pick paths from.
 
@@ -9,7 +9,7 @@ use std::time::Duration;
 use lakedeck_api::alluxio::{JobProgress, MountPoint, WorkerNode, JOB_STATES};
 use lakedeck_api::alluxio_view::{
     any_active, can_resume, can_stop, job_fraction, problem_for, scanned_files, sort_newest_first, throughput, FieldProblem, JobDraft,
-    JobFilters, RebalanceDraft, JOBS_PAGE_SIZE,
+    JobFilters, RebalanceDraft,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -134,8 +134,9 @@ pub fn CacheJobs() -> impl IntoView {
                 {move || data.with(|_| ())}
                 <JobsTable rows=rows/>
                 <Pager id="jobs-pager" label=tr!(cache.job_pages) page=Signal::derive(move || filters.with(|f| f.page) as u32)
-                    page_size=Signal::derive(|| JOBS_PAGE_SIZE as u32) total=total
-                    on_page=Callback::new(move |n: u32| go.run((JobFilters { page: n as usize, ..filters.get_untracked() }, submit_kind.get_untracked())))/>
+                    page_size=Signal::derive(move || filters.with(|f| f.size) as u32) total=total
+                    on_page=Callback::new(move |n: u32| go.run((JobFilters { page: n as usize, ..filters.get_untracked() }, submit_kind.get_untracked())))
+                    on_size=Callback::new(move |n: u32| go.run((filters.get_untracked().resized(n as usize), submit_kind.get_untracked())))/>
             </Transition>
         </section>
     }
