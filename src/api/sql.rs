@@ -9,17 +9,26 @@ fn sql_path(c: &ApiClient, cluster_id: &str) -> String {
     format!("/v2/{}/clusters/{}/sql-execution", enc(c.project_id()), enc(cluster_id))
 }
 
-/// ExecuteSql: one statement, no trailing `;`.
-pub async fn execute_sql(c: &ApiClient, cluster_id: &str, statement: &str) -> Result<SqlExecution, ApiError> {
+/// ExecuteSql: one statement, no trailing `;`. `wait_ms` > 0 asks the sandbox to answer when the
+/// statement ends, within that many ms (its `wait_ms` extension); only for a sandbox endpoint.
+pub async fn execute_sql(c: &ApiClient, cluster_id: &str, statement: &str, wait_ms: u32) -> Result<SqlExecution, ApiError> {
     let body = SqlExecutionReq { sql_content: Some(statement.to_string()), database: Some("default".into()), ..Default::default() };
-    request(c, Service::Mrs, Method::Post, &sql_path(c, cluster_id), Some(&body)).await
+    let path = format!("{}{}", sql_path(c, cluster_id), wait_query(wait_ms));
+    request(c, Service::Mrs, Method::Post, &path, Some(&body)).await
+}
+
+fn wait_query(wait_ms: u32) -> String {
+    if wait_ms > 0 {
+        format!("?wait_ms={wait_ms}")
+    } else {
+        String::new()
+    }
 }
 
 /// ShowSqlResult. `wait_ms` > 0 asks the sandbox to answer as soon as the statement ends, within
 /// that many ms (its `wait_ms` extension); only for a sandbox endpoint.
 pub async fn show_sql(c: &ApiClient, cluster_id: &str, sql_id: &str, wait_ms: u32) -> Result<SqlExecution, ApiError> {
-    let wait = if wait_ms > 0 { format!("?wait_ms={wait_ms}") } else { String::new() };
-    let path = format!("{}/{}{wait}", sql_path(c, cluster_id), enc(sql_id));
+    let path = format!("{}/{}{}", sql_path(c, cluster_id), enc(sql_id), wait_query(wait_ms));
     request::<_, ()>(c, Service::Mrs, Method::Get, &path, None).await
 }
 

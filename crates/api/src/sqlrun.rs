@@ -14,6 +14,10 @@ pub fn status_poll_delay_ms(n: u32) -> u32 {
     }
 }
 
+/// ExecuteSql's `wait_ms` when the endpoint is a sandbox: a statement that ends within it comes
+/// back finished in the first answer; a longer one gets its id (and so its Cancel) after this long.
+pub const EXECUTE_HOLD_MS: u32 = 200;
+
 /// ShowSqlResult's `wait_ms` when the endpoint is a sandbox: each poll is held until the statement
 /// ends or this long (the sandbox accepts up to 2000).
 pub const STATUS_LONG_POLL_MS: u32 = 1000;

@@ -63,6 +63,13 @@ fn show_waiting(s: &Server, c: &str, id: &str, wait_ms: u64) -> (Value, Duration
     (r.json(), t.elapsed())
 }
 
+/// ExecuteSql with the sandbox's `wait_ms`.
+fn execute_waiting(s: &Server, c: &str, sql: &str, wait_ms: u64) -> Value {
+    let r = s.api("POST", &path(s, c, &format!("?wait_ms={wait_ms}")), Some(&json!({"sql_content": sql})));
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json()
+}
+
 fn wait_final(s: &Server, c: &str, id: &str) -> Value {
     wait_until(s, c, id, |v| ["FINISHED", "FAILED"].contains(&v["status"].as_str().unwrap())).0
 }
@@ -108,6 +115,14 @@ fn statements_run_archive_and_page() {
     let (v, took) = show_waiting(&s, &c, &id, 2000);
     assert_eq!((v["status"].as_str(), &v["content"]), (Some("FINISHED"), &json!([["two"], ["2"]])), "{v}");
     assert!(took < Duration::from_millis(1500), "the held answer came {took:?} after the request");
+    // The same on ExecuteSql: a short statement comes back finished in its one answer.
+    let t = Instant::now();
+    let v = execute_waiting(&s, &c, "SELECT 3 AS three", 2000);
+    assert_eq!((v["status"].as_str(), &v["content"]), (Some("FINISHED"), &json!([["three"], ["3"]])), "{v}");
+    assert!(t.elapsed() < Duration::from_millis(1500), "the held answer came {:?} after the request", t.elapsed());
+    assert_eq!(show(&s, &c, v["id"].as_str().unwrap())["content"], json!([["three"], ["3"]]), "and it is stored like any other");
+    // A refused statement is refused at once, held or not.
+    s.api("POST", &path(&s, &c, "?wait_ms=2000"), Some(&json!({"sql_content": ""}))).assert_error(400, "MRS.0002");
 
     // Inline rows equal the archive (values with commas and quotes survive the CSV), custom archive folder.
     let v = execute(&s, &c, json!({"sql_type": "spark", "database": "default", "archive_path": "obs://my-results/q/nation/",
@@ -228,9 +243,10 @@ fn requests_are_checked() {
     let other = s.id_of("streaming-dev");
     s.get(&path(&s, &other, &format!("/{id}"))).assert_error(400, "MRS.0011");
     assert_eq!(wait_final(&s, &c, &id)["content"], json!([["one"], ["1"]]));
-    // `wait_ms` is a whole number of milliseconds up to 2000.
+    // `wait_ms` is a whole number of milliseconds up to 2000, on both.
     for bad in ["abc", "-1", "2001"] {
         s.get(&path(&s, &c, &format!("/{id}?wait_ms={bad}"))).assert_error(400, "MRS.0002");
+        s.api("POST", &path(&s, &c, &format!("?wait_ms={bad}")), Some(&json!({"sql_content": "SELECT 1"}))).assert_error(400, "MRS.0002");
     }
     // Without credentials: 401 like every API.
     s.request("GET", &path(&s, &c, &format!("/{id}")), &[], None).assert_error(401, "12000001");
@@ -241,7 +257,16 @@ fn requests_are_checked() {
 fn cancel_stops_a_long_query() {
     let s = Server::start("sqlcancel");
     let c = analytics(&s);
-    let id = submit(&s, &c, CROSS_JOIN);
+    // A held ExecuteSql (`wait_ms`) of a statement that does not end answers it unfinished, with its
+    // id, when the wait is up.
+    let t = Instant::now();
+    let r = s.api("POST", &path(&s, &c, "?wait_ms=300"), Some(&json!({"sql_content": CROSS_JOIN})));
+    let took = t.elapsed();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert!(["QUEUED", "RUNNING"].contains(&v["status"].as_str().unwrap()), "{v}");
+    assert!(took >= Duration::from_millis(300), "answered after {took:?}");
+    let id = v["id"].as_str().unwrap().to_string();
     wait_until(&s, &c, &id, |v| v["status"] == "RUNNING");
     // A held status request of a statement that does not end answers its status when the wait is up.
     let (v, took) = show_waiting(&s, &c, &id, 300);

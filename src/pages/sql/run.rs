@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use lakedeck_api::grid::ResultSet;
 use lakedeck_api::mrs_sql::{SqlExecution, MAX_PAGE_ROWS};
-use lakedeck_api::sqlrun::{inline_is_whole, reconnect_delay_ms, status_poll_delay_ms, RowTotal, STATUS_LONG_POLL_MS};
+use lakedeck_api::sqlrun::{inline_is_whole, reconnect_delay_ms, status_poll_delay_ms, RowTotal, EXECUTE_HOLD_MS, STATUS_LONG_POLL_MS};
 
 use crate::api::sql::{execute_sql, show_sql, sql_rows};
 use crate::api::{ApiClient, ApiError, NETWORK};
@@ -60,7 +60,11 @@ pub enum RunError {
 /// reached the status is asked again, backing off up to 10 s, for as long as `report` returns true
 /// (it returns false once the page is gone).
 pub async fn run_statement(client: &ApiClient, cluster: &str, statement: &str, report: &dyn Fn(Progress) -> bool) -> Result<SqlExecution, RunError> {
-    let mut exec = match execute_sql(client, cluster, statement).await {
+    // A sandbox answers ExecuteSql itself once the statement ends if that is soon (`wait_ms`): a
+    // short statement is then one request. Held briefly, so Cancel (which needs the id) is never
+    // out of reach for long.
+    let hold = if client.config.sandbox { EXECUTE_HOLD_MS } else { 0 };
+    let mut exec = match execute_sql(client, cluster, statement, hold).await {
         Ok(e) => e,
         Err(e) if is_unreachable(&e) => return Err(RunError::NoAnswer(e)),
         Err(e) => return Err(RunError::Refused(e)),

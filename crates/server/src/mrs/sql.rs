@@ -36,27 +36,43 @@ fn v2(e: EngineError) -> ApiError {
 }
 
 /// ExecuteSql. Answers the stored statement (status QUEUED); poll ShowSqlResult for the end.
-pub async fn execute(State(st): State<Shared>, ids: ClusterPath, body: Bytes) -> Result<Response, ApiError> {
+/// Sandbox-only extension: `?wait_ms=N` (0 to 2000) holds the answer until the statement has
+/// ended or N ms have passed, so a short statement's result comes back in the one answer.
+pub async fn execute(State(st): State<Shared>, ids: ClusterPath, RawQuery(q): RawQuery, body: Bytes) -> Result<Response, ApiError> {
+    let wait = wait_ms(q)?;
     let req: SqlExecutionReq = parse_body(&body)?;
     let checked = check_sql_request(&req).map_err(|e| ApiError::bad(e.code, e.problem))?;
     // execute_sql starts the statement on the job runtime, which needs the engine's Arc.
     let engine = st.engine.clone();
-    let answer = tokio::task::spawn_blocking(move || engine.execute_sql(&ids.project, &ids.cluster, &checked))
+    let (project, cluster) = (ids.project.clone(), ids.cluster.clone());
+    let answer = tokio::task::spawn_blocking(move || engine.execute_sql(&project, &cluster, &checked))
         .await
         .unwrap_or_else(|e| Err(EngineError::Internal(format!("worker failed: {e}"))))
         .map_err(v2)?;
-    Ok(json(StatusCode::OK, &answer))
+    if wait == 0 || matches!(answer.status.as_str(), "FINISHED" | "FAILED") {
+        return Ok(json(StatusCode::OK, &answer));
+    }
+    let at = SqlPath { project: ids.project, cluster: ids.cluster, sql: answer.id };
+    held(&st, at, wait).await
 }
 
-/// The longest `wait_ms` ShowSqlResult accepts.
+/// The longest `wait_ms` ExecuteSql and ShowSqlResult accept.
 pub const MAX_STATUS_WAIT_MS: i64 = 2000;
+
+fn wait_ms(q: Option<String>) -> Result<u64, ApiError> {
+    Ok(QueryPairs::parse(q).bounded("wait_ms", 0, 0, MAX_STATUS_WAIT_MS, V2_INVALID)? as u64)
+}
 
 /// ShowSqlResult. Sandbox-only extension: `?wait_ms=N` (0 to 2000) holds the answer until the
 /// statement has ended or N ms have passed, so a client learns of the end at once instead of at
 /// its next poll (the console uses it when its config says `sandbox`).
 pub async fn show(State(st): State<Shared>, ids: SqlPath, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let q = QueryPairs::parse(q);
-    let wait = q.bounded("wait_ms", 0, 0, MAX_STATUS_WAIT_MS, V2_INVALID)? as u64;
+    let wait = wait_ms(q)?;
+    held(&st, ids, wait).await
+}
+
+/// The statement's record once it has ended, or as it is after `wait` ms.
+async fn held(st: &Shared, ids: SqlPath, wait: u64) -> Result<Response, ApiError> {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(wait);
     let ids = std::sync::Arc::new(ids);
     let engine = st.engine.clone();
@@ -65,7 +81,7 @@ pub async fn show(State(st): State<Shared>, ids: SqlPath, RawQuery(q): RawQuery)
         let mut ended = std::pin::pin!(ended);
         ended.as_mut().enable();
         let at = ids.clone();
-        let record = run(&st, move |e| e.sql_execution(&at.project, &at.cluster, &at.sql)).await.map_err(v2)?;
+        let record = run(st, move |e| e.sql_execution(&at.project, &at.cluster, &at.sql)).await.map_err(v2)?;
         if record.is_final() || tokio::time::Instant::now() >= deadline {
             return Ok(json(StatusCode::OK, &record.wire()));
         }
