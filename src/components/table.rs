@@ -82,6 +82,9 @@ pub fn DataTable<T>(
 where
     T: Clone + PartialEq + Send + Sync + 'static,
 {
+    // Read once per change and then borrowed: callers often pass a derived signal, which would
+    // clone every row for each of the many reads below (each row's memo reads the list).
+    let rows = Memo::new(move |_| rows.get());
     let ncols = columns.len();
     let columns = Arc::new(columns);
     let key_attr = key_attr.unwrap_or("data-key");
