@@ -2,7 +2,6 @@
 //! its cells re-render when that row's data changes, so polling refreshes don't flash, lose focus
 //! or reset a hovered copy button.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::attr::custom::custom_attribute;
@@ -124,16 +123,10 @@ where
         })
         .collect_view();
 
-    // Where each key sits, computed once per change of the rows: each row's memo looks itself up
-    // instead of scanning every row (a page of 50 rows is 50 keys made, not 1,275).
-    let positions = Memo::new(move |_| rows.with(|rs| rs.iter().enumerate().map(|(i, r)| (row_key(r), i)).collect::<HashMap<_, _>>()));
     let keys = move || rows.with(|rs| rs.iter().map(row_key).collect::<Vec<_>>());
     let body_row = move |key: String| {
         let k = key.clone();
-        let row = Memo::new(move |_| {
-            let at = positions.with(|p| p.get(&k).copied());
-            at.and_then(|i| rows.with(|rs| rs.get(i).cloned()))
-        });
+        let row = Memo::new(move |_| rows.with(|rs| rs.iter().find(|r| row_key(r) == k).cloned()));
         let cells = columns
             .iter()
             .map(|c| {
