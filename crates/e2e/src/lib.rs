@@ -309,6 +309,30 @@ impl Harness {
         panic!("`{css}` was still there after {WAIT:?}");
     }
 
+    /// Waits until the page's URL path satisfies `pred`; returns the path.
+    pub async fn wait_path(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_url(what, |path, _| pred(path)).await.0
+    }
+
+    /// Waits until the page's URL query (without `?`) satisfies `pred`; returns it.
+    pub async fn wait_query(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_url(what, |_, query| pred(query)).await.1
+    }
+
+    /// Waits until the page's URL (path, query) satisfies `pred`; returns them.
+    async fn wait_url(&self, what: &str, pred: impl Fn(&str, &str) -> bool) -> (String, String) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let url = self.client.current_url().await.unwrap_or_else(|e| panic!("no URL: {e}"));
+            let (path, query) = (url.path().to_string(), url.query().unwrap_or_default().to_string());
+            if pred(&path, &query) {
+                return (path, query);
+            }
+            assert!(Instant::now() < deadline, "never reached {what}; at {path}?{query}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn eval(&self, js: &str) -> serde_json::Value {
         self.client.execute(js, vec![]).await.unwrap_or_else(|e| panic!("script failed: {e}"))
     }

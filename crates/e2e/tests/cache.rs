@@ -55,15 +55,7 @@ async fn wait_sum(h: &Harness, css: &str, attr: &str, what: &str, pred: impl Fn(
 /// Submits the open job form and waits for the job's page to show it SUCCEEDED at 100 %.
 async fn submit_and_finish(h: &Harness, kind: &str) -> String {
     h.click("#job-submit").await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let path = loop {
-        let p = h.client.current_url().await.unwrap().path().to_string();
-        if p.starts_with(&format!("/cache/jobs/{kind}/")) {
-            break p;
-        }
-        assert!(Instant::now() < deadline, "never reached the {kind} job's page; at {p}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let path = h.wait_path(&format!("the {kind} job's page"), |p| p.starts_with(&format!("/cache/jobs/{kind}/"))).await;
     h.wait_text("#cache-job-state", "Succeeded", |t| t.contains("Succeeded")).await;
     h.wait_text("#cache-job-progress", "100 %", |t| t.contains("100%")).await;
     path
@@ -111,14 +103,7 @@ async fn mount_load_query_quota_and_free_from_the_cache_views() {
     // The page size is picked in the pager and kept in the URL with the filters.
     assert_eq!(h.find("#jobs-pager-size").await.prop("value").await.unwrap().as_deref(), Some("20"), "20 rows per page by default");
     h.find("#jobs-pager-size").await.select_by_value("50").await.unwrap();
-    let mut query = String::new();
-    for _ in 0..100 {
-        query = h.client.current_url().await.unwrap().query().unwrap_or_default().to_string();
-        if query.contains("size=50") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let query = h.wait_query("50 rows a page in the URL", |q| q.contains("size=50")).await;
     assert_eq!(h.text("#jobs-pager .pager-range").await.trim(), "1–1 of 1", "the same job at 50 rows per page");
     assert!(query.contains("size=50") && query.contains("type=load") && query.contains("state=SUCCEEDED"), "size and filters in the URL: {query}");
     h.goto("/cache/jobs?type=free").await;

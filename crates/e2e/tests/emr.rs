@@ -3,22 +3,7 @@
 //! filter, cancel a long run from the list; create a flow job (a bad JSON field refused as it is
 //! typed), run it on a cluster and see the instance succeed with its log.
 
-use std::time::{Duration, Instant};
-
 use lakedeck_e2e::Harness;
-
-/// Waits for the URL path to satisfy `pred`; returns it.
-async fn wait_path(h: &Harness, what: &str, pred: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let path = h.client.current_url().await.unwrap().path().to_string();
-        if pred(&path) {
-            return path;
-        }
-        assert!(Instant::now() < deadline, "never reached {what}; at {path}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 async fn query(h: &Harness) -> String {
     h.client.current_url().await.unwrap().query().unwrap_or_default().to_string()
@@ -60,7 +45,7 @@ async fn a_sql_run_from_the_form_succeeds_is_found_by_state_and_tag_and_a_long_r
     h.find("#run-queue").await.select_by_value("dev_queue").await.unwrap();
     h.wait_gone(".field-error").await;
     h.click("#run-submit").await;
-    let path = wait_path(&h, "the run's page", |p| p.starts_with(&format!("/emr/runs/{ws}/jr-"))).await;
+    let path = h.wait_path("the run's page", |p| p.starts_with(&format!("/emr/runs/{ws}/jr-"))).await;
     let run_id = path.rsplit('/').next().unwrap().to_string();
     h.wait_text("#run-id", "the run id", |t| t.trim() == run_id).await;
     h.wait_text("#run-detail .run-status .state-chip", "Success", |t| t.contains("Success")).await;
@@ -103,7 +88,7 @@ async fn a_sql_run_from_the_form_succeeds_is_found_by_state_and_tag_and_a_long_r
     // A long run, cancelled from the list with the service's answer.
     fill_sql_run(&h, &ws, "cross-join-e2e", "SELECT sum(a.l_quantity * b.l_quantity) FROM lineitem a CROSS JOIN lineitem b", "e2e=long").await;
     h.click("#run-submit").await;
-    let path = wait_path(&h, "the long run's page", |p| p.starts_with(&format!("/emr/runs/{ws}/jr-"))).await;
+    let path = h.wait_path("the long run's page", |p| p.starts_with(&format!("/emr/runs/{ws}/jr-"))).await;
     let long_id = path.rsplit('/').next().unwrap().to_string();
     h.wait_text("#run-detail .run-status .state-chip", "Running", |t| t.contains("Running")).await;
     h.goto(&format!("/emr/runs?ws={ws}&tags=e2e%3Dlong")).await;
@@ -122,7 +107,7 @@ async fn a_flow_job_is_created_run_on_a_cluster_and_its_instance_succeeds() {
     h.wait_text("#flow-project", "the seeded project", |t| t.contains("default")).await;
     h.find("tr[data-flow-job-id]").await;
     h.click("#new-flow-job").await;
-    wait_path(&h, "the new-job form", |p| p.ends_with("/jobs/new")).await;
+    h.wait_path("the new-job form", |p| p.ends_with("/jobs/new")).await;
 
     h.type_into("#flow-name", "nation-count-e2e").await;
     h.type_into("#flow-description", "Counts the nations").await;
@@ -138,7 +123,7 @@ async fn a_flow_job_is_created_run_on_a_cluster_and_its_instance_succeeds() {
     h.type_into("#resource-alias-0", "q1.sql").await;
     h.type_into("#flow-max-retry", "1").await;
     h.click("#flow-job-save").await;
-    let path = wait_path(&h, "the job's page", |p| p.contains("/jobs/FJ-")).await;
+    let path = h.wait_path("the job's page", |p| p.contains("/jobs/FJ-")).await;
     let job_id = path.rsplit('/').next().unwrap().to_string();
     h.wait_text("#flow-job-title", "the job", |t| t.contains(&job_id)).await;
     assert_eq!(h.find("#resource-alias-0").await.prop("value").await.unwrap().as_deref(), Some("q1.sql"));
@@ -151,7 +136,7 @@ async fn a_flow_job_is_created_run_on_a_cluster_and_its_instance_succeeds() {
     h.find(&format!("#flow-run-cluster option[value='{cluster}']")).await;
     h.find("#flow-run-cluster").await.select_by_value(&cluster).await.unwrap();
     h.click("#flow-job-run").await;
-    let path = wait_path(&h, "the instance's page", |p| p.contains("/instances/FJI-")).await;
+    let path = h.wait_path("the instance's page", |p| p.contains("/instances/FJI-")).await;
     let instance = path.rsplit('/').next().unwrap().to_string();
     h.wait_text("#instance-status", "SUCCESS", |t| t.contains("Succeeded")).await;
     assert_eq!(h.find("#instance-status .state-chip").await.attr("data-state").await.unwrap().as_deref(), Some("SUCCESS"));

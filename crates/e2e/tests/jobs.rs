@@ -39,19 +39,6 @@ fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Waits for the URL path to satisfy `pred`; returns it.
-async fn wait_path(h: &Harness, what: &str, pred: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let path = h.client.current_url().await.unwrap().path().to_string();
-        if pred(&path) {
-            return path;
-        }
-        assert!(Instant::now() < deadline, "never reached {what}; at {path}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Opens the submit form for `cluster` and picks `job_type` the way a user does.
 async fn open_form(h: &Harness, cluster: &str, job_type: &str) {
     h.goto("/jobs").await;
@@ -85,7 +72,7 @@ async fn a_sparksql_job_from_the_form_runs_and_shows_its_rows() {
     h.type_into("#job-sql", "SELECT count(*) AS n FROM lineitem").await;
     h.wait_gone(".field-error").await;
     h.click("#job-submit").await;
-    let path = wait_path(&h, "the job's page", |p| p.contains(&format!("/clusters/{cluster}/jobs/"))).await;
+    let path = h.wait_path("the job's page", |p| p.contains(&format!("/clusters/{cluster}/jobs/"))).await;
     let job_id = path.rsplit('/').next().unwrap().to_string();
     assert_eq!(h.text("#job-id").await.trim(), job_id);
     job_state(&h, "FINISHED").await;
@@ -158,7 +145,7 @@ async fn a_running_job_is_killed_from_the_list_then_deleted() {
     h.type_into("#job_name", "cross_join").await;
     h.type_into("#job-sql", "SELECT sum(a.l_quantity * b.l_quantity) FROM lineitem a CROSS JOIN lineitem b").await;
     h.click("#job-submit").await;
-    let path = wait_path(&h, "the job's page", |p| p.contains("/jobs/") && !p.ends_with("/submit")).await;
+    let path = h.wait_path("the job's page", |p| p.contains("/jobs/") && !p.ends_with("/submit")).await;
     let job_id = path.rsplit('/').next().unwrap().to_string();
     job_state(&h, "RUNNING").await;
 
@@ -235,7 +222,7 @@ async fn files_are_browsed_and_a_distcp_copies_picked_paths() {
     assert_eq!(h.find("#job-source").await.prop("value").await.unwrap().as_deref(), Some("/tmp/demo"));
     h.type_into("#job-target", "/tmp/demo_copy").await;
     h.click("#job-submit").await;
-    wait_path(&h, "the job's page", |p| p.contains("/jobs/") && !p.ends_with("/submit")).await;
+    h.wait_path("the job's page", |p| p.contains("/jobs/") && !p.ends_with("/submit")).await;
     job_state(&h, "FINISHED").await;
 
     h.click("#cluster-tab-files").await;
