@@ -1,6 +1,6 @@
 //! Paging controls: range text, previous/next, page size. Pages are 1-based numbers.
 
-use lakedeck_api::paging::{page_count, page_range};
+use lakedeck_api::paging::{page_count, page_range, PAGE_SIZES};
 use leptos::prelude::*;
 
 use crate::{t, tr};
@@ -38,7 +38,7 @@ pub fn Pager(
                 <select id=size_id.clone() class="input input-sm" on:change=move |ev| {
                     if let Ok(n) = event_target_value(&ev).parse::<u32>() { cb.run(n) }
                 }>
-                    {[10u32, 20, 50].into_iter().map(|n| view! {
+                    {PAGE_SIZES.into_iter().map(|n| view! {
                         <option value=n.to_string() selected=move || page_size.get() == n>{n.to_string()}</option>
                     }).collect_view()}
                 </select>

@@ -17,12 +17,10 @@ pub type FieldProblem = (&'static str, Problem);
 /// The job types as they appear in a progress object's `type` and in the view's URL (lower case).
 pub const JOB_TYPES: [&str; 3] = ["load", "free", "rebalance"];
 
-/// Rows per page the Jobs view offers. The coordinator keeps finished jobs a week, which can be
-/// thousands; only one page is ever in the DOM.
-pub const JOBS_PAGE_SIZES: [usize; 3] = [10, 20, 50];
-
-/// Rows per page until the user picks another size: the EMR views' default. It also keeps a page
-/// change within one frame budget with 10,000 jobs listed (the README's cache benchmark).
+/// Rows per page of the Jobs view until the user picks another of `paging::PAGE_SIZES`: the EMR
+/// views' default. The coordinator keeps finished jobs a week, which can be thousands; only one
+/// page is ever in the DOM, and 20 rows keep a page change within one frame budget with 10,000
+/// jobs listed (the README's cache benchmark).
 pub const JOBS_PAGE_SIZE: usize = 20;
 
 /// The Jobs view's filters, page and page size, kept in the URL
@@ -35,7 +33,7 @@ pub struct JobFilters {
     pub state: String,
     /// 1-based page of the filtered, newest-first list.
     pub page: usize,
-    /// Rows per page, one of [`JOBS_PAGE_SIZES`].
+    /// Rows per page, one of `paging::PAGE_SIZES`.
     pub size: usize,
 }
 
@@ -55,9 +53,9 @@ impl JobFilters {
             .unwrap_or_default();
         let page = get("page").and_then(|p| crate::paging::parse_bounded(&p, 1, 1_000_000)).unwrap_or(1) as usize;
         let size = get("size")
-            .and_then(|s| s.trim().parse::<usize>().ok())
-            .filter(|n| JOBS_PAGE_SIZES.contains(n))
-            .unwrap_or(JOBS_PAGE_SIZE);
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .filter(|&n| crate::paging::is_page_size(n))
+            .map_or(JOBS_PAGE_SIZE, |n| n as usize);
         JobFilters { job_type, state, page, size }
     }
 
@@ -80,7 +78,7 @@ impl JobFilters {
 
     /// Another page size starts again at page 1 (the old page number would point elsewhere).
     pub fn resized(&self, size: usize) -> JobFilters {
-        let size = if JOBS_PAGE_SIZES.contains(&size) { size } else { JOBS_PAGE_SIZE };
+        let size = if crate::paging::is_page_size(size as i64) { size } else { JOBS_PAGE_SIZE };
         JobFilters { page: 1, size, ..self.clone() }
     }
 

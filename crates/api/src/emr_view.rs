@@ -15,8 +15,8 @@ use crate::problem::Problem;
 /// A problem and the form field (or filter control) it belongs to.
 pub type FieldProblem = (&'static str, Problem);
 
-/// Page sizes the Job runs view offers (the console's pager; ListJobRuns takes up to 100).
-pub const RUN_PAGE_SIZES: [i64; 3] = [10, 20, 50];
+/// Rows per page of the Job runs view until the user picks another of `paging::PAGE_SIZES` (the
+/// console's pager; ListJobRuns takes up to 100).
 pub const DEFAULT_RUN_PAGE_SIZE: i64 = 20;
 
 /// The configuration file a `key=value` override goes to when the line names none.
@@ -195,7 +195,7 @@ impl RunFilters {
             w @ ("true" | "false") => w.to_string(),
             _ => String::new(),
         };
-        let size = text("size").parse().ok().filter(|n| RUN_PAGE_SIZES.contains(n)).unwrap_or(DEFAULT_RUN_PAGE_SIZE);
+        let size = text("size").parse().ok().filter(|&n| crate::paging::is_page_size(n)).unwrap_or(DEFAULT_RUN_PAGE_SIZE);
         let token = text("token");
         let page = text("page").parse::<u32>().ok().filter(|p| *p >= 1).unwrap_or(1);
         RunFilters {
@@ -1125,11 +1125,9 @@ impl FlowJobDraft {
 // ---------------------------------------------------------------------------------------------
 // Flow views: jobs list and instance history in the URL
 
-/// Page sizes of the flow lists (PageSize ≤ 100).
-pub const FLOW_PAGE_SIZES: [i64; 3] = [10, 20, 50];
-
+/// A flow list's page size from the URL: one of `paging::PAGE_SIZES` (PageSize ≤ 100), else the default.
 fn flow_size(raw: Option<String>) -> i64 {
-    raw.and_then(|s| s.trim().parse().ok()).filter(|n| FLOW_PAGE_SIZES.contains(n)).unwrap_or(emr_flow::DEFAULT_PAGE_SIZE)
+    raw.and_then(|s| s.trim().parse().ok()).filter(|&n| crate::paging::is_page_size(n)).unwrap_or(emr_flow::DEFAULT_PAGE_SIZE)
 }
 
 fn flow_page(raw: Option<String>) -> i64 {

@@ -15,6 +15,14 @@ pub fn page_count(total: usize, size: usize) -> usize {
     total.div_ceil(size.max(1)).max(1)
 }
 
+/// The page sizes every paged list offers (the pager's select).
+pub const PAGE_SIZES: [u32; 3] = [10, 20, 50];
+
+/// Is `n` one of [`PAGE_SIZES`]? (A hand-edited `size=` in a URL falls back to the list's default.)
+pub fn is_page_size(n: i64) -> bool {
+    PAGE_SIZES.iter().any(|&s| i64::from(s) == n)
+}
+
 /// Parses a page-number or page-size query parameter: digits only, within `min..=max`.
 pub fn parse_bounded(raw: &str, min: i64, max: i64) -> Option<i64> {
     let v: i64 = raw.trim().parse().ok()?;
@@ -33,6 +41,12 @@ mod tests {
         assert_eq!(page_range(0, 10, 1), 0..0);
         assert_eq!(page_range(5, 10, 0), 0..5);
         assert_eq!(page_range(5, usize::MAX, usize::MAX), 5..5);
+    }
+
+    #[test]
+    fn page_sizes_are_the_pagers() {
+        assert!(PAGE_SIZES.iter().all(|&s| is_page_size(i64::from(s))));
+        assert!(!is_page_size(0) && !is_page_size(-10) && !is_page_size(30) && !is_page_size(1000));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use lakedeck_api::mrs::{Cluster, ClusterState, StateFilter};
-use lakedeck_api::paging::parse_bounded;
+use lakedeck_api::paging::{is_page_size, parse_bounded};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
@@ -19,8 +19,6 @@ use crate::components::{
 use crate::state::session::SessionExt;
 use crate::state::{load, load_error, run_effect, use_adaptive_polling, use_session, LoadResult, Loaded, RefreshBus};
 use crate::{t, tr};
-
-pub const PAGE_SIZES: [u32; 3] = [10, 20, 50];
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Tab {
@@ -85,8 +83,8 @@ impl ListParams {
         let sort = get("sort").and_then(|s| SortKey::parse(&s)).map(|k| (k, get("dir").as_deref() != Some("desc")));
         let size = get("size")
             .and_then(|s| parse_bounded(&s, 1, 50))
+            .filter(|&n| is_page_size(n))
             .map(|n| n as u32)
-            .filter(|n| PAGE_SIZES.contains(n))
             .unwrap_or(d.size);
         let page = get("page").and_then(|s| parse_bounded(&s, 1, 1_000_000)).map(|n| n as u32).unwrap_or(1);
         ListParams { tab, search: get("q").unwrap_or_default(), state, tags: get("tags").unwrap_or_default(), sort, page, size }
