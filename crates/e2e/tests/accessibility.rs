@@ -132,6 +132,26 @@ fn later_views(cluster: &str) -> Vec<(String, &'static str, &'static str)> {
     ]
 }
 
+/// Where the cluster names in the list wrap: `midWord` lists every name cut inside a word (shown as
+/// "etl-nigh|tly"), except the one longer than the 20em cap; `longCapped` says that one is at most 20em wide.
+const NAME_BREAKS: &str = r#"
+const midWord = []; let longCapped = false;
+for (const a of document.querySelectorAll('tbody .cluster-name')) {
+  const node = a.firstChild, text = a.textContent;
+  const em = parseFloat(getComputedStyle(a).fontSize);
+  if (text.length === 64) { longCapped = a.getBoundingClientRect().width <= 20 * em + 1; continue; }
+  if (!node || node.nodeType !== Node.TEXT_NODE) continue;
+  const r = document.createRange(); let top = null;
+  for (let i = 0; i < text.length; i++) {
+    r.setStart(node, i); r.setEnd(node, i + 1);
+    const t = r.getBoundingClientRect().top;
+    if (top !== null && t > top + 2 && !/[-\s]/.test(text[i - 1])) midWord.push(text.slice(0, i) + '|' + text.slice(i));
+    top = t;
+  }
+}
+return { midWord, longCapped };
+"#;
+
 /// How far the page scrolls sideways (0 when it fits the window).
 async fn sideways(h: &Harness) -> i64 {
     // clientWidth, not innerWidth: the vertical scrollbar is inside innerWidth but is no page content.
@@ -166,6 +186,27 @@ async fn every_view_fits_a_phone_and_the_editor_comes_first_at_800_px() {
             .eval("const r = document.getElementById('theme-select').getBoundingClientRect(); return r.right <= window.innerWidth && r.left >= 0;")
             .await;
         assert_eq!(tools_visible.as_bool(), Some(true), "{path}: the theme control is on screen at 390 px");
+    }
+
+    // Names break where words and hyphens do: at 390 px `overflow-wrap: anywhere` cut "etl-nightly" into
+    // "etl-nigh" / "tly". Only a name longer than the cap (20em) may break inside itself, and it must not
+    // widen the page.
+    let long = format!("streaming-{}", "x".repeat(54));
+    h.db()
+        .execute(
+            "UPDATE clusters SET data = json_set(data, '$.clusterName', ?1) WHERE json_extract(data, '$.clusterName') = 'streaming-dev'",
+            [&long],
+        )
+        .expect("rename a seeded cluster to 64 characters");
+    for (width, height) in [(390, 844), (1440, 900)] {
+        h.client.set_window_size(width, height).await.unwrap();
+        h.goto("/clusters").await;
+        h.wait_text("tbody", "the 64-character name", |t| t.contains(&long)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let names = h.eval(NAME_BREAKS).await;
+        assert_eq!(names["midWord"], serde_json::json!([]), "names broken inside a word at {width} px: {names}");
+        assert_eq!(names["longCapped"], serde_json::json!(true), "the 64-character name stays within 20em at {width} px: {names}");
+        assert_eq!(sideways(&h).await, 0, "/clusters with a 64-character name scrolls sideways at {width} px");
     }
 
     // 800 px: the editor is on the first screen, above the schema panel.

@@ -133,10 +133,12 @@ pub fn CacheJobs() -> impl IntoView {
             <Transition fallback=|| view! { <Spinner/> } set_pending=busy.write_only()>
                 {move || data.with(|_| ())}
                 <JobsTable rows=rows/>
-                <Pager id="jobs-pager" label=tr!(cache.job_pages) page=Signal::derive(move || filters.with(|f| f.page) as u32)
-                    page_size=Signal::derive(move || filters.with(|f| f.size) as u32) total=total
-                    on_page=Callback::new(move |n: u32| go.run((JobFilters { page: n as usize, ..filters.get_untracked() }, submit_kind.get_untracked())))
-                    on_size=Callback::new(move |n: u32| go.run((filters.get_untracked().resized(n as usize), submit_kind.get_untracked())))/>
+                <div class="table-foot">
+                    <Pager id="jobs-pager" label=tr!(cache.job_pages) page=Signal::derive(move || filters.with(|f| f.page) as u32)
+                        page_size=Signal::derive(move || filters.with(|f| f.size) as u32) total=total
+                        on_page=Callback::new(move |n: u32| go.run((JobFilters { page: n as usize, ..filters.get_untracked() }, submit_kind.get_untracked())))
+                        on_size=Callback::new(move |n: u32| go.run((filters.get_untracked().resized(n as usize), submit_kind.get_untracked())))/>
+                </div>
             </Transition>
         </section>
     }

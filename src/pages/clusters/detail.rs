@@ -608,10 +608,11 @@ fn Nodes(cluster_id: Memo<String>, tick: RwSignal<u64>) -> impl IntoView {
             })}
             <DataTable rows=rows columns=columns row_key=|n: &ClusterNode| n.resource_id.clone() key_attr="data-node"
                 caption=tr!(cluster.nodes) empty=tr!(cluster.no_nodes)/>
-            <Pager id="nodes-pager" label=tr!(cluster.node_pages) page=page page_size=size total=total
-
-                on_page=Callback::new(move |p| page.set(p))
-                on_size=Callback::new(move |s| { size.set(s); page.set(1); })/>
+            <div class="table-foot">
+                <Pager id="nodes-pager" label=tr!(cluster.node_pages) page=page page_size=size total=total
+                    on_page=Callback::new(move |p| page.set(p))
+                    on_size=Callback::new(move |s| { size.set(s); page.set(1); })/>
+            </div>
         </section>
     }
 }

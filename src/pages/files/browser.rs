@@ -235,16 +235,17 @@ pub fn FileBrowser(
                         on_sort=on_sort
                         busy=busy
                     />
-                    <Pager
-                        id="files-pager"
-                        label=tr!(files.pages)
-
-                        page=Signal::derive(move || state.with(|s| s.page))
-                        page_size=Signal::derive(move || state.with(|s| s.limit))
-                        total=total
-                        on_page=Callback::new(move |n| change(&|q| q.page = n))
-                        on_size=Callback::new(move |n| change(&|q| { q.limit = n; q.page = 1; }))
-                    />
+                    <div class="table-foot">
+                        <Pager
+                            id="files-pager"
+                            label=tr!(files.pages)
+                            page=Signal::derive(move || state.with(|s| s.page))
+                            page_size=Signal::derive(move || state.with(|s| s.limit))
+                            total=total
+                            on_page=Callback::new(move |n| change(&|q| q.page = n))
+                            on_size=Callback::new(move |n| change(&|q| { q.limit = n; q.page = 1; }))
+                        />
+                    </div>
                 </When>
             </Transition>
         </div>
