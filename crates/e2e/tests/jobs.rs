@@ -155,6 +155,8 @@ async fn a_running_job_is_killed_from_the_list_then_deleted() {
     h.wait_text(&row, "the running job", |t| t.contains("Running")).await;
     // A running job cannot be selected for deletion.
     assert_eq!(h.find(&format!("{row} .row-select")).await.prop("disabled").await.unwrap().as_deref(), Some("true"));
+    // Nor can "select all ended jobs" be ticked while no job on the page has ended.
+    assert_eq!(h.find("#select-all-jobs").await.prop("disabled").await.unwrap().as_deref(), Some("true"));
     // Issue 14: at 1440 px the Kill button was cut off. In the cluster's list and in the list of
     // every cluster's jobs it is whole on screen and it is what a click at its centre reaches.
     h.client.set_window_size(1440, 900).await.unwrap();
@@ -169,6 +171,7 @@ async fn a_running_job_is_killed_from_the_list_then_deleted() {
     h.wait_text("#jobs-outcome", "the service's answer", |t| t.contains("accepted")).await;
     h.find(&format!("{row} .state-chip[data-state='KILLED']")).await;
     h.wait_text(&format!("{row} .state-chip"), "Killed", |t| t.contains("Killed")).await;
+    assert_eq!(h.find("#select-all-jobs").await.prop("disabled").await.unwrap().as_deref(), Some("false"), "an ended job can be selected");
 
     h.click(&format!("{row} .row-select")).await;
     h.wait_text("#delete-jobs", "one selected", |t| t.contains("(1)")).await;

@@ -531,7 +531,8 @@ fn JobRows(
             {move || page.with(|p| p.note.clone()).map(|n| view! { <p class="notice" role="status">{move || n.text()}</p> })}
             <div class="bulk-bar">
                 <label class="check">
-                    <input type="checkbox" id="select-all-jobs" prop:checked=all_selected on:change=move |ev| {
+                    <input type="checkbox" id="select-all-jobs" prop:checked=all_selected
+                        disabled=move || !rows.with(|r| r.iter().any(|j| is_final_state(&j.job.job_state))) on:change=move |ev| {
                         let on = event_target_checked(&ev);
                         selected.set(if on {
                             rows.with(|r| r.iter().filter(|j| is_final_state(&j.job.job_state))
