@@ -90,9 +90,9 @@ fn answers_follow_the_request_language() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
     assert_eq!(zh["status"], "FINISHED", "{zh}");
-    assert_eq!(zh["message"], "共 1 行；content 含列名和全部行");
+    assert_eq!(zh["message"], "共 1 行；content 含列名和该行");
     let en = call(&s, "GET", &show, EN, None).json();
-    assert_eq!(en["message"], "1 rows; content holds the column names and every row");
+    assert_eq!(en["message"], "1 row; content holds the column names and the row");
     // A request rule of ExecuteSql in Chinese.
     let r = call(&s, "POST", &base, ZH, Some(&json!({"sql_content": "SELECT 1; SELECT 2"})));
     assert!(r.text().contains("多条语句"), "{}", r.text());

@@ -108,7 +108,7 @@ fn statements_run_archive_and_page() {
     let loc = v["result_location"].as_str().unwrap();
     assert_eq!(loc, format!("obs://lakedeck-sql-results/{}/{id}.csv", s.project));
     assert_eq!(archive(&s, loc), vec![vec!["n".to_string()], vec![LINEITEM_ROWS.to_string()]]);
-    assert!(v["message"].as_str().unwrap().contains("1 rows"), "{v}");
+    assert_eq!(v["message"], "1 row; content holds the column names and the row", "{v}");
 
     // `wait_ms` (sandbox-only): one status request answers the end as soon as it happens.
     let id = submit(&s, &c, "SELECT 2 AS two");
@@ -180,7 +180,8 @@ fn statements_run_archive_and_page() {
     let v = run(&s, &c, "CREATE TABLE eu AS SELECT n_nationkey, n_name FROM nation WHERE n_regionkey = 3");
     assert_eq!((v["status"].as_str(), v["content"].clone(), v["result_location"].as_str()), (Some("FINISHED"), json!([]), Some("")), "{v}");
     assert!(v["message"].as_str().unwrap().contains("created with 5 rows"), "{v}");
-    assert_eq!(run(&s, &c, "INSERT INTO eu VALUES (99, 'ATLANTIS')")["status"], "FINISHED");
+    let v = run(&s, &c, "INSERT INTO eu VALUES (99, 'ATLANTIS')");
+    assert_eq!((v["status"].as_str(), v["message"].as_str()), (Some("FINISHED"), Some("1 row affected")), "one row, not \"1 rows\": {v}");
     assert_eq!(run(&s, &c, "SELECT count(*) AS n FROM eu")["content"], json!([["n"], ["6"]]));
 
     // The editor's catalog through the same API: SHOW TABLES and information_schema.columns.

@@ -334,6 +334,8 @@ impl Session {
                 let total = total as usize;
                 let summary = if total > MAX_ROWS_KEPT {
                     format!("{total} rows; the first {MAX_ROWS_KEPT} are kept for the SQL result")
+                } else if total == 1 {
+                    "1 row".to_string()
                 } else {
                     format!("{total} rows")
                 };
@@ -433,6 +435,7 @@ impl Session {
         }
         if !returns_rows {
             return Ok(done(match affected {
+                Some(n) if n == "1" => text!("1 row affected", "影响 1 行"),
                 Some(n) => text!("{n} rows affected", "影响 {n} 行"),
                 None => text!("done", "已完成"),
             }));
@@ -452,6 +455,7 @@ impl Session {
             std::fs::rename(&tmp, dir.join("part-00000.parquet")).map(|()| n).map_err(engine_text)
         });
         match renamed {
+            Ok(1) => Ok(text!("table {name} created with 1 row", "已创建表 {name}，共 1 行")),
             Ok(n) => Ok(text!("table {name} created with {n} rows", "已创建表 {name}，共 {n} 行")),
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&dir);

@@ -474,6 +474,8 @@ impl Engine {
                         "{total} rows; content holds the column names and the first {MAX_INLINE_ROWS} rows, result_location all of them",
                         "共 {total} 行；content 含列名和前 {MAX_INLINE_ROWS} 行，result_location 含全部行"
                     )
+                } else if total == 1 {
+                    text!("1 row; content holds the column names and the row", "共 1 行；content 含列名和该行")
                 } else {
                     text!("{total} rows; content holds the column names and every row", "共 {total} 行；content 含列名和全部行")
                 };
