@@ -300,7 +300,10 @@ async fn the_exported_csv_equals_the_servers_archive() {
     let h = Harness::start(300).await;
     // Comments hold commas, so the CSV needs quoting.
     run_nations(&h, "SELECT * FROM nation").await;
-    let sql_id = h.text("#sql-statements .sql-id").await.trim().to_string();
+    // The status table shows the id cut to 8 characters, whole in its title and its Copy button.
+    let sql_id = h.find("#sql-statements .sql-id").await.attr("title").await.unwrap().expect("the whole id in the title");
+    assert!(h.text("#sql-statements .sql-id").await.trim().ends_with('…'), "a cut id");
+    h.find("#sql-statements .id-cell .copy").await;
     // Capture what the download would save.
     h.eval(
         "window.__csv = null; const orig = URL.createObjectURL;

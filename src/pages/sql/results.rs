@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::run::{RunFailure, StatementRun, Step};
-use crate::components::{ErrorPanel, ResultGrid};
+use crate::components::{CopyButton, ErrorPanel, ResultGrid};
+use crate::pages::clusters::list::short_id;
 use crate::i18n::format;
 use crate::{t, tr};
 
@@ -140,7 +141,12 @@ pub fn Results(
                                 <span class="state-label">{move || step_label(step)}</span></span></td>
                             <td class="num">{duration}</td>
                             <td class="num">{rows}</td>
-                            <td><code class="mono sql-id">{s.sql_id.clone()}</code></td>
+                            <td>{(!s.sql_id.is_empty()).then(|| view! {
+                                <span class="id-cell">
+                                    <code class="mono sql-id" title=s.sql_id.clone()>{short_id(&s.sql_id)}</code>
+                                    <CopyButton text=s.sql_id.clone() label=tr!(sql.copy_id)/>
+                                </span>
+                            })}</td>
                             <td class="sql-message">{s.message.clone()}</td>
                         </tr>
                     }
