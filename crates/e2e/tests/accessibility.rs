@@ -152,6 +152,25 @@ for (const a of document.querySelectorAll('tbody .cluster-name')) {
 return { midWord, longCapped };
 "#;
 
+/// The elements that reach past the window's right edge outside any box that scrolls or clips them
+/// (what makes the page scroll sideways), for an assertion's message.
+async fn past_the_edge(h: &Harness) -> serde_json::Value {
+    h.eval(
+        "const w = document.documentElement.clientWidth, out = [];
+         for (const e of document.querySelectorAll('body *')) {
+           const r = e.getBoundingClientRect();
+           if (r.right <= w + 1) continue;
+           let clipped = false;
+           for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+             if (getComputedStyle(p).overflowX !== 'visible') { clipped = true; break; }
+           }
+           if (!clipped) out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + String(e.className).split(' ').join('.') + ' ' + Math.round(r.right));
+         }
+         return out.slice(0, 12);",
+    )
+    .await
+}
+
 /// How far the page scrolls sideways (0 when it fits the window).
 async fn sideways(h: &Harness) -> i64 {
     // clientWidth, not innerWidth: the vertical scrollbar is inside innerWidth but is no page content.
@@ -164,6 +183,15 @@ async fn sideways(h: &Harness) -> i64 {
 async fn every_view_fits_a_phone_and_the_editor_comes_first_at_800_px() {
     let h = Harness::start(300).await;
     let cluster = analytics(&h);
+    // A cluster named with the most characters allowed (64) is in every list and picker below: it must
+    // not widen any page (a select as wide as its longest option made the SQL view 578 px wide).
+    let long = format!("streaming-{}", "x".repeat(54));
+    h.db()
+        .execute(
+            "UPDATE clusters SET data = json_set(data, '$.clusterName', ?1) WHERE json_extract(data, '$.clusterName') = 'streaming-dev'",
+            [&long],
+        )
+        .expect("rename a seeded cluster to 64 characters");
     h.client.set_window_size(390, 844).await.unwrap();
     for (path, ready) in [
         ("/clusters".to_string(), "tbody .cluster-name"),
@@ -181,7 +209,8 @@ async fn every_view_fits_a_phone_and_the_editor_comes_first_at_800_px() {
         h.find(ready).await;
         // Let late content (tables, the editor) lay out.
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-        assert_eq!(sideways(&h).await, 0, "{path} scrolls sideways at 390 px");
+        let wide = sideways(&h).await;
+        assert_eq!(wide, 0, "{path} scrolls sideways at 390 px: {}", past_the_edge(&h).await);
         let tools_visible = h
             .eval("const r = document.getElementById('theme-select').getBoundingClientRect(); return r.right <= window.innerWidth && r.left >= 0;")
             .await;
@@ -189,15 +218,7 @@ async fn every_view_fits_a_phone_and_the_editor_comes_first_at_800_px() {
     }
 
     // Names break where words and hyphens do: at 390 px `overflow-wrap: anywhere` cut "etl-nightly" into
-    // "etl-nigh" / "tly". Only a name longer than the cap (20em) may break inside itself, and it must not
-    // widen the page.
-    let long = format!("streaming-{}", "x".repeat(54));
-    h.db()
-        .execute(
-            "UPDATE clusters SET data = json_set(data, '$.clusterName', ?1) WHERE json_extract(data, '$.clusterName') = 'streaming-dev'",
-            [&long],
-        )
-        .expect("rename a seeded cluster to 64 characters");
+    // "etl-nigh" / "tly". Only the 64-character name may break inside itself, within its 20em cap.
     for (width, height) in [(390, 844), (1440, 900)] {
         h.client.set_window_size(width, height).await.unwrap();
         h.goto("/clusters").await;
@@ -224,5 +245,22 @@ async fn every_view_fits_a_phone_and_the_editor_comes_first_at_800_px() {
         .await;
     assert_eq!(placed.as_bool(), Some(true), "at 800 px the editor is on the first screen and above the schema");
     assert_eq!(sideways(&h).await, 0, "/sql scrolls sideways at 800 px");
+
+    // A script's results at 390 px: its result tabs made the page 694 px wide.
+    h.client.set_window_size(390, 844).await.unwrap();
+    h.find(&format!("#sql-cluster option[value='{cluster}']")).await;
+    h.find("#sql-cluster").await.select_by_value(&cluster).await.unwrap();
+    let editor = "document.getElementById('sql-editor').lakedeckSqlEditor";
+    h.eval(&format!(
+        "{editor}.replaceAll('SELECT n_name, count(*) AS n FROM nation GROUP BY n_name;\\nSELECT 1 AS one;\\nSELECT no_such_column FROM region'); {editor}.focus();"
+    ))
+    .await;
+    let script: String = [Key::Shift, Key::Control, Key::Enter, Key::Null].into_iter().map(char::from).collect();
+    h.find("#sql-editor .cm-content").await.send_keys(&script).await.unwrap();
+    h.wait_text("#sql-statements", "two finished statements and a failed one", |t| t.matches("Finished").count() == 2 && t.contains("Failed")).await;
+    h.find("#sql-error-2").await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let wide = sideways(&h).await;
+    assert_eq!(wide, 0, "/sql with a script's three results scrolls sideways at 390 px: {}", past_the_edge(&h).await);
     h.close().await;
 }
