@@ -133,13 +133,14 @@ fn later_views(cluster: &str) -> Vec<(String, &'static str, &'static str)> {
 }
 
 /// Where the cluster names in the list wrap: `midWord` lists every name cut inside a word (shown as
-/// "etl-nigh|tly"), except the one longer than the 20em cap; `longCapped` says that one is at most 20em wide.
+/// "etl-nigh|tly"), except the one longer than the 14em cap; `longCapped` says that one is at most 14em wide;
+/// `tableFits` that the list's table needs no sideways scroll of its own.
 const NAME_BREAKS: &str = r#"
 const midWord = []; let longCapped = false;
 for (const a of document.querySelectorAll('tbody .cluster-name')) {
   const node = a.firstChild, text = a.textContent;
   const em = parseFloat(getComputedStyle(a).fontSize);
-  if (text.length === 64) { longCapped = a.getBoundingClientRect().width <= 20 * em + 1; continue; }
+  if (text.length === 64) { longCapped = a.getBoundingClientRect().width <= 14 * em + 1; continue; }
   if (!node || node.nodeType !== Node.TEXT_NODE) continue;
   const r = document.createRange(); let top = null;
   for (let i = 0; i < text.length; i++) {
@@ -149,7 +150,8 @@ for (const a of document.querySelectorAll('tbody .cluster-name')) {
     top = t;
   }
 }
-return { midWord, longCapped };
+const wrap = document.querySelector('tbody .cluster-name').closest('.table-wrap');
+return { midWord, longCapped, tableFits: wrap.scrollWidth <= wrap.clientWidth };
 "#;
 
 /// The elements that reach past the window's right edge outside any box that scrolls or clips them
@@ -218,7 +220,7 @@ async fn every_view_fits_a_phone_and_the_editor_comes_first_at_800_px() {
     }
 
     // Names break where words and hyphens do: at 390 px `overflow-wrap: anywhere` cut "etl-nightly" into
-    // "etl-nigh" / "tly". Only the 64-character name may break inside itself, within its 20em cap.
+    // "etl-nigh" / "tly". Only the 64-character name may break inside itself, within its 14em cap.
     for (width, height) in [(390, 844), (1440, 900)] {
         h.client.set_window_size(width, height).await.unwrap();
         h.goto("/clusters").await;
@@ -226,7 +228,10 @@ async fn every_view_fits_a_phone_and_the_editor_comes_first_at_800_px() {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let names = h.eval(NAME_BREAKS).await;
         assert_eq!(names["midWord"], serde_json::json!([]), "names broken inside a word at {width} px: {names}");
-        assert_eq!(names["longCapped"], serde_json::json!(true), "the 64-character name stays within 20em at {width} px: {names}");
+        assert_eq!(names["longCapped"], serde_json::json!(true), "the 64-character name stays within 14em at {width} px: {names}");
+        if width == 1440 {
+            assert_eq!(names["tableFits"], serde_json::json!(true), "the clusters table fits 1440 px with the 64-character name: {names}");
+        }
         assert_eq!(sideways(&h).await, 0, "/clusters with a 64-character name scrolls sideways at {width} px");
     }
 
