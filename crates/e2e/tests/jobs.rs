@@ -98,6 +98,11 @@ async fn a_sparksql_job_from_the_form_runs_and_shows_its_rows() {
     h.wait_gone(&row).await;
     assert!(h.client.current_url().await.unwrap().query().unwrap_or_default().contains("type=DistCp"));
     h.wait_text("#jobs-view tbody", "the filtered empty state", |t| t.contains("No jobs match these filters")).await;
+    // A cluster id in the URL that no cluster has: the service's error, and the filter shows that id (it
+    // showed "All clusters").
+    h.goto("/jobs?cluster=no-such-cluster").await;
+    h.find("#jobs-view .error-panel").await;
+    h.wait_text("#job-cluster-filter option:checked", "the unknown id", |t| t.contains("no-such-cluster")).await;
     h.close().await;
 }
 

@@ -308,6 +308,13 @@ fn JobsView(fixed_cluster: Option<String>) -> impl IntoView {
                     let sel = id.clone();
                     view! { <option value=id selected=move || params.with(|p| p.cluster == sel)>{name}</option> }
                 }).collect_view()}
+                // A cluster id from the URL that is not among the running clusters listed (one that is not
+                // running, or none at all): the select shows that id, not "All clusters" over a filtered list.
+                {move || {
+                    let wanted = params.with(|p| p.cluster.clone());
+                    let unknown = !wanted.is_empty() && clusters.with(|l| l.as_ref().is_some_and(|l| !l.iter().any(|(id, _)| *id == wanted)));
+                    unknown.then(|| view! { <option value=wanted.clone() selected=true>{t!(jobs.cluster_unknown, id = wanted)}</option> })
+                }}
             </select>
         </div>
     });
