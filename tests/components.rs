@@ -387,7 +387,7 @@ fn wire_readers_match_the_shared_decoders() {
 fn list_ids_are_shortened_and_detail_counts_task_nodes() {
     support::english();
     use lakedeck::pages::clusters::detail::node_summary;
-    use lakedeck::pages::clusters::list::short_id;
+    use lakedeck::components::short_id;
     use lakedeck_api::mrs::{Cluster, NodeGroupV10};
     assert_eq!(short_id("328b8a3e-a4e1-401f-a8fb-39bcf9aa44e5"), "328b8a3e…");
     assert_eq!(short_id("abc"), "abc");

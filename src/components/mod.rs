@@ -15,7 +15,7 @@ pub mod tag_rows;
 pub mod time;
 pub mod when;
 
-pub use copy::CopyButton;
+pub use copy::{short_id, CopyButton, ShortId};
 pub use dialog::Dialog;
 pub use error_panel::ErrorPanel;
 pub use form::{described_by, field_dom_id, FormField, SelectField, TextField};

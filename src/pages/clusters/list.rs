@@ -14,7 +14,7 @@ use crate::api::mrs::{list_clusters, ListClustersQuery};
 use crate::api::query_string;
 use crate::app::href;
 use crate::components::{
-    state_label, Column, CopyButton, DataTable, ErrorPanel, Pager, ProgressBar, Spinner, StateChip, Timestamp, When,
+    state_label, Column, DataTable, ErrorPanel, Pager, ProgressBar, ShortId, Spinner, StateChip, Timestamp, When,
 };
 use crate::state::session::SessionExt;
 use crate::state::{load, load_error, run_effect, use_adaptive_polling, use_session, LoadResult, Loaded, RefreshBus};
@@ -135,15 +135,6 @@ fn tab_filter(tab: Tab) -> StateFilter {
     }
 }
 
-/// The first 8 characters of an id followed by "…" (ids of 9 characters or fewer stay whole).
-pub fn short_id(id: &str) -> String {
-    if id.chars().count() <= 9 {
-        return id.to_string();
-    }
-    let mut s: String = id.chars().take(8).collect();
-    s.push('…');
-    s
-}
 
 /// Sorts one page of clusters in place (the API has no sort parameter).
 pub fn sort_clusters(rows: &mut [Cluster], sort: Option<(SortKey, bool)>) {
@@ -392,10 +383,7 @@ fn ClusterRows(
         .class("col-name"),
         Column::new(tr!(clusters.col_id), |c: &Cluster| {
             view! {
-                <span class="id-cell">
-                    <code class="mono" title=c.cluster_id.clone()>{short_id(&c.cluster_id)}</code>
-                    <CopyButton text=c.cluster_id.clone() label=tr!(clusters.copy_id)/>
-                </span>
+                <ShortId id=c.cluster_id.clone() label=tr!(clusters.copy_id)/>
             }
         })
         .class("col-id"),

@@ -14,7 +14,7 @@ use super::{local_ms, run_href, run_state_label, RunStateChip, TagChips};
 use crate::api::emr::{cancel_job_run, list_job_runs, list_queues, list_workspaces};
 use crate::api::ApiError;
 use crate::app::href;
-use crate::components::{Column, CopyButton, DataTable, Dialog, ErrorPanel, Pager, ProgressBar, Spinner, Timestamp, When};
+use crate::components::{Column, DataTable, Dialog, ErrorPanel, Pager, ProgressBar, ShortId, Spinner, Timestamp, When};
 use crate::i18n::{format, problem};
 use crate::state::session::SessionExt;
 use crate::state::{run_effect, use_adaptive_polling, use_session, RefreshBus};
@@ -365,10 +365,7 @@ fn RunRows(
         }),
         Column::new(|| t!(emr_runs.col_id), |r: &JobRunSummary| {
             view! {
-                <span class="id-cell">
-                    <code class="mono" title=r.job_run_id.clone()>{crate::pages::clusters::list::short_id(&r.job_run_id)}</code>
-                    <CopyButton text=r.job_run_id.clone() label=tr!(emr_runs.run_id)/>
-                </span>
+                <ShortId id=r.job_run_id.clone() label=tr!(emr_runs.run_id)/>
             }
         }),
         Column::new(|| t!(emr_runs.col_state), |r: &JobRunSummary| view! { <RunStateChip state=r.state.clone()/> }),

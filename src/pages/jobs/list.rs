@@ -17,11 +17,10 @@ use crate::api::{query_string, ApiClient, ApiError, Detail};
 use crate::i18n::format;
 use crate::app::href;
 use crate::components::{
-    parse_local_datetime, Column, CopyButton, DataTable, Dialog, ErrorPanel, Pager, ProgressBar, Spinner, Timestamp,
+    parse_local_datetime, Column, DataTable, Dialog, ErrorPanel, Pager, ProgressBar, ShortId, Spinner, Timestamp,
     When,
 };
 use crate::pages::clusters::ClusterHeader;
-use crate::pages::clusters::list::short_id;
 use crate::state::session::SessionExt;
 use crate::state::{load, load_error, run_effect, use_adaptive_polling, use_session, LoadResult, Loaded, RefreshBus};
 use crate::{t, tr};
@@ -480,10 +479,7 @@ fn JobRows(
         }),
         Column::new(tr!(jobs.col_id), |j: &JobRow| {
             view! {
-                <span class="id-cell">
-                    <code class="mono" title=j.job.job_id.clone()>{short_id(&j.job.job_id)}</code>
-                    <CopyButton text=j.job.job_id.clone() label=tr!(jobs.copy_id)/>
-                </span>
+                <ShortId id=j.job.job_id.clone() label=tr!(jobs.copy_id)/>
             }
         }),
         Column::text(tr!(clusters.col_type), |j: &JobRow| j.job.job_type.clone()),

@@ -10,8 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::run::{RunFailure, StatementRun, Step};
-use crate::components::{CopyButton, ErrorPanel, ResultGrid};
-use crate::pages::clusters::list::short_id;
+use crate::components::{ErrorPanel, ResultGrid, ShortId};
 use crate::i18n::format;
 use crate::{t, tr};
 
@@ -141,12 +140,7 @@ pub fn Results(
                                 <span class="state-label">{move || step_label(step)}</span></span></td>
                             <td class="num">{duration}</td>
                             <td class="num">{rows}</td>
-                            <td>{(!s.sql_id.is_empty()).then(|| view! {
-                                <span class="id-cell">
-                                    <code class="mono sql-id" title=s.sql_id.clone()>{short_id(&s.sql_id)}</code>
-                                    <CopyButton text=s.sql_id.clone() label=tr!(sql.copy_id)/>
-                                </span>
-                            })}</td>
+                            <td>{(!s.sql_id.is_empty()).then(|| view! { <ShortId id=s.sql_id.clone() label=tr!(sql.copy_id) class="sql-id"/> })}</td>
                             <td class="sql-message">{s.message.clone()}</td>
                         </tr>
                     }
