@@ -12,7 +12,7 @@ import { history, historyKeymap, defaultKeymap, indentWithTab } from "@codemirro
 import { syntaxHighlighting, bracketMatching, indentOnInput } from "@codemirror/language";
 import { autocompletion, completionKeymap, completionStatus, acceptCompletion, moveCompletionSelection, selectedCompletionIndex, closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { search, searchKeymap, highlightSelectionMatches } from "@codemirror/search";
-import { setDiagnostics } from "@codemirror/lint";
+import { setDiagnostics, diagnosticCount } from "@codemirror/lint";
 import { sql, SQLDialect, StandardSQL } from "@codemirror/lang-sql";
 import { classHighlighter } from "@lezer/highlight";
 
@@ -187,6 +187,9 @@ export function createSqlEditor(parent, options) {
       view.dispatch(setDiagnostics(view.state, [{ from, to, severity: "error", message }]));
     },
     clearError() {
+      // Every run clears the underline; without one there is nothing to update (a dispatch
+      // would still re-render and re-measure the editor before the run's request goes out).
+      if (diagnosticCount(view.state) === 0) return;
       view.dispatch(setDiagnostics(view.state, []));
     },
     setPhrases(map, label, describedBy) {

@@ -1,5 +1,6 @@
 //! The SQL editor as a user meets it, in the real CodeMirror editor: typing with completion (a
-//! complete word never swallows Enter), Format then undo, run with the keyboard, a three-statement
+//! complete word never swallows Enter), Format then undo, run with the keyboard (a quick statement
+//! shows its result with no "running" state first), a three-statement
 //! script with a result tab per statement, an error that points into the editor, a cut result with
 //! the true total and the row limit kept, an error after rows leaving no old rows, cancel of a long
 //! query, drafts that survive a reload, a CSV export equal to the server's archive, and the server
@@ -76,6 +77,24 @@ async fn run_nations(h: &Harness, query: &str) {
     h.wait_text("#sql-grid-0-count", "25 rows", |t| t.contains("25")).await;
 }
 
+/// Times each Ctrl+Enter to its new first row (`window.__run.ms`) and notes whether anything
+/// showed the run as running in between (`window.__run.running`).
+const WATCH_QUICK_RUN: &str = r##"
+const SEL = "#sql-grid-0 .grid-row[aria-rowindex='2'] .grid-cell";
+const RUNNING = ".sql-running, .sql-toolbar .spinner, #sql-statements tr:is([data-status='WAITING'], [data-status='QUEUED'], [data-status='RUNNING'])";
+let start = null, before = null, seen = false;
+window.__run = null;
+document.addEventListener('keydown', e => {
+  if (e.key === 'Enter' && e.ctrlKey) { start = performance.now(); before = document.querySelector(SEL); seen = false; window.__run = null; }
+}, true);
+new MutationObserver(() => {
+  if (start === null) return;
+  if (document.querySelector(RUNNING)) seen = true;
+  const cell = document.querySelector(SEL);
+  if (cell && cell !== before) { window.__run = { ms: performance.now() - start, running: seen }; start = null; }
+}).observe(document.body, { childList: true, subtree: true, attributes: true });
+"##;
+
 async fn completion_open(h: &Harness) -> bool {
     h.eval("return !!document.querySelector('.cm-tooltip-autocomplete')").await.as_bool() == Some(true)
 }
@@ -137,6 +156,35 @@ async fn queries_and_scripts_run_from_the_keyboard() {
     h.wait_text("#sql-grid-0", "the first nation", |t| t.contains("ALGERIA")).await;
     // Numbers are right-aligned.
     h.find("#sql-grid-0 .grid-cell.num").await;
+
+    // A quick statement replaces the last result in one step: the page shows a run as running only
+    // once it has taken 100 ms (before, a "running" frame came first and the answer waited behind it).
+    set_text(&h, "SELECT 1 AS one").await;
+    h.eval(WATCH_QUICK_RUN).await;
+    let mut quick = 0;
+    for attempt in 0..8 {
+        press(&h, &[Key::Control, Key::Enter]).await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let run = loop {
+            let run = h.eval("return window.__run").await;
+            if !run.is_null() {
+                break run;
+            }
+            assert!(Instant::now() < deadline, "run {attempt}: no new row");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let (ms, shown_running) = (run["ms"].as_f64().unwrap(), run["running"].as_bool().unwrap());
+        // setTimeout never fires early: a run shown as running took at least the delay.
+        assert!(!shown_running || ms >= 95.0, "run {attempt} ended after {ms:.0} ms and was shown as running first");
+        if ms < 95.0 {
+            quick += 1;
+            if quick == 3 {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert!(quick > 0, "no SELECT 1 ended within 95 ms: the check above did not happen");
 
     // The cursor picks the statement: two statements, cursor in the first.
     set_text(&h, "SELECT 'first' AS which;\nSELECT 'second' AS which").await;

@@ -27,6 +27,17 @@ use crate::state::sql::{HistoryEntry, Workspace, ROW_LIMITS};
 use crate::state::{run_effect, use_session};
 use crate::{t, tr};
 
+/// How long a run may go before the page shows it as running (below what a user perceives as a
+/// delay; a statement that ends sooner shows its result directly).
+const RUN_SHOW_DELAY_MS: u64 = 100;
+
+/// A run not shown yet: its statements, the result tab to show, and when it started.
+struct StagedRun {
+    statements: Vec<StatementRun>,
+    shown: usize,
+    started: f64,
+}
+
 /// Height of the editor pane until the user drags it, and its limits.
 const EDITOR_DEFAULT: f64 = 260.0;
 const EDITOR_MIN: f64 = 96.0;
@@ -131,8 +142,42 @@ pub fn SqlEditor() -> impl IntoView {
         if started.get() == 0.0 { String::new() } else { format::duration_ms((end - started.get()).max(0.0) as i64) }
     };
 
+    // A run is first staged, not shown: the page changes only when its first statement ends or
+    // RUN_SHOW_DELAY_MS have passed, whichever comes first. A quick statement then replaces the last
+    // result in one step; showing "running" at once cost a frame of layout and paint that the
+    // answer had to wait behind, and flashed the running state for a few milliseconds.
+    let busy = StoredValue::new(false);
+    let run_seq = StoredValue::new(0u64);
+    let staged = StoredValue::new(None::<StagedRun>);
     // Changes statement `i`; false once the page is gone (the run then stops).
-    let set_step = move |i: usize, f: &dyn Fn(&mut StatementRun)| statements.try_update(|s| if let Some(st) = s.get_mut(i) { f(st) }).is_some();
+    let set_step = move |i: usize, f: &dyn Fn(&mut StatementRun)| {
+        let edit = |list: &mut Vec<StatementRun>| {
+            if let Some(s) = list.get_mut(i) {
+                f(s)
+            }
+        };
+        match staged.try_update_value(|st| st.as_mut().map(|st| edit(&mut st.statements)).is_some()) {
+            None => false,
+            Some(true) => true,
+            Some(false) => statements.try_update(edit).is_some(),
+        }
+    };
+    let set_shown = move |i: usize| {
+        if staged.try_update_value(|st| st.as_mut().map(|st| st.shown = i).is_some()) == Some(false) {
+            let _ = shown.try_set(i);
+        }
+    };
+    // Shows the staged run (the delay passed, or its first statement ended).
+    let show_run = move || {
+        let Some(Some(run)) = staged.try_update_value(Option::take) else { return };
+        let _ = statements.try_set(run.statements);
+        let _ = run_id.try_update(|n| *n += 1);
+        let _ = shown.try_set(run.shown);
+        let _ = cancel_outcome.try_set(None);
+        let _ = started.try_set(run.started);
+        let _ = now.try_set(js_sys::Date::now());
+        let _ = running.try_set(true);
+    };
 
     // Underlines the first failure in the editor, when its tab and text are still the run's.
     let underline = move || {
@@ -150,7 +195,7 @@ pub fn SqlEditor() -> impl IntoView {
     // Runs `list` one after the other; stops at the first statement that does not finish, or a cancel.
     let notice = RwSignal::new(None::<fn() -> String>);
     let run = move |list: Vec<(String, Option<Range<usize>>)>, explain: bool| {
-        if running.get_untracked() {
+        if busy.get_value() {
             return;
         }
         let c = cluster.get_untracked();
@@ -161,7 +206,9 @@ pub fn SqlEditor() -> impl IntoView {
         } else {
             None
         };
-        notice.set(problem);
+        if problem.is_some() || notice.with_untracked(Option::is_some) {
+            notice.set(problem);
+        }
         if problem.is_some() {
             return;
         }
@@ -169,18 +216,16 @@ pub fn SqlEditor() -> impl IntoView {
         let limit = row_limit.get_untracked();
         let tab_id = tab.get_untracked();
         editor.with(|e| e.clear_error());
-        statements.set(
-            list.iter()
-                .map(|(t, span)| StatementRun { text: t.clone(), span: span.clone(), tab: tab_id, limit, ..Default::default() })
-                .collect(),
-        );
-        run_id.update(|n| *n += 1);
-        shown.set(0);
-        cancel_outcome.set(None);
+        busy.set_value(true);
         cancel_wanted.set_value(false);
-        running.set(true);
-        started.set(js_sys::Date::now());
-        now.set(js_sys::Date::now());
+        staged.set_value(Some(StagedRun {
+            statements: list.iter().map(|(t, span)| StatementRun { text: t.clone(), span: span.clone(), tab: tab_id, limit, ..Default::default() }).collect(),
+            shown: 0,
+            started: js_sys::Date::now(),
+        }));
+        run_seq.update_value(|n| *n += 1);
+        let seq = run_seq.get_value();
+        set_timeout(move || if run_seq.try_get_value() == Some(seq) { show_run() }, Duration::from_millis(RUN_SHOW_DELAY_MS));
         leptos::task::spawn_local(async move {
             for (i, (stmt, _)) in list.iter().enumerate() {
                 if cancel_wanted.try_get_value() != Some(false) {
@@ -188,7 +233,7 @@ pub fn SqlEditor() -> impl IntoView {
                     continue;
                 }
                 let t0 = js_sys::Date::now();
-                let _ = shown.try_set(i);
+                set_shown(i);
                 set_step(i, &|s| {
                     s.step = Step::Queued;
                     s.started_ms = t0;
@@ -272,6 +317,8 @@ pub fn SqlEditor() -> impl IntoView {
                         });
                     }
                 }
+                // Its outcome is known: the page shows the run from here on.
+                show_run();
                 let Some(done) = statements.try_with_untracked(|l| l.get(i).cloned()).flatten() else { return };
                 let entry = HistoryEntry {
                     text: sent.clone(),
@@ -296,6 +343,8 @@ pub fn SqlEditor() -> impl IntoView {
                     cancel_wanted.set_value(true);
                 }
             }
+            show_run();
+            let _ = busy.try_set_value(false);
             let _ = now.try_set(js_sys::Date::now());
             let _ = running.try_set(false);
             // Show the first statement that did not finish, else the last one.
@@ -319,6 +368,9 @@ pub fn SqlEditor() -> impl IntoView {
     };
     let on_run = Callback::new(move |script: bool| if script { run_script() } else { run_at_cursor(false) });
 
+    // Offered once the run shows (a memo: the statement's id arriving while the run is still staged
+    // changes nothing on the page).
+    let can_cancel = Memo::new(move |_| running.get() && current_id.with(Option::is_some));
     let cancel = move |_| {
         let Some((c, id)) = current_id.get_untracked() else { return };
         cancel_wanted.set_value(true);
@@ -384,9 +436,12 @@ pub fn SqlEditor() -> impl IntoView {
         });
     });
 
+    // A memo: the workspace also changes with every keystroke and every history entry, which must
+    // not rebuild the tab strip.
+    let tab_titles = Memo::new(move |_| ws.with(|w| (w.active, w.tabs.iter().map(|t| (t.id, t.title())).collect::<Vec<_>>())));
     let tab_list = move || {
-        let active = ws.with(|w| w.active);
-        ws.with(|w| w.tabs.iter().map(|t| (t.id, t.title())).collect::<Vec<_>>())
+        let (active, titles) = tab_titles.get();
+        titles
             .into_iter()
             .map(|(id, title)| {
                 let selected = id == active;
@@ -505,7 +560,7 @@ pub fn SqlEditor() -> impl IntoView {
                             on:click=move |_| run_at_cursor(false) title=move || read_only.get().unwrap_or_else(|| t!(sql.run_title))>{tr!(sql.run)}</button>
                         <button type="button" class="btn" id="sql-run-script" disabled=move || read_only.with(Option::is_some) || running.get()
                             on:click=move |_| run_script() title=move || read_only.get().unwrap_or_else(|| t!(sql.run_script_title))>{tr!(sql.run_script)}</button>
-                        <button type="button" class="btn btn-danger" id="sql-cancel" title=move || read_only.get() disabled=move || read_only.with(Option::is_some) || current_id.with(Option::is_none)
+                        <button type="button" class="btn btn-danger" id="sql-cancel" title=move || read_only.get() disabled=move || read_only.with(Option::is_some) || !can_cancel.get()
                             on:click=cancel>{tr!(common.cancel)}</button>
                         <button type="button" class="btn" id="sql-explain" title=move || read_only.get() disabled=move || read_only.with(Option::is_some) || running.get()
                             on:click=move |_| run_at_cursor(true)>{tr!(sql.explain)}</button>
