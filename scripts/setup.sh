@@ -27,10 +27,11 @@ apt_install() {
 }
 
 # `cargo install` for the build tools. trunk's own release profile asks for fat LTO and one codegen unit, for
-# tools that each run for seconds: they are built at opt-level 1 without LTO, into one target dir so the
-# dependencies they share (clap, serde, tokio …) compile once (12 minutes of installs become 10; README "Set up").
+# tools that each run for seconds: they are built at opt-level 1 with no LTO at all ("off"; "false" would
+# still run thin LTO inside each crate), into one target dir so the dependencies they share (clap, serde,
+# tokio …) compile once (README "Set up").
 install_tool() {
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
     cargo install -q --target-dir "$ROOT/target/tools-build" "$@"
 }
 
