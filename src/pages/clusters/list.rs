@@ -135,7 +135,6 @@ fn tab_filter(tab: Tab) -> StateFilter {
     }
 }
 
-
 /// Sorts one page of clusters in place (the API has no sort parameter).
 pub fn sort_clusters(rows: &mut [Cluster], sort: Option<(SortKey, bool)>) {
     let Some((key, asc)) = sort else { return };
