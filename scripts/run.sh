@@ -14,7 +14,7 @@ server_build=$!
 trap 'kill "$server_build" 2>/dev/null || true' INT TERM
 ensure_build_tools
 build_bundle
-kill -0 "$server_build" 2>/dev/null && say "waiting for the server's release build (first run: 10-20 minutes)"
+kill -0 "$server_build" 2>/dev/null && say "waiting for the server's release build (it started with the installs; alone on 2 cores it takes about 20 minutes)"
 if ! wait "$server_build"; then
   cat "$server_log" >&2
   say "the server's release build failed (above)"
